@@ -1,0 +1,48 @@
+/* addr.h: IPv4/IPv6 addresses and CIDR ranges: parse, print, compare, iterate, reverse names. */
+#ifndef MR_ADDR_H
+#define MR_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/** Longest printed address including NUL. */
+#define MR_ADDR_STRLEN 46
+/** Longest reverse name (32 nibbles, dots) including NUL. */
+#define MR_REVNAME_LEN 64
+
+/** An IPv4 or IPv6 address in network byte order. */
+typedef struct mr_addr {
+	int family;      /**< AF_INET or AF_INET6 */
+	uint8_t b[16];   /**< first 4 bytes used for IPv4 */
+} mr_addr;
+
+/** A CIDR range: base address (host bits zero) and prefix length. */
+typedef struct mr_cidr {
+	mr_addr base;    /**< network address */
+	unsigned prefix; /**< 0..32 or 0..128 */
+} mr_cidr;
+
+/** Parse a plain IPv4 or IPv6 address (no brackets, no zone id); 0 or -1. */
+int mr_addr_parse(const char *s, mr_addr *a);
+/** Parse ADDRESS or ADDRESS/PREFIX; host bits must be zero; 0, or -1 with a reason in why (may be NULL). */
+int mr_cidr_parse(const char *s, mr_cidr *c, const char **why);
+/** Print a in canonical form (RFC 5952 for IPv6); 0 or -1. */
+int mr_addr_format(const mr_addr *a, char *dst, size_t size);
+/** Print c as ADDRESS/PREFIX; 0 or -1. */
+int mr_cidr_format(const mr_cidr *c, char *dst, size_t size);
+/** Numeric order: IPv4 before IPv6, then by bytes; <0, 0, >0. */
+int mr_addr_cmp(const mr_addr *a, const mr_addr *b);
+/** 1 if a lies in c (same family), else 0. */
+int mr_cidr_contains(const mr_cidr *c, const mr_addr *a);
+/** 1 if lo <= a <= hi numerically (same family), else 0. */
+int mr_addr_in_range(const mr_addr *a, const mr_addr *lo, const mr_addr *hi);
+/** Number of addresses in c, saturated at UINT64_MAX. */
+uint64_t mr_cidr_size(const mr_cidr *c);
+/** Add one to a (with carry); 0, or -1 if it wrapped past the largest address. */
+int mr_addr_next(mr_addr *a);
+/** Reverse name for DNSBL queries, without zone or trailing dot: "5.2.0.192" or 32 dotted nibbles; 0 or -1. */
+int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size);
+/** Fill a from a sockaddr (AF_INET/AF_INET6); 0 or -1. */
+int mr_addr_from_sockaddr(const void *sa, mr_addr *a);
+
+#endif

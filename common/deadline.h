@@ -1,0 +1,22 @@
+/* deadline.h: the monotonic clock, the run's soft deadline and the hard timeout fallback. */
+#ifndef MR_DEADLINE_H
+#define MR_DEADLINE_H
+
+#include "state.h"
+
+/** Seconds on the monotonic clock. */
+double mr_now(void);
+
+/**
+ * Arm the hard timeout: after `seconds` a SIGALRM handler writes
+ * "PREFIX STATE - plugin timed out after N seconds" with write(2) and _exits with st.
+ * It is the last resort; plugins stop cooperatively at mr_soft_deadline() first. 0 or -1.
+ */
+int mr_hard_timeout_arm(double seconds, mr_state st, const char *prefix);
+/** Cancel the hard timeout (before rendering the final output). */
+void mr_hard_timeout_cancel(void);
+
+/** Absolute monotonic time at which a run started at `start` with timeout t must stop working and render. */
+double mr_soft_deadline(double start, double t);
+
+#endif

@@ -1,0 +1,1 @@
+/* dnsopt.c: placeholder, being written. */

@@ -1,0 +1,1 @@
+/* extraopts.c: placeholder, being written. */

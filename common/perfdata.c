@@ -1,0 +1,1 @@
+/* perfdata.c: placeholder, being written. */

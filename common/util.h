@@ -1,0 +1,58 @@
+/* util.h: bounded strings and checked number parsing shared by the suite. */
+#ifndef MR_UTIL_H
+#define MR_UTIL_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+#if defined(__GNUC__)
+#define MR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define MR_NORETURN __attribute__((noreturn))
+#else
+#define MR_PRINTF(f, a)
+#define MR_NORETURN
+#endif
+
+/** A growable text buffer with a hard ceiling; data is always NUL-terminated. */
+typedef struct mr_buf {
+	char *data;   /**< text, NUL-terminated; NULL until the first append */
+	size_t len;   /**< bytes used, without the NUL */
+	size_t cap;   /**< bytes allocated */
+	size_t max;   /**< largest len allowed */
+	int failed;   /**< set once an append hit the ceiling or malloc failed */
+} mr_buf;
+
+/** Initialise an empty buffer that may hold up to max bytes. */
+void mr_buf_init(mr_buf *b, size_t max);
+/** Append n bytes; 0 on success, -1 (and failed set, nothing appended) if over max or out of memory. */
+int mr_buf_append(mr_buf *b, const char *s, size_t n);
+/** Append a NUL-terminated string; as mr_buf_append. */
+int mr_buf_puts(mr_buf *b, const char *s);
+/** Append formatted text; as mr_buf_append. */
+int mr_buf_printf(mr_buf *b, const char *fmt, ...) MR_PRINTF(2, 3);
+/** Append formatted text from a va_list; as mr_buf_append. */
+int mr_buf_vprintf(mr_buf *b, const char *fmt, va_list ap) MR_PRINTF(2, 0);
+/** Empty the buffer, keeping its memory and ceiling, and clear failed. */
+void mr_buf_reset(mr_buf *b);
+/** The text so far, never NULL ("" when empty). */
+const char *mr_buf_str(const mr_buf *b);
+/** Release the memory; the buffer is empty again afterwards. */
+void mr_buf_free(mr_buf *b);
+
+/** snprintf that fails on truncation: 0 on success, -1 if output was cut or on error. */
+int mr_snprintf(char *dst, size_t size, const char *fmt, ...) MR_PRINTF(3, 4);
+
+/** Parse a whole decimal integer in [min,max]; 0 on success, -1 otherwise (no trailing junk). */
+int mr_parse_long(const char *s, long min, long max, long *out);
+/** Parse a whole plain decimal number (no exponent, no inf/nan) in [min,max]; 0 or -1. */
+int mr_parse_double(const char *s, double min, double max, double *out);
+
+/** Format v as a plain C-locale decimal without exponent, trailing zeros trimmed; 0 or -1. */
+int mr_format_double(double v, char *dst, size_t size);
+
+/** strdup that returns NULL on NULL input or on allocation failure. */
+char *mr_strdup(const char *s);
+/** Case-insensitive ASCII string equality. */
+int mr_streq_ci(const char *a, const char *b);
+
+#endif

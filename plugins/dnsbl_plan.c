@@ -1,0 +1,1 @@
+/* dnsbl_plan.c: placeholder */

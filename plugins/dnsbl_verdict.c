@@ -1,0 +1,1 @@
+/* dnsbl_verdict.c: placeholder */

@@ -1,0 +1,1 @@
+/* dnsbl_zones.c: placeholder */

@@ -13,6 +13,11 @@ double mr_now(void);
  * It is the last resort; plugins stop cooperatively at mr_soft_deadline() first. 0 or -1.
  */
 int mr_hard_timeout_arm(double seconds, mr_state st, const char *prefix);
+/**
+ * As mr_hard_timeout_arm, but the message says "after `shown` seconds": the caller waits a little
+ * less than the -t value (so the answer arrives within it) yet reports the -t value. 0 or -1.
+ */
+int mr_hard_timeout_arm_shown(double seconds, double shown, mr_state st, const char *prefix);
 /** Cancel the hard timeout (before rendering the final output). */
 void mr_hard_timeout_cancel(void);
 

@@ -1,1 +1,0 @@
-/* dnsbl_plan.c: placeholder */

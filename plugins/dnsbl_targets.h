@@ -1,0 +1,69 @@
+/* dnsbl_targets.h: check_dnsbl targets: parsing -H/--mx/-F/--domain, and the expanded target list. */
+#ifndef DNSBL_TARGETS_H
+#define DNSBL_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../common/addr.h"
+#include "../common/util.h"
+
+/** Longest host or domain name without NUL. */
+#define DNSBL_NAME_MAX 253
+
+/** What a target specification names. */
+typedef enum dnsbl_tkind {
+	DNSBL_T_CIDR = 0,  /**< an address or CIDR range */
+	DNSBL_T_HOST,      /**< a host name: every A and AAAA */
+	DNSBL_T_MX,        /**< a mail domain: every address of every MX host */
+	DNSBL_T_DOMAIN     /**< a domain for domain-based lists */
+} dnsbl_tkind;
+
+/** One target as given by the user. */
+typedef struct dnsbl_tspec {
+	dnsbl_tkind kind;               /**< see dnsbl_tkind */
+	mr_cidr cidr;                   /**< DNSBL_T_CIDR */
+	char name[DNSBL_NAME_MAX + 1];  /**< other kinds: lower case, no final dot */
+} dnsbl_tspec;
+
+/** One unit of the expanded plan: a range of addresses, one domain, or a target that failed to resolve. */
+typedef struct dnsbl_unit {
+	int is_domain;                   /**< a domain target */
+	int failed;                      /**< resolution failed: one UNKNOWN target, reason in fail */
+	mr_cidr cidr;                    /**< addresses, when neither domain nor failed */
+	uint64_t size;                   /**< number of targets in this unit */
+	uint64_t first;                  /**< index of this unit's first target */
+	char name[DNSBL_NAME_MAX + 1];   /**< origin host name, the domain, or the failed name; "" for plain addresses */
+	char fail[160];                  /**< reason when failed */
+} dnsbl_unit;
+
+/** A growable list of specs or units. */
+typedef struct dnsbl_targets {
+	dnsbl_tspec *spec;  /**< specs in the order given */
+	size_t nspec;       /**< used */
+	size_t capspec;     /**< allocated */
+	dnsbl_unit *unit;   /**< expanded units */
+	size_t nunit;       /**< used */
+	size_t capunit;     /**< allocated */
+	uint64_t total;     /**< targets over all units */
+} dnsbl_targets;
+
+/** Release every spec and unit. */
+void dnsbl_targets_free(dnsbl_targets *t);
+/** Parse one -H value (IPv4, IPv6, CIDR or host name) and append it; 0 or -1 with a reason. */
+int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err);
+/** Append a --mx domain or a --domain name; 0 or -1 with a reason. */
+int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text, mr_buf *err);
+/** Read a targets file: one -H value per line, '#' comments, blank lines ignored; 0 or -1 with "FILE line N: reason". */
+int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err);
+/** Append an expanded unit; refuses (-1, reason) when the total would pass max_targets. */
+int dnsbl_targets_add_unit(dnsbl_targets *t, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err);
+/** Find the unit holding target index i (binary search); NULL if out of range. */
+const dnsbl_unit *dnsbl_targets_unit_of(const dnsbl_targets *t, uint64_t i);
+/** The address of target i inside unit u (not for domain or failed units). */
+void dnsbl_unit_addr(const dnsbl_unit *u, uint64_t i, mr_addr *out);
+/** Print target i for output: "192.0.2.5", "192.0.2.5 (mail.example.com)" or the domain; 0 or -1. */
+int dnsbl_target_label(const dnsbl_targets *t, uint64_t i, char *dst, size_t size);
+/** 1 if text is a syntactically valid DNS name (labels 1..63, total <= 253), else 0. */
+int dnsbl_valid_name(const char *text);
+
+#endif

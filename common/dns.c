@@ -8,6 +8,9 @@
  * parses packets; all I/O is non-blocking and driven by one poll() loop.
  * Also holds the answer helpers (addresses, TXT, MX) and status names.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -45,6 +48,7 @@
 enum qstate {
 	Q_QUEUED = 0,   /**< submitted, no slot yet (fifo list) */
 	Q_READY,        /**< has a slot, waits to send its next attempt (ready list) */
+	Q_IDLE,         /**< has a slot, between two steps, in no list (never seen outside one call) */
 	Q_UDP,          /**< datagram sent, waits for a reply (wait list) */
 	Q_TCP_CONNECT,  /**< TCP connect in progress (wait list) */
 	Q_TCP_WRITE,    /**< sending the length-prefixed query (wait list) */
@@ -110,7 +114,7 @@ struct mr_dns {
 	udp_sock socks[NSOCKS]; /**< the UDP pool */
 	unsigned next_sock[NFAMILIES]; /**< round-robin position per family */
 	struct pollfd *pfds;    /**< poll set */
-	query **pq;             /**< query of each poll entry (NULL for UDP) */
+	long *pslot;            /**< slot of each TCP poll entry, -1 for a UDP socket */
 	uint8_t *rbuf;          /**< datagram receive buffer */
 	double tokens;          /**< rate-limit bucket */
 	double burst;           /**< bucket size */
@@ -320,6 +324,8 @@ static void query_detach(mr_dns *d, query *q)
 	case Q_READY:
 		list_remove(&d->ready, q);
 		break;
+	case Q_IDLE:
+		break;
 	case Q_UDP:
 		list_remove(&d->wait, q);
 		id_release(d, q);
@@ -361,7 +367,7 @@ static mr_dns_status final_status(const query *q)
 }
 
 /**
- * The current attempt of q (already out of the wait list, id and TCP released)
+ * The current attempt of q (Q_IDLE: out of every list, id and TCP released)
  * ended without a usable answer: schedule the next attempt or finish.
  */
 static void next_attempt(mr_dns *d, query *q)
@@ -372,9 +378,6 @@ static void next_attempt(mr_dns *d, query *q)
 		list_push(&d->ready, q);
 		return;
 	}
-	/* Re-enter the ready state so finish() detaches it from the right list. */
-	q->state = Q_READY;
-	list_push(&d->ready, q);
 	finish(d, q, final_status(q), NULL);
 }
 
@@ -386,10 +389,10 @@ static void attempt_end(mr_dns *d, query *q)
 		id_release(d, q);
 	else
 		tcp_close(d, q);
-	q->state = Q_READY; /* in no list until next_attempt or finish */
+	q->state = Q_IDLE;
 }
 
-/** Put q back into the ready list to redo the attempt over TCP. */
+/** Put q (Q_IDLE) back into the ready list to redo the attempt over TCP. */
 static void want_tcp(mr_dns *d, query *q)
 {
 	q->want_tcp = 1;
@@ -438,12 +441,11 @@ static mr_dns_status rcode_class(int rcode)
  * Judge a reply to q's attempt (q is in the wait list). via_tcp says which transport.
  * Returns 0 if the reply was taken (q moved on or finished), -1 if it is stray (UDP only; q keeps waiting).
  */
-static int handle_reply(mr_dns *d, query *q, const uint8_t *data, size_t len, int via_tcp, double now)
+static int handle_reply(mr_dns *d, query *q, const uint8_t *data, size_t len, int via_tcp)
 {
 	ldns_pkt *p = NULL;
 	int rcode;
 
-	(void)now;
 	if (ldns_wire2pkt(&p, data, len) != LDNS_STATUS_OK || !p) {
 		trace(d, "malformed reply for %s from %s", q->name, d->cfg.servers[q->server].text);
 		attempt_end(d, q);
@@ -479,7 +481,6 @@ static int handle_reply(mr_dns *d, query *q, const uint8_t *data, size_t len, in
 	}
 	if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
 		note_reply(q, rcode == LDNS_RCODE_NOERROR ? MR_DNS_NOERROR : MR_DNS_NXDOMAIN, rcode);
-		list_push(&d->ready, q); /* finish() detaches from the ready list */
 		finish(d, q, q->last, p);
 		return 0;
 	}
@@ -507,7 +508,7 @@ static int pick_socket(mr_dns *d, int family, uint16_t *id)
 	return i;
 }
 
-/** Send q's next UDP attempt (q in no list, has a slot). */
+/** Send q's next UDP attempt (q is Q_IDLE). */
 static void send_udp(mr_dns *d, query *q, double now)
 {
 	const mr_dns_server *srv;
@@ -548,7 +549,7 @@ static void send_udp(mr_dns *d, query *q, double now)
 	list_push(&d->wait, q);
 }
 
-/** Start the TCP redo of q's truncated attempt to the same server (q in no list). */
+/** Start the TCP redo of q's truncated attempt to the same server (q is Q_IDLE). */
 static void send_tcp(mr_dns *d, query *q, double now)
 {
 	const mr_dns_server *srv = &d->cfg.servers[q->server];
@@ -640,6 +641,7 @@ static void pump(mr_dns *d, double now)
 		while (d->ready.head && take_token(d, now)) {
 			query *q = list_pop(&d->ready);
 
+			q->state = Q_IDLE;
 			if (q->want_tcp)
 				send_tcp(d, q, now);
 			else
@@ -696,7 +698,7 @@ static int same_sender(const struct sockaddr_storage *from, socklen_t fromlen, c
 }
 
 /** Read the waiting datagrams of pool socket i and hand matching ones to their queries. */
-static void read_udp(mr_dns *d, int i, double now)
+static void read_udp(mr_dns *d, int i)
 {
 	int k;
 
@@ -726,7 +728,7 @@ static void read_udp(mr_dns *d, int i, double now)
 			trace(d, "stray reply id %u dropped", (unsigned)id);
 			continue;
 		}
-		if (handle_reply(d, q, d->rbuf, (size_t)n, 0, now) < 0) {
+		if (handle_reply(d, q, d->rbuf, (size_t)n, 0) < 0) {
 			d->stats.stray++;
 			trace(d, "stray reply id %u for %s dropped (question or flags differ)", (unsigned)id,
 			      q->name);
@@ -745,7 +747,7 @@ static void tcp_fail(mr_dns *d, query *q, int malformed, const char *why)
 }
 
 /** Advance q's TCP exchange after poll reported revents. */
-static void tcp_progress(mr_dns *d, query *q, short revents, double now)
+static void tcp_progress(mr_dns *d, query *q, short revents)
 {
 	ssize_t n;
 
@@ -825,7 +827,7 @@ static void tcp_progress(mr_dns *d, query *q, short revents, double now)
 			size_t mlen = q->tlen;
 
 			q->tbuf = NULL;
-			(void)handle_reply(d, q, msg, mlen, 1, now);
+			(void)handle_reply(d, q, msg, mlen, 1);
 			free(msg);
 		}
 		return;
@@ -863,27 +865,34 @@ static int ms_until(double now, double t)
 	return (int)ms;
 }
 
-/** Wait in poll() until the next event or deadline and process what arrived. */
-static void wait_events(mr_dns *d, double now, double deadline)
+/** The started query in slot that still has TCP socket fd, or NULL if it moved on meanwhile. */
+static query *tcp_query_at(const mr_dns *d, long slot, int fd)
 {
+	query *q = d->slots[slot];
+
+	return q && q->state >= Q_TCP_CONNECT && q->tfd == fd ? q : NULL;
+}
+
+/** Wait in poll() until the next event or deadline and process what arrived. */
+static void wait_events(mr_dns *d, double deadline)
+{
+	double now = mr_now();
 	double next = deadline;
 	nfds_t n = 0;
 	nfds_t k;
-	int i, rc;
+	int i;
 
 	if (d->wait.head && d->wait.head->deadline < next)
 		next = d->wait.head->deadline;
-	if (d->ready.head && d->cfg.rate > 0 && next_token_time(d) < next)
+	if (d->ready.head && next_token_time(d) < next)
 		next = next_token_time(d);
-	if (d->ready.head && d->cfg.rate <= 0)
-		next = now;
 	for (i = 0; i < NSOCKS; i++) {
 		if (d->socks[i].fd < 0)
 			continue;
 		d->pfds[n].fd = d->socks[i].fd;
 		d->pfds[n].events = POLLIN;
 		d->pfds[n].revents = 0;
-		d->pq[n] = NULL;
+		d->pslot[n] = -1;
 		n++;
 	}
 	if (d->ntcp > 0) {
@@ -897,34 +906,31 @@ static void wait_events(mr_dns *d, double now, double deadline)
 			d->pfds[n].fd = q->tfd;
 			d->pfds[n].events = (q->state == Q_TCP_CONNECT || q->state == Q_TCP_WRITE) ? POLLOUT : POLLIN;
 			d->pfds[n].revents = 0;
-			d->pq[n] = q;
+			d->pslot[n] = (long)s;
 			n++;
 		}
 	}
-	rc = poll(d->pfds, n, ms_until(now, next));
-	if (rc <= 0)
+	if (poll(d->pfds, n, ms_until(now, next)) <= 0)
 		return; /* timeout, or EINTR: the loop re-checks the clock */
-	now = mr_now();
+	/*
+	 * Handling one entry may finish other queries, but no new socket or query
+	 * starts here (callbacks only queue), so a slot still holding a TCP query
+	 * with the same descriptor is the same exchange.
+	 */
 	for (k = 0; k < n; k++) {
+		query *q;
+
 		if (!d->pfds[k].revents)
 			continue;
-		if (!d->pq[k]) {
+		if (d->pslot[k] < 0) {
 			for (i = 0; i < NSOCKS; i++)
 				if (d->socks[i].fd == d->pfds[k].fd)
-					read_udp(d, i, now);
+					read_udp(d, i);
 			continue;
 		}
-		/* The query may have finished while handling an earlier entry; check it is still there. */
-		{
-			query *q = d->pq[k];
-			size_t s;
-			int alive = 0;
-
-			for (s = 0; s < d->concurrency && !alive; s++)
-				alive = d->slots[s] == q && q->state >= Q_TCP_CONNECT && q->tfd == d->pfds[k].fd;
-			if (alive)
-				tcp_progress(d, q, d->pfds[k].revents, now);
-		}
+		q = tcp_query_at(d, d->pslot[k], d->pfds[k].fd);
+		if (q)
+			tcp_progress(d, q, d->pfds[k].revents);
 	}
 }
 
@@ -970,9 +976,9 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 	d->slots = calloc(d->concurrency, sizeof *d->slots);
 	d->freeslots = calloc(d->concurrency, sizeof *d->freeslots);
 	d->pfds = calloc(d->concurrency + NSOCKS, sizeof *d->pfds);
-	d->pq = calloc(d->concurrency + NSOCKS, sizeof *d->pq);
+	d->pslot = calloc(d->concurrency + NSOCKS, sizeof *d->pslot);
 	d->rbuf = malloc(MAXMSG);
-	if (!d->slots || !d->freeslots || !d->pfds || !d->pq || !d->rbuf) {
+	if (!d->slots || !d->freeslots || !d->pfds || !d->pslot || !d->rbuf) {
 		if (err)
 			mr_buf_puts(err, "out of memory");
 		goto out;
@@ -1022,7 +1028,7 @@ void mr_dns_free(mr_dns *d)
 	free(d->slots);
 	free(d->freeslots);
 	free(d->pfds);
-	free(d->pq);
+	free(d->pslot);
 	free(d->rbuf);
 	free(d);
 }
@@ -1095,7 +1101,7 @@ int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user)
 			d->in_run = 0;
 			return 1;
 		}
-		wait_events(d, now, deadline);
+		wait_events(d, deadline);
 	}
 	d->in_run = 0;
 	return 0;
@@ -1144,7 +1150,7 @@ size_t mr_dns_answer_addrs(const ldns_pkt *pkt, mr_addr *out, size_t max)
 	return n;
 }
 
-/** Append up to n bytes of s to out, cutting at out's ceiling; NUL bytes become '?'. 0, or -1 when cut or on error. */
+/** Append n bytes of s to out, cut at out's ceiling; NUL bytes become '?'. 0, 1 when cut, -1 on error. */
 static int append_bounded(mr_buf *out, const uint8_t *s, size_t n)
 {
 	size_t room = out->max > out->len ? out->max - out->len : 0;
@@ -1170,8 +1176,6 @@ int mr_dns_answer_txt(const ldns_pkt *pkt, mr_buf *out)
 	int records = 0;
 
 	if (!pkt || !out)
-		return -1;
-	if (mr_buf_append(out, "", 0) < 0)
 		return -1;
 	an = ldns_pkt_answer(pkt);
 	for (i = 0; an && i < ldns_rr_list_rr_count(an); i++) {

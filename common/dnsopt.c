@@ -1,1 +1,306 @@
-/* dnsopt.c: placeholder, being written. */
+/*
+ * dnsopt.c: DNS resolver settings: defaults, the server address syntax,
+ * the resolv.conf reader and the DNS option group shared by the plugins
+ * that resolve (-s/--server, --resolv-conf, --query-timeout, --retries,
+ * --concurrency, --rate).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dns.h"
+#include "options.h"
+
+/** Port used when a server is given without one. */
+#define DNS_PORT 53
+/** Longest address text accepted between the brackets or before the port. */
+#define HOST_MAX 64
+
+/** Ids of the DNS options. */
+enum {
+	OPT_SERVER = 1,      /**< -s, --server */
+	OPT_RESOLV_CONF,     /**< --resolv-conf */
+	OPT_QUERY_TIMEOUT,   /**< --query-timeout */
+	OPT_RETRIES,         /**< --retries */
+	OPT_CONCURRENCY,     /**< --concurrency */
+	OPT_RATE             /**< --rate */
+};
+
+void mr_dns_config_init(mr_dns_config *cfg)
+{
+	if (!cfg)
+		return;
+	memset(cfg, 0, sizeof *cfg);
+	cfg->nservers = 0;
+	cfg->resolv_conf = NULL;
+	cfg->query_timeout = 2.0;
+	cfg->retries = 2;
+	cfg->concurrency = 100;
+	cfg->rate = 0;
+	cfg->verbose = 0;
+}
+
+/** Fill server from a plain address text and a port; 0, or -1 if host is not an address. */
+static int server_set(mr_dns_server *server, const char *host, unsigned port)
+{
+	mr_dns_server s;
+	char text[MR_ADDR_STRLEN];
+
+	memset(&s, 0, sizeof s);
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&s.sa;
+
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			return -1;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		s.salen = sizeof *a;
+		if (!inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text) ||
+		    mr_snprintf(s.text, sizeof s.text, "[%s]:%u", text, port) < 0)
+			return -1;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&s.sa;
+
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			return -1;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		s.salen = sizeof *a;
+		if (!inet_ntop(AF_INET, &a->sin_addr, text, sizeof text) ||
+		    mr_snprintf(s.text, sizeof s.text, "%s:%u", text, port) < 0)
+			return -1;
+	}
+	*server = s;
+	return 0;
+}
+
+/** Copy n bytes of s into a HOST_MAX buffer as a string; 0, or -1 if too long. */
+static int copy_host(char *dst, const char *s, size_t n)
+{
+	if (n == 0 || n >= HOST_MAX)
+		return -1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int mr_dns_server_parse(const char *text, mr_dns_server *server)
+{
+	char host[HOST_MAX];
+	const char *port_text = NULL;
+	const char *colon;
+	long port = DNS_PORT;
+
+	if (!text || !server || !*text)
+		return -1;
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || copy_host(host, text + 1, (size_t)(close - text - 1)) < 0 || !strchr(host, ':'))
+			return -1;
+		if (close[1] == ':')
+			port_text = close + 2;
+		else if (close[1] != '\0')
+			return -1;
+	} else {
+		colon = strchr(text, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			/* Two or more colons: a bare IPv6 address, no port. */
+			if (copy_host(host, text, strlen(text)) < 0)
+				return -1;
+		} else if (colon) {
+			if (copy_host(host, text, (size_t)(colon - text)) < 0)
+				return -1;
+			port_text = colon + 1;
+		} else if (copy_host(host, text, strlen(text)) < 0) {
+			return -1;
+		}
+	}
+	if (port_text && mr_parse_long(port_text, 1, 65535, &port) < 0)
+		return -1;
+	return server_set(server, host, (unsigned)port);
+}
+
+/** If line is "nameserver ADDRESS ...", store ADDRESS (zone suffix dropped) in host; 1, else 0. */
+static int nameserver_line(const char *line, char *host)
+{
+	static const char kw[] = "nameserver";
+	const char *p = line;
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, kw, sizeof kw - 1) != 0 || (p[sizeof kw - 1] != ' ' && p[sizeof kw - 1] != '\t'))
+		return 0;
+	p += sizeof kw - 1;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strcspn(p, " \t\r\n%#;");
+	return copy_host(host, p, n) == 0;
+}
+
+int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
+{
+	FILE *f = NULL;
+	char *line = NULL;
+	size_t linecap = 0;
+	int found = 0;
+	int rc = -1;
+
+	if (!cfg || !path) {
+		if (err)
+			mr_buf_puts(err, "no resolv.conf file given");
+		goto out;
+	}
+	f = fopen(path, "re");
+	if (!f) {
+		if (err)
+			mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	while (getline(&line, &linecap, f) >= 0) {
+		char host[HOST_MAX];
+		mr_dns_server s;
+
+		if (!nameserver_line(line, host))
+			continue;
+		/* Plain addresses only: resolv.conf has no port syntax. */
+		if (host[0] == '[' || server_set(&s, host, DNS_PORT) < 0)
+			continue;
+		found++;
+		if (cfg->nservers < MR_DNS_MAX_SERVERS)
+			cfg->servers[cfg->nservers++] = s;
+	}
+	if (ferror(f)) {
+		if (err)
+			mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!found) {
+		if (err)
+			mr_buf_printf(err, "no nameserver line in %s", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(line);
+	if (f)
+		fclose(f);
+	return rc;
+}
+
+/** The DNS option table. */
+static const mr_option dns_options[] = {
+	{ "server", 's', MR_ARG_REQUIRED, "ADDRESS[:PORT]",
+	  "DNS resolver to ask: an IPv4 or IPv6 address with an optional port, such as "
+	  "192.0.2.53, 192.0.2.53:5353, 2001:db8::53 or [2001:db8::53]:5353 (port 53 by "
+	  "default). Repeat for failover: each retry goes to the next resolver in the order "
+	  "given. Default: the nameservers of /etc/resolv.conf.",
+	  OPT_SERVER, MR_OPT_REPEAT },
+	{ "resolv-conf", 0, MR_ARG_REQUIRED, "FILE",
+	  "Use the nameserver lines of FILE (resolv.conf syntax, port 53) instead of "
+	  "/etc/resolv.conf; they are added after any --server given before it.",
+	  OPT_RESOLV_CONF, 0 },
+	{ "query-timeout", 0, MR_ARG_REQUIRED, "SECONDS",
+	  "Seconds to wait for the reply to each attempt, decimals allowed, from 0.05 to 60 "
+	  "(default 2).",
+	  OPT_QUERY_TIMEOUT, 0 },
+	{ "retries", 0, MR_ARG_REQUIRED, "N",
+	  "Attempts after the first when a query times out or gets SERVFAIL, REFUSED or "
+	  "FORMERR, each to the next resolver, from 0 to 10 (default 2).",
+	  OPT_RETRIES, 0 },
+	{ "concurrency", 0, MR_ARG_REQUIRED, "N",
+	  "Most queries in flight at once, from 1 to 10000 (default 100).",
+	  OPT_CONCURRENCY, 0 },
+	{ "rate", 0, MR_ARG_REQUIRED, "QPS",
+	  "Most queries sent per second, retries included, decimals allowed; 0 means no "
+	  "limit (default 0). Lists such as Spamhaus limit the query volume per resolver.",
+	  OPT_RATE, 0 },
+	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+};
+
+/** Store the value of DNS option id into the mr_dns_config at vcfg; 0, or -1 with a reason in err. */
+static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
+{
+	mr_dns_config *cfg = vcfg;
+	long l;
+	double v;
+
+	if (!cfg || !arg) {
+		if (err)
+			mr_buf_puts(err, "a value is required");
+		return -1;
+	}
+	switch (id) {
+	case OPT_SERVER:
+		if (cfg->nservers >= MR_DNS_MAX_SERVERS) {
+			if (err)
+				mr_buf_printf(err, "at most %d resolvers may be given", MR_DNS_MAX_SERVERS);
+			return -1;
+		}
+		if (mr_dns_server_parse(arg, &cfg->servers[cfg->nservers]) < 0) {
+			if (err)
+				mr_buf_printf(err, "'%s' is not ADDRESS, ADDRESS:PORT or [IPv6]:PORT "
+				              "with a numeric IP address and a port from 1 to 65535", arg);
+			return -1;
+		}
+		cfg->nservers++;
+		return 0;
+	case OPT_RESOLV_CONF:
+		/* Read now: the argument string need not outlive option parsing. */
+		return mr_dns_read_resolv_conf(cfg, arg, err);
+	case OPT_QUERY_TIMEOUT:
+		if (mr_parse_double(arg, 0.05, 60.0, &v) < 0) {
+			if (err)
+				mr_buf_printf(err, "'%s' is not a number of seconds from 0.05 to 60", arg);
+			return -1;
+		}
+		cfg->query_timeout = v;
+		return 0;
+	case OPT_RETRIES:
+		if (mr_parse_long(arg, 0, 10, &l) < 0) {
+			if (err)
+				mr_buf_printf(err, "'%s' is not a whole number from 0 to 10", arg);
+			return -1;
+		}
+		cfg->retries = (int)l;
+		return 0;
+	case OPT_CONCURRENCY:
+		if (mr_parse_long(arg, 1, 10000, &l) < 0) {
+			if (err)
+				mr_buf_printf(err, "'%s' is not a whole number from 1 to 10000", arg);
+			return -1;
+		}
+		cfg->concurrency = (int)l;
+		return 0;
+	case OPT_RATE:
+		if (mr_parse_double(arg, 0.0, 1000000.0, &v) < 0) {
+			if (err)
+				mr_buf_printf(err, "'%s' is not a number of queries per second (0 or more, "
+				              "0 = no limit)", arg);
+			return -1;
+		}
+		cfg->rate = v;
+		return 0;
+	default:
+		if (err)
+			mr_buf_puts(err, "unknown DNS option");
+		return -1;
+	}
+}
+
+void mr_dns_option_group(struct mr_option_group *g, mr_dns_config *cfg)
+{
+	if (!g)
+		return;
+	g->title = "DNS";
+	g->options = dns_options;
+	g->handle = dns_option_handle;
+	g->cfg = cfg;
+}

@@ -79,8 +79,7 @@ static int format_optional(int present, double v, char *dst, size_t size)
 	return mr_format_double(v, dst, size);
 }
 
-/** Append p in guideline syntax (no leading space) to out; 0 or -1 (out unchanged on failure).
- * An undefined or non-finite value prints as "U" without unit. */
+/** Append p in guideline syntax (no leading space; U, without unit, if undefined or not finite) to out; 0 or -1, out unchanged. */
 int mr_perf_format(const mr_perf *p, mr_buf *out)
 {
 	char value[FIELD_MAX];

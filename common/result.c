@@ -96,8 +96,7 @@ static char *format_line(const char *fmt, va_list ap)
 	return s;
 }
 
-/** Add a subcheck under parent (NULL = top level) with formatted text; the new node, or NULL on failure
- * (allocation failure or max_subs nodes already created). */
+/** Add a subcheck under parent (NULL = top level) with formatted text; the new node, or NULL (no memory, max_subs reached). */
 mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...)
 {
 	va_list ap;

@@ -1,0 +1,789 @@
+"""Black-box tests of check_dnsbl against local rbldnsd, ldns-testns and unbound.
+
+The zones and scripted answers are defined in conftest.py (RBL_ZONES,
+testns_data()).  Every run points -s at a loopback server and passes
+--resolv-conf with a loopback-only file, so no test can reach the internet.
+"""
+
+import ipaddress
+import json
+import re
+import socket
+
+import pytest
+
+from conftest import (DQS_KEY, PERF_LABELS, a_values, dns_query, first_line,
+                      parse_perfdata, perf_values, run_plugin)
+
+STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
+# fast per-query settings for runs that must wait for a silent server
+FAST = ["--query-timeout=0.5", "--retries=1"]
+VERSION_RE = re.compile(r"^check_dnsbl v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+\.\d+\)$")
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+
+def check_result(r, state):
+    """Assert exit code, first-line state word, stdout-only output and the perfdata label set."""
+    line = first_line(r.stdout)
+    assert r.code == {v: k for k, v in STATES.items()}[state], r.stdout + r.stderr
+    assert line.startswith("DNSBL %s - " % state), r.stdout
+    assert r.stderr == "", "everything belongs on stdout; stderr was:\n" + r.stderr
+    perf = parse_perfdata(line)
+    assert list(perf) == PERF_LABELS, line
+    assert perf["time"]["uom"] == "s", line
+    for label in PERF_LABELS[:-1]:
+        assert perf[label]["uom"] == "", line
+        assert perf[label]["value"] == int(perf[label]["value"]), line
+    return perf_values(line)
+
+
+def check_bad_input(r, *needles):
+    """Assert the bad-argument answer: exit 3, 'DNSBL UNKNOWN - ' naming the problem, then the usage."""
+    line = first_line(r.stdout)
+    assert r.code == 3, r.stdout + r.stderr
+    assert line.startswith("DNSBL UNKNOWN - "), r.stdout
+    assert any(n.lower() in line.lower() for n in needles), \
+        "first line should name one of %r: %r" % (needles, line)
+    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
+    assert "check_dnsbl" in rest, "short usage expected after the first line:\n" + r.stdout
+
+
+def lines_with(stdout, text):
+    """Output lines containing text."""
+    return [ln for ln in stdout.splitlines() if text in ln]
+
+
+def zone_line(stdout, zone):
+    """The single long-output line of a zone result ('  \\_ [STATE] zone: ...')."""
+    found = [ln for ln in stdout.splitlines()[1:]
+             if re.match(r"^\s+\\_ \[[A-Z]+\] %s: " % re.escape(zone), ln)]
+    assert found, "no zone line for %s in:\n%s" % (zone, stdout)
+    return found[0]
+
+
+@pytest.fixture
+def dnsbl(plugin, servers):
+    """Run the plugin against rbldnsd (server='rbl') or ldns-testns (server='testns').
+
+    Adds -s, --resolv-conf and --no-default-zones unless told otherwise.
+    """
+    def run(*args, server="rbl", default_zones=False, timeout=60.0, env=None):
+        pre = ["--resolv-conf=" + servers.resolv_conf]
+        if server == "rbl":
+            pre += ["-s", "127.0.0.1:%d" % servers.rbl]
+        elif server == "testns":
+            pre += ["-s", "127.0.0.1:%d" % servers.testns]
+        elif server is not None:
+            pre += ["-s", server]
+        if not default_zones:
+            pre.append("--no-default-zones")
+        return run_plugin(pre + list(args), timeout=timeout, env=env)
+    return run
+
+
+@pytest.fixture
+def via_unbound(plugin, servers, unbound):
+    """Run the plugin with the local unbound as its only resolver."""
+    def run(*args, timeout=60.0):
+        pre = ["--resolv-conf=" + servers.resolv_conf, "-s", "127.0.0.1:%d" % unbound,
+               "--no-default-zones"]
+        return run_plugin(pre + list(args), timeout=timeout)
+    return run
+
+
+def dead_port():
+    """A loopback UDP port nothing listens on."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------
+# the fixtures themselves (no plugin needed)
+# --------------------------------------------------------------------------
+
+def test_fixture_rbldnsd_serves_listings_codes_and_txt(servers):
+    p = servers.rbl
+    assert a_values(dns_query(p, "2.0.0.127.zen.test")) == ["127.0.0.2"]
+    assert dns_query(p, "1.0.0.127.zen.test").rcode == "NXDOMAIN"
+    assert a_values(dns_query(p, "13.2.0.192.zen.test")) == ["127.0.0.2", "127.0.0.9"]
+    txt = dns_query(p, "11.2.0.192.zen.test", "TXT").answers
+    assert ("TXT", "Exploited host 192.0.2.11, see http://delist.zen.test/lookup?ip=192.0.2.11") in txt
+    assert a_values(dns_query(p, "2.2.0.192.err.test")) == ["127.255.255.254"]
+    assert a_values(dns_query(p, "2.2.0.192.parked.test")) == ["62.0.58.94"]
+    assert a_values(dns_query(p, "2.2.0.192.one.test")) == ["127.0.0.1"]
+    assert a_values(dns_query(p, "1.0.0.127.world.test")) == ["127.0.0.2"]
+    assert dns_query(p, "2.0.0.127.notest.test").rcode == "NXDOMAIN"
+    nib = ".".join(reversed(ipaddress.IPv6Address("2001:db8:dead::1").exploded.replace(":", "")))
+    assert a_values(dns_query(p, nib + ".v6.test")) == ["127.0.0.3"]
+    assert a_values(dns_query(p, "sub.evil.example.dbl.spamhaus.org")) == ["127.0.1.4"]
+    assert a_values(dns_query(p, "6.2.0.192.%s.zen.dq.spamhaus.net" % DQS_KEY)) == ["127.0.0.4"]
+    assert dns_query(p, "6.2.0.192.zen.spamhaus.org").rcode == "NXDOMAIN"
+
+
+def test_fixture_testns_scripts_failures(servers):
+    p = servers.testns
+    assert dns_query(p, "2.2.0.192.servfail.test").rcode == "SERVFAIL"
+    assert dns_query(p, "2.2.0.192.refused.test").rcode == "REFUSED"
+    assert dns_query(p, "2.2.0.192.silent.test", timeout=0.5) is None
+    udp = dns_query(p, "2.2.0.192.tc.test")
+    assert udp.tc and udp.answers == []
+    assert a_values(dns_query(p, "2.2.0.192.tc.test", tcp=True)) == ["127.0.0.2"]
+    wrong = dns_query(p, "2.2.0.192.wrongid.test")
+    assert not wrong.id_ok and a_values(wrong) == ["127.0.0.2"]
+    assert a_values(dns_query(p, "2.2.0.192.lst.test")) == ["127.0.0.2"]
+    assert dns_query(p, "3.2.0.192.lst.test").rcode == "NXDOMAIN"
+    mx = dns_query(p, "example.test", "MX")
+    assert sorted(v for _, v in mx.answers) == ["10 mx1.example.test", "20 mx2.example.test"]
+
+
+def test_fixture_unbound_resolves_hosts_and_forwards_zones(servers, unbound):
+    assert a_values(dns_query(unbound, "mail.example.test")) == ["192.0.2.2", "192.0.2.20"]
+    assert dns_query(unbound, "mail.example.test", "AAAA").answers == [("AAAA", "2001:db8:dead::25")]
+    assert a_values(dns_query(unbound, "2.2.0.192.zen.test")) == ["127.0.0.2"]
+    assert dns_query(unbound, "99.2.0.192.zen.test").rcode == "NXDOMAIN"
+    assert dns_query(unbound, "www.example.com").rcode == "REFUSED"
+
+
+# --------------------------------------------------------------------------
+# listings
+# --------------------------------------------------------------------------
+
+def test_listed_address_is_critical_with_code_txt_and_delist_text(dnsbl):
+    r = dnsbl("-H", "192.0.2.11", "-z", "zen.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["targets_listed"] == 1
+    assert perf["targets"] == 1 and perf["zones"] == 1 and perf["errors"] == 0
+    assert perf["queries"] >= 1
+    line1 = first_line(r.stdout)
+    assert "192.0.2.11" in line1 and "zen.test" in line1
+    zl = zone_line(r.stdout, "zen.test")
+    assert "[CRITICAL]" in zl and "listed" in zl and "127.0.0.4" in zl
+    assert "Exploited host 192.0.2.11" in zl
+    assert "http://delist.zen.test/lookup?ip=192.0.2.11" in zl
+
+
+def test_long_output_has_a_target_line_and_zone_lines_below_it(dnsbl):
+    r = dnsbl("-H", "192.0.2.11", "-z", "zen.test", "-z", "bl2.test")
+    check_result(r, "CRITICAL")
+    lines = r.stdout.splitlines()
+    assert re.match(r"^\\_ \[CRITICAL\] 192\.0\.2\.11\b", lines[1]), r.stdout
+    assert re.match(r"^\s+\\_ \[CRITICAL\] zen\.test: listed 127\.0\.0\.4", zone_line(r.stdout, "zen.test"))
+    # a single target shows its not-listed zones too
+    assert "not listed" in zone_line(r.stdout, "bl2.test")
+
+
+def test_spamhaus_zone_given_with_z_explains_its_codes(dnsbl):
+    r = dnsbl("-H", "192.0.2.11", "-z", "zen.spamhaus.org")
+    check_result(r, "CRITICAL")
+    zl = zone_line(r.stdout, "zen.spamhaus.org")
+    assert "127.0.0.4" in zl and "XBL" in zl
+
+
+def test_address_not_listed_anywhere_is_ok(dnsbl):
+    r = dnsbl("-H", "192.0.2.99", "-z", "zen.test", "-z", "bl2.test")
+    perf = check_result(r, "OK")
+    assert perf["listed"] == 0 and perf["targets_listed"] == 0
+    assert perf["targets"] == 1 and perf["zones"] == 2 and perf["errors"] == 0
+    assert perf["queries"] >= 2
+    assert "not listed" in first_line(r.stdout)
+
+
+def test_address_listed_on_two_zones_counts_two_listings(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "zen.test", "-z", "bl2.test", "-z", "bl3.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 2 and perf["targets_listed"] == 1 and perf["zones"] == 3
+    assert "listed" in zone_line(r.stdout, "zen.test")
+    assert "listed" in zone_line(r.stdout, "bl2.test")
+
+
+def test_every_a_record_of_one_answer_is_shown(dnsbl):
+    r = dnsbl("-H", "192.0.2.13", "-z", "zen.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1
+    zl = zone_line(r.stdout, "zen.test")
+    assert "127.0.0.2" in zl and "127.0.0.9" in zl
+
+
+def test_error_code_among_listing_codes_makes_the_answer_an_error(dnsbl):
+    r = dnsbl("-H", "192.0.2.14", "-z", "zen.test")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    assert "127.255.255.254" in zone_line(r.stdout, "zen.test")
+
+
+def test_ipv6_address_is_checked_on_an_ip6trie_zone(dnsbl):
+    r = dnsbl("-H", "2001:db8:dead::1", "-z", "v6.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["targets"] == 1
+    assert "2001:db8:dead::1" in r.stdout
+    assert "127.0.0.3" in zone_line(r.stdout, "v6.test")
+    assert "IPv6 spam source" in r.stdout
+
+
+def test_ipv6_address_not_listed_is_ok(dnsbl):
+    r = dnsbl("-H", "2001:db8:beef::1", "-z", "v6.test", "-z", "zen.test")
+    perf = check_result(r, "OK")
+    assert perf["listed"] == 0 and perf["errors"] == 0
+
+
+def test_cidr_range_counts_listed_addresses_in_perfdata(dnsbl):
+    r = dnsbl("-H", "198.51.100.0/28", "-z", "zen.test", "-z", "bl2.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 16 and perf["zones"] == 2
+    assert perf["listed"] == 4 and perf["targets_listed"] == 3 and perf["errors"] == 0
+    assert perf["queries"] >= 32
+    for addr in ("198.51.100.1", "198.51.100.5", "198.51.100.9"):
+        assert any(re.match(r"^\\_ \[CRITICAL\] %s\b" % re.escape(addr), ln)
+                   for ln in r.stdout.splitlines()), r.stdout
+    # more than 10 targets: clean addresses get no line of their own
+    assert not any(re.match(r"^\\_ \[OK\] 198\.51\.100\.2\b", ln) for ln in r.stdout.splitlines())
+
+
+def test_range_at_max_targets_runs_and_one_more_is_refused(dnsbl):
+    ok = dnsbl("-H", "198.51.100.0/28", "--max-targets=16", "-z", "zen.test")
+    assert check_result(ok, "CRITICAL")["targets"] == 16
+    r = dnsbl("-H", "198.51.100.0/28", "--max-targets=8", "-z", "zen.test")
+    assert r.code == 3, r.stdout
+    line = first_line(r.stdout)
+    assert line.startswith("DNSBL UNKNOWN - "), r.stdout
+    assert re.search(r"max-targets|\b16\b|\b8\b", line), line
+
+
+def test_targets_file_with_comments_and_blank_lines(dnsbl, tmp_files):
+    path = tmp_files("targets.txt", "# mail servers\n\n192.0.2.2\n192.0.2.3  \n"
+                                    "# a small range\n198.51.100.4/30\n\n")
+    r = dnsbl("-F", path, "-z", "zen.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 6
+    assert perf["listed"] == 2 and perf["targets_listed"] == 2
+    assert "192.0.2.2" in r.stdout and "198.51.100.5" in r.stdout
+
+
+def test_range_of_a_slash_20_on_three_zones_gives_exact_counts(dnsbl):
+    r = dnsbl("-H", "10.20.0.0/20", "-z", "zen.test", "-z", "bl2.test", "-z", "bl3.test",
+              "-t", "60", timeout=90)
+    assert r.elapsed < 60.5
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 4096 and perf["zones"] == 3
+    assert perf["listed"] == 7 and perf["targets_listed"] == 6 and perf["errors"] == 0
+    assert perf["queries"] >= 3 * 4096
+
+
+# --------------------------------------------------------------------------
+# names: hosts, MX, domains (through the local recursive resolver)
+# --------------------------------------------------------------------------
+
+def test_listing_through_a_recursive_resolver(via_unbound):
+    r = via_unbound("-H", "192.0.2.2", "-z", "zen.test", "-z", "bl2.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 2 and perf["errors"] == 0
+
+
+def test_hostname_target_checks_every_a_and_aaaa_address(via_unbound):
+    r = via_unbound("-H", "mail.example.test", "-z", "zen.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 3
+    assert perf["listed"] == 2 and perf["targets_listed"] == 2 and perf["errors"] == 0
+    for addr in ("192.0.2.2", "192.0.2.20", "2001:db8:dead::25"):
+        assert "%s (mail.example.test)" % addr in r.stdout, r.stdout
+
+
+def test_mx_domain_checks_every_address_of_every_mx_host(via_unbound):
+    r = via_unbound("--mx", "example.test", "-z", "zen.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 3
+    assert perf["listed"] == 1 and perf["targets_listed"] == 1
+    assert "192.0.2.11 (mx1.example.test)" in r.stdout
+    assert "192.0.2.21 (mx2.example.test)" in r.stdout
+    assert "2001:db8:beef::21 (mx2.example.test)" in r.stdout
+
+
+def test_hostname_that_does_not_resolve_is_unknown(via_unbound):
+    r = via_unbound("-H", "nosuch.example.test", "-z", "zen.test")
+    assert r.code == 3, r.stdout
+    assert first_line(r.stdout).startswith("DNSBL UNKNOWN - ")
+    assert "nosuch.example.test" in r.stdout
+
+
+@pytest.mark.parametrize("domain,state,code", [
+    ("bad.example", "CRITICAL", "127.0.1.2"),
+    ("www.evil.example", "CRITICAL", "127.0.1.4"),
+    ("good.example", "OK", None),
+])
+def test_domain_target_on_a_domain_list(dnsbl, domain, state, code):
+    r = dnsbl("--domain", domain, "-z", "dbl.spamhaus.org")
+    perf = check_result(r, state)
+    assert perf["targets"] == 1 and perf["errors"] == 0
+    assert perf["listed"] == (1 if code else 0)
+    assert domain in r.stdout
+    if code:
+        assert code in zone_line(r.stdout, "dbl.spamhaus.org")
+
+
+# --------------------------------------------------------------------------
+# verdict rules: errors are never listings
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("zone,word", [("servfail.test", "SERVFAIL"), ("refused.test", "REFUSED")])
+def test_error_rcode_is_a_zone_error_not_a_listing(dnsbl, zone, word):
+    r = dnsbl("-H", "192.0.2.2", "-z", zone, server="testns")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    zl = zone_line(r.stdout, zone)
+    assert word in zl and "[UNKNOWN]" in zl
+
+
+def test_silent_server_is_a_timeout_error(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "silent.test", "-t", "10", *FAST, server="testns")
+    assert r.elapsed < 10.5
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    assert re.search(r"time[ds ]*out|no (reply|answer)", zone_line(r.stdout, "silent.test"), re.I)
+
+
+def test_reply_with_wrong_id_is_ignored(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "wrongid.test", "-t", "10", *FAST, server="testns")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+
+
+def test_truncated_udp_answer_is_retried_over_tcp(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "tc.test", "-t", "10", server="testns")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+
+
+@pytest.mark.parametrize("zone,target", [("err.test", "192.0.2.2"), ("zen.spamhaus.org", "192.0.2.4")])
+def test_public_resolver_code_is_an_error_with_resolver_advice(dnsbl, zone, target):
+    r = dnsbl("-H", target, "-z", zone)
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    zl = zone_line(r.stdout, zone)
+    assert "127.255.255.254" in zl and "error" in zl.lower() and "resolver" in zl.lower()
+    assert "listed 127.255.255.254" not in zl
+
+
+@pytest.mark.parametrize("zone,target,code", [
+    ("err.test", "192.0.2.3", "127.255.255.252"),
+    ("err.test", "192.0.2.4", "127.255.255.255"),
+    ("zen.spamhaus.org", "192.0.2.5", "127.255.255.252"),
+])
+def test_error_codes_in_127_255_255_are_errors(dnsbl, zone, target, code):
+    r = dnsbl("-H", target, "-z", zone)
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    assert code in zone_line(r.stdout, zone)
+
+
+def test_answer_outside_127_is_an_error_shown_raw(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "parked.test")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    zl = zone_line(r.stdout, "parked.test")
+    assert "62.0.58.94" in zl and "error" in zl.lower()
+
+
+def test_answer_127_0_0_1_is_an_error(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "one.test")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    assert "127.0.0.1" in zone_line(r.stdout, "one.test")
+
+
+def test_zone_error_beside_a_clean_answer_keeps_ok(dnsbl):
+    r = dnsbl("-H", "192.0.2.99", "-z", "zen.test", "-z", "parked.test")
+    perf = check_result(r, "OK")
+    assert perf["listed"] == 0 and perf["errors"] == 1
+    assert "62.0.58.94" in r.stdout
+
+
+def test_code_outside_zone_codes_is_not_a_listing_and_shown_with_verbose(dnsbl):
+    r = dnsbl("-v", "-H", "192.0.2.2", "-z", "rep.test=127.0.0.[10..13]")
+    perf = check_result(r, "OK")
+    assert perf["listed"] == 0 and perf["errors"] == 0
+    assert "127.0.0.17" in r.stdout
+    assert "listed 127.0.0.17" not in r.stdout
+
+
+def test_code_inside_zone_codes_is_a_listing(dnsbl):
+    r = dnsbl("-H", "192.0.2.3", "-z", "rep.test=127.0.0.[10..13]")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1
+    assert "127.0.0.11" in zone_line(r.stdout, "rep.test")
+
+
+@pytest.mark.parametrize("spec,target,state", [
+    ("zen.test=127.0.0.[2..3]", "192.0.2.11", "OK"),        # answers .4
+    ("zen.test=127.0.0.[2..3]", "192.0.2.2", "CRITICAL"),   # answers .2
+    ("zen.test=127.0.0.4", "192.0.2.11", "CRITICAL"),
+    ("zen.test=127.0.0.[2;4;10]", "192.0.2.12", "CRITICAL"),  # answers .10
+    ("zen.test=127.0.0.[2;4]", "192.0.2.12", "OK"),
+    ("zen.test=127.0.0.[2..11]", "192.0.2.12", "CRITICAL"),
+])
+def test_zone_codes_select_which_answers_are_listings(dnsbl, spec, target, state):
+    r = dnsbl("-H", target, "-z", spec)
+    perf = check_result(r, state)
+    assert perf["listed"] == (1 if state == "CRITICAL" else 0)
+    assert perf["errors"] == 0
+
+
+@pytest.mark.parametrize("target,state", [("192.0.2.3", "WARNING"), ("192.0.2.2", "CRITICAL")])
+def test_warning_severity_zone_gives_warning(dnsbl, target, state):
+    # 192.0.2.3 is listed on bl2.test only; 192.0.2.2 on both
+    r = dnsbl("-H", target, "-z", "bl2.test:warning", "-z", "zen.test")
+    check_result(r, state)
+
+
+def test_warning_severity_combines_with_codes(dnsbl):
+    r = dnsbl("-H", "192.0.2.11", "-z", "zen.test=127.0.0.[2..11]:warning")
+    assert check_result(r, "WARNING")["listed"] == 1
+
+
+def test_listing_wins_over_a_timed_out_zone(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "lst.test", "-z", "silent.test", "-t", "10", *FAST,
+              server="testns")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 1
+    assert "listed" in zone_line(r.stdout, "lst.test")
+
+
+def test_all_zones_erroring_is_unknown(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "servfail.test", "-z", "refused.test", "-z", "silent.test",
+              "-t", "10", *FAST, server="testns")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0 and perf["errors"] == 3
+    assert "no usable answer" in r.stdout
+
+
+@pytest.mark.parametrize("thresholds,target,state", [
+    (["-w", "0", "-c", "1"], "192.0.2.99", "OK"),        # 0 listings
+    (["-w", "0", "-c", "1"], "192.0.2.11", "WARNING"),   # 1 listing
+    (["-w", "0", "-c", "1"], "192.0.2.2", "CRITICAL"),   # 2 listings
+    (["-w", "0", "-c", "2"], "192.0.2.2", "WARNING"),    # 2 is inside 0:2
+    (["-c", "1"], "192.0.2.11", "OK"),                   # ranges alone decide
+    (["-w", "1"], "192.0.2.2", "WARNING"),
+])
+def test_thresholds_apply_to_the_number_of_listing_zones(dnsbl, thresholds, target, state):
+    r = dnsbl("-H", target, "-z", "zen.test", "-z", "bl2.test", *thresholds)
+    check_result(r, state)
+
+
+def test_thresholds_override_zone_severity(dnsbl):
+    r = dnsbl("-H", "192.0.2.3", "-z", "bl2.test:warning", "-z", "zen.test", "-c", "0")
+    check_result(r, "CRITICAL")
+
+
+@pytest.mark.parametrize("thresholds", [[], ["-w", "0", "-c", "0"]])
+def test_allow_list_listing_never_raises_the_state(dnsbl, thresholds):
+    r = dnsbl("-H", "192.0.2.40", "--allow-zone", "wl.test", "-z", "zen.test", *thresholds)
+    perf = check_result(r, "OK")
+    assert perf["errors"] == 0
+    zl = zone_line(r.stdout, "wl.test")
+    assert "[OK]" in zl and "allow" in zl.lower() and "127.0.10.2" in zl
+
+
+def test_allow_list_does_not_hide_a_block_listing(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "--allow-zone", "wl.test", "-z", "zen.test")
+    assert check_result(r, "CRITICAL")["listed"] == 1
+
+
+# --------------------------------------------------------------------------
+# --selftest
+# --------------------------------------------------------------------------
+
+def test_selftest_marks_zone_without_test_entries_broken(dnsbl):
+    # notest.test lists 192.0.2.2 but lacks 127.0.0.2: broken, never a listing
+    r = dnsbl("--selftest", "-H", "192.0.2.2", "-z", "zen.test", "-z", "notest.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1
+    broken = lines_with(r.stdout, "notest.test")
+    assert broken and all("listed 127" not in ln for ln in broken), r.stdout
+    assert any("[UNKNOWN]" in ln and "broken" in ln for ln in broken), r.stdout
+
+
+def test_selftest_marks_zone_listing_127_0_0_1_broken(dnsbl):
+    r = dnsbl("--selftest", "-H", "192.0.2.99", "-z", "world.test")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0
+    assert any("broken" in ln for ln in lines_with(r.stdout, "world.test")), r.stdout
+
+
+def test_selftest_passes_healthy_zones(dnsbl):
+    r = dnsbl("--selftest", "-H", "192.0.2.11", "-z", "zen.test", "-z", "bl2.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["zones"] == 2
+    assert "broken" not in r.stdout
+
+
+def test_selftest_passes_healthy_domain_zone(dnsbl):
+    r = dnsbl("--selftest", "--domain", "bad.example", "-z", "dbl.spamhaus.org")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1
+    assert "broken" not in r.stdout
+
+
+# --------------------------------------------------------------------------
+# Spamhaus DQS: key rewriting, and the key is a secret
+# --------------------------------------------------------------------------
+
+def assert_no_key(r):
+    """The DQS key appears nowhere."""
+    assert DQS_KEY.lower() not in (r.stdout + r.stderr).lower(), "DQS key leaked:\n" + r.stdout + r.stderr
+
+
+def test_dqs_key_rewrites_spamhaus_zone_to_dqs_zone(dnsbl):
+    # 192.0.2.6 is listed on the DQS zone only
+    r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key", DQS_KEY)
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+    assert "127.0.0.4" in r.stdout
+    assert_no_key(r)
+
+
+def test_without_dqs_key_the_public_zone_name_is_queried(dnsbl):
+    r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org")
+    assert check_result(r, "OK")["listed"] == 0
+
+
+@pytest.mark.parametrize("extra", [
+    ["-vvv"],
+    ["--output-format=json"],
+    ["--output-format=one-line"],
+    ["-vvv", "--output-format=json"],
+])
+def test_dqs_key_never_appears_in_output(dnsbl, extra):
+    r = dnsbl("-H", "192.0.2.6", "-H", "192.0.2.99", "-z", "zen.spamhaus.org",
+              "--dqs-key", DQS_KEY, *extra)
+    assert r.code == 2, r.stdout
+    assert_no_key(r)
+
+
+def test_dqs_key_never_appears_in_error_output(dnsbl):
+    # zen.spamhaus.org answers SERVFAIL-free but the run has an error zone next to it
+    r = dnsbl("-vvv", "-H", "192.0.2.6", "-z", "zen.spamhaus.org", "-z", "parked.test",
+              "--dqs-key", DQS_KEY)
+    assert r.code == 2, r.stdout
+    assert_no_key(r)
+
+
+def test_dqs_key_file_rewrites_and_stays_secret(dnsbl, tmp_files):
+    path = tmp_files("dqs.key", DQS_KEY + "\n", mode=0o600)
+    r = dnsbl("-vvv", "-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key-file", path)
+    assert check_result(r, "CRITICAL")["listed"] == 1
+    assert_no_key(r)
+
+
+def test_dqs_key_from_extra_opts_rewrites_and_stays_secret(dnsbl, tmp_files):
+    ini = tmp_files("plugins.ini", "[check_dnsbl]\ndqs-key = %s\n" % DQS_KEY, mode=0o600)
+    r = dnsbl("-vvv", "--extra-opts=@" + ini, "-H", "192.0.2.6", "-z", "zen.spamhaus.org")
+    assert check_result(r, "CRITICAL")["listed"] == 1
+    assert_no_key(r)
+
+
+def test_dqs_key_rewrites_domain_list_too(dnsbl):
+    r = dnsbl("--domain", "dqsonly.example", "-z", "dbl.spamhaus.org", "--dqs-key", DQS_KEY)
+    assert check_result(r, "CRITICAL")["listed"] == 1
+    assert_no_key(r)
+
+
+def test_malformed_dqs_key_is_refused_without_echoing_it(dnsbl):
+    bad = "shortsecretkey42"
+    r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key", bad)
+    check_bad_input(r, "dqs")
+    assert bad not in r.stdout + r.stderr
+
+
+# --------------------------------------------------------------------------
+# resolvers, failover, timeouts
+# --------------------------------------------------------------------------
+
+def test_failover_from_dead_server_to_working_one(dnsbl, servers):
+    r = dnsbl("-s", "127.0.0.1:%d" % dead_port(), "-s", "127.0.0.1:%d" % servers.rbl,
+              "-H", "192.0.2.2", "-z", "zen.test", "--query-timeout=1", "-t", "10", server=None)
+    assert r.elapsed < 10.5
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+
+
+def test_nameserver_from_resolv_conf_is_used_without_s(dnsbl, servers):
+    if not servers.resolv_conf_served:
+        pytest.skip("rbldnsd could not bind 127.77.0.1:53")
+    r = dnsbl("-H", "192.0.2.2", "-z", "zen.test", server=None)
+    assert check_result(r, "CRITICAL")["listed"] == 1
+
+
+def test_global_timeout_gives_valid_output_within_t(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "silent.test", "-t", "3",
+              "--query-timeout=2.5", "--retries=3", server="testns", timeout=20)
+    assert r.elapsed < 3.5, r.elapsed
+    assert first_line(r.stdout).startswith("DNSBL "), r.stdout
+    assert r.code == 3, r.stdout
+    assert first_line(r.stdout).startswith("DNSBL UNKNOWN")
+
+
+@pytest.mark.parametrize("opts,code", [
+    (["-t", "3", "--timeout-result=critical"], 2),
+    (["-t", "3", "--timeout-result=1"], 1),
+    (["-t", "3:warning"], 1),
+    (["-t", "3", "--timeout-result=ok"], 0),
+])
+def test_timeout_result_sets_the_state(dnsbl, opts, code):
+    r = dnsbl("-H", "192.0.2.2", "-z", "silent.test", "--query-timeout=2.5", "--retries=3",
+              *opts, server="testns", timeout=20)
+    assert r.elapsed < 3.5, r.elapsed
+    assert r.code == code, r.stdout
+    assert first_line(r.stdout).startswith("DNSBL %s" % STATES[code]), r.stdout
+
+
+# --------------------------------------------------------------------------
+# bad input
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args,needles", [
+    (["-H", "192.0.2.256"], ["192.0.2.256"]),
+    (["-H", "192.0.2.1/28"], ["192.0.2.1/28"]),
+    (["-H", "192.0.2.0/33"], ["192.0.2.0/33"]),
+    (["-H", "2001:db8::/129"], ["2001:db8::/129"]),
+    (["-H", "192.0.2.1", "-z", "zen.test:fatal"], ["zen.test:fatal", "--zone", "-z"]),
+    (["-H", "192.0.2.1", "-z", "bad..zone"], ["bad..zone", "--zone", "-z"]),
+    (["-H", "192.0.2.1", "-z", "zen.test=127.0.0.[2..x]"], ["127.0.0.[2..x]", "--zone", "-z"]),
+    (["-H", "192.0.2.1", "-z", "zen.test=300.0.0.2"], ["300.0.0.2", "--zone", "-z"]),
+    (["-H", "192.0.2.1", "-z", "zen.test=127.0.0.[2;4"], ["127.0.0.[2;4", "--zone", "-z"]),
+    (["-H", "192.0.2.1", "--allow-zone", "wl.test=abc"], ["abc", "--allow-zone"]),
+    (["-F", "/nonexistent/dnsbl-targets.txt"], ["/nonexistent/dnsbl-targets.txt"]),
+    (["-H", "192.0.2.1", "--zones-file", "/nonexistent/zones.ini"], ["/nonexistent/zones.ini"]),
+    (["-H", "192.0.2.1", "--frobnicate"], ["frobnicate"]),
+    (["-H", "192.0.2.1", "-w", "garbage"], ["garbage", "--warning", "-w"]),
+    (["-H", "192.0.2.1", "-c", "20:10"], ["20:10", "--critical", "-c"]),
+    (["-H", "192.0.2.1", "--timeout-result=maybe"], ["maybe", "--timeout-result"]),
+    (["-H", "192.0.2.1", "-t", "soon"], ["soon", "--timeout", "-t"]),
+    (["-H", "192.0.2.1", "--output-format=xml"], ["xml", "--output-format"]),
+    (["-H", "192.0.2.1", "--max-targets=lots"], ["lots", "--max-targets"]),
+    (["-H", "192.0.2.1", "--query-timeout=-1"], ["-1", "--query-timeout"]),
+    (["-H", "192.0.2.1", "-s", "127.0.0.1:99999"], ["99999", "--server", "-s"]),
+    ([], ["target"]),
+])
+def test_bad_input_is_unknown_naming_the_problem(dnsbl, args, needles):
+    zones = [] if any(a in ("-z", "--allow-zone") for a in args) else ["-z", "zen.test"]
+    r = dnsbl(*(zones + args))
+    check_bad_input(r, *needles)
+
+
+def test_bad_zones_file_is_unknown_naming_the_file(dnsbl, tmp_files):
+    path = tmp_files("zones.ini", "[zen.test]\nthis line has no equals sign\n")
+    r = dnsbl("-H", "192.0.2.1", "--zones-file", path)
+    check_bad_input(r, path, "zones.ini")
+
+
+@pytest.mark.parametrize("text", [
+    "[other_section]\nzone = zen.test\n",        # the requested section is missing
+    "[check_dnsbl]\nzone zen.test\n",            # a line without '='
+])
+def test_bad_extra_opts_ini_is_unknown(dnsbl, tmp_files, text):
+    path = tmp_files("bad.ini", text)
+    r = dnsbl("--extra-opts=@" + path, "-H", "192.0.2.2", "-z", "zen.test")
+    check_bad_input(r, path, "extra-opts", "section", "line")
+
+
+# --------------------------------------------------------------------------
+# --extra-opts, --list-zones, --help, --version, output formats
+# --------------------------------------------------------------------------
+
+def test_extra_opts_section_provides_servers_and_zones(dnsbl, servers, tmp_files):
+    path = tmp_files("plugins.ini",
+                     "# local lists\n[dnsbl_local]\nserver = 127.0.0.1:%d\n"
+                     "zone = zen.test\nzone = bl2.test\nno-default-zones =\n" % servers.rbl)
+    r = dnsbl("--extra-opts=dnsbl_local@" + path, "-H", "192.0.2.2", server=None,
+              default_zones=True)
+    perf = check_result(r, "CRITICAL")
+    assert perf["zones"] == 2 and perf["listed"] == 2
+
+
+def test_extra_opts_default_section_is_plugin_name_and_repeats_accumulate(dnsbl, servers, tmp_files):
+    path = tmp_files("plugins.ini", "[check_dnsbl]\nzone = zen.test\n")
+    r = dnsbl("--extra-opts=@" + path, "-z", "bl2.test", "-H", "192.0.2.2")
+    perf = check_result(r, "CRITICAL")
+    assert perf["zones"] == 2 and perf["listed"] == 2
+
+
+def test_list_zones_prints_default_catalogue_with_spamhaus_zen(plugin, servers):
+    r = run_plugin(["--resolv-conf=" + servers.resolv_conf, "--list-zones"])
+    assert r.code == 3, r.stdout
+    assert "zen.spamhaus.org" in r.stdout
+
+
+def test_list_zones_shows_the_zones_that_would_be_used(plugin, servers):
+    r = run_plugin(["--resolv-conf=" + servers.resolv_conf, "--list-zones",
+                    "--no-default-zones", "-z", "zen.test", "--allow-zone", "wl.test"])
+    assert r.code == 3, r.stdout
+    assert "zen.test" in r.stdout and "wl.test" in r.stdout
+    assert "zen.spamhaus.org" not in r.stdout
+
+
+def test_help_is_unknown_and_fits_80_columns(plugin):
+    r = run_plugin(["--help"])
+    assert r.code == 3
+    assert r.stderr == ""
+    lines = r.stdout.splitlines()
+    assert len(lines) > 20
+    too_long = [ln for ln in lines if len(ln) > 80]
+    assert not too_long, too_long
+    assert any(VERSION_RE.match(ln) for ln in lines), "version line expected in --help"
+    for opt in ("--host", "--mx", "--targets-file", "--domain", "--max-targets", "--zone",
+                "--allow-zone", "--zones-file", "--no-default-zones", "--list-zones",
+                "--dqs-key", "--dqs-key-file", "--selftest", "--server", "--resolv-conf",
+                "--query-timeout", "--retries", "--concurrency", "--rate", "--timeout",
+                "--timeout-result", "--extra-opts", "--output-format", "--warning",
+                "--critical", "--verbose", "--version"):
+        assert opt in r.stdout, opt
+
+
+@pytest.mark.parametrize("opt", ["-V", "--version"])
+def test_version_line_format(plugin, opt):
+    r = run_plugin([opt])
+    assert r.code == 3
+    assert VERSION_RE.match(r.stdout.strip()), r.stdout
+
+
+def test_one_line_format_prints_only_the_status_line(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-H", "192.0.2.99", "-z", "zen.test", "-z", "bl2.test",
+              "--output-format=one-line")
+    perf = check_result(r, "CRITICAL")
+    assert r.stdout.count("\n") <= 1 and r.stdout.strip() == first_line(r.stdout)
+    assert perf["listed"] == 2 and perf["targets"] == 2 and perf["targets_listed"] == 1
+
+
+def test_json_format_holds_the_whole_result_tree(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "zen.test", "-z", "bl2.test", "-z", "bl3.test",
+              "--output-format=json")
+    assert r.code == 2 and r.stderr == ""
+    doc = json.loads(r.stdout)
+    assert doc["prefix"] == "DNSBL" and doc["state"] == "CRITICAL" and doc["exit_code"] == 2
+    assert "192.0.2.2" in doc["summary"]
+    assert [p["label"] for p in doc["perfdata"]] == PERF_LABELS
+    perf = {p["label"]: p for p in doc["perfdata"]}
+    assert perf["listed"]["value"] == 2 and perf["targets"]["value"] == 1
+    assert perf["zones"]["value"] == 3 and perf["time"]["uom"] == "s"
+    targets = [s for s in doc["subchecks"] if s["text"].startswith("192.0.2.2")]
+    assert len(targets) == 1 and targets[0]["state"] == "CRITICAL"
+    zones = {s["text"].split(":")[0]: s for s in targets[0]["subchecks"]}
+    assert zones["zen.test"]["state"] == "CRITICAL" and "listed" in zones["zen.test"]["text"]
+    assert zones["bl2.test"]["state"] == "CRITICAL"
+    assert zones["bl3.test"]["state"] == "OK" and "not listed" in zones["bl3.test"]["text"]
+
+
+def test_json_marks_zone_errors_informational(dnsbl):
+    r = dnsbl("-H", "192.0.2.2", "-z", "lst.test", "-z", "servfail.test",
+              "--output-format=json", server="testns")
+    assert r.code == 2, r.stdout
+    doc = json.loads(r.stdout)
+    perf = {p["label"]: p["value"] for p in doc["perfdata"]}
+    assert perf["listed"] == 1 and perf["errors"] == 1
+    target = [s for s in doc["subchecks"] if s["text"].startswith("192.0.2.2")][0]
+    err = [s for s in target["subchecks"] if s["text"].startswith("servfail.test")][0]
+    assert err["state"] == "UNKNOWN" and err["informational"] is True
+    assert "SERVFAIL" in err["text"]

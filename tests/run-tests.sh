@@ -1,0 +1,62 @@
+#!/bin/bash
+# run-tests.sh: the test command. On Debian bookworm as root: install what is missing, build with -Werror,
+# run the C unit tests and the black-box tests against local servers, then again under ASan+UBSan, then distcheck.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=$(pwd)
+PY=/usr/bin/python3
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+PACKAGES="build-essential autoconf automake libtool pkg-config help2man
+ libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
+ python3 python3-pytest rbldnsd ldnsutils unbound"
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+install_packages() {
+	local missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		step "apt-get install$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -q
+		# shellcheck disable=SC2086
+		apt-get install -y -q --no-install-recommends $missing
+	fi
+	# The Debian unbound service is not wanted: tests start their own instances.
+	if command -v systemctl >/dev/null 2>&1; then systemctl disable --now unbound >/dev/null 2>&1 || true; fi
+}
+
+# build_and_test NAME CFLAGS LDFLAGS: out-of-tree build in build-NAME, unit tests, black-box tests.
+build_and_test() {
+	local name=$1 cflags=$2 ldflags=$3 dir="$SRC/build-$1"
+	step "build ($name)"
+	rm -rf "$dir" && mkdir -p "$dir"
+	(cd "$dir" && "$SRC/configure" --enable-werror CFLAGS="$cflags" LDFLAGS="$ldflags" >configure.out) ||
+		{ cat "$dir/config.log" | tail -50; return 1; }
+	make -C "$dir" -j"$JOBS" >"$dir/make.out" 2>&1 || { tail -60 "$dir/make.out"; return 1; }
+	step "unit tests ($name)"
+	make -C "$dir" -j"$JOBS" check >"$dir/check.out" 2>&1 || { cat "$dir"/tests/unit/*.log; tail -40 "$dir/check.out"; return 1; }
+	grep -E '^(# |PASS|FAIL|ERROR)' "$dir/check.out" || true
+	step "black-box tests ($name)"
+	BUILDDIR="$dir" "$PY" -m pytest -q -p no:cacheprovider "$SRC/tests/blackbox"
+}
+
+install_packages
+step "autoreconf"
+autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
+
+build_and_test werror "-O2 -g" ""
+SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+build_and_test sanitize "$SAN" "$SAN"
+
+step "make distcheck"
+make -C "$SRC/build-werror" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >"$SRC/build-werror/distcheck.out" 2>&1 ||
+	{ tail -60 "$SRC/build-werror/distcheck.out"; exit 1; }
+tail -4 "$SRC/build-werror/distcheck.out"
+step "all tests passed"

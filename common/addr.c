@@ -78,6 +78,7 @@ static int strict_ipv6(const char *s)
 	return 1;
 }
 
+/** Parse a plain IPv4 (strict dotted quad) or IPv6 address; 0 or -1. */
 int mr_addr_parse(const char *s, mr_addr *a)
 {
 	mr_addr tmp;
@@ -136,6 +137,7 @@ static int parse_prefix(const char *s, unsigned *out)
 	return 0;
 }
 
+/** Parse ADDRESS[/PREFIX] with zero host bits; 0, or -1 with a reason. */
 int mr_cidr_parse(const char *s, mr_cidr *c, const char **why)
 {
 	char text[CIDR_TEXT_MAX];
@@ -183,6 +185,7 @@ out:
 	return reason == NULL ? 0 : -1;
 }
 
+/** Print a in canonical form (inet_ntop follows RFC 5952). */
 int mr_addr_format(const mr_addr *a, char *dst, size_t size)
 {
 	if (a == NULL || dst == NULL || size == 0 || addr_len(a->family) == 0)
@@ -194,6 +197,7 @@ int mr_addr_format(const mr_addr *a, char *dst, size_t size)
 	return 0;
 }
 
+/** Print c as ADDRESS/PREFIX. */
 int mr_cidr_format(const mr_cidr *c, char *dst, size_t size)
 {
 	char text[MR_ADDR_STRLEN];
@@ -203,6 +207,7 @@ int mr_cidr_format(const mr_cidr *c, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s/%u", text, c->prefix);
 }
 
+/** Numeric order: IPv4 before IPv6, then byte by byte. */
 int mr_addr_cmp(const mr_addr *a, const mr_addr *b)
 {
 	size_t n;
@@ -213,6 +218,7 @@ int mr_addr_cmp(const mr_addr *a, const mr_addr *b)
 	return n == 0 ? 0 : memcmp(a->b, b->b, n);
 }
 
+/** 1 if a has the family of c and the same first prefix bits. */
 int mr_cidr_contains(const mr_cidr *c, const mr_addr *a)
 {
 	size_t full;
@@ -234,6 +240,7 @@ int mr_cidr_contains(const mr_cidr *c, const mr_addr *a)
 	return 1;
 }
 
+/** 1 if lo <= a <= hi numerically, all of one family. */
 int mr_addr_in_range(const mr_addr *a, const mr_addr *lo, const mr_addr *hi)
 {
 	if (a == NULL || lo == NULL || hi == NULL || addr_len(a->family) == 0 ||
@@ -242,6 +249,7 @@ int mr_addr_in_range(const mr_addr *a, const mr_addr *lo, const mr_addr *hi)
 	return mr_addr_cmp(lo, a) <= 0 && mr_addr_cmp(a, hi) <= 0;
 }
 
+/** Number of addresses in c, saturated at UINT64_MAX. */
 uint64_t mr_cidr_size(const mr_cidr *c)
 {
 	unsigned host;
@@ -254,6 +262,7 @@ uint64_t mr_cidr_size(const mr_cidr *c)
 	return (uint64_t)1 << host;
 }
 
+/** Add one with carry; -1 (a unchanged) at the largest address. */
 int mr_addr_next(mr_addr *a)
 {
 	size_t n;
@@ -274,6 +283,7 @@ int mr_addr_next(mr_addr *a)
 	return 0;
 }
 
+/** DNSBL reverse name: reversed octets, or 32 reversed nibbles for IPv6. */
 int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -296,6 +306,7 @@ int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s", text);
 }
 
+/** Copy the address out of a sockaddr_in or sockaddr_in6. */
 int mr_addr_from_sockaddr(const void *sa, mr_addr *a)
 {
 	struct sockaddr generic;

@@ -33,6 +33,7 @@ static volatile sig_atomic_t timeout_exit = MR_UNKNOWN;
 /** 1 while the hard timeout is armed; a late SIGALRM after cancel is ignored. */
 static volatile sig_atomic_t timeout_armed;
 
+/** Seconds on the monotonic clock (0 if it cannot be read). */
 double mr_now(void)
 {
 	struct timespec ts;
@@ -42,6 +43,7 @@ double mr_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/** start + t - margin, margin = 10 % of t within [0.2, 1.0] s; never before start. */
 double mr_soft_deadline(double start, double t)
 {
 	double margin = 0.1 * t;
@@ -76,6 +78,7 @@ static void on_alarm(int sig)
 	_exit((int)timeout_exit);
 }
 
+/** Arm the SIGALRM fallback after seconds; the message names shown seconds. */
 int mr_hard_timeout_arm_shown(double seconds, double shown, mr_state st, const char *prefix)
 {
 	struct sigaction sa;
@@ -119,11 +122,13 @@ int mr_hard_timeout_arm_shown(double seconds, double shown, mr_state st, const c
 	return 0;
 }
 
+/** Arm the SIGALRM fallback; the message names the waiting time itself. */
 int mr_hard_timeout_arm(double seconds, mr_state st, const char *prefix)
 {
 	return mr_hard_timeout_arm_shown(seconds, seconds, st, prefix);
 }
 
+/** Stop the timer; a SIGALRM already on its way is ignored. */
 void mr_hard_timeout_cancel(void)
 {
 	struct itimerval it;

@@ -513,7 +513,7 @@ static void send_udp(mr_dns *d, query *q, double now)
 {
 	const mr_dns_server *srv;
 	uint16_t id;
-	int i;
+	int i, err;
 	ssize_t n;
 
 	q->server = (size_t)q->tries % d->cfg.nservers;
@@ -533,11 +533,12 @@ static void send_udp(mr_dns *d, query *q, double now)
 	do
 		n = sendto(d->socks[i].fd, q->wire, q->wirelen, 0, (const struct sockaddr *)&srv->sa, srv->salen);
 	while (n < 0 && errno == EINTR);
+	err = n < 0 ? errno : 0;
 	trace(d, "send %s %s to %s id %u attempt %d", q->name, type_name(q->type), srv->text,
 	      (unsigned)id, q->tries);
-	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS) {
+	if (n < 0 && err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS) {
 		/* Unreachable network or similar: this attempt cannot get a reply. */
-		trace(d, "sendto %s: %s", srv->text, strerror(errno));
+		trace(d, "sendto %s: %s", srv->text, strerror(err));
 		next_attempt(d, q);
 		return;
 	}
@@ -934,6 +935,7 @@ static void wait_events(mr_dns *d, double deadline)
 	}
 }
 
+/** Create an engine: copy cfg, read resolv.conf when no server is given, allocate the slots. */
 mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 {
 	mr_dns *d = NULL;
@@ -1010,6 +1012,7 @@ static void free_list(qlist *l)
 		query_free(q);
 }
 
+/** Close every socket and free the engine and its unfinished queries (no callbacks). */
 void mr_dns_free(mr_dns *d)
 {
 	int i;
@@ -1033,6 +1036,26 @@ void mr_dns_free(mr_dns *d)
 	free(d);
 }
 
+/** The wire form of p in an exactly sized allocation (ldns_pkt2wire keeps a 64 KiB one); 0 or -1. */
+static int wire_of(const ldns_pkt *p, uint8_t **wire, size_t *len)
+{
+	ldns_buffer *b = ldns_buffer_new(LDNS_MIN_BUFLEN);
+	int rc = -1;
+
+	if (!b || ldns_pkt2buffer_wire(b, p) != LDNS_STATUS_OK || ldns_buffer_position(b) < HEADER_LEN)
+		goto out;
+	*len = ldns_buffer_position(b);
+	*wire = malloc(*len);
+	if (!*wire)
+		goto out;
+	memcpy(*wire, ldns_buffer_begin(b), *len);
+	rc = 0;
+out:
+	ldns_buffer_free(b);
+	return rc;
+}
+
+/** Validate name, build its query message once and queue it. */
 int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, void *user)
 {
 	query *q = NULL;
@@ -1067,7 +1090,7 @@ int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, 
 	if (!q->name || !q->qname || ldns_rdf_get_type(q->qname) != LDNS_RDF_TYPE_DNAME)
 		goto out;
 	p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), type, LDNS_RR_CLASS_IN, LDNS_RD);
-	if (!p || ldns_pkt2wire(&q->wire, p, &q->wirelen) != LDNS_STATUS_OK || q->wirelen < HEADER_LEN)
+	if (!p || wire_of(p, &q->wire, &q->wirelen) < 0)
 		goto out;
 	q->state = Q_QUEUED;
 	list_push(&d->fifo, q);
@@ -1080,6 +1103,7 @@ out:
 	return rc;
 }
 
+/** The poll loop: deadlines, sends, feed, replies, until all is done or the run deadline. */
 int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user)
 {
 	if (!d || d->in_run)
@@ -1107,6 +1131,7 @@ int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user)
 	return 0;
 }
 
+/** Copy the counters. */
 void mr_dns_get_stats(const mr_dns *d, mr_dns_stats *st)
 {
 	if (!st)
@@ -1118,6 +1143,7 @@ void mr_dns_get_stats(const mr_dns *d, mr_dns_stats *st)
 	*st = d->stats;
 }
 
+/** Collect A and AAAA data of the answer section. */
 size_t mr_dns_answer_addrs(const ldns_pkt *pkt, mr_addr *out, size_t max)
 {
 	const ldns_rr_list *an;
@@ -1169,6 +1195,7 @@ static int append_bounded(mr_buf *out, const uint8_t *s, size_t n)
 	return take < n ? 1 : 0;
 }
 
+/** Join the TXT records of the answer section, cut at the buffer ceiling. */
 int mr_dns_answer_txt(const ldns_pkt *pkt, mr_buf *out)
 {
 	const ldns_rr_list *an;
@@ -1208,6 +1235,7 @@ int mr_dns_answer_txt(const ldns_pkt *pkt, mr_buf *out)
 	return 0;
 }
 
+/** Collect MX records, keeping the most preferred ones in stable order. */
 size_t mr_dns_answer_mx(const ldns_pkt *pkt, mr_dns_mx *out, size_t max)
 {
 	const ldns_rr_list *an;
@@ -1254,6 +1282,7 @@ size_t mr_dns_answer_mx(const ldns_pkt *pkt, mr_dns_mx *out, size_t max)
 	return n;
 }
 
+/** Text for a status, as shown to users. */
 const char *mr_dns_status_name(mr_dns_status s)
 {
 	switch (s) {

@@ -32,6 +32,7 @@ enum {
 	OPT_RATE             /**< --rate */
 };
 
+/** Defaults: 2 s per attempt, 2 retries, 100 in flight, no rate limit, servers from resolv.conf. */
 void mr_dns_config_init(mr_dns_config *cfg)
 {
 	if (!cfg)
@@ -90,6 +91,7 @@ static int copy_host(char *dst, const char *s, size_t n)
 	return 0;
 }
 
+/** Split ADDRESS[:PORT] or [IPv6][:PORT] and fill server. */
 int mr_dns_server_parse(const char *text, mr_dns_server *server)
 {
 	char host[HOST_MAX];
@@ -145,6 +147,7 @@ static int nameserver_line(const char *line, char *host)
 	return copy_host(host, p, n) == 0;
 }
 
+/** Add the usable nameserver lines of path to cfg, up to MR_DNS_MAX_SERVERS. */
 int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
 {
 	FILE *f = NULL;
@@ -295,6 +298,7 @@ static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
 	}
 }
 
+/** Describe the DNS options for the shared option parser. */
 void mr_dns_option_group(struct mr_option_group *g, mr_dns_config *cfg)
 {
 	if (!g)

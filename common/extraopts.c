@@ -94,8 +94,8 @@ static int find_default_file(char *dst, size_t size, mr_buf *err)
 			env++;
 	}
 	for (i = 0; i < sizeof(default_files) / sizeof(default_files[0]); i++) {
-		if (exists(default_files[i]))
-			return mr_snprintf(dst, size, "%s", default_files[i]);
+		if (exists(default_files[i]) && mr_snprintf(dst, size, "%s", default_files[i]) == 0)
+			return 0;
 	}
 	mr_buf_puts(err, "no ini file found ($MP_CONFIG_FILE, $NAGIOS_CONFIG_PATH and the standard places "
 	                 "such as /etc/monitoring-plugins/monitoring-plugins.ini)");
@@ -142,6 +142,8 @@ static int read_fd(int fd, const char *name, char **data, size_t *len, mr_buf *e
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		if (got > INI_FILE_MAX)
+			break;
 	}
 	if (got > INI_FILE_MAX) {
 		mr_buf_printf(err, "%s: larger than %d bytes", name, INI_FILE_MAX);
@@ -168,7 +170,8 @@ static int load_file(const char *file, char **data, size_t *len, mr_buf *err)
 
 	if (strcmp(file, "-") == 0)
 		return read_fd(STDIN_FILENO, "stdin", data, len, err);
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	/* blocking: a FIFO such as bash's <(...) must be waited for, not refused */
+	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		mr_buf_printf(err, "%s: cannot open: %s", file, strerror(errno));
 		return -1;
@@ -257,13 +260,20 @@ static int check_lines(const char *name, const char *data, size_t len, const cha
 			/* blank line or comment */
 		} else if (*s == '[') {
 			const char *ns = s + 1;
-			const char *ne = e;
+			const char *ne = memchr(s, ']', (size_t)(e - s));
+			const char *rest;
 
-			if (e[-1] != ']' || e - s < 2) {
+			if (ne == NULL) {
 				reason = "section header without ']'";
 				goto bad;
 			}
-			ne = e - 1;
+			rest = ne + 1;
+			while (rest < e && is_blank(*rest))
+				rest++;
+			if (rest < e && *rest != ';' && *rest != '#') {
+				reason = "text after a section header";
+				goto bad;
+			}
 			while (ns < ne && is_blank(*ns))
 				ns++;
 			while (ne > ns && is_blank(ne[-1]))
@@ -276,8 +286,7 @@ static int check_lines(const char *name, const char *data, size_t len, const cha
 				reason = "section name too long";
 				goto bad;
 			}
-			if (memchr(ns, '[', (size_t)(ne - ns)) != NULL || memchr(ns, ']', (size_t)(ne - ns)) != NULL ||
-			    memchr(ns, ';', (size_t)(ne - ns)) != NULL) {
+			if (memchr(ns, '[', (size_t)(ne - ns)) != NULL || memchr(ns, ';', (size_t)(ne - ns)) != NULL) {
 				reason = "invalid section name";
 				goto bad;
 			}
@@ -445,6 +454,7 @@ static int parse_spec(const char *spec, const char *plugin_name, char **section,
 	return 0;
 }
 
+/** Read the ini arguments for --extra-opts=spec; 0, or -1 with "FILE line N: reason". */
 int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, int *nargs, mr_buf *err)
 {
 	char found[INI_PATH_MAX];
@@ -528,6 +538,7 @@ out:
 	return rc;
 }
 
+/** Wipe and free a vector returned by mr_extra_opts_read. */
 void mr_extra_opts_free(char **args, int nargs)
 {
 	int i;

@@ -297,15 +297,13 @@ static void common_help(mr_buf *t, const mr_plugin_info *p, int id)
 		               "Default: unknown.");
 		break;
 	case C_EXTRA_OPTS:
-		mr_buf_printf(t, "Read options from SECTION (default: %s) of an ini FILE, '@-' for stdin. "
-		                 "Each 'key = value' line is --key=value ('key =' is --key, a one-letter key "
-		                 "is -k value); keys may repeat. Without @FILE the first existing of "
-		                 "$MP_CONFIG_FILE; monitoring-plugins.ini, plugins.ini or nagios-plugins.ini in "
-		                 "each directory of $NAGIOS_CONFIG_PATH; "
-		                 "/usr/local/etc/monitoring-plugins/monitoring-plugins.ini, "
-		                 "/etc/monitoring-plugins/monitoring-plugins.ini, /etc/monitoring-plugins.ini, "
-		                 "/etc/nagios/plugins.ini or /etc/nagios-plugins.ini (and similar) is read. "
-		                 "Options on the command line come after the ini ones and win.", prog_name(p));
+		mr_buf_printf(t, "Read options from SECTION (default: %s) of an ini FILE ('-' for stdin): "
+		                 "'key = value' becomes --key=value, 'key =' becomes --key, keys may repeat, and "
+		                 "command-line options win. Without @FILE: $MP_CONFIG_FILE, then "
+		                 "monitoring-plugins.ini, plugins.ini or nagios-plugins.ini in each directory of "
+		                 "$NAGIOS_CONFIG_PATH, then /etc/monitoring-plugins/monitoring-plugins.ini and "
+		                 "the other standard places (/usr/local/etc, /etc/nagios, ...); the first that "
+		                 "exists is read.", prog_name(p));
 		break;
 	case C_FORMAT:
 		mr_buf_puts(t, "multi-line (default): summary, one line per subcheck, perfdata; one-line: "
@@ -392,6 +390,7 @@ static void print_buf(const mr_buf *b)
 	fflush(stdout);
 }
 
+/** Print the short usage (at most 80 columns, 23 lines) to stdout. */
 void mr_options_print_usage(const mr_plugin_info *p)
 {
 	mr_buf b;
@@ -402,6 +401,7 @@ void mr_options_print_usage(const mr_plugin_info *p)
 	mr_buf_free(&b);
 }
 
+/** Print the full --help text to stdout. */
 void mr_options_print_help(const mr_plugin_info *p)
 {
 	mr_buf b;
@@ -412,6 +412,7 @@ void mr_options_print_help(const mr_plugin_info *p)
 	mr_buf_free(&b);
 }
 
+/** Print "PREFIX UNKNOWN - msg" (secrets masked), the short usage and the --help hint. */
 void mr_options_print_error(const mr_plugin_info *p, const char *msg)
 {
 	mr_buf b;
@@ -799,6 +800,7 @@ out:
 	return rc;
 }
 
+/** Merge --extra-opts arguments, parse everything and fill common; see options.h. */
 mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv, mr_common *common,
                                  mr_buf *err)
 {

@@ -85,7 +85,10 @@ typedef enum mr_parse_status {
  * Merge --extra-opts ini arguments (inserted after argv[0]) and parse everything.
  * Fills common with defaults first, then calls the groups' handlers in argument order.
  * Prints --help/--version itself. The merged vector lives in new memory (ini secrets do
- * not reach /proc/PID/cmdline) and is freed before return.
+ * not reach /proc/PID/cmdline); the vector is freed before return, but the ini argument
+ * strings stay alive until exit (handlers may keep pointers to them) and are wiped and
+ * freed by an atexit handler. Errors name the option ("-t/--timeout: ..." or "--rate: ...")
+ * and end with " (from --extra-opts)" when the bad argument came from an ini file.
  */
 mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);

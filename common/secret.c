@@ -42,6 +42,7 @@ static void wipe(void *p, size_t n)
 	}
 }
 
+/** Keep a copy of s (at least 4 characters) for masking; duplicates are ignored. */
 int mr_secret_register(const char *s)
 {
 	size_t i;
@@ -94,6 +95,7 @@ static size_t mask_one(char *buf, size_t len, const char *s)
 	return len;
 }
 
+/** Replace registered secrets in buf with "***", longest first; the new length. */
 size_t mr_secret_mask(char *buf, size_t len)
 {
 	int done[MAX_SECRETS] = {0};
@@ -118,6 +120,7 @@ size_t mr_secret_mask(char *buf, size_t len)
 	return len;
 }
 
+/** Overwrite and free a secret string; NULL is allowed. */
 void mr_secret_free(char *s)
 {
 	if (s == NULL)
@@ -126,6 +129,7 @@ void mr_secret_free(char *s)
 	free(s);
 }
 
+/** Wipe and forget all registered secrets. */
 void mr_secret_clear(void)
 {
 	size_t i;
@@ -168,6 +172,7 @@ static size_t first_line_len(const char *buf, size_t len)
 	return n;
 }
 
+/** Read, check and register the secret on the first line of a regular file. */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 {
 	char buf[MR_SECRET_MAX + 1];

@@ -285,7 +285,8 @@ int main(int argc, char **argv)
 		mr_options_print_error(&info, mr_buf_str(&err));
 		goto out;
 	}
-	mr_hard_timeout_arm(common.timeout, common.timeout_state, info.prefix);
+	mr_hard_timeout_arm_shown(common.timeout > 0.1 ? common.timeout - 0.05 : common.timeout, common.timeout,
+	                          common.timeout_state, info.prefix);
 	cfg.dns.verbose = common.verbose;
 	if (build_catalogue(&cfg, &cat, &err) != 0) {
 		mr_options_print_error(&info, mr_buf_str(&err));

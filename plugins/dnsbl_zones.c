@@ -85,7 +85,7 @@ static const spamhaus_code spamhaus_meanings[] = {
 /** Error codes every Spamhaus zone may answer (and the domain-list error of DBL and ZRD). */
 static const spamhaus_code spamhaus_errors[] = {
 	{ "*", CODE(127, 255, 255, 252), CODE(127, 255, 255, 252), "typo in the DNSBL zone name" },
-	{ "*", CODE(127, 255, 255, 254), CODE(127, 255, 255, 254), "query from a public/open or unattributable resolver" },
+	{ "*", CODE(127, 255, 255, 254), CODE(127, 255, 255, 254), "public/open or unattributable resolver" },
 	{ "*", CODE(127, 255, 255, 255), CODE(127, 255, 255, 255), "too many queries (rate limit)" },
 	{ "dbl zrd", CODE(127, 0, 1, 255), CODE(127, 0, 1, 255), "IP query to a domain list" },
 };
@@ -237,17 +237,6 @@ void dnsbl_codeset_free(dnsbl_codeset *set)
 	set->v = NULL;
 	set->n = 0;
 	set->cap = 0;
-}
-
-/** Deep-copy src into an empty dst; 0 or -1. */
-static int codeset_copy(dnsbl_codeset *dst, const dnsbl_codeset *src)
-{
-	size_t i;
-
-	for (i = 0; i < src->n; i++)
-		if (dnsbl_codeset_add(dst, src->v[i].lo, src->v[i].hi, src->v[i].text) != 0)
-			return -1;
-	return 0;
 }
 
 /* ---- Postfix code syntax ---- */
@@ -1386,13 +1375,15 @@ out:
 
 /* ---- --list-zones ---- */
 
-/** Printer state: the pattern being grown and the line it belongs to. */
+/** Printer state: patterns merged so far, not printed yet. */
 typedef struct pattern_out {
 	mr_buf *out;      /**< destination */
 	const char *key;  /**< ini key of the lines */
 	const char *text; /**< meaning printed after each pattern, "" for none */
-	pattern cur;      /**< pattern not printed yet */
-	int have;         /**< cur is valid */
+	pattern done;     /**< finished pattern, may still absorb the next finished one */
+	pattern cur;      /**< pattern being grown from consecutive ranges */
+	int have_done;    /**< done is valid */
+	int have_cur;     /**< cur is valid */
 } pattern_out;
 
 /** 1 if two octet sets are equal. */
@@ -1429,53 +1420,79 @@ static void octet_print(mr_buf *out, const octet_set *o)
 	(void)mr_buf_puts(out, "]");
 }
 
-/** Print the pending pattern as one "key = PATTERN text" line. */
-static void pattern_flush(pattern_out *po)
+/** Print p as one "key = PATTERN text" line. */
+static void pattern_print(const pattern_out *po, const pattern *p)
 {
 	int i;
 
-	if (!po->have)
-		return;
 	(void)mr_buf_printf(po->out, "%-11s = ", po->key);
 	for (i = 0; i < 4; i++) {
 		if (i > 0)
 			(void)mr_buf_puts(po->out, ".");
-		octet_print(po->out, &po->cur.o[i]);
+		octet_print(po->out, &p->o[i]);
 	}
 	if (po->text[0] != '\0')
 		(void)mr_buf_printf(po->out, " %s", po->text);
 	(void)mr_buf_puts(po->out, "\n");
-	po->have = 0;
 }
 
-/** Add a pattern: merge it into the pending one when they differ in one octet only, else print. */
-static void pattern_push(pattern_out *po, const pattern *p)
+/** Merge q into p when the two differ in at most one octet (their union is again a pattern); 1 if merged. */
+static int pattern_merge(pattern *p, const pattern *q)
 {
 	int i, diff = -1, ndiff = 0;
+	octet_set *o;
+	size_t j;
 
-	if (po->have) {
-		for (i = 0; i < 4; i++)
-			if (!octet_equal(&po->cur.o[i], &p->o[i])) {
-				diff = i;
-				ndiff++;
-			}
-		if (ndiff == 0)
-			return;
-		if (ndiff == 1 && po->cur.o[diff].n + p->o[diff].n <= OCTET_MAX_ITEMS) {
-			octet_set *o = &po->cur.o[diff];
-			size_t j;
-			for (j = 0; j < p->o[diff].n; j++) {
-				o->lo[o->n] = p->o[diff].lo[j];
-				o->hi[o->n] = p->o[diff].hi[j];
-				o->n++;
-			}
-			octet_normalise(o);
-			return;
+	for (i = 0; i < 4; i++)
+		if (!octet_equal(&p->o[i], &q->o[i])) {
+			diff = i;
+			ndiff++;
 		}
-		pattern_flush(po);
+	if (ndiff == 0)
+		return 1;
+	if (ndiff > 1 || p->o[diff].n + q->o[diff].n > OCTET_MAX_ITEMS)
+		return 0;
+	o = &p->o[diff];
+	for (j = 0; j < q->o[diff].n; j++) {
+		o->lo[o->n] = q->o[diff].lo[j];
+		o->hi[o->n] = q->o[diff].hi[j];
+		o->n++;
 	}
+	octet_normalise(o);
+	return 1;
+}
+
+/** Retire the pattern being grown: merge it into the finished one or print that and keep it. */
+static void pattern_retire(pattern_out *po)
+{
+	if (!po->have_cur)
+		return;
+	po->have_cur = 0;
+	if (po->have_done && pattern_merge(&po->done, &po->cur))
+		return;
+	if (po->have_done)
+		pattern_print(po, &po->done);
+	po->done = po->cur;
+	po->have_done = 1;
+}
+
+/** Print whatever is still pending. */
+static void pattern_flush(pattern_out *po)
+{
+	pattern_retire(po);
+	if (po->have_done)
+		pattern_print(po, &po->done);
+	po->have_done = 0;
+}
+
+/** Add a pattern: grow the current one when they differ in one octet only, else start a new one. */
+static void pattern_push(pattern_out *po, const pattern *p)
+{
+	if (po->have_cur && pattern_merge(&po->cur, p))
+		return;
+	pattern_retire(po);
 	po->cur = *p;
-	po->have = 1;
+	po->have_cur = 1;
 }
 
 /** Split [lo,hi] into octet-aligned blocks, each one pattern, and push them. */

@@ -263,6 +263,16 @@ def free_port(host="127.0.0.1"):
     raise RuntimeError("no free port found")
 
 
+def free_port6():
+    """A free UDP port on ::1, or None without IPv6 loopback."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            s.bind(("::1", 0))
+            return s.getsockname()[1]
+    except OSError:
+        return None
+
+
 def can_bind_udp(host, port):
     """Whether host:port/udp can be bound now."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -614,7 +624,8 @@ TESTNS_ZONES = ["lst.test", "servfail.test", "refused.test", "tc.test",
 # fixtures
 # --------------------------------------------------------------------------
 
-Servers = namedtuple("Servers", "rbl testns resolv_conf resolv_conf_served workdir")
+Servers = namedtuple("Servers", "rbl rbl6 testns resolv_conf resolv_conf_served workdir")
+Rbl = namedtuple("Rbl", "port port6 on_53")
 
 
 @pytest.fixture(scope="session")
@@ -627,7 +638,7 @@ def workdir():
 
 @pytest.fixture(scope="session")
 def rbldnsd(workdir):
-    """rbldnsd serving RBL_ZONES on 127.0.0.1:PORT (and RESOLV_ADDR:53 if free); yields (port, on_53)."""
+    """rbldnsd serving RBL_ZONES on 127.0.0.1:PORT, [::1]:PORT6 and RESOLV_ADDR:53 (the last two if possible); yields Rbl."""
     exe = shutil.which("rbldnsd") or "/usr/sbin/rbldnsd"
     if not os.access(exe, os.X_OK):
         pytest.skip("rbldnsd is not installed (apt-get install rbldnsd)")
@@ -644,12 +655,15 @@ def rbldnsd(workdir):
     on_53 = can_bind_udp(RESOLV_ADDR, 53)
     if on_53:
         binds += ["-b", "%s/53" % RESOLV_ADDR]
+    port6 = free_port6()
+    if port6:
+        binds += ["-b", "::1/%d" % port6]
     cmd = [exe, "-n", "-w", datadir] + binds + zone_args
     # -w changes into datadir: the zone files are given relative to it.
     server = start_server("rbldnsd", cmd, workdir,
                           lambda: dns_query(port, "2.0.0.127.zen.test", timeout=0.3) is not None)
     try:
-        yield port, on_53
+        yield Rbl(port, port6, on_53)
     finally:
         server.stop()
 
@@ -676,7 +690,7 @@ def unbound(workdir, rbldnsd, testns):
     exe = shutil.which("unbound") or "/usr/sbin/unbound"
     if not os.access(exe, os.X_OK):
         pytest.skip("unbound is not installed (apt-get install unbound)")
-    rbl_port = rbldnsd[0]
+    rbl_port = rbldnsd.port
     udir = os.path.join(workdir, "unbound")
     os.mkdir(udir)
     port = free_port()
@@ -723,7 +737,7 @@ def unbound(workdir, rbldnsd, testns):
 def servers(workdir, rbldnsd, testns):
     """Ports of rbldnsd and ldns-testns plus a --resolv-conf file that names only loopback."""
     resolv = write_file(workdir, "resolv.conf", "nameserver %s\n" % RESOLV_ADDR)
-    return Servers(rbldnsd[0], testns, resolv, rbldnsd[1], workdir)
+    return Servers(rbldnsd.port, rbldnsd.port6, testns, resolv, rbldnsd.on_53, workdir)
 
 
 @pytest.fixture(scope="session")

@@ -84,6 +84,32 @@ def dnsbl(plugin, servers):
     return run
 
 
+# A catalogue in the plugin's zones-file format (ini, one [zone] per section).
+ZONES_INI = """\
+# black-box test catalogue
+[zen.test]
+type = ip
+ipv6 = yes
+code = 127.0.0.4 exploited machine
+delist = http://delist.zen.test/form
+description = ZEN-like local test list
+
+[v6.test]
+type = ip
+ipv4 = no
+ipv6 = yes
+
+[dbl.test]
+type = domain
+"""
+
+
+@pytest.fixture
+def zones_file(tmp_files):
+    """A --zones-file with zen.test (v4+v6), v6.test (v6 only) and dbl.test (domains)."""
+    return tmp_files("zones.ini", ZONES_INI)
+
+
 @pytest.fixture
 def via_unbound(plugin, servers, unbound):
     """Run the plugin with the local unbound as its only resolver."""
@@ -215,19 +241,37 @@ def test_error_code_among_listing_codes_makes_the_answer_an_error(dnsbl):
     assert "127.255.255.254" in zone_line(r.stdout, "zen.test")
 
 
-def test_ipv6_address_is_checked_on_an_ip6trie_zone(dnsbl):
-    r = dnsbl("-H", "2001:db8:dead::1", "-z", "v6.test")
+def test_ipv6_address_is_checked_on_ip6trie_zones(dnsbl, zones_file):
+    r = dnsbl("--zones-file", zones_file, "-H", "2001:db8:dead::1")
     perf = check_result(r, "CRITICAL")
-    assert perf["listed"] == 1 and perf["targets"] == 1
+    assert perf["listed"] == 2 and perf["targets"] == 1 and perf["errors"] == 0
     assert "2001:db8:dead::1" in r.stdout
     assert "127.0.0.3" in zone_line(r.stdout, "v6.test")
-    assert "IPv6 spam source" in r.stdout
+    assert "IPv6 spam source 2001:db8:dead::1" in zone_line(r.stdout, "v6.test")
+    assert "127.0.0.2" in zone_line(r.stdout, "zen.test")
 
 
-def test_ipv6_address_not_listed_is_ok(dnsbl):
-    r = dnsbl("-H", "2001:db8:beef::1", "-z", "v6.test", "-z", "zen.test")
+def test_ipv6_address_not_listed_is_ok(dnsbl, zones_file):
+    r = dnsbl("--zones-file", zones_file, "-H", "2001:db8:beef::1")
     perf = check_result(r, "OK")
     assert perf["listed"] == 0 and perf["errors"] == 0
+
+
+def test_ipv6_address_without_any_ipv6_zone_is_unknown_not_ok(dnsbl, tmp_files):
+    path = tmp_files("v4only.ini", "[zen.test]\ntype = ip\nipv4 = yes\nipv6 = no\n")
+    r = dnsbl("--zones-file", path, "-H", "2001:db8:dead::1")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["listed"] == 0
+    assert "IPv6" in r.stdout
+
+
+def test_zones_file_zone_shows_code_meaning_and_delist_url(dnsbl, zones_file):
+    r = dnsbl("--zones-file", zones_file, "-H", "192.0.2.11")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+    zl = zone_line(r.stdout, "zen.test")
+    assert "127.0.0.4" in zl and "exploited machine" in zl
+    assert "delist: http://delist.zen.test/form" in zl
 
 
 def test_cidr_range_counts_listed_addresses_in_perfdata(dnsbl):
@@ -283,19 +327,20 @@ def test_listing_through_a_recursive_resolver(via_unbound):
     assert perf["listed"] == 2 and perf["errors"] == 0
 
 
-def test_hostname_target_checks_every_a_and_aaaa_address(via_unbound):
-    r = via_unbound("-H", "mail.example.test", "-z", "zen.test")
+def test_hostname_target_checks_every_a_and_aaaa_address(via_unbound, zones_file):
+    r = via_unbound("--zones-file", zones_file, "-H", "mail.example.test")
     perf = check_result(r, "CRITICAL")
-    assert perf["targets"] == 3
-    assert perf["listed"] == 2 and perf["targets_listed"] == 2 and perf["errors"] == 0
+    assert perf["targets"] == 3 and perf["errors"] == 0
+    # 192.0.2.2 on zen.test; 2001:db8:dead::25 on zen.test and v6.test
+    assert perf["listed"] == 3 and perf["targets_listed"] == 2
     for addr in ("192.0.2.2", "192.0.2.20", "2001:db8:dead::25"):
         assert "%s (mail.example.test)" % addr in r.stdout, r.stdout
 
 
-def test_mx_domain_checks_every_address_of_every_mx_host(via_unbound):
-    r = via_unbound("--mx", "example.test", "-z", "zen.test")
+def test_mx_domain_checks_every_address_of_every_mx_host(via_unbound, zones_file):
+    r = via_unbound("--zones-file", zones_file, "--mx", "example.test")
     perf = check_result(r, "CRITICAL")
-    assert perf["targets"] == 3
+    assert perf["targets"] == 3 and perf["errors"] == 0
     assert perf["listed"] == 1 and perf["targets_listed"] == 1
     assert "192.0.2.11 (mx1.example.test)" in r.stdout
     assert "192.0.2.21 (mx2.example.test)" in r.stdout
@@ -314,7 +359,22 @@ def test_hostname_that_does_not_resolve_is_unknown(via_unbound):
     ("www.evil.example", "CRITICAL", "127.0.1.4"),
     ("good.example", "OK", None),
 ])
-def test_domain_target_on_a_domain_list(dnsbl, domain, state, code):
+def test_domain_target_on_a_dnset_zone_from_zones_file(dnsbl, zones_file, domain, state, code):
+    r = dnsbl("--zones-file", zones_file, "--domain", domain)
+    perf = check_result(r, state)
+    assert perf["targets"] == 1 and perf["errors"] == 0
+    assert perf["listed"] == (1 if code else 0)
+    assert domain in r.stdout
+    if code:
+        assert code in zone_line(r.stdout, "dbl.test")
+
+
+@pytest.mark.parametrize("domain,state,code", [
+    ("bad.example", "CRITICAL", "127.0.1.2"),
+    ("www.evil.example", "CRITICAL", "127.0.1.4"),
+    ("good.example", "OK", None),
+])
+def test_domain_target_on_spamhaus_dbl_given_with_z(dnsbl, domain, state, code):
     r = dnsbl("--domain", domain, "-z", "dbl.spamhaus.org")
     perf = check_result(r, state)
     assert perf["targets"] == 1 and perf["errors"] == 0
@@ -519,6 +579,15 @@ def test_selftest_passes_healthy_zones(dnsbl):
     assert "broken" not in r.stdout
 
 
+def test_selftest_probes_each_zone_with_entries_of_its_kind(dnsbl, zones_file):
+    # zen.test: v4 and v6 entries; v6.test: ::ffff:7f00:2 only; dbl.test: test.dbl.test
+    r = dnsbl("--selftest", "--zones-file", zones_file, "-H", "2001:db8:dead::1",
+              "--domain", "bad.example")
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 3 and perf["targets_listed"] == 2
+    assert "broken" not in r.stdout
+
+
 def test_selftest_passes_healthy_domain_zone(dnsbl):
     r = dnsbl("--selftest", "--domain", "bad.example", "-z", "dbl.spamhaus.org")
     perf = check_result(r, "CRITICAL")
@@ -563,7 +632,7 @@ def test_dqs_key_never_appears_in_output(dnsbl, extra):
 
 
 def test_dqs_key_never_appears_in_error_output(dnsbl):
-    # zen.spamhaus.org answers SERVFAIL-free but the run has an error zone next to it
+    # an error zone beside the DQS zone: error texts must not leak the key either
     r = dnsbl("-vvv", "-H", "192.0.2.6", "-z", "zen.spamhaus.org", "-z", "parked.test",
               "--dqs-key", DQS_KEY)
     assert r.code == 2, r.stdout
@@ -605,6 +674,14 @@ def test_failover_from_dead_server_to_working_one(dnsbl, servers):
     r = dnsbl("-s", "127.0.0.1:%d" % dead_port(), "-s", "127.0.0.1:%d" % servers.rbl,
               "-H", "192.0.2.2", "-z", "zen.test", "--query-timeout=1", "-t", "10", server=None)
     assert r.elapsed < 10.5
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+
+
+def test_ipv6_server_address_with_port(dnsbl, servers):
+    if not servers.rbl6:
+        pytest.skip("no IPv6 loopback")
+    r = dnsbl("-s", "[::1]:%d" % servers.rbl6, "-H", "192.0.2.2", "-z", "zen.test", server=None)
     perf = check_result(r, "CRITICAL")
     assert perf["listed"] == 1 and perf["errors"] == 0
 

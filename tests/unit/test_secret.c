@@ -1,3 +1,328 @@
-/* placeholder */
-int main(void);
-int main(void) { return 0; }
+/* test_secret.c: unit tests of the secret registry, masking and secret files (common/secret.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/secret.h"
+#include "common/util.h"
+
+/** Scratch directory of this test run. */
+static char dir[256];
+
+/** Full path of name inside the scratch directory (static buffer, one at a time). */
+static const char *path_of(const char *name)
+{
+	static char path[512];
+
+	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/%s", dir, name), 0);
+	return path;
+}
+
+/** Create file name with len bytes of content and the given mode; returns its path. */
+static const char *write_file(const char *name, const char *content, size_t len, mode_t mode)
+{
+	const char *path = path_of(name);
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	assert_int_equal(fchmod(fd, mode), 0);
+	close(fd);
+	return path;
+}
+
+/** write_file for a string literal (which may hold NUL bytes). */
+#define WRITE_LIT(name, lit, mode) write_file((name), (lit), sizeof(lit) - 1, (mode))
+
+/** Group setup: a fresh scratch directory. */
+static int setup_dir(void **state)
+{
+	(void)state;
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_secret.XXXXXX"), 0);
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+/** Group teardown: remove the scratch directory and its files. */
+static int remove_dir(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	if (mr_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) == 0 && system(cmd) != 0)
+		return -1;
+	return 0;
+}
+
+/** Per-test setup: an empty registry. */
+static int clear_registry(void **state)
+{
+	(void)state;
+	mr_secret_clear();
+	return 0;
+}
+
+/** Mask a copy of text and return it (static buffer). */
+static const char *masked(const char *text)
+{
+	static char buf[512];
+	size_t len = strlen(text);
+	size_t n;
+
+	assert_true(len < sizeof(buf));
+	memcpy(buf, text, len + 1);
+	n = mr_secret_mask(buf, len);
+	assert_int_equal(n, strlen(buf));
+	return buf;
+}
+
+static void test_register_refuses_short_or_null_secrets(void **state)
+{
+	(void)state;
+	assert_int_equal(mr_secret_register(NULL), -1);
+	assert_int_equal(mr_secret_register(""), -1);
+	assert_int_equal(mr_secret_register("abc"), -1);
+	assert_string_equal(masked("abc abc"), "abc abc");
+	assert_int_equal(mr_secret_register("abcd"), 0);
+	assert_string_equal(masked("abc abcd"), "abc ***");
+}
+
+static void test_mask_replaces_every_occurrence_and_shrinks(void **state)
+{
+	char buf[64] = "key=hunter22 again hunter22!";
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mr_secret_register("hunter22"), 0);
+	n = mr_secret_mask(buf, strlen(buf));
+	assert_string_equal(buf, "key=*** again ***!");
+	assert_int_equal(n, strlen("key=*** again ***!"));
+}
+
+static void test_mask_handles_adjacent_and_edge_occurrences(void **state)
+{
+	(void)state;
+	assert_int_equal(mr_secret_register("SeCr"), 0);
+	assert_string_equal(masked("SeCrSeCr"), "******");
+	assert_string_equal(masked("SeCr"), "***");
+	assert_string_equal(masked("xSeC"), "xSeC");
+	assert_string_equal(masked("secr"), "secr"); /* case matters */
+	assert_string_equal(masked(""), "");
+}
+
+static void test_mask_without_secrets_changes_nothing(void **state)
+{
+	char buf[] = "nothing to hide";
+
+	(void)state;
+	assert_int_equal(mr_secret_mask(buf, strlen(buf)), strlen("nothing to hide"));
+	assert_string_equal(buf, "nothing to hide");
+	assert_int_equal(mr_secret_mask(NULL, 5), 0);
+}
+
+static void test_mask_masks_the_longer_secret_as_a_whole(void **state)
+{
+	(void)state;
+	/* registered short first: masking it first would leave "xx***yy" showing parts of the long one */
+	assert_int_equal(mr_secret_register("abcd"), 0);
+	assert_int_equal(mr_secret_register("xxabcdyy"), 0);
+	assert_string_equal(masked("[xxabcdyy] [abcd]"), "[***] [***]");
+}
+
+static void test_mask_only_looks_at_len_bytes(void **state)
+{
+	char buf[32] = "ab 1234 | 1234";
+	size_t n;
+
+	(void)state;
+	assert_int_equal(mr_secret_register("1234"), 0);
+	n = mr_secret_mask(buf, 7); /* "ab 1234" */
+	assert_int_equal(n, 6);
+	assert_memory_equal(buf, "ab ***", 6);
+	assert_int_equal(buf[6], '\0');
+}
+
+static void test_register_ignores_duplicates_and_caps_at_16(void **state)
+{
+	char s[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(mr_snprintf(s, sizeof(s), "secret-%02d", i), 0);
+		assert_int_equal(mr_secret_register(s), 0);
+	}
+	assert_int_equal(mr_secret_register("secret-00"), 0); /* already there: no new slot */
+	assert_int_equal(mr_secret_register("one-too-many"), -1);
+	assert_string_equal(masked("secret-15 one-too-many"), "*** one-too-many");
+}
+
+static void test_clear_forgets_all_secrets(void **state)
+{
+	(void)state;
+	assert_int_equal(mr_secret_register("forget-me"), 0);
+	assert_string_equal(masked("forget-me"), "***");
+	mr_secret_clear();
+	assert_string_equal(masked("forget-me"), "forget-me");
+}
+
+static void test_read_file_returns_first_line_trimmed_and_registers_it(void **state)
+{
+	const char text[] = "dqs-key-0123456789 \t\r\nsecond line\n";
+	const char *path = write_file("key", text, sizeof(text) - 1, 0600);
+	mr_buf err;
+	int loose = -1;
+	char *s;
+
+	(void)state;
+	mr_buf_init(&err, 1024);
+	s = mr_secret_read_file(path, &loose, &err);
+	assert_non_null(s);
+	assert_string_equal(s, "dqs-key-0123456789");
+	assert_int_equal(loose, 0);
+	assert_string_equal(masked("url?key=dqs-key-0123456789&x"), "url?key=***&x");
+	mr_secret_free(s);
+	mr_buf_free(&err);
+}
+
+static void test_read_file_without_newline_and_with_crlf(void **state)
+{
+	mr_buf err;
+	char *s;
+
+	(void)state;
+	mr_buf_init(&err, 1024);
+	s = mr_secret_read_file(WRITE_LIT("nonl", "abcdef", 0400), NULL, &err);
+	assert_non_null(s);
+	assert_string_equal(s, "abcdef");
+	mr_secret_free(s);
+	s = mr_secret_read_file(WRITE_LIT("crlf", "with space inside\r\n", 0600), NULL, &err);
+	assert_non_null(s);
+	assert_string_equal(s, "with space inside");
+	mr_secret_free(s);
+	mr_buf_free(&err);
+}
+
+static void test_read_file_reports_loose_permissions(void **state)
+{
+	mr_buf err;
+	int loose = 0;
+	char *s;
+
+	(void)state;
+	mr_buf_init(&err, 1024);
+	s = mr_secret_read_file(WRITE_LIT("loose", "group-readable\n", 0640), &loose, &err);
+	assert_non_null(s);
+	assert_int_equal(loose, 1);
+	mr_secret_free(s);
+	s = mr_secret_read_file(WRITE_LIT("other", "world-readable\n", 0604), &loose, &err);
+	assert_non_null(s);
+	assert_int_equal(loose, 1);
+	mr_secret_free(s);
+	mr_buf_free(&err);
+}
+
+/** Expect mr_secret_read_file(path) to fail with an error naming path and containing what. */
+static void expect_read_error(const char *path, const char *what, const char *never)
+{
+	mr_buf err;
+	char *s;
+
+	mr_buf_init(&err, 1024);
+	s = mr_secret_read_file(path, NULL, &err);
+	assert_null(s);
+	if (strstr(mr_buf_str(&err), path) == NULL || strstr(mr_buf_str(&err), what) == NULL)
+		fail_msg("error '%s' should name '%s' and say '%s'", mr_buf_str(&err), path, what);
+	if (never != NULL && strstr(mr_buf_str(&err), never) != NULL)
+		fail_msg("error '%s' shows the content", mr_buf_str(&err));
+	mr_buf_free(&err);
+}
+
+static void test_read_file_errors_name_the_path_never_the_content(void **state)
+{
+	char big[MR_SECRET_MAX + 2];
+	const char *p;
+
+	(void)state;
+	expect_read_error(path_of("missing"), "cannot open", NULL);
+	expect_read_error(WRITE_LIT("empty", "", 0600), "empty", NULL);
+	expect_read_error(WRITE_LIT("blank", " \t\r\nsecond-line-secret\n", 0600), "empty",
+	                  "second-line-secret");
+	expect_read_error(WRITE_LIT("ctrl", "topsecret\x01zz\n", 0600), "control", "topsecret");
+	expect_read_error(WRITE_LIT("nul", "topsecret\0zz\n", 0600), "NUL", "topsecret");
+	expect_read_error(WRITE_LIT("short", "abc\n", 0600), "shorter", NULL);
+	memset(big, 'k', sizeof(big));
+	expect_read_error(write_file("big", big, MR_SECRET_MAX + 1, 0600), "larger", NULL);
+	p = write_file("max", big, MR_SECRET_MAX, 0600);
+	{
+		mr_buf err;
+		char *s;
+
+		mr_buf_init(&err, 1024);
+		s = mr_secret_read_file(p, NULL, &err);
+		assert_non_null(s);
+		assert_int_equal(strlen(s), MR_SECRET_MAX);
+		mr_secret_free(s);
+		mr_buf_free(&err);
+	}
+}
+
+static void test_read_file_refuses_symlinks_directories_and_fifos(void **state)
+{
+	char target[512];
+	const char *p;
+
+	(void)state;
+	assert_int_equal(mr_snprintf(target, sizeof(target), "%s", WRITE_LIT("real", "real-secret\n", 0600)), 0);
+	p = path_of("link");
+	unlink(p);
+	assert_int_equal(symlink(target, p), 0);
+	expect_read_error(p, "symbolic link", "real-secret");
+	p = path_of("subdir");
+	assert_int_equal(mkdir(p, 0700), 0);
+	expect_read_error(p, "not a regular file", NULL);
+	p = path_of("fifo");
+	assert_int_equal(mkfifo(p, 0600), 0);
+	expect_read_error(p, "not a regular file", NULL); /* and it does not hang */
+}
+
+static void test_secret_free_accepts_null(void **state)
+{
+	(void)state;
+	mr_secret_free(NULL);
+	mr_secret_free(mr_strdup("wipe-me"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_register_refuses_short_or_null_secrets, clear_registry),
+		cmocka_unit_test_setup(test_mask_replaces_every_occurrence_and_shrinks, clear_registry),
+		cmocka_unit_test_setup(test_mask_handles_adjacent_and_edge_occurrences, clear_registry),
+		cmocka_unit_test_setup(test_mask_without_secrets_changes_nothing, clear_registry),
+		cmocka_unit_test_setup(test_mask_masks_the_longer_secret_as_a_whole, clear_registry),
+		cmocka_unit_test_setup(test_mask_only_looks_at_len_bytes, clear_registry),
+		cmocka_unit_test_setup(test_register_ignores_duplicates_and_caps_at_16, clear_registry),
+		cmocka_unit_test_setup(test_clear_forgets_all_secrets, clear_registry),
+		cmocka_unit_test_setup(test_read_file_returns_first_line_trimmed_and_registers_it, clear_registry),
+		cmocka_unit_test_setup(test_read_file_without_newline_and_with_crlf, clear_registry),
+		cmocka_unit_test_setup(test_read_file_reports_loose_permissions, clear_registry),
+		cmocka_unit_test_setup(test_read_file_errors_name_the_path_never_the_content, clear_registry),
+		cmocka_unit_test_setup(test_read_file_refuses_symlinks_directories_and_fifos, clear_registry),
+		cmocka_unit_test_setup(test_secret_free_accepts_null, clear_registry),
+	};
+	int rc = cmocka_run_group_tests(tests, setup_dir, remove_dir);
+
+	mr_secret_clear();
+	return rc;
+}

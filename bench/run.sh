@@ -147,13 +147,10 @@ if [ "$RCVBUF" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------- helpers
-measure() {   # measure NAME RUN [VAR=VAL ...] -- CMD...: run, append a row to NAME.tsv
-    local name=$1 run=$2; shift 2
-    local before after row
-    before=$("$PY" "$BENCHPY" udpdrops)
-    row=$("$PY" "$BENCHPY" measure "$WORK/out/$name-$run.txt" "$@")
-    after=$("$PY" "$BENCHPY" udpdrops)
-    [ "$run" = warm ] || echo "$run $row $((after - before))" >> "$WORK/$name.tsv"
+measure() {   # measure NAME RUN [--rss] [VAR=VAL ...] -- CMD...: one row of NAME.tsv
+    local name=$1 run=$2 row; shift 2
+    row=$("$PY" "$BENCHPY" measure "$WORK/out/$name-$run" "$@")
+    [ "$run" = warm ] || echo "$run $row" >> "$WORK/$name.tsv"
 }
 zone_args_dnsbl() { local k; for k in $(seq 1 "$1"); do printf -- '-z\0bench%d.test\0' "$k"; done; }
 zone_args_rbl() { local k; for k in $(seq 1 "$1"); do printf -- '-s\0bench%d.test\0' "$k"; done; }
@@ -177,20 +174,13 @@ cd "$WORK"
 # ---------------------------------------------------------------- benchmark 1
 say "benchmark 1: $SINGLE_IP x $SINGLE_ZONES zones, $WARMUP warm-up + $RUNS runs each"
 for i in $(seq 1 "$WARMUP"); do
-    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl warm -- "${DNSBL_1[@]}"; fi
-    measure single-rbl warm "${RBL_ENV[@]}" -- "${RBL_1[@]}"
+    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl warm --rss -- "${DNSBL_1[@]}"; fi
+    measure single-rbl warm --rss "${RBL_ENV[@]}" -- "${RBL_1[@]}"
 done
 for i in $(seq -w 1 "$RUNS"); do
-    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl "$i" -- "${DNSBL_1[@]}"; fi
-    measure single-rbl "$i" "${RBL_ENV[@]}" -- "${RBL_1[@]}"
+    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl "$i" --rss -- "${DNSBL_1[@]}"; fi
+    measure single-rbl "$i" --rss "${RBL_ENV[@]}" -- "${RBL_1[@]}"
 done
-# the same with GNU time once, as a cross-check (it rounds CPU times to 10 ms)
-GT=(/usr/bin/time -f '%e s wall, %U s user, %S s sys, %M KiB max RSS')
-if [ "$HAVE_DNSBL" = 1 ]; then
-    "${GT[@]}" -o "$WORK/gnutime-single-dnsbl.txt" "${DNSBL_1[@]}" >/dev/null 2>&1 || true
-fi
-env "${RBL_ENV[@]}" "${GT[@]}" -o "$WORK/gnutime-single-rbl.txt" "${RBL_1[@]}" \
-    >/dev/null 2>&1 || true
 if [ "$HAVE_DNSBL" = 1 ] && [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
     say "valgrind memcheck and massif, one run of check_dnsbl each"
     valgrind --leak-check=full --error-exitcode=99 "${DNSBL_1[@]}" \
@@ -207,14 +197,11 @@ fi
 # ---------------------------------------------------------------- benchmark 2
 say "benchmark 2: $RANGE x $RANGE_ZONES zones = $RANGE_QUERIES queries, $TP_RUNS runs each"
 measure tp-dnsperf warm -- "${DNSPERF[@]}"
-if [ "$HAVE_DNSBL" = 1 ]; then measure tp-dnsbl warm -- "${DNSBL_2[@]}"; fi
+if [ "$HAVE_DNSBL" = 1 ]; then measure tp-dnsbl warm --rss -- "${DNSBL_2[@]}"; fi
 for i in $(seq -w 1 "$TP_RUNS"); do
     measure tp-dnsperf "$i" -- "${DNSPERF[@]}"
-    if [ "$HAVE_DNSBL" = 1 ]; then measure tp-dnsbl "$i" -- "${DNSBL_2[@]}"; fi
+    if [ "$HAVE_DNSBL" = 1 ]; then measure tp-dnsbl "$i" --rss -- "${DNSBL_2[@]}"; fi
 done
-if [ "$HAVE_DNSBL" = 1 ]; then
-    "${GT[@]}" -o "$WORK/gnutime-tp-dnsbl.txt" "${DNSBL_2[@]}" >/dev/null 2>&1 || true
-fi
 
 # ---------------------------------------------------------------- report
 vq() { "$@" 2>/dev/null | head -n1 | tr -d '\r' || true; }

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "secret.h"
 #include "deadline.h"
 
 /** UDP sockets per address family. */
@@ -171,15 +172,19 @@ static query *list_pop(qlist *l)
 MR_PRINTF(2, 3)
 static void trace(const mr_dns *d, const char *fmt, ...)
 {
+	char line[1024];
 	va_list ap;
+	size_t len;
 
 	if (d->cfg.verbose < 3)
 		return;
-	fputs("dns: ", stdout);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	/* Truncation is acceptable for a trace line; the text is masked before printing. */
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		line[0] = '\0';
 	va_end(ap);
-	fputc('\n', stdout);
+	len = mr_secret_mask(line, strlen(line));
+	printf("dns: %.*s\n", (int)len, line);
 }
 
 /** Name of an RR type for traces. */

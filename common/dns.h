@@ -28,7 +28,7 @@ typedef struct mr_dns_config {
 	int retries;            /**< further attempts after the first, default 2 */
 	int concurrency;        /**< queries in flight, default 100 */
 	double rate;            /**< queries (attempts) per second, 0 = no limit */
-	int verbose;            /**< trace level for stderr-free -vvv traces (printed via mr_dns_trace) */
+	int verbose;            /**< at 3 (-vvv) one masked "dns: " line per query event on stdout */
 } mr_dns_config;
 
 /** Fill cfg with the defaults. */

@@ -42,7 +42,7 @@ RESOLV_ADDR = "127.77.0.1"
 PERF_LABELS = ["listed", "targets_listed", "targets", "zones", "errors",
                "queries", "time"]
 
-Result = namedtuple("Result", "code stdout stderr elapsed")
+Result = namedtuple("Result", "code stdout stderr elapsed args")
 
 
 # --------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def plugin_env(extra=None):
 
 
 def run_plugin(args, timeout=30.0, env=None):
-    """Run check_dnsbl with args; return Result(code, stdout, stderr, elapsed)."""
+    """Run check_dnsbl with args; return Result(code, stdout, stderr, elapsed, args)."""
     cmd = [plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -80,7 +80,7 @@ def run_plugin(args, timeout=30.0, env=None):
     return Result(proc.returncode,
                   proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"),
-                  elapsed)
+                  elapsed, cmd[1:])
 
 
 def first_line(stdout):

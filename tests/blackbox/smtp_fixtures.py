@@ -378,9 +378,11 @@ smtpd_error_sleep_time = 0
 smtpd_client_restrictions =
 smtpd_helo_restrictions =
 smtpd_sender_restrictions = check_client_access cidr:{etc}/sender_access.cidr
-smtpd_relay_restrictions = reject_unauth_destination
-smtpd_recipient_restrictions = check_client_access cidr:{etc}/rcpt_access.cidr,
+# Relay restrictions are checked before recipient restrictions, so the
+# RCPT-stage client rule must come first here.
+smtpd_relay_restrictions = check_client_access cidr:{etc}/rcpt_access.cidr,
     reject_unauth_destination
+smtpd_recipient_restrictions =
 smtpd_tls_security_level = may
 smtpd_tls_cert_file = {cert}
 smtpd_tls_key_file = {key}

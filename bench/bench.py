@@ -433,6 +433,15 @@ def section_single(d, env, exp, lines, summary):
     lines.append("- check_dnsbl: %s" % dtxt)
     lines.append("- check_rbl: %s" % rtxt)
     lines.append("- same verdict, no verdict lost: **%s**" % ("yes" if ok else "NO"))
+    floors = []
+    for name, what in (("true", "/bin/true"), ("dnsbl-version", "check_dnsbl --version"),
+                       ("rbl-version", "check_rbl --version")):
+        txt = read_text(os.path.join(d, "floor-%s.time" % name)).strip().splitlines()
+        if txt and txt[-1].isdigit():
+            floors.append("%s %s" % (what, fmt_mib(int(txt[-1]))))
+    if floors:
+        lines.append("- peak RSS of start-up alone (program and shared libraries, no "
+                     "check; GNU time): %s" % ", ".join(floors))
     vg = read_text(os.path.join(d, "valgrind-single.txt")).strip()
     if vg:
         lines.append("- valgrind, one run of check_dnsbl: %s" % vg)
@@ -472,7 +481,7 @@ def section_throughput(d, env, exp, lines, summary):
     lines.append("| wall time | %s (its \"Run time\") | %s |" % (
         fmt_s(med([s["runtime"] for s in st])), fmt_s(med([r["wall"] for r in dn]))))
     lines.append("| perfdata time | | %s |" % fmt_s(med([p.get("time") for p in pd])))
-    lines.append("| queries sent | %s | %s (perfdata queries) |" % (
+    lines.append("| queries sent | %s | %s (perfdata queries; A and TXT) |" % (
         "/".join(sorted({"%d" % s["sent"] for s in st if s["sent"] is not None})) or "n/a",
         "/".join(sorted({"%d" % p["queries"] for p in pd if "queries" in p})) or "n/a"))
     lines.append("| CPU time (user+sys) | %s | %s |" % (
@@ -552,9 +561,10 @@ def cmd_report(d):
     exp = read_env(os.path.join(d, "expected.env"))
     head = ["# check_dnsbl benchmark results", ""]
     head.append("- date: %s" % env.get("DATE", "?"))
-    head.append("- machine: %s CPUs (nproc), %s, Linux %s, %s" % (
-        env.get("NPROC", "?"), env.get("CPU", "?"), env.get("KERNEL", "?"),
-        env.get("OS", "?")))
+    head.append("- machine: %s CPUs (nproc), %s, Linux %s, %s; load average %s at the "
+                "start, %s at the end" % (
+                    env.get("NPROC", "?"), env.get("CPU", "?"), env.get("KERNEL", "?"),
+                    env.get("OS", "?"), env.get("LOAD_START", "?"), env.get("LOAD_END", "?")))
     head.append("- check_dnsbl: %s (`%s`)" % (env.get("V_DNSBL", "?"), env.get("DNSBL", "?")))
     head.append("- check_rbl: %s; perl %s, Net::DNS %s" % (
         env.get("V_RBL", "?"), env.get("V_PERL", "?"), env.get("V_NETDNS", "?")))

@@ -172,6 +172,7 @@ DNSBL_2=("$DNSBL" -H "$RANGE" --no-default-zones "${Z20_DNSBL[@]}" -s "127.0.0.1
 cd "$WORK"
 
 # ---------------------------------------------------------------- benchmark 1
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "benchmark 1: $SINGLE_IP x $SINGLE_ZONES zones, $WARMUP warm-up + $RUNS runs each"
 for i in $(seq 1 "$WARMUP"); do
     if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl warm --rss -- "${DNSBL_1[@]}"; fi
@@ -181,6 +182,14 @@ for i in $(seq -w 1 "$RUNS"); do
     if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl "$i" --rss -- "${DNSBL_1[@]}"; fi
     measure single-rbl "$i" --rss "${RBL_ENV[@]}" -- "${RBL_1[@]}"
 done
+# RSS floors: what starting a program (and loading its libraries) costs without a check
+floor() {
+    local name=$1; shift
+    /usr/bin/time -f '%M' -o "$WORK/floor-$name.time" "$@" >/dev/null 2>&1 || true
+}
+floor true /bin/true
+floor rbl-version env "${RBL_ENV[@]}" "$RBL" --version
+if [ "$HAVE_DNSBL" = 1 ]; then floor dnsbl-version "$DNSBL" --version; fi
 if [ "$HAVE_DNSBL" = 1 ] && [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
     say "valgrind memcheck and massif, one run of check_dnsbl each"
     valgrind --leak-check=full --error-exitcode=99 "${DNSBL_1[@]}" \
@@ -207,6 +216,8 @@ done
 vq() { "$@" 2>/dev/null | head -n1 | tr -d '\r' || true; }
 {
     echo "DATE=$(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "LOAD_START=$LOAD_START"
+    echo "LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)"
     echo "NPROC=$(nproc)"
     echo "CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
     echo "KERNEL=$(uname -r)"

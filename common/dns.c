@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "dns.h"
-#include "secret.h"
+#include "trace.h"
 #include "deadline.h"
 
 /** UDP sockets per address family. */
@@ -174,17 +174,15 @@ static void trace(const mr_dns *d, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
-	size_t len;
 
 	if (d->cfg.verbose < 3)
 		return;
 	va_start(ap, fmt);
-	/* Truncation is acceptable for a trace line; the text is masked before printing. */
+	/* Truncation is acceptable for a trace line; mr_trace masks secrets. */
 	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
 		line[0] = '\0';
 	va_end(ap);
-	len = mr_secret_mask(line, strlen(line));
-	printf("dns: %.*s\n", (int)len, line);
+	mr_trace("dns: %s", line);
 }
 
 /** Name of an RR type for traces. */

@@ -208,7 +208,7 @@ static const mr_option dns_options[] = {
 	  OPT_SERVER, MR_OPT_REPEAT },
 	{ "resolv-conf", 0, MR_ARG_REQUIRED, "FILE",
 	  "Use the nameserver lines of FILE (resolv.conf syntax, port 53) instead of "
-	  "/etc/resolv.conf; they are added after any --server given before it.",
+	  "/etc/resolv.conf when no --server is given.",
 	  OPT_RESOLV_CONF, 0 },
 	{ "query-timeout", 0, MR_ARG_REQUIRED, "SECONDS",
 	  "Seconds to wait for the reply to each attempt, decimals allowed, from 0.05 to 60 "
@@ -255,9 +255,15 @@ static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
 		}
 		cfg->nservers++;
 		return 0;
-	case OPT_RESOLV_CONF:
-		/* Read now: the argument string need not outlive option parsing. */
-		return mr_dns_read_resolv_conf(cfg, arg, err);
+	case OPT_RESOLV_CONF: {
+		/* Check it now, so that a bad file is a bad argument; it is used only when no -s is given. */
+		mr_dns_config probe;
+		mr_dns_config_init(&probe);
+		if (mr_dns_read_resolv_conf(&probe, arg, err) != 0)
+			return -1;
+		cfg->resolv_conf = arg; /* option strings live until exit (options.h) */
+		return 0;
+	}
 	case OPT_QUERY_TIMEOUT:
 		if (mr_parse_double(arg, 0.05, 60.0, &v) < 0) {
 			if (err)

@@ -2,6 +2,7 @@
  * choosing the summary, sanitising text (pipes, control bytes, invalid UTF-8), masking secrets,
  * and writing the result to stdout. */
 #include "render.h"
+#include "trace.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -351,6 +352,11 @@ mr_state mr_check_output(const mr_check *c, mr_format f)
 			printf("%s ", c->prefix);
 		fputs("UNKNOWN - output could not be rendered (too large)\n", stdout);
 	}
+	/* -v traces follow the output in multi-line mode; one-line and json must stay what they promise. */
+	if (f == MR_FMT_MULTILINE)
+		mr_trace_flush(stdout);
+	else
+		mr_trace_discard();
 	fflush(stdout);
 	mr_buf_free(&b);
 	return st;

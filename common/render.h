@@ -16,7 +16,7 @@ typedef enum mr_format {
 int mr_format_parse(const char *text, mr_format *out);
 /** Render c in format f into out (appending); 0 or -1. Secrets registered with mr_secret_register are masked. */
 int mr_render(const mr_check *c, mr_format f, mr_buf *out);
-/** Render c to stdout in format f and return the exit state (used by main as its return value). */
+/** Render c to stdout in format f, then (multi-line only) the collected -v traces; returns the exit state. */
 mr_state mr_check_output(const mr_check *c, mr_format f);
 
 #endif

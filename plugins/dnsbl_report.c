@@ -153,7 +153,7 @@ static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const 
 		mr_buf_printf(b, "%s: no usable answer from any zone (%u errors)", label, ts->errors);
 		break;
 	case WHY_CLEAN:
-		mr_buf_printf(b, "%s: not listed on %u zones", label, ts->applicable);
+		mr_buf_printf(b, "%s: not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
 		if (ts->allowed > 0)
 			mr_buf_printf(b, ", allow-listed on %u", ts->allowed);
 		break;
@@ -295,14 +295,20 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 	why worst_why = WHY_CLEAN;
 	int rc_ = -1, have_worst = 0;
 	mr_buf b;
+	int any_checked = 0;
 
 	mr_buf_init(&b, 8192);
+	for (uint64_t i = 0; i < o->ntargets && !any_checked; i++)
+		any_checked = o->t[i].applicable > 0;
 	for (uint64_t i = 0; i < o->ntargets; i++) {
 		why r;
 		mr_state st = target_state(rc, i, &r);
 		const dnsbl_tstate *ts = &o->t[i];
 		int notable = st != MR_OK || ts->listed || ts->allowed || ts->errors || r != WHY_CLEAN;
-		if (!have_worst || mr_state_worst(overall, st) != overall) {
+		/* An address no zone can check (say IPv6 with IPv4-only zones) is shown, but only decides the
+		 * state when nothing at all could be checked. */
+		int counts = !(r == WHY_NO_ZONE && any_checked);
+		if (counts && (!have_worst || mr_state_worst(overall, st) != overall)) {
 			overall = mr_state_worst(overall, st);
 			worst = i;
 			worst_why = r;
@@ -324,6 +330,8 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 			t = mr_sub_add(c, NULL, st, "%s", mr_buf_str(&b));
 			if (t == NULL || add_zone_lines(rc, c, t, i) != 0)
 				goto out;
+			if (!counts)
+				mr_sub_set_informational(t);
 			shown++;
 		}
 	}

@@ -37,6 +37,8 @@ typedef struct smtp_reader {
 	smtp_reply cur;                    /**< the reply being assembled */
 	int in_reply;                      /**< continuation lines were seen */
 	char bad_line[80];                 /**< printable excerpt of the offending line after an error */
+	int failed;                        /**< an error stopped the reader: every later feed returns it again */
+	smtp_rd_status error;              /**< that error, when failed is set */
 } smtp_reader;
 
 /** Reset a reader for a new connection (or after an error). */

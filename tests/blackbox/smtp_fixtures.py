@@ -23,8 +23,8 @@ fake_mx_factory (function)
 
 fake_mx (function)
     A FakeMx for one script chosen by indirect parametrization
-    (@pytest.mark.parametrize("fake_mx", ["block_s3140"], indirect=True)) or
-    by @pytest.mark.mx_script("block_s3140"); default "accept_all".
+    (@pytest.mark.parametrize("fake_mx", ["block_s3140"], indirect=True));
+    default "accept_all".
 
 postfix_mx (session)
     A real Debian Postfix (separate instance in a temp dir, smtpd on
@@ -143,7 +143,7 @@ def stop_pid(pid, proc=None, timeout=5.0):
                 os.kill(pid, 0)
             except ProcessLookupError:
                 return
-        time.sleep(0.05)
+        time.sleep(0.01)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
@@ -501,12 +501,6 @@ def running_postfix(certs, **kwargs):
 # pytest fixtures
 # --------------------------------------------------------------------------
 
-def register_markers(config):
-    """Declare the mx_script marker (call from pytest_configure)."""
-    config.addinivalue_line(
-        "markers", "mx_script(name): fake_mx script for the fake_mx fixture")
-
-
 if pytest is not None:
 
     @pytest.fixture(scope="session")
@@ -541,13 +535,9 @@ if pytest is not None:
 
     @pytest.fixture
     def fake_mx(request, fake_mx_factory):
-        """A fake MX with the script from indirect parametrization or the
-        mx_script marker (default accept_all), with STARTTLS."""
-        script = getattr(request, "param", None)
-        if script is None:
-            mark = request.node.get_closest_marker("mx_script")
-            script = mark.args[0] if mark else "accept_all"
-        return fake_mx_factory(script)
+        """A fake MX with STARTTLS and the script given by indirect
+        parametrization (default accept_all)."""
+        return fake_mx_factory(getattr(request, "param", "accept_all"))
 
     @pytest.fixture(scope="session")
     def postfix_mx(smtp_certs):

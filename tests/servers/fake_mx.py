@@ -4,6 +4,7 @@
 Usage:
     fake_mx.py --listen 127.0.0.1:PORT --script FILE.json [--cert C --key K]
                [--log LOG.jsonl] [--idle-timeout S] [--endless-limit BYTES]
+    fake_mx.py --check --listen X:0 --script FILE.json   (validate only)
 
 --listen also takes [::1]:PORT; PORT 0 picks a free port.  When the socket is
 listening the server prints "READY PORT" (the real port) on stdout.  Each
@@ -39,7 +40,13 @@ answers any other command.)  A stage's value is one of:
 
 A 421 reply closes the connection after it is sent unless "after" says "stay".
 After a 5xx banner the server answers QUIT with 221 and everything else with
-503, as RFC 5321 says.
+503, as RFC 5321 says.  Out-of-order commands (MAIL before EHLO/HELO, RCPT
+before an accepted MAIL, DATA without an accepted RCPT, STARTTLS twice) get
+503 and are logged with "sequence_error": true.  A STARTTLS line in an EHLO
+reply (default or scripted) is left out whenever STARTTLS is not on offer;
+without --cert, STARTTLS is answered 454 (or as scripted, unless that is 220).
+Plain text the client sent after STARTTLS, before the handshake, is dropped
+and logged as a "tls_error".
 
 In reply texts {ip} is the client's address as the server sees it, {host} the
 front-end name ("host" key, default BN8NAM12FT123.eop-nam12.prod.protection.
@@ -52,15 +59,16 @@ Other top-level keys:
     "advertise_starttls": true/false: force the STARTTLS capability on or off
         (default: offered when --cert is given; never once in TLS);
     "require_tls": true: MAIL/RCPT/DATA in clear get 530 5.7.0;
-    "trickle": true: send every reply in 7-byte pieces 10 ms apart;
+    "trickle": true: send every reply in 7-byte pieces 3 ms apart;
     "connections": a list of objects with stage overrides for the 1st, 2nd,
         ... connection (later connections use the top-level stages only).
 
 Every event is appended to --log as one JSON object per line:
     {"time", "conn", "event", "client", "client_port", "tls", ...}
-with event "connect", "command" (plus "stage", "command", "reply" (list of
-lines sent, or the behaviour's name), "pipelined": whether more client bytes
-were already waiting when the command was read), "message" (after DATA:
+with event "connect", "command" (plus "stage", "command" (absent for the
+banner), "reply" (list of lines sent, or the behaviour's name),
+"pipelined": whether more client bytes were already waiting when the
+command was read), "message" (after DATA:
 "size", "text" (first 64 KiB)), "tls" (handshake done: "version", "cipher"),
 "tls_error", "disconnect" (plus "reason").
 """
@@ -320,7 +328,7 @@ class Session:
             if self.server.script.trickle:
                 for i in range(0, len(data), 7):
                     self.sock.sendall(data[i:i + 7])
-                    time.sleep(0.01)
+                    time.sleep(0.003)
             else:
                 self.sock.sendall(data)
         except OSError as e:

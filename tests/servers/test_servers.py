@@ -21,8 +21,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "blackbox"))
 sys.path.insert(0, HERE)
 
 import fake_mx as fake_mx_mod  # noqa: E402
-from smtp_fixtures import (SCRIPTS_DIR, fake_mx, fake_mx_factory,  # noqa: E402,F401
+from smtp_fixtures import (SCRIPTS_DIR, fake_mx, fake_mx_factory,  # noqa: E402
                            postfix_mx, smtp_certs)
+
+# The fixtures are imported so that pytest finds them here (no conftest.py:
+# tests/blackbox's modules import "conftest" by name).
+FIXTURES = (fake_mx, fake_mx_factory, postfix_mx, smtp_certs)
 
 BLOCKED = "127.0.0.5"
 FRONT_END = "BN8NAM12FT123.eop-nam12.prod.protection.outlook.com"
@@ -93,6 +97,32 @@ def test_every_script_is_valid(path):
         obj = json.load(f)
     assert obj.get("description")
     fake_mx_mod.Script(obj)
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(SCRIPTS_DIR,
+                                                               "*.json"))),
+                         ids=os.path.basename)
+def test_every_script_survives_a_full_probe(path, fake_mx_factory, smtp_certs):
+    """Whatever the script does, the server itself must not fail."""
+    mx = fake_mx_factory(path)
+    try:
+        s = client(mx, timeout=0.3)
+        s.ehlo()
+        if s.has_extn("starttls"):
+            s.starttls(context=tls_context(smtp_certs))
+            s.ehlo()
+        s.mail("postmaster@probe.example")
+        s.rcpt("someone@hotmail.com")
+        s.data(b"Subject: t\r\n\r\nx\r\n")
+        s.rset()
+        s.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    time.sleep(0.05)
+    assert mx.proc.poll() is None
+    assert not [r for r in mx.records()
+                if "server error" in r.get("reason", "")]
+    assert mx.records()[0]["event"] == "connect"
 
 
 @pytest.mark.parametrize("bad", [
@@ -201,8 +231,8 @@ def test_multiline_reply_has_continuation_lines(fake_mx_factory, smtp_certs):
 
 
 def test_trickled_replies_still_parse(fake_mx_factory, smtp_certs):
-    code, msg = probe(fake_mx_factory("hostile_trickled_replies"), smtp_certs,
-                      "mail")
+    code, msg = probe(fake_mx_factory("hostile_trickled_replies", tls=False),
+                      smtp_certs, "mail", tls=False)
     assert code == 550 and b"(S3140)" in msg
 
 
@@ -399,9 +429,10 @@ def test_ipv6_listener_echoes_v6_address(fake_mx_factory):
     s.quit()
 
 
-def test_marker_selects_script(fake_mx, smtp_certs):
-    # fake_mx defaults to accept_all without marker or parameter.
+def test_fake_mx_fixture_defaults_to_accept_all(fake_mx, smtp_certs):
     assert probe(fake_mx, smtp_certs, "rcpt")[0] == 250
+    assert fake_mx.script.endswith("accept_all.json")
+
 
 
 @pytest.mark.parametrize("fake_mx", ["block_s3150"], indirect=True)

@@ -1355,9 +1355,10 @@ static void test_option_group_stores_values(void **state)
 	assert_int_equal(set_option(&g, "rate", "0", &err), 0);
 	assert_true(cfg.rate == 0);
 	write_resolv(path, sizeof path, "nameserver 192.0.2.77\n");
+	/* --resolv-conf is checked at once but only used when no --server is given. */
 	assert_int_equal(set_option(&g, "resolv-conf", path, &err), 0);
-	assert_int_equal(cfg.nservers, 3);
-	assert_string_equal(cfg.servers[2].text, "192.0.2.77:53");
+	assert_int_equal(cfg.nservers, 2);
+	assert_string_equal(cfg.resolv_conf, path);
 	mr_buf_free(&err);
 }
 

@@ -1,0 +1,18 @@
+/* trace.h: -v diagnostics, masked and collected during the run, printed after the plugin output. */
+#ifndef MR_TRACE_H
+#define MR_TRACE_H
+
+#include <stdio.h>
+#include "util.h"
+
+/** Most bytes of trace kept; later lines are counted and dropped. */
+#define MR_TRACE_MAX (512 * 1024)
+
+/** Append one formatted line (newline added), with registered secrets masked. */
+void mr_trace(const char *fmt, ...) MR_PRINTF(1, 2);
+/** Print the collected lines to f (after the plugin output, so the status line stays first) and forget them. */
+void mr_trace_flush(FILE *f);
+/** Forget the collected lines without printing them. */
+void mr_trace_discard(void);
+
+#endif

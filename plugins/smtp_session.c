@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../common/deadline.h"
-#include "../common/secret.h"
+#include "../common/trace.h"
 #include "smtp_session.h"
 
 /** Longest command line we send, with CRLF and NUL. */
@@ -35,8 +35,7 @@ static void trace(const smtp_probe_config *cfg, const char *dir, const char *tex
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
-	len = mr_secret_mask(line, len);
-	printf("smtp: %s %.*s\n", dir, (int)len, line);
+	mr_trace("smtp: %s %s", dir, line);
 }
 
 /** Set the end of the dialogue unless an earlier cause was recorded. */
@@ -145,8 +144,8 @@ static int positive(const smtp_probe_result *res, smtp_stage st)
 /** Run the stages after the greeting phase over t (MAIL, RCPT, DATA, RSET, QUIT). */
 void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, smtp_probe_result *res)
 {
-	static char pend[SMTP_LINE_MAX + 2];
-	static smtp_reader rd;
+	char pend[SMTP_LINE_MAX + 2];
+	smtp_reader rd;
 	char cmd[CMD_MAX];
 	size_t npend = 0;
 	smtp_stage st = SMTP_STAGE_MAIL;
@@ -493,7 +492,7 @@ static int setup_handle(curl_ctx *c, char *errbuf, struct curl_slist **resolve)
 /** Connect with libcurl (greeting, EHLO, STARTTLS, EHLO), then run smtp_dialogue_run over the connection. */
 void smtp_probe_run(const smtp_probe_config *cfg, smtp_probe_result *res)
 {
-	static curl_ctx c;
+	curl_ctx c;
 	char errbuf[CURL_ERROR_SIZE];
 	struct curl_slist *resolve = NULL;
 	smtp_transport t;

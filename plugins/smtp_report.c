@@ -1,0 +1,230 @@
+/* smtp_report.c: judges check_ms_smtp probe results and builds the result tree, summary and perfdata. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtp_report.h"
+
+/** Longest reply excerpt shown for a stage that went as expected. */
+#define OK_EXCERPT 160
+
+/** Start a report that fills c. */
+void smtp_report_init(smtp_report *r, mr_check *c, const mr_thresholds *thr, int verbose)
+{
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->thr = thr;
+	r->verbose = verbose;
+	r->all_complete = 1;
+}
+
+/** A zeroed probe result for the next domain, owned by the report; NULL when full or out of memory. */
+smtp_probe_result *smtp_report_next(smtp_report *r)
+{
+	if (r->n == SMTP_REPORT_MAX)
+		return NULL;
+	r->res[r->n] = calloc(1, sizeof(smtp_probe_result));
+	return r->res[r->n] != NULL ? r->res[r->n++] : NULL;
+}
+
+/** Fold one domain's state and text into the summary choice. */
+static void note_domain(smtp_report *r, mr_state st, const char *text)
+{
+	if (!r->have_worst || mr_state_worst(r->worst, st) != r->worst) {
+		r->worst = r->have_worst ? mr_state_worst(r->worst, st) : st;
+		r->have_worst = 1;
+		mr_snprintf(r->summary, sizeof(r->summary), "%s", text);
+	}
+}
+
+/** Record that the MX lookup of domain failed (UNKNOWN). */
+void smtp_report_lookup_failed(smtp_report *r, const char *domain, const char *why)
+{
+	char text[600];
+
+	mr_snprintf(text, sizeof(text), "%s: cannot find where to connect: %s", domain, why);
+	mr_sub_add(r->c, NULL, MR_UNKNOWN, "%s", text);
+	note_domain(r, MR_UNKNOWN, text);
+	r->all_complete = 0;
+}
+
+/** Add one informational line per reached stage under node. */
+static void add_stage_lines(smtp_report *r, mr_sub *node, const smtp_probe_result *res, smtp_stage bad,
+                            mr_state bad_state)
+{
+	for (int s = SMTP_STAGE_CONNECT; s < SMTP_STAGE_COUNT; s++) {
+		const smtp_stage_result *sr = &res->st[s];
+		mr_state st = s == (int)bad ? bad_state : MR_OK;
+		mr_sub *l;
+
+		if (!sr->reached)
+			continue;
+		if (s == SMTP_STAGE_CONNECT)
+			l = mr_sub_add(r->c, node, st, "connect: %s from %s (%.3fs)", res->remote_ip[0] ? res->remote_ip : "-",
+			               res->local_ip[0] ? res->local_ip : "-", sr->seconds);
+		else if (!sr->has_reply)
+			l = mr_sub_add(r->c, node, st, "%s: no reply", smtp_stage_name((smtp_stage)s));
+		else if (s == (int)bad || r->verbose >= 1)
+			l = mr_sub_add(r->c, node, st, "%s (%.3fs): %s", smtp_stage_name((smtp_stage)s), sr->seconds,
+			               sr->reply.text);
+		else
+			l = mr_sub_add(r->c, node, st, "%s (%.3fs): %.*s%s", smtp_stage_name((smtp_stage)s), sr->seconds,
+			               OK_EXCERPT, sr->reply.text, strlen(sr->reply.text) > OK_EXCERPT ? "..." : "");
+		if (l != NULL)
+			mr_sub_set_informational(l);
+	}
+}
+
+/** Judge how a probe ended: state, and a text into out. */
+static mr_state judge(const smtp_probe_result *res, const smtp_probe_config *pc, const smtp_rules *rules,
+                      mr_state throttle_state, smtp_verdict *v, char *out, size_t size)
+{
+	const char *stage = smtp_stage_name(res->last);
+
+	memset(v, 0, sizeof(*v));
+	switch (res->end) {
+	case SMTP_END_DONE:
+		mr_snprintf(out, size, "accepted%s%s%s", pc->rcpt ? " MAIL FROM and RCPT TO" : " MAIL FROM",
+		            pc->send_data ? " and the test message" : "", res->tls ? " over TLS" : "");
+		return MR_OK;
+	case SMTP_END_REJECTED:
+		smtp_classify(rules, res->last, &res->st[res->last].reply, throttle_state, v);
+		mr_snprintf(out, size, "%s%s%s at %s: %s", v->code[0] ? v->code : "", v->code[0] ? " " : "",
+		            v->rule ? v->rule->kind : (v->state == MR_WARNING ? "unknown temporary reply" :
+		                                       "unknown permanent reply"),
+		            stage, res->st[res->last].reply.text);
+		return v->state;
+	case SMTP_END_CONNECT_FAILED:
+		mr_snprintf(out, size, "cannot connect: %s (outbound port %ld filtered?)", res->detail, pc->port);
+		return MR_UNKNOWN;
+	case SMTP_END_TIMEOUT:
+		if (res->last == SMTP_STAGE_CONNECT)
+			mr_snprintf(out, size, "cannot connect: no TCP connection in time (outbound port %ld filtered?)",
+			            pc->port);
+		else
+			mr_snprintf(out, size, "no complete reply at %s in time", stage);
+		return MR_UNKNOWN;
+	case SMTP_END_BAD_REPLY:
+		mr_snprintf(out, size, "invalid reply at %s: %s", stage, res->detail);
+		return MR_UNKNOWN;
+	case SMTP_END_CLOSED:
+		mr_snprintf(out, size, "connection lost at %s: %s", stage, res->detail);
+		return MR_UNKNOWN;
+	case SMTP_END_NO_TLS:
+		mr_snprintf(out, size, "STARTTLS not offered and --starttls=require: nothing was sent in clear");
+		return MR_CRITICAL;
+	case SMTP_END_TLS_FAILED:
+		mr_snprintf(out, size, "%s", res->detail);
+		return pc->tls == SMTP_TLS_REQUIRE ? MR_CRITICAL : MR_UNKNOWN;
+	}
+	return MR_UNKNOWN;
+}
+
+/** Judge the latest probe result of domain and add its subcheck. */
+void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config *pc, const smtp_rules *rules,
+                     mr_state throttle_state)
+{
+	const smtp_probe_result *res = r->res[r->n - 1];
+	smtp_verdict v;
+	char what[SMTP_REPLY_TEXT_MAX + 200], text[1024];
+	mr_state st = judge(res, pc, rules, throttle_state, &v, what, sizeof(what));
+	mr_sub *node;
+
+	if (res->end != SMTP_END_DONE && res->end != SMTP_END_REJECTED)
+		r->all_complete = 0;
+	mr_snprintf(text, sizeof(text), "%s: %s", domain, what);
+	node = mr_sub_add(r->c, NULL, st, "%s via %s [%s]:%ld from %s", text, pc->host,
+	                  res->remote_ip[0] ? res->remote_ip : (pc->connect_addr ? pc->connect_addr : "?"), pc->port,
+	                  res->local_ip[0] ? res->local_ip : (pc->bind ? pc->bind : "?"));
+	if (node == NULL)
+		return;
+	if (res->end == SMTP_END_REJECTED) {
+		mr_buf b;
+		mr_sub *l;
+		mr_buf_init(&b, 1024);
+		mr_buf_puts(&b, v.reason);
+		if (v.enhanced[0])
+			mr_buf_printf(&b, " (%s)", v.enhanced);
+		mr_buf_printf(&b, "; Microsoft saw [%s]", v.ip[0] ? v.ip : "?");
+		if (v.frontend[0])
+			mr_buf_printf(&b, "; front end %s", v.frontend);
+		if (v.rule != NULL && v.rule->delist[0])
+			mr_buf_printf(&b, "; delist: %s", v.rule->delist);
+		l = mr_sub_add(r->c, node, st, "%s", mr_buf_str(&b));
+		if (l != NULL)
+			mr_sub_set_informational(l);
+		mr_buf_free(&b);
+	}
+	add_stage_lines(r, node, res, res->end == SMTP_END_DONE ? SMTP_STAGE_COUNT : res->last, st);
+	for (int s = SMTP_STAGE_CONNECT; s <= SMTP_STAGE_RCPT; s++) {
+		if (!res->st[s].has_reply)
+			continue;
+		if (!r->stage_seen[s] || res->st[s].seconds > r->stage_max[s])
+			r->stage_max[s] = res->st[s].seconds;
+		r->stage_seen[s] = 1;
+	}
+	{
+		char sum[600];
+		if (res->end == SMTP_END_REJECTED)
+			mr_snprintf(sum, sizeof(sum), "%s: %s%s%s at %s, Microsoft saw [%s]%s%s", domain,
+			            v.code[0] ? v.code : (v.enhanced[0] ? v.enhanced : "reply"),
+			            v.rule ? " " : "", v.rule ? v.rule->kind : "", smtp_stage_name(res->last),
+			            v.ip[0] ? v.ip : (res->local_ip[0] ? res->local_ip : "?"),
+			            v.rule && v.rule->delist[0] ? "; delist: " : "", v.rule ? v.rule->delist : "");
+		else if (res->end == SMTP_END_DONE)
+			mr_snprintf(sum, sizeof(sum), "%s accepts mail from %s (%s)", domain,
+			            res->local_ip[0] ? res->local_ip : "?", what);
+		else
+			mr_snprintf(sum, sizeof(sum), "%.590s", text);
+		note_domain(r, st, sum);
+	}
+}
+
+/** Set summary, state and perfdata; timed_out tells that the run deadline passed. */
+void smtp_report_finish(smtp_report *r, double elapsed, mr_state timeout_state, int timed_out)
+{
+	static const struct {
+		const char *label;
+		smtp_stage st;
+	} stages[] = {
+		{ "connect", SMTP_STAGE_CONNECT }, { "banner", SMTP_STAGE_BANNER }, { "ehlo", SMTP_STAGE_EHLO },
+		{ "tls", SMTP_STAGE_STARTTLS }, { "mail", SMTP_STAGE_MAIL }, { "rcpt", SMTP_STAGE_RCPT },
+	};
+	mr_state st = r->have_worst ? r->worst : MR_UNKNOWN;
+	mr_perf p;
+
+	if (r->all_complete && (r->thr->has_warn || r->thr->has_crit)) {
+		mr_state ts = mr_thresholds_state(r->thr, elapsed);
+		if (mr_state_worst(st, ts) != st) {
+			st = mr_state_worst(st, ts);
+			mr_snprintf(r->summary + strlen(r->summary), sizeof(r->summary) - strlen(r->summary),
+			            "; dialogue took %.3fs", elapsed);
+		}
+	}
+	if (timed_out && !r->all_complete) {
+		mr_sub *s = mr_sub_add(r->c, NULL, timeout_state, "timeout: the run reached -t before the probe ended");
+		if (s != NULL)
+			mr_sub_set_informational(s);
+		if (st == MR_UNKNOWN)
+			st = timeout_state;
+	}
+	mr_check_set_summary(r->c, "%s", r->have_worst ? r->summary : "nothing was probed");
+	mr_check_set_state(r->c, st);
+	if (mr_perf_set(&p, "time", elapsed, "s") == 0) {
+		p.thr = *r->thr;
+		mr_check_add_perf(r->c, &p);
+	}
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		if (r->stage_seen[stages[i].st] ? mr_perf_set(&p, stages[i].label, r->stage_max[stages[i].st], "s")
+		                                : mr_perf_set_undefined(&p, stages[i].label, "s"))
+			continue;
+		mr_check_add_perf(r->c, &p);
+	}
+}
+
+/** Free the probe results. */
+void smtp_report_free(smtp_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->res[i]);
+	r->n = 0;
+}

@@ -12,6 +12,7 @@
 #include "../common/options.h"
 #include "../common/render.h"
 #include "../common/result.h"
+#include "smtp_mx.h"
 #include "smtp_report.h"
 #include "smtp_rules.h"
 #include "smtp_session.h"
@@ -331,8 +332,9 @@ int main(int argc, char **argv)
 		mr_options_print_error(&info, "--send needs -r/--rcpt");
 		goto out;
 	}
+	/* With -H and no -d, the output names the host probed rather than a domain that was not looked up. */
 	if (cfg.ndomains == 0)
-		cfg.domains[cfg.ndomains++] = "hotmail.com";
+		cfg.domains[cfg.ndomains++] = cfg.host != NULL ? cfg.host : "hotmail.com";
 	if (cfg.ehlo == NULL)
 		local_fqdn(ehlo, sizeof(ehlo));
 	else

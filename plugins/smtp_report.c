@@ -88,10 +88,12 @@ static mr_state judge(const smtp_probe_result *res, const smtp_probe_config *pc,
 		return MR_OK;
 	case SMTP_END_REJECTED:
 		smtp_classify(rules, res->last, &res->st[res->last].reply, throttle_state, v);
-		mr_snprintf(out, size, "%s%s%s at %s: %s", v->code[0] ? v->code : "", v->code[0] ? " " : "",
-		            v->rule ? v->rule->kind : (v->state == MR_WARNING ? "unknown temporary reply" :
-		                                       "unknown permanent reply"),
-		            stage, res->st[res->last].reply.text);
+		if (v->rule != NULL)
+			mr_snprintf(out, size, "%s%s%s at %s", v->code, v->code[0] ? " " : "", v->rule->kind, stage);
+		else /* unknown replies are shown in full right away */
+			mr_snprintf(out, size, "unknown %s reply at %s: %s",
+			            res->st[res->last].reply.code < 500 ? "temporary" : "permanent", stage,
+			            res->st[res->last].reply.text);
 		return v->state;
 	case SMTP_END_CONNECT_FAILED:
 		mr_snprintf(out, size, "cannot connect: %s (outbound port %ld filtered?)", res->detail, pc->port);

@@ -435,7 +435,13 @@ static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
 		return;
 	default:
 		mr_snprintf(d, sizeof(d), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		set_end(res, res->st[st].has_reply ? SMTP_END_BAD_REPLY : SMTP_END_CLOSED, st, d);
+		if (c->endless || strstr(d, "Too large") != NULL || strstr(d, "too large") != NULL) {
+			mr_snprintf(d, sizeof(d), "the server sends an endless line (%s)",
+			            errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			set_end(res, SMTP_END_BAD_REPLY, st, d);
+		} else {
+			set_end(res, rc == CURLE_WEIRD_SERVER_REPLY ? SMTP_END_BAD_REPLY : SMTP_END_CLOSED, st, d);
+		}
 		return;
 	}
 }

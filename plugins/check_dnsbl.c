@@ -244,8 +244,9 @@ int main(int argc, char **argv)
 		           "listed on DNS block lists. Queries run concurrently; an error answer of a list (SERVFAIL, "
 		           "REFUSED, timeout, error codes such as 127.255.255.254, answers outside 127.0.0.0/8) is "
 		           "never reported as a listing.",
-		.usage = "-H TARGET|--mx=DOMAIN|-F FILE|--domain=NAME [-z ZONE[=CODES]]... [-s SERVER[:PORT]]...\n"
-		         "[--dqs-key-file=FILE] [--selftest] [-w RANGE] [-c RANGE] [-t SECONDS]",
+		.usage = "-H TARGET|--mx=DOMAIN|-F FILE|--domain=NAME\n"
+		         "[-z ZONE[=CODES]]... [-s SERVER[:PORT]]... [--selftest]\n"
+		         "[--dqs-key-file=FILE] [-w RANGE] [-c RANGE] [-t SECONDS]",
 		.notes = "Without -w/-c a target's state is the worst severity of the zones listing it. With -w or -c "
 		         "the ranges apply to the number of zones listing the target, e.g. -w 0 -c 2 warns at 1 or 2 "
 		         "listings and is critical from 3. Zone errors never change the state; they are shown in the "

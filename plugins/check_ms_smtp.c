@@ -277,8 +277,9 @@ int main(int argc, char **argv)
 		           "and classifies the answer: block list (S3140, S3150, SC-00x, 5.7.606-649, ...) is "
 		           "CRITICAL, reputation throttling is --throttle-state, and it names where to request "
 		           "delisting. Without --send no mail is sent: the probe ends with RSET and QUIT.",
-		.usage = "[-d DOMAIN]... [-H HOST] [-p PORT] [-b ADDRESS] [-e NAME] [-f ADDRESS]\n"
-		         "[-r ADDRESS] [--send] [--starttls=auto|require|never] [-4|-6] [-t SECONDS]",
+		.usage = "[-d DOMAIN]... [-H HOST] [-p PORT] [-b ADDRESS] [-e NAME]\n"
+		         "[-f ADDRESS] [-r ADDRESS] [--send] [--starttls=auto|require|never]\n"
+		         "[-4|-6] [-w RANGE] [-c RANGE] [-t SECONDS]",
 		.notes = "Probe rarely: repeated connections that stop after RCPT TO look like address harvesting "
 		         "to Microsoft, which blocks such senders (SC-002, namespace mining). Probe only a mailbox "
 		         "you own (-r), hourly or less, and stop probing after an SC-002. Use the PTR name of the "

@@ -1,0 +1,128 @@
+/* snds_feed.c: builds SNDS feed URLs and turns HTTP outcomes into rows-to-parse, no-data or a clear error. */
+#include <stdio.h>
+#include <string.h>
+
+#include "snds_feed.h"
+
+/** 1 if key has only the characters an SNDS key has. */
+int snds_key_valid(const char *key)
+{
+	if (*key == '\0' || strlen(key) > 200)
+		return 0;
+	for (; *key; key++)
+		if (!((*key >= 'a' && *key <= 'z') || (*key >= 'A' && *key <= 'Z') || (*key >= '0' && *key <= '9') ||
+		      *key == '-' || *key == '_'))
+			return 0;
+	return 1;
+}
+
+/** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. */
+int snds_feed_url(const snds_feed_config *cfg, int data, const struct tm *day, char *dst, size_t size)
+{
+	const char *base = cfg->base_url;
+	const char *sep = base[0] != '\0' && base[strlen(base) - 1] == '/' ? "" : "/";
+
+	if (cfg->api == SNDS_API_REST) {
+		if (!data)
+			return mr_snprintf(dst, size, "%s%sapi/report/status/ip", base, sep);
+		if (day == NULL)
+			return mr_snprintf(dst, size, "%s%sapi/report/data", base, sep);
+		return mr_snprintf(dst, size, "%s%sapi/report/data/%04d-%02d-%02d", base, sep, day->tm_year + 1900,
+		                   day->tm_mon + 1, day->tm_mday);
+	}
+	if (!data)
+		return mr_snprintf(dst, size, "%s%sipStatus.aspx?key=%s", base, sep, cfg->key);
+	if (day == NULL)
+		return mr_snprintf(dst, size, "%s%sdata.aspx?key=%s", base, sep, cfg->key);
+	return mr_snprintf(dst, size, "%s%sdata.aspx?key=%s&date=%02d%02d%02d", base, sep, cfg->key, day->tm_mon + 1,
+	                   day->tm_mday, day->tm_year % 100);
+}
+
+/** Fetch one feed and classify the response. */
+snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *day, mr_http_response *resp,
+                       snds_format *fmt, mr_buf *err)
+{
+	const char *feed = data ? "data feed" : "IP status feed";
+	char url[2048];
+	mr_buf why;
+	mr_http_status hs;
+	snds_got got = SNDS_GOT_ERROR;
+
+	*fmt = SNDS_FMT_UNKNOWN;
+	memset(resp, 0, sizeof(*resp));
+	if (snds_feed_url(cfg, data, day, url, sizeof(url)) != 0) {
+		mr_buf_printf(err, "the %s URL is too long (--base-url)", feed);
+		return SNDS_GOT_ERROR;
+	}
+	mr_buf_init(&why, 1024);
+	hs = mr_http_get(&cfg->http, url, cfg->api == SNDS_API_REST ? cfg->token : NULL, resp, &why);
+	memset(url, 0, sizeof(url));
+	switch (hs) {
+	case MR_HTTP_OK:
+		break;
+	case MR_HTTP_TLS:
+		mr_buf_printf(err, "cannot fetch the %s: TLS or certificate problem: %s (--cafile?)", feed,
+		              mr_buf_str(&why));
+		goto out;
+	case MR_HTTP_TIMEOUT:
+		mr_buf_printf(err, "cannot fetch the %s: no complete answer in time (%s)", feed, mr_buf_str(&why));
+		goto out;
+	case MR_HTTP_TOO_LARGE:
+		mr_buf_printf(err, "the %s is too large: %s (--max-size)", feed, mr_buf_str(&why));
+		goto out;
+	case MR_HTTP_REDIRECTS:
+		mr_buf_printf(err, "the %s redirects too often (%s): moved service? check --base-url", feed,
+		              mr_buf_str(&why));
+		goto out;
+	default:
+		mr_buf_printf(err, "cannot fetch the %s: %s", feed, mr_buf_str(&why));
+		goto out;
+	}
+	switch (resp->code) {
+	case 200:
+	case 203:
+		break;
+	case 204:
+		got = SNDS_GOT_EMPTY;
+		goto out;
+	case 404:
+		got = SNDS_GOT_404;
+		goto out;
+	case 400:
+		mr_buf_printf(err, "the %s answered HTTP 400 Bad Request: malformed key or request?", feed);
+		goto out;
+	case 401:
+	case 403:
+		mr_buf_printf(err, "the %s answered HTTP %ld: the %s was rejected (expired or revoked? renew it)", feed,
+		              resp->code, cfg->api == SNDS_API_REST ? "token" : "key");
+		goto out;
+	default:
+		mr_buf_printf(err, "the %s answered HTTP %ld%s", feed, resp->code,
+		              resp->code >= 500 ? ": a server error at Microsoft, try later" : "");
+		goto out;
+	}
+	*fmt = snds_detect(resp->body.data ? resp->body.data : "", resp->body.len, resp->content_type);
+	switch (*fmt) {
+	case SNDS_FMT_EMPTY:
+		got = SNDS_GOT_EMPTY;
+		break;
+	case SNDS_FMT_CSV:
+	case SNDS_FMT_JSON:
+		got = SNDS_GOT_ROWS;
+		break;
+	case SNDS_FMT_HTML:
+		if (snds_is_signin_page(resp->body.data, resp->body.len))
+			mr_buf_printf(err, "the %s is a Microsoft sign-in page, not a feed: the link or token expired", feed);
+		else
+			mr_buf_printf(err, "the %s is an HTML page, not a feed: moved or expired link? check --base-url",
+			              feed);
+		break;
+	default:
+		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu bytes%s%s)", feed, resp->body.len,
+		              resp->content_type[0] ? ", " : "", resp->content_type);
+		break;
+	}
+out:
+	mr_buf_free(&why);
+	return got;
+}

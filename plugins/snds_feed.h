@@ -1,0 +1,44 @@
+/* snds_feed.h: where the SNDS feeds live (legacy key links, REST with a bearer token) and what a response means. */
+#ifndef SNDS_FEED_H
+#define SNDS_FEED_H
+
+#include <time.h>
+#include "../common/http.h"
+#include "snds_parse.h"
+
+/** Which SNDS interface is used. */
+typedef enum snds_api {
+	SNDS_API_LEGACY = 0,  /**< ipStatus.aspx / data.aspx with ?key= */
+	SNDS_API_REST         /**< api/report/... with Authorization: Bearer */
+} snds_api;
+
+/** Default base URLs. */
+#define SNDS_LEGACY_BASE "https://sendersupport.olc.protection.outlook.com/snds/"
+#define SNDS_REST_BASE "https://substrate.office.com/ip-domain-management-snds/"
+
+/** Where and how to fetch. */
+typedef struct snds_feed_config {
+	snds_api api;          /**< interface */
+	const char *base_url;  /**< prefix the paths are appended to */
+	const char *key;       /**< legacy key (a secret) */
+	const char *token;     /**< REST bearer token (a secret) */
+	mr_http_config http;   /**< TLS, bounds, deadline */
+} snds_feed_config;
+
+/** What one fetch gave. */
+typedef enum snds_got {
+	SNDS_GOT_ROWS = 0,     /**< a CSV or JSON body to parse */
+	SNDS_GOT_EMPTY,        /**< 200 with an empty body */
+	SNDS_GOT_404,          /**< 404: no data that day, or an expired/unknown link */
+	SNDS_GOT_ERROR         /**< anything else: err says what, with the likely cause */
+} snds_got;
+
+/** 1 if key has only the characters an SNDS key has ([A-Za-z0-9-_]), so it is safe in a URL. */
+int snds_key_valid(const char *key);
+/** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. The URL holds the key: never print it. */
+int snds_feed_url(const snds_feed_config *cfg, int data, const struct tm *day, char *dst, size_t size);
+/** Fetch one feed and classify the response; resp holds the body (free it); fmt the detected format. */
+snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *day, mr_http_response *resp,
+                       snds_format *fmt, mr_buf *err);
+
+#endif

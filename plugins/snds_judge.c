@@ -1,0 +1,436 @@
+/* snds_judge.c: merges SNDS rows per IP, judges each IP against the state options and builds the report. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "snds_judge.h"
+
+/** One judged subject: an IP, or a blocked range with no IP of the data feed inside. */
+typedef struct verdict {
+	mr_state state;               /**< its state */
+	size_t ip;                    /**< index in ips, or SIZE_MAX for a range */
+	size_t block;                 /**< index of its blocking range, or SIZE_MAX */
+	int missing;                  /**< a -H address absent from the data feed */
+	mr_addr addr;                 /**< the address (for missing ones) */
+} verdict;
+
+/** Start a judge with a copy of cfg. */
+void snds_judge_init(snds_judge *j, const snds_judge_config *cfg)
+{
+	memset(j, 0, sizeof(*j));
+	j->cfg = *cfg;
+}
+
+/** 1 if a passes the -H filters. */
+static int wanted(const snds_judge *j, const mr_addr *a)
+{
+	if (j->cfg.nfilters == 0)
+		return 1;
+	for (size_t i = 0; i < j->cfg.nfilters; i++)
+		if (mr_cidr_contains(&j->cfg.filters[i], a))
+			return 1;
+	return 0;
+}
+
+/** Last address of CIDR c into out. */
+static void cidr_last(const mr_cidr *c, mr_addr *out)
+{
+	int bits = c->base.family == AF_INET ? 32 : 128;
+
+	*out = c->base;
+	for (int b = (int)c->prefix; b < bits; b++)
+		out->b[b / 8] |= (uint8_t)(0x80u >> (b % 8));
+}
+
+/** 1 if the range [lo, hi] overlaps the -H filters. */
+static int range_wanted(const snds_judge *j, const mr_addr *lo, const mr_addr *hi)
+{
+	if (j->cfg.nfilters == 0)
+		return 1;
+	for (size_t i = 0; i < j->cfg.nfilters; i++) {
+		const mr_cidr *c = &j->cfg.filters[i];
+		mr_addr last;
+		if (c->base.family != lo->family)
+			continue;
+		cidr_last(c, &last);
+		if (mr_addr_cmp(lo, &last) <= 0 && mr_addr_cmp(&c->base, hi) <= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/** snds_data_cb: add one data row (ignored unless it matches the filters). */
+int snds_judge_add_data(void *judge, const snds_data_row *row)
+{
+	snds_judge *j = judge;
+	snds_ip *ip;
+
+	j->have_data = 1;
+	if (!wanted(j, &row->ip))
+		return 0;
+	if (j->nips == j->capips) {
+		size_t cap = j->capips ? j->capips * 2 : 64;
+		snds_ip *v = realloc(j->ips, cap * sizeof(*v));
+		if (v == NULL) {
+			j->oom = 1;
+			return -1;
+		}
+		j->ips = v;
+		j->capips = cap;
+	}
+	ip = &j->ips[j->nips++];
+	memset(ip, 0, sizeof(*ip));
+	ip->ip = row->ip;
+	ip->in_data = 1;
+	ip->filter = row->filter;
+	ip->complaint_known = row->complaint_known;
+	ip->complaint_floor = row->complaint_floor;
+	ip->complaint = row->complaint;
+	ip->trap_hits = row->trap_hits;
+	ip->rcpt = row->rcpt;
+	ip->data = row->data;
+	ip->recipients = row->recipients;
+	mr_snprintf(ip->comments, sizeof(ip->comments), "%.47s", row->comments);
+	return 0;
+}
+
+/** snds_status_cb: add one status row (kept when blocked and overlapping the filters). */
+int snds_judge_add_status(void *judge, const snds_status_row *row)
+{
+	snds_judge *j = judge;
+
+	j->have_status = 1;
+	if (!row->blocked || !range_wanted(j, &row->first, &row->last))
+		return 0;
+	if (j->nblocks == j->capblocks) {
+		size_t cap = j->capblocks ? j->capblocks * 2 : 16;
+		snds_status_row *v = realloc(j->blocks, cap * sizeof(*v));
+		if (v == NULL) {
+			j->oom = 1;
+			return -1;
+		}
+		j->blocks = v;
+		j->capblocks = cap;
+	}
+	j->blocks[j->nblocks++] = *row;
+	return 0;
+}
+
+/** Order IPs numerically. */
+static int cmp_ip(const void *a, const void *b)
+{
+	return mr_addr_cmp(&((const snds_ip *)a)->ip, &((const snds_ip *)b)->ip);
+}
+
+/** Add a count that may be "not reported" (-1) into a sum that may be too. */
+static int64_t add_count(int64_t sum, int64_t v)
+{
+	if (v < 0)
+		return sum;
+	return sum < 0 ? v : sum + v;
+}
+
+/** Merge rows of the same IP (several activity periods): worst colour, highest rate, summed counts. */
+static void merge_ips(snds_judge *j)
+{
+	size_t w = 0;
+
+	if (j->nips > 1)
+		qsort(j->ips, j->nips, sizeof(*j->ips), cmp_ip);
+	for (size_t r = 0; r < j->nips; r++) {
+		snds_ip *cur = &j->ips[r];
+		snds_ip *prev = w > 0 ? &j->ips[w - 1] : NULL;
+		if (prev == NULL || mr_addr_cmp(&prev->ip, &cur->ip) != 0) {
+			if (w != r)
+				j->ips[w] = *cur;
+			w++;
+			continue;
+		}
+		if (cur->filter > prev->filter)
+			prev->filter = cur->filter;
+		if (cur->complaint_known && (!prev->complaint_known || cur->complaint > prev->complaint)) {
+			prev->complaint = cur->complaint;
+			prev->complaint_floor = cur->complaint_floor;
+			prev->complaint_known = 1;
+		}
+		prev->trap_hits = add_count(prev->trap_hits, cur->trap_hits);
+		prev->rcpt = add_count(prev->rcpt, cur->rcpt);
+		prev->data = add_count(prev->data, cur->data);
+		prev->recipients = add_count(prev->recipients, cur->recipients);
+		if (prev->comments[0] == '\0')
+			mr_snprintf(prev->comments, sizeof(prev->comments), "%s", cur->comments);
+	}
+	j->nips = w;
+}
+
+/** Index of the first blocked range holding a, or SIZE_MAX. */
+static size_t find_block(const snds_judge *j, const mr_addr *a)
+{
+	for (size_t i = 0; i < j->nblocks; i++)
+		if (mr_addr_in_range(a, &j->blocks[i].first, &j->blocks[i].last))
+			return i;
+	return SIZE_MAX;
+}
+
+/** 1 if the data feed has address a. */
+static int in_data(const snds_judge *j, const mr_addr *a)
+{
+	size_t lo = 0, hi = j->nips;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = mr_addr_cmp(&j->ips[mid].ip, a);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/** State of one data-feed IP; block is its blocking range or SIZE_MAX. */
+static mr_state ip_state(const snds_judge *j, const snds_ip *ip, size_t block)
+{
+	mr_state st = MR_OK;
+
+	if (block != SIZE_MAX)
+		st = mr_state_worst(st, j->cfg.blocked_state);
+	if (ip->filter == SNDS_FILTER_YELLOW)
+		st = mr_state_worst(st, j->cfg.yellow_state);
+	else if (ip->filter == SNDS_FILTER_RED)
+		st = mr_state_worst(st, j->cfg.red_state);
+	if (ip->complaint_known)
+		st = mr_state_worst(st, mr_thresholds_state(&j->cfg.complaint, ip->complaint));
+	if (ip->trap_hits >= 0)
+		st = mr_state_worst(st, mr_thresholds_state(&j->cfg.trap, (double)ip->trap_hits));
+	return st;
+}
+
+/** Write the reasons of an IP's state into b. */
+static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf *b)
+{
+	char addr[MR_ADDR_STRLEN], rate[64];
+
+	if (mr_addr_format(&ip->ip, addr, sizeof(addr)) != 0)
+		mr_snprintf(addr, sizeof(addr), "?");
+	mr_buf_printf(b, "%s:", addr);
+	if (block != SIZE_MAX)
+		mr_buf_printf(b, " blocked by Outlook.com: %s;", j->blocks[block].reason[0] ? j->blocks[block].reason :
+		                                                   "no reason given");
+	mr_buf_printf(b, " filter %s", snds_filter_name(ip->filter));
+	if (ip->complaint_known) {
+		if (mr_format_double(ip->complaint, rate, sizeof(rate)) != 0)
+			mr_snprintf(rate, sizeof(rate), "?");
+		mr_buf_printf(b, ", complaint rate %s%s%%", ip->complaint_floor ? "< " : "", rate);
+		if (mr_thresholds_state(&j->cfg.complaint, ip->complaint) != MR_OK)
+			mr_buf_puts(b, " (over the threshold)");
+	}
+	if (ip->trap_hits >= 0)
+		mr_buf_printf(b, ", trap hits %lld", (long long)ip->trap_hits);
+	if (ip->recipients >= 0)
+		mr_buf_printf(b, ", %lld recipients", (long long)ip->recipients);
+	if (ip->comments[0] != '\0')
+		mr_buf_printf(b, ", comment: %s", ip->comments);
+}
+
+/** Order verdicts: worst first (CRITICAL, WARNING, UNKNOWN, OK), then as found. */
+static int cmp_verdict(const void *pa, const void *pb)
+{
+	static const int rank[4] = { 3, 1, 0, 2 }; /* OK, WARNING, CRITICAL, UNKNOWN */
+	const verdict *a = pa, *b = pb;
+
+	return rank[a->state] - rank[b->state];
+}
+
+/** Add the 11 perfdata metrics in their fixed order; 0 or -1. */
+static int add_perf(const snds_judge *j, mr_check *c, size_t nsubjects, uint64_t blocked, double elapsed)
+{
+	size_t colour[4] = { 0, 0, 0, 0 };
+	int64_t traps = -1, rcpt = -1, data = -1, recips = -1;
+	int have_rate = 0;
+	double rate = 0;
+	mr_perf p;
+
+	for (size_t i = 0; i < j->nips; i++) {
+		const snds_ip *ip = &j->ips[i];
+		colour[ip->filter]++;
+		if (ip->complaint_known && (!have_rate || ip->complaint > rate)) {
+			rate = ip->complaint;
+			have_rate = 1;
+		}
+		traps = add_count(traps, ip->trap_hits);
+		rcpt = add_count(rcpt, ip->rcpt);
+		data = add_count(data, ip->data);
+		recips = add_count(recips, ip->recipients);
+	}
+	{
+		struct {
+			const char *label;
+			int defined;
+			double v;
+			const char *uom;
+		} m[] = {
+			{ "ips", 1, (double)nsubjects, "" },
+			{ "blocked", j->have_status, (double)blocked, "" },
+			{ "green", j->have_data, (double)colour[SNDS_FILTER_GREEN], "" },
+			{ "yellow", j->have_data, (double)colour[SNDS_FILTER_YELLOW], "" },
+			{ "red", j->have_data, (double)colour[SNDS_FILTER_RED], "" },
+			{ "complaint_rate", have_rate, rate, "%" },
+			{ "trap_hits", traps >= 0, (double)traps, "" },
+			{ "rcpt", rcpt >= 0, (double)rcpt, "" },
+			{ "data", data >= 0, (double)data, "" },
+			{ "recipients", recips >= 0, (double)recips, "" },
+			{ "time", 1, elapsed, "s" },
+		};
+		for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
+			if ((m[k].defined ? mr_perf_set(&p, m[k].label, m[k].v, m[k].uom)
+			                  : mr_perf_set_undefined(&p, m[k].label, m[k].uom)) != 0)
+				return -1;
+			if (k == 5)
+				p.thr = j->cfg.complaint;
+			else if (k == 6)
+				p.thr = j->cfg.trap;
+			if (mr_check_add_perf(c, &p) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/** Text of verdict v into b. */
+static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
+{
+	char lo[MR_ADDR_STRLEN], hi[MR_ADDR_STRLEN];
+
+	if (v->ip != SIZE_MAX) {
+		ip_text(j, &j->ips[v->ip], v->block, b);
+		return;
+	}
+	if (v->missing) {
+		if (mr_addr_format(&v->addr, lo, sizeof(lo)) != 0)
+			mr_snprintf(lo, sizeof(lo), "?");
+		mr_buf_printf(b, "%s: not in the data feed (no or too little traffic that day)", lo);
+		if (v->block != SIZE_MAX)
+			mr_buf_printf(b, "; blocked by Outlook.com: %s", j->blocks[v->block].reason);
+		return;
+	}
+	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0 ||
+	    mr_addr_format(&j->blocks[v->block].last, hi, sizeof(hi)) != 0)
+		mr_snprintf(lo, sizeof(lo), "?");
+	mr_buf_printf(b, "%s-%s: blocked by Outlook.com: %s", lo, hi,
+	              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
+}
+
+/** Judge everything and fill c; see snds_judge.h. */
+int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed)
+{
+	verdict *v = NULL;
+	size_t n = 0, cap;
+	uint64_t blocked = 0;
+	mr_state overall = MR_OK;
+	int rc = -1;
+	mr_buf b;
+
+	mr_buf_init(&b, 4096);
+	merge_ips(j);
+	cap = j->nips + j->nblocks + j->cfg.nfilters + 1;
+	v = calloc(cap, sizeof(*v));
+	if (v == NULL)
+		goto out;
+	for (size_t i = 0; i < j->nips; i++) {
+		size_t blk = j->have_status ? find_block(j, &j->ips[i].ip) : SIZE_MAX;
+		v[n].ip = i;
+		v[n].block = blk;
+		v[n].state = ip_state(j, &j->ips[i], blk);
+		if (blk != SIZE_MAX)
+			blocked++;
+		n++;
+	}
+	/* -H single addresses absent from the data feed. */
+	for (size_t f = 0; j->have_data && f < j->cfg.nfilters; f++) {
+		const mr_cidr *cf = &j->cfg.filters[f];
+		if (cf->prefix != (cf->base.family == AF_INET ? 32u : 128u) || in_data(j, &cf->base))
+			continue;
+		v[n].ip = SIZE_MAX;
+		v[n].missing = 1;
+		v[n].addr = cf->base;
+		v[n].block = j->have_status ? find_block(j, &cf->base) : SIZE_MAX;
+		v[n].state = j->cfg.missing_state;
+		if (v[n].block != SIZE_MAX) {
+			v[n].state = mr_state_worst(v[n].state, j->cfg.blocked_state);
+			blocked++;
+		}
+		n++;
+	}
+	/* Blocked ranges that hold no judged IP are subjects of their own. */
+	for (size_t k = 0; k < j->nblocks; k++) {
+		int covered = 0;
+		for (size_t i = 0; i < n && !covered; i++)
+			covered = v[i].block == k;
+		if (covered)
+			continue;
+		v[n].ip = SIZE_MAX;
+		v[n].block = k;
+		v[n].state = j->cfg.blocked_state;
+		if (j->blocks[k].first.family == AF_INET && j->blocks[k].last.family == AF_INET) {
+			uint64_t a = (uint64_t)j->blocks[k].first.b[0] << 24 | (uint64_t)j->blocks[k].first.b[1] << 16 |
+			             (uint64_t)j->blocks[k].first.b[2] << 8 | j->blocks[k].first.b[3];
+			uint64_t z = (uint64_t)j->blocks[k].last.b[0] << 24 | (uint64_t)j->blocks[k].last.b[1] << 16 |
+			             (uint64_t)j->blocks[k].last.b[2] << 8 | j->blocks[k].last.b[3];
+			blocked += z - a + 1;
+		} else {
+			blocked++;
+		}
+		n++;
+	}
+	qsort(v, n, sizeof(*v), cmp_verdict);
+	for (size_t i = 0; i < n; i++) {
+		overall = mr_state_worst(overall, v[i].state);
+		if (i >= j->cfg.max_details)
+			continue;
+		mr_buf_reset(&b);
+		verdict_text(j, &v[i], &b);
+		if (mr_sub_add(c, NULL, v[i].state, "%s", mr_buf_str(&b)) == NULL)
+			goto out;
+	}
+	if (n > j->cfg.max_details) {
+		mr_sub *s = mr_sub_add(c, NULL, MR_OK, "%zu more IPs not shown (--max-details)", n - j->cfg.max_details);
+		if (s == NULL)
+			goto out;
+		mr_sub_set_informational(s);
+	}
+	mr_buf_reset(&b);
+	if (n > 0 && overall != MR_OK) {
+		verdict_text(j, &v[0], &b);
+		if (n > 1)
+			mr_buf_printf(&b, " (%zu IPs, worst first)", n);
+	} else if (n == 0) {
+		mr_buf_printf(&b, "no IP %s", j->cfg.nfilters ? "of -H found in the feeds" : "in the feeds");
+		if (day != NULL)
+			mr_buf_printf(&b, " on %s", day);
+	} else {
+		mr_buf_printf(&b, "%zu IP%s OK", n, n == 1 ? "" : "s");
+		if (day != NULL)
+			mr_buf_printf(&b, " on %s", day);
+		if (j->have_status && !j->have_data)
+			mr_buf_puts(&b, " (none blocked)");
+	}
+	if (mr_check_set_summary(c, "%s", mr_buf_str(&b)) != 0 || add_perf(j, c, n, blocked, elapsed) != 0)
+		goto out;
+	mr_check_set_state(c, overall);
+	rc = 0;
+out:
+	free(v);
+	mr_buf_free(&b);
+	return rc;
+}
+
+/** Free the judge's memory. */
+void snds_judge_free(snds_judge *j)
+{
+	free(j->ips);
+	free(j->blocks);
+	memset(j, 0, sizeof(*j));
+}

@@ -1,0 +1,65 @@
+/* snds_judge.h: judges SNDS rows per IP (blocked, filter colour, complaint rate, trap hits, missing) and reports. */
+#ifndef SNDS_JUDGE_H
+#define SNDS_JUDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../common/addr.h"
+#include "../common/range.h"
+#include "../common/result.h"
+#include "snds_parse.h"
+
+/** How IPs are judged. */
+typedef struct snds_judge_config {
+	const mr_cidr *filters;       /**< -H addresses and ranges; none = every IP in the feeds */
+	size_t nfilters;              /**< number of filters */
+	mr_thresholds complaint;      /**< complaint rate ranges in percent */
+	mr_thresholds trap;           /**< trap hit ranges */
+	mr_state yellow_state;        /**< state of a YELLOW filter result */
+	mr_state red_state;           /**< state of a RED filter result */
+	mr_state blocked_state;       /**< state of a blocked IP */
+	mr_state missing_state;       /**< state of a -H address absent from the data feed */
+	size_t max_details;           /**< most IP lines in the long output */
+} snds_judge_config;
+
+/** What is known about one IP after merging its rows. */
+typedef struct snds_ip {
+	mr_addr ip;                   /**< the address */
+	int in_data;                  /**< it appeared in the data feed */
+	snds_filter filter;           /**< worst filter result */
+	int complaint_known;          /**< a complaint rate was given */
+	int complaint_floor;          /**< the rate was given as "< X%" */
+	double complaint;             /**< highest complaint rate, percent */
+	int64_t trap_hits;            /**< summed trap hits, -1 = not reported */
+	int64_t rcpt;                 /**< summed RCPT commands, -1 = not reported */
+	int64_t data;                 /**< summed DATA commands, -1 = not reported */
+	int64_t recipients;           /**< summed recipients, -1 = not reported */
+	char comments[48];            /**< first non-empty comment (e.g. "JMR Block") */
+} snds_ip;
+
+/** Accumulates rows of both feeds. */
+typedef struct snds_judge {
+	snds_judge_config cfg;        /**< settings (copied) */
+	snds_ip *ips;                 /**< data-feed IPs matching the filters */
+	size_t nips;                  /**< used */
+	size_t capips;                /**< allocated */
+	snds_status_row *blocks;      /**< blocked status ranges matching the filters */
+	size_t nblocks;               /**< used */
+	size_t capblocks;             /**< allocated */
+	int have_status;              /**< the status feed was read */
+	int have_data;                /**< the data feed was read */
+	int oom;                      /**< an allocation failed */
+} snds_judge;
+
+/** Start a judge with a copy of cfg (the filters array must outlive it). */
+void snds_judge_init(snds_judge *j, const snds_judge_config *cfg);
+/** snds_data_cb: add one data row (ignored unless it matches the filters). */
+int snds_judge_add_data(void *judge, const snds_data_row *row);
+/** snds_status_cb: add one status row (kept when blocked and overlapping the filters). */
+int snds_judge_add_status(void *judge, const snds_status_row *row);
+/** Judge everything and fill c (subchecks, summary, state, perfdata); day names the data day used or NULL. */
+int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed);
+/** Free the judge's memory. */
+void snds_judge_free(snds_judge *j);
+
+#endif

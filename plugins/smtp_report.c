@@ -112,7 +112,8 @@ static mr_state judge(const smtp_probe_result *res, const smtp_probe_config *pc,
 		mr_snprintf(out, size, "connection lost at %s: %s", stage, res->detail);
 		return MR_UNKNOWN;
 	case SMTP_END_NO_TLS:
-		mr_snprintf(out, size, "STARTTLS not offered and --starttls=require: nothing was sent in clear");
+		mr_snprintf(out, size, "%s: nothing was sent in clear",
+		            res->detail[0] ? res->detail : "STARTTLS not offered and --starttls=require");
 		return MR_CRITICAL;
 	case SMTP_END_TLS_FAILED:
 		mr_snprintf(out, size, "%s", res->detail);

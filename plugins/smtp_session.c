@@ -258,6 +258,7 @@ typedef struct curl_ctx {
 	int starttls_sent;            /**< STARTTLS went out */
 	int bad;                      /**< a greeting reply failed validation */
 	int endless;                  /**< libcurl reported an excessive line */
+	double connected_at;          /**< when the TCP connection stood (0 = not yet) */
 	char bad_detail[200];         /**< why */
 } curl_ctx;
 
@@ -329,6 +330,12 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *use
 	else if (type == CURLINFO_TEXT) {
 		if (n > 20 && memmem(data, n, "Excessive server response", 25) != NULL)
 			c->endless = 1;
+		/* The banner stage starts when the connection stands. */
+		if (c->connected_at == 0 && n > 12 && memmem(data, n, "Connected to", 12) != NULL) {
+			c->connected_at = mr_now();
+			c->stage_start = c->connected_at;
+			c->res->st[SMTP_STAGE_BANNER].reached = 1;
+		}
 		if (c->cfg->verbose >= 3)
 			trace(c->cfg, "*", data, n);
 	}
@@ -400,6 +407,13 @@ static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
 	curl_easy_getinfo(c->h, CURLINFO_OS_ERRNO, &oserr);
 	if (c->bad) {
 		set_end(res, SMTP_END_BAD_REPLY, st, c->bad_detail);
+		return;
+	}
+	/* --starttls=require and STARTTLS refused: nothing more is sent in clear. */
+	if (st == SMTP_STAGE_STARTTLS && c->cfg->tls == SMTP_TLS_REQUIRE && res->st[st].has_reply &&
+	    !positive(res, st)) {
+		mr_snprintf(d, sizeof(d), "STARTTLS refused (%s) and --starttls=require", res->st[st].reply.text);
+		set_end(res, SMTP_END_NO_TLS, st, d);
 		return;
 	}
 	/* A complete 4xx/5xx reply explains the failure: classification happens on it. */
@@ -522,12 +536,13 @@ void smtp_probe_run(const smtp_probe_config *cfg, smtp_probe_result *res)
 	}
 	c.stage_start = start;
 	rc = curl_easy_perform(c.h);
-	if (curl_easy_getinfo(c.h, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK && connect_us > 0) {
+	if (c.connected_at > 0) {
+		res->st[SMTP_STAGE_CONNECT].has_reply = 1;
+		res->st[SMTP_STAGE_CONNECT].seconds = c.connected_at - start;
+	} else if (curl_easy_getinfo(c.h, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK && connect_us > 0) {
 		res->st[SMTP_STAGE_CONNECT].has_reply = 1;
 		res->st[SMTP_STAGE_CONNECT].seconds = (double)connect_us / 1e6;
 		res->st[SMTP_STAGE_BANNER].reached = 1;
-		if (res->st[SMTP_STAGE_BANNER].has_reply)
-			res->st[SMTP_STAGE_BANNER].seconds -= res->st[SMTP_STAGE_CONNECT].seconds;
 	}
 	if (curl_easy_getinfo(c.h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != NULL)
 		mr_snprintf(res->local_ip, sizeof(res->local_ip), "%s", ip);

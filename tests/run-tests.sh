@@ -9,7 +9,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
- python3 python3-pytest rbldnsd ldnsutils unbound"
+ python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -21,12 +21,16 @@ install_packages() {
 	if [ -n "$missing" ]; then
 		step "apt-get install$missing"
 		export DEBIAN_FRONTEND=noninteractive
+		# Postfix is only a test counterpart: install it without configuring a system mail server.
+		echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 		apt-get update -q
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing
 	fi
-	# The Debian unbound service is not wanted: tests start their own instances.
-	if command -v systemctl >/dev/null 2>&1; then systemctl disable --now unbound >/dev/null 2>&1 || true; fi
+	# The Debian unbound and postfix services are not wanted: tests start their own instances.
+	if command -v systemctl >/dev/null 2>&1; then
+		systemctl disable --now unbound postfix >/dev/null 2>&1 || true
+	fi
 }
 
 # build_and_test NAME CFLAGS LDFLAGS: out-of-tree build in build-NAME, unit tests, black-box tests.

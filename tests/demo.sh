@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 SRC=$(pwd)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config libldns-dev libinih-dev libjansson-dev
- libcurl4-openssl-dev rbldnsd"
+ libcurl4-openssl-dev libgmime-3.0-dev rbldnsd"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

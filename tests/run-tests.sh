@@ -9,7 +9,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
- python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates"
+ libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 

@@ -1,0 +1,507 @@
+/* jmrp_mailbox.c: read-only readers of Maildir, mbox and IMAP mailboxes that hand each message in the window to
+ * a callback. Nothing is ever written: Maildir files are only opened for reading (no move from new/ to cur/, no
+ * flag change), the mbox is opened O_RDONLY, and IMAP uses EXAMINE and BODY.PEEK through libcurl. */
+#include <ctype.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/deadline.h"
+#include "../common/secret.h"
+#include "../common/trace.h"
+#include "jmrp_mailbox.h"
+
+/** Month names of asctime and IMAP dates. */
+static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/** Month number 0..11 of a three-letter name, or -1. */
+static int month_of(const char *s)
+{
+	for (int i = 0; i < 12; i++)
+		if (strncasecmp(s, months[i], 3) == 0)
+			return i;
+	return -1;
+}
+
+/** Parse an asctime-style date ("Sat Nov 28 10:00:00 2026") or an IMAP INTERNALDATE ("28-Nov-2026 10:00:00 +0100"). */
+time_t jmrp_parse_date(const char *text)
+{
+	struct tm tm;
+	char mon[4], wday[4];
+	int d, y, H, M, S, off = 0, n = 0;
+	char sign = '+';
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(text, " %2d-%3s-%4d %2d:%2d:%2d %c%4d%n", &d, mon, &y, &H, &M, &S, &sign, &off, &n) == 8 && n > 0) {
+		/* IMAP INTERNALDATE */
+	} else if (sscanf(text, " %3s %3s %2d %2d:%2d:%2d %4d%n", wday, mon, &d, &H, &M, &S, &y, &n) == 7 && n > 0) {
+		off = 0;
+		sign = '+';
+	} else {
+		return (time_t)-1;
+	}
+	tm.tm_mon = month_of(mon);
+	if (tm.tm_mon < 0 || d < 1 || d > 31 || y < 1970 || y > 2200 || H > 23 || M > 59 || S > 60 || off > 1400 ||
+	    (sign != '+' && sign != '-'))
+		return (time_t)-1;
+	tm.tm_mday = d;
+	tm.tm_year = y - 1900;
+	tm.tm_hour = H;
+	tm.tm_min = M;
+	tm.tm_sec = S;
+	{
+		time_t t = timegm(&tm);
+		long secs = (off / 100) * 3600L + (off % 100) * 60L;
+		return sign == '+' ? t - secs : t + secs;
+	}
+}
+
+/** Read at most JMRP_MSG_MAX bytes of fd into buf; sets *too_large; 0 or -1. */
+static int read_all(int fd, mr_buf *buf, int *too_large)
+{
+	char chunk[65536];
+
+	mr_buf_reset(buf);
+	*too_large = 0;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (mr_buf_append(buf, chunk, (size_t)n) != 0) {
+			*too_large = 1;
+			return 0;
+		}
+	}
+}
+
+/** Read one Maildir subdirectory (new or cur); 0, 1 on deadline, -1 with a reason. */
+static int read_subdir(const char *dir, const char *sub, const jmrp_read_config *rc, jmrp_read_stats *st,
+                       mr_buf *buf, mr_buf *err)
+{
+	char path[4096], key[512], label[600];
+	DIR *d;
+	struct dirent *e;
+	int rc_ = 0, dfd;
+	size_t count = 0;
+
+	if (mr_snprintf(path, sizeof(path), "%s/%s", dir, sub) != 0)
+		return mr_buf_puts(err, "maildir path too long"), -1;
+	d = opendir(path);
+	if (d == NULL)
+		return mr_buf_printf(err, "cannot read maildir %s: %s", path, strerror(errno)), -1;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		struct stat sb;
+		jmrp_msg m;
+		int fd, too_large = 0;
+		char *colon;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if ((++count & 255) == 0 && mr_now() >= rc->deadline) {
+			rc_ = 1;
+			break;
+		}
+		st->listed++;
+		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ELOOP)
+				st->vanished++;
+			continue;
+		}
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			close(fd);
+			continue;
+		}
+		if (sb.st_mtime < rc->since) {
+			close(fd);
+			continue;
+		}
+		st->in_window++;
+		mr_snprintf(key, sizeof(key), "%s", e->d_name);
+		colon = strchr(key, ':');
+		if (colon != NULL)
+			*colon = '\0';
+		mr_snprintf(label, sizeof(label), "%s/%s", sub, e->d_name);
+		if (rc->known != NULL && rc->known(rc->user, key, label, sb.st_mtime)) {
+			close(fd);
+			continue;
+		}
+		if (read_all(fd, buf, &too_large) != 0) {
+			close(fd);
+			if (errno == ENOENT || errno == ESTALE)
+				st->vanished++;
+			continue;
+		}
+		close(fd);
+		m.key = key;
+		m.label = label;
+		m.arrival = sb.st_mtime;
+		m.data = too_large ? NULL : mr_buf_str(buf);
+		m.len = too_large ? 0 : buf->len;
+		if (rc->cb(rc->user, &m) != 0) {
+			rc_ = -1;
+			mr_buf_puts(err, "out of memory while counting");
+			break;
+		}
+	}
+	closedir(d);
+	return rc_;
+}
+
+/** Read DIR/new and DIR/cur without changing anything. */
+int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	mr_buf buf;
+	int rc_;
+
+	mr_buf_init(&buf, JMRP_MSG_MAX);
+	rc_ = read_subdir(dir, "new", rc, st, &buf, err);
+	if (rc_ == 0)
+		rc_ = read_subdir(dir, "cur", rc, st, &buf, err);
+	mr_buf_free(&buf);
+	return rc_;
+}
+
+/** Hand the mbox message collected in buf to the callback if it is in the window; 0 or -1. */
+static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *buf, int too_large,
+                              long long offset, size_t number, time_t arrival)
+{
+	char key[64], label[64];
+	jmrp_msg m;
+
+	st->listed++;
+	if (arrival == (time_t)-1 || arrival < rc->since)
+		return 0;
+	st->in_window++;
+	mr_snprintf(key, sizeof(key), "mbox:%lld", offset);
+	mr_snprintf(label, sizeof(label), "message %zu", number);
+	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
+		return 0;
+	m.key = key;
+	m.label = label;
+	m.arrival = arrival;
+	m.data = too_large ? NULL : mr_buf_str(buf);
+	m.len = too_large ? 0 : buf->len;
+	return rc->cb(rc->user, &m);
+}
+
+/** Read an mbox file read-only. */
+int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0, number = 0;
+	ssize_t n;
+	mr_buf buf;
+	int in_msg = 0, too_large = 0, prev_blank = 1, rc_ = 0;
+	long long offset = 0, start = 0;
+	time_t arrival = (time_t)-1;
+	struct stat sb;
+
+	if (fd < 0)
+		return mr_buf_printf(err, "cannot read mbox %s: %s", path, strerror(errno)), -1;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return mr_buf_printf(err, "mbox %s is not a regular file", path), -1;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
+		return mr_buf_printf(err, "cannot read mbox %s", path), -1;
+	}
+	mr_buf_init(&buf, JMRP_MSG_MAX);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (prev_blank && n > 5 && strncmp(line, "From ", 5) == 0) {
+			const char *sp;
+			if (in_msg && flush_mbox_message(rc, st, &buf, too_large, start, number, arrival) != 0) {
+				rc_ = -1;
+				mr_buf_puts(err, "out of memory while counting");
+				break;
+			}
+			if ((number & 255) == 0 && mr_now() >= rc->deadline) {
+				rc_ = 1;
+				in_msg = 0;
+				break;
+			}
+			in_msg = 1;
+			number++;
+			start = offset;
+			mr_buf_reset(&buf);
+			too_large = 0;
+			/* "From SENDER DATE": the date follows the second space. */
+			sp = strchr(line + 5, ' ');
+			arrival = sp != NULL ? jmrp_parse_date(sp + 1) : (time_t)-1;
+		} else if (in_msg && !too_large) {
+			/* Undo mboxrd quoting of From_ lines inside bodies. */
+			const char *p = line;
+			size_t len = (size_t)n;
+			if (line[0] == '>') {
+				size_t q = 0;
+				while (q < len && line[q] == '>')
+					q++;
+				if (len - q >= 5 && strncmp(line + q, "From ", 5) == 0) {
+					p++;
+					len--;
+				}
+			}
+			if (mr_buf_append(&buf, p, len) != 0)
+				too_large = 1;
+		}
+		prev_blank = n == 1 || (n == 2 && line[0] == '\r');
+		offset += n;
+	}
+	if (rc_ == 0 && ferror(f)) {
+		rc_ = -1;
+		mr_buf_printf(err, "read error in mbox %s", path);
+	}
+	if (rc_ == 0 && in_msg && flush_mbox_message(rc, st, &buf, too_large, start, number, arrival) != 0) {
+		rc_ = -1;
+		mr_buf_puts(err, "out of memory while counting");
+	}
+	free(line);
+	fclose(f);
+	mr_buf_free(&buf);
+	return rc_;
+}
+
+/* ---- IMAP --------------------------------------------------------------------------------------------------- */
+
+/** An IMAP connection: one libcurl handle kept open across custom commands. */
+typedef struct imap_conn {
+	CURL *h;               /**< handle (its connection stays open between commands) */
+	mr_buf resp;           /**< untagged response bytes of the last command */
+	char errbuf[CURL_ERROR_SIZE]; /**< libcurl's error text */
+	int verbose;           /**< -v level */
+} imap_conn;
+
+/** libcurl write callback: collect untagged responses (bounded). */
+static size_t imap_on_data(char *data, size_t size, size_t n, void *user)
+{
+	imap_conn *c = user;
+
+	if (mr_buf_append(&c->resp, data, size * n) != 0)
+		return 0;
+	return size * n;
+}
+
+/** libcurl debug callback: masked -vvv trace of the IMAP commands and status lines (no message bodies). */
+static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
+{
+	char line[512];
+	size_t len = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+	(void)h;
+	(void)user;
+
+	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_TEXT)
+		return 0;
+	memcpy(line, data, len);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	line[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)line[i] < 0x20)
+			line[i] = '?';
+	/* LOGIN carries the password: mr_trace masks it, and the whole command is dropped to be sure. */
+	if (strstr(line, "LOGIN") != NULL || strstr(line, "AUTHENTICATE") != NULL)
+		mr_trace("imap: > (login, not shown)");
+	else
+		mr_trace("imap: %s %s", type == CURLINFO_HEADER_OUT ? ">" : "*", line);
+	return 0;
+}
+
+/** Run one custom IMAP command on the connection; 0, or -1 with a reason (password masked). */
+static int imap_command(imap_conn *c, const char *cmd, double deadline, mr_buf *err)
+{
+	double left = deadline - mr_now();
+	CURLcode rc;
+
+	mr_buf_reset(&c->resp);
+	c->errbuf[0] = '\0';
+	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, cmd);
+	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
+	rc = curl_easy_perform(c->h);
+	if (rc != CURLE_OK) {
+		char text[CURL_ERROR_SIZE + 64];
+		size_t len;
+		mr_snprintf(text, sizeof(text), "%s", c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
+		len = mr_secret_mask(text, strlen(text));
+		text[len] = '\0';
+		if (rc == CURLE_LOGIN_DENIED)
+			mr_buf_printf(err, "IMAP login failed: %s", text);
+		else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
+		         rc == CURLE_SSL_CACERT_BADFILE)
+			mr_buf_printf(err, "IMAP TLS or certificate problem: %s (--cafile?)", text);
+		else
+			mr_buf_printf(err, "IMAP command failed: %s", text);
+		return -1;
+	}
+	return 0;
+}
+
+/** Find "UIDVALIDITY n" in the EXAMINE response; 0 if absent. */
+static unsigned long parse_uidvalidity(const char *resp)
+{
+	const char *p = strstr(resp, "UIDVALIDITY ");
+
+	return p != NULL ? strtoul(p + 12, NULL, 10) : 0;
+}
+
+/** Fetch one message by UID and hand it to the callback; 0, or -1 with a reason. */
+static int imap_fetch_one(imap_conn *c, unsigned long validity, unsigned long uid, const jmrp_read_config *rc,
+                          jmrp_read_stats *st, mr_buf *err)
+{
+	char cmd[96], key[64], label[32];
+	const char *r, *p, *lit;
+	time_t arrival;
+	jmrp_msg m;
+	unsigned long long size;
+	char *end;
+
+	mr_snprintf(cmd, sizeof(cmd), "UID FETCH %lu (UID INTERNALDATE BODY.PEEK[])", uid);
+	if (imap_command(c, cmd, rc->deadline, err) != 0)
+		return -1;
+	r = mr_buf_str(&c->resp);
+	p = strstr(r, "INTERNALDATE \"");
+	st->listed++;
+	if (p == NULL)
+		return 0; /* gone meanwhile (expunged) */
+	arrival = jmrp_parse_date(p + 14);
+	if (arrival == (time_t)-1 || arrival < rc->since)
+		return 0;
+	st->in_window++;
+	mr_snprintf(key, sizeof(key), "%lu/%lu", validity, uid);
+	mr_snprintf(label, sizeof(label), "UID %lu", uid);
+	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
+		return 0;
+	lit = strstr(r, "BODY[] {");
+	m.key = key;
+	m.label = label;
+	m.arrival = arrival;
+	m.data = NULL;
+	m.len = 0;
+	if (lit != NULL) {
+		size = strtoull(lit + 8, &end, 10);
+		if (*end == '}' && end[1] == '\r' && end[2] == '\n' &&
+		    size <= (unsigned long long)(c->resp.len - (size_t)(end + 3 - r))) {
+			m.data = end + 3;
+			m.len = (size_t)size;
+		}
+	}
+	return rc->cb(rc->user, &m);
+}
+
+/** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed). */
+int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	imap_conn c;
+	char url[1024], base[1024], mailbox[256], cmd[320], since[32];
+	const char *slash;
+	unsigned long validity, *uids = NULL;
+	size_t nuids = 0, capuids = 0;
+	struct tm tm;
+	int rc_ = -1;
+
+	memset(&c, 0, sizeof(c));
+	mr_buf_init(&c.resp, (size_t)JMRP_MSG_MAX + 65536);
+	/* Split imaps://host[:port]/MAILBOX: libcurl gets the server URL only, so that it never SELECTs. */
+	if (strncmp(ic->url, "imaps://", 8) != 0 || (slash = strchr(ic->url + 8, '/')) == NULL || slash[1] == '\0' ||
+	    mr_snprintf(base, sizeof(base), "%.*s/", (int)(slash - ic->url), ic->url) != 0 ||
+	    mr_snprintf(mailbox, sizeof(mailbox), "%s", slash + 1) != 0) {
+		mr_buf_puts(err, "--imap must look like imaps://host[:port]/MAILBOX");
+		goto out;
+	}
+	for (const char *q = mailbox; *q; q++)
+		if ((unsigned char)*q < 0x21 || *q == '"' || *q == '\\') {
+			mr_buf_puts(err, "the IMAP mailbox name has characters this plugin does not quote");
+			goto out;
+		}
+	mr_snprintf(url, sizeof(url), "%s", base);
+	c.h = curl_easy_init();
+	if (c.h == NULL) {
+		mr_buf_puts(err, "cannot initialise libcurl");
+		goto out;
+	}
+	curl_easy_setopt(c.h, CURLOPT_URL, url);
+	curl_easy_setopt(c.h, CURLOPT_USERNAME, ic->user);
+	curl_easy_setopt(c.h, CURLOPT_PASSWORD, ic->password);
+	curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, imap_on_data);
+	curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &c);
+	curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.errbuf);
+	curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "imaps");
+	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYPEER, ic->insecure ? 0L : 1L);
+	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYHOST, ic->insecure ? 0L : 2L);
+	if (ic->cafile != NULL)
+		curl_easy_setopt(c.h, CURLOPT_CAINFO, ic->cafile);
+	if (rc->verbose >= 3) {
+		curl_easy_setopt(c.h, CURLOPT_VERBOSE, 1L);
+		curl_easy_setopt(c.h, CURLOPT_DEBUGFUNCTION, imap_on_debug);
+	}
+	mr_snprintf(cmd, sizeof(cmd), "EXAMINE \"%s\"", mailbox);
+	if (imap_command(&c, cmd, rc->deadline, err) != 0)
+		goto out;
+	validity = parse_uidvalidity(mr_buf_str(&c.resp));
+	/* SEARCH SINCE has day granularity: ask from the day before and filter on INTERNALDATE. */
+	{
+		time_t t = rc->since - 86400;
+		gmtime_r(&t, &tm);
+	}
+	mr_snprintf(since, sizeof(since), "%d-%s-%04d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+	mr_snprintf(cmd, sizeof(cmd), "UID SEARCH SINCE %s", since);
+	if (imap_command(&c, cmd, rc->deadline, err) != 0)
+		goto out;
+	{
+		const char *p = strstr(mr_buf_str(&c.resp), "* SEARCH");
+		while (p != NULL && *p && *p != '\r' && *p != '\n') {
+			char *end;
+			unsigned long uid;
+			while (*p == ' ' || (*p >= 'A' && *p <= 'Z') || *p == '*')
+				p++;
+			uid = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			p = end;
+			if (nuids == capuids) {
+				size_t cap = capuids ? capuids * 2 : 256;
+				unsigned long *v = realloc(uids, cap * sizeof(*v));
+				if (v == NULL) {
+					mr_buf_puts(err, "out of memory");
+					goto out;
+				}
+				uids = v;
+				capuids = cap;
+			}
+			uids[nuids++] = uid;
+		}
+	}
+	rc_ = 0;
+	for (size_t i = 0; i < nuids; i++) {
+		if (mr_now() >= rc->deadline) {
+			rc_ = 1;
+			break;
+		}
+		if (imap_fetch_one(&c, validity, uids[i], rc, st, err) != 0) {
+			rc_ = -1;
+			break;
+		}
+	}
+out:
+	if (c.h != NULL)
+		curl_easy_cleanup(c.h);
+	free(uids);
+	mr_buf_free(&c.resp);
+	return rc_;
+}

@@ -1,0 +1,61 @@
+/* jmrp_mailbox.h: read-only mailbox readers for check_jmrp: Maildir (new/ and cur/), mbox, IMAP over TLS. */
+#ifndef JMRP_MAILBOX_H
+#define JMRP_MAILBOX_H
+
+#include <stddef.h>
+#include <time.h>
+#include "../common/util.h"
+
+/** Largest message read; bigger ones are reported as unparsed ("too large"). */
+#define JMRP_MSG_MAX (8 * 1024 * 1024)
+
+/** One message handed to the caller. */
+typedef struct jmrp_msg {
+	const char *key;      /**< stable identity: Maildir unique name, "UIDVALIDITY/UID", or "mbox:OFFSET" */
+	const char *label;    /**< for output: "cur/NAME", "UID 5", "message 12" */
+	time_t arrival;       /**< delivery time: file mtime, From_ line date, INTERNALDATE */
+	const char *data;     /**< raw message bytes, or NULL when too large */
+	size_t len;           /**< bytes in data */
+} jmrp_msg;
+
+/** Asked before a message body is read: return 1 if the caller already knows key (from the state file). */
+typedef int (*jmrp_known_cb)(void *user, const char *key, const char *label, time_t arrival);
+/** Called for each message in the window whose key was not known; return 0 to go on, -1 to stop. */
+typedef int (*jmrp_msg_cb)(void *user, const jmrp_msg *m);
+
+/** Counters of one read. */
+typedef struct jmrp_read_stats {
+	size_t listed;        /**< messages looked at */
+	size_t in_window;     /**< of those, in the window */
+	size_t vanished;      /**< Maildir files gone between listing and reading */
+} jmrp_read_stats;
+
+/** What every reader needs. */
+typedef struct jmrp_read_config {
+	time_t since;         /**< count messages that arrived at or after this time */
+	double deadline;      /**< monotonic time to stop at */
+	jmrp_known_cb known;  /**< may be NULL */
+	jmrp_msg_cb cb;       /**< receives the messages */
+	void *user;           /**< passed to the callbacks */
+	int verbose;          /**< -v level */
+} jmrp_read_config;
+
+/** IMAP settings. */
+typedef struct jmrp_imap_config {
+	const char *url;      /**< imaps://host[:port]/MAILBOX */
+	const char *user;     /**< login name */
+	const char *password; /**< password (a registered secret) */
+	const char *cafile;   /**< CA bundle or NULL */
+	int insecure;         /**< skip certificate verification (tests only) */
+} jmrp_imap_config;
+
+/** Read DIR/new and DIR/cur without changing anything; 0, 1 if the deadline stopped it, or -1 with a reason. */
+int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+/** Read an mbox file read-only; 0, 1 on deadline, or -1 with a reason. */
+int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+/** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed); 0, 1 on deadline, or -1 with a reason. */
+int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+/** Parse an asctime-style mbox From_ date ("Sat Nov 28 10:00:00 2026", UTC) or an IMAP INTERNALDATE; -1 if invalid. */
+time_t jmrp_parse_date(const char *text);
+
+#endif

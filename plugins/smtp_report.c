@@ -147,7 +147,8 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config
 		mr_buf_puts(&b, v.reason);
 		if (v.enhanced[0])
 			mr_buf_printf(&b, " (%s)", v.enhanced);
-		mr_buf_printf(&b, "; Microsoft saw [%s]", v.ip[0] ? v.ip : "?");
+		if (v.ip[0])
+			mr_buf_printf(&b, "; Microsoft saw [%s]", v.ip);
 		if (v.frontend[0])
 			mr_buf_printf(&b, "; front end %s", v.frontend);
 		if (v.rule != NULL && v.rule->delist[0])

@@ -83,9 +83,9 @@ def run_ms(args, timeout=30.0, env=None):
         args = ["-e", EHLO] + args
     cmd = [ms_plugin_path()] + args
     start = time.monotonic()
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout,
-                          env=plugin_env(env))
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=timeout, env=plugin_env(env))
     elapsed = time.monotonic() - start
     return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                   proc.stderr.decode("utf-8", "replace"), elapsed, args)
@@ -459,12 +459,46 @@ def test_multiline_banner_and_ehlo_are_parsed(ms_plugin, fake_mx_factory):
     assert "starttls" in stages_of(dialogue(mx))
 
 
+@pytest.mark.parametrize("script", ["block_s3140_multiline",
+                                    "hostile_trickled_replies"])
+def test_multiline_reply_is_joined(ms_plugin, fake_mx_factory, script):
+    """A multi-line MAIL FROM reply is shown as one reply, its lines
+    joined, and classified as a whole."""
+    mx = fake_mx_factory(script)
+    r = probe(mx, "-b", BIND)
+    check(r, "CRITICAL")
+    mail = [x for x in r.stdout.split("\n")
+            if re.search(r"\\_ \[CRITICAL\] MAIL FROM", x)]
+    assert len(mail) == 1, r.stdout
+    assert re.search(r"550.5\.7\.1 Unfortunately, messages from "
+                     r"\[127\.0\.0\.5\].*block list \(S3140\).*"
+                     + re.escape(FRONT_END), mail[0]), mail[0]
+
+
 def test_slow_banner_within_stage_timeout_is_fine(ms_plugin, fake_mx_factory):
     """A banner after 3 s is fine with -t 10 --stage-timeout 5."""
     mx = fake_mx_factory("hostile_delay_banner_3s")
     r = probe(mx, "--stage-timeout=5", t=10)
     perf = check(r, "OK")
     assert perf["banner"] >= 2.5, r.stdout
+
+
+def test_stage_times_follow_server_delays(ms_plugin, fake_mx_factory):
+    """Each stage's perfdata is the time of that stage's reply: delays of
+    the EHLO, STARTTLS, MAIL and RCPT replies show where they belong."""
+    mx = fake_mx_factory({"ehlo": "delay:0.4",
+                          "starttls": {"reply": "default", "delay": 0.3},
+                          "ehlo_tls": "default",
+                          "mail": "delay:0.2", "rcpt": "delay:0.5"})
+    r = probe(mx, "-r", "probe@hotmail.test", t=10)
+    perf = check(r, "OK")
+    line = first_line(r.stdout)
+    assert perf["banner"] < 0.2, line
+    assert 0.35 <= perf["ehlo"] < 0.9, line
+    assert 0.25 <= perf["tls"] < 0.8, line
+    assert 0.15 <= perf["mail"] < 0.4, line
+    assert 0.45 <= perf["rcpt"] < 1.0, line
+    assert perf["time"] >= 1.4, line
 
 
 # --------------------------------------------------------------------------

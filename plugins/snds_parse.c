@@ -13,9 +13,9 @@
  *   more fields; fields after the 4th are joined back into the reason.
  * - With a header line, a row must have as many fields as the header; more are only accepted (and
  *   joined into it) when the last column is free text or ignored.
- * - Free-text values (HELO, sender, comments, reason) are truncated at a UTF-8 character boundary and
- *   control characters become '?'; every other value is strict and an error names the line (CSV) or
- *   element (JSON). */
+ * - Free-text values (HELO, sender, comments, reason) are trimmed and truncated at a UTF-8 character
+ *   boundary; tabs become spaces and other control characters '?'. Every other value is strict, and an
+ *   error names the line (CSV) or element (JSON). */
 
 #include <limits.h>
 #include <math.h>
@@ -283,7 +283,8 @@ static int is_lenient(col c)
 	return c == COL_HELO || c == COL_JMR || c == COL_COMMENTS || c == COL_REASON;
 }
 
-/** Write s (n bytes) into dst at offset at: bounded, control bytes as '?', cut at a UTF-8 boundary. */
+/** Write s (n bytes) into dst at offset at: bounded, tabs as spaces, other control bytes as '?', cut at a UTF-8
+ * character boundary. */
 static void put_text(char *dst, size_t size, size_t at, const char *s, size_t n)
 {
 	size_t room, k, i;
@@ -302,7 +303,7 @@ static void put_text(char *dst, size_t size, size_t at, const char *s, size_t n)
 	for (i = 0; i < k; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		dst[at + i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+		dst[at + i] = c == '\t' ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : (char)c;
 	}
 	dst[at + k] = '\0';
 }
@@ -866,7 +867,7 @@ static long csv_parse(sink *k, const char *body, size_t len, mr_buf *err)
 	unsigned long blank_at = 0;
 	int have_layout = 0, rc;
 	where w = { "line", 0, err };
-	layout lay;
+	layout lay = { .ncols = 0 };
 
 	while (next_line(&p, end, &ls, &le)) {
 		w.n++;

@@ -291,10 +291,13 @@ static int read_status(const snds_feed_config *fc, snds_judge *j, mr_buf *err)
 		j->have_status = 1; /* an empty status feed: nothing is blocked */
 		rc = 0;
 	} else if (got == SNDS_GOT_ROWS) {
-		if (snds_parse_status(resp.body.data, resp.body.len, fmt, snds_judge_add_status, j, &why) < 0)
+		long rows = snds_parse_status(resp.body.data, resp.body.len, fmt, snds_judge_add_status, j, &why);
+		if (rows < 0) {
 			mr_buf_printf(err, "the IP status feed cannot be read: %s", j->oom ? "out of memory" : mr_buf_str(&why));
-		else {
+		} else {
 			j->have_status = 1;
+			j->status_rows = rows;
+			j->status_format = fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
 			rc = 0;
 		}
 	}
@@ -343,6 +346,8 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 		mr_buf_free(&why);
 		if (rows > 0) {
 			j->have_data = 1;
+			j->data_rows = rows;
+			j->data_format = fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
 			return 0;
 		}
 	}
@@ -452,11 +457,9 @@ int main(int argc, char **argv)
 	fc.http.max_body = (size_t)cfg.max_size;
 	fc.http.deadline = mr_soft_deadline(start, common.timeout);
 	fc.http.verbose = common.verbose;
-	if (run_check(&cfg, &fc, start, c, &err) != 0) {
-		int timed_out = mr_now() >= fc.http.deadline;
-		mr_check_set_summary(c, "%s", mr_buf_str(&err));
-		mr_check_set_state(c, timed_out ? common.timeout_state : MR_UNKNOWN);
-	}
+	if (run_check(&cfg, &fc, start, c, &err) != 0)
+		snds_report_failure(c, mr_buf_str(&err), mr_now() >= fc.http.deadline ? common.timeout_state : MR_UNKNOWN,
+		                    mr_now() - start);
 	mr_hard_timeout_cancel();
 	st = mr_check_output(c, common.format);
 	curl_global_cleanup();

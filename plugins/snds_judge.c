@@ -208,6 +208,20 @@ static mr_state ip_state(const snds_judge *j, const snds_ip *ip, size_t block)
 	return st;
 }
 
+/** Append " (outside the critical range R)" or the warning one when v alerts under t. */
+static void over_range(const mr_thresholds *t, double v, mr_buf *b)
+{
+	char r[128];
+	mr_state st = mr_thresholds_state(t, v);
+	const mr_range *range = st == MR_CRITICAL ? &t->crit : &t->warn;
+
+	if (st == MR_OK)
+		return;
+	if (mr_range_format(range, r, sizeof(r)) != 0)
+		mr_snprintf(r, sizeof(r), "?");
+	mr_buf_printf(b, " (outside the %s range %s)", st == MR_CRITICAL ? "critical" : "warning", r);
+}
+
 /** Write the reasons of an IP's state into b. */
 static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf *b)
 {
@@ -224,11 +238,12 @@ static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf
 		if (mr_format_double(ip->complaint, rate, sizeof(rate)) != 0)
 			mr_snprintf(rate, sizeof(rate), "?");
 		mr_buf_printf(b, ", complaint rate %s%s%%", ip->complaint_floor ? "< " : "", rate);
-		if (mr_thresholds_state(&j->cfg.complaint, ip->complaint) != MR_OK)
-			mr_buf_puts(b, " (over the threshold)");
+		over_range(&j->cfg.complaint, ip->complaint, b);
 	}
-	if (ip->trap_hits >= 0)
+	if (ip->trap_hits >= 0) {
 		mr_buf_printf(b, ", trap hits %lld", (long long)ip->trap_hits);
+		over_range(&j->cfg.trap, (double)ip->trap_hits, b);
+	}
 	if (ip->recipients >= 0)
 		mr_buf_printf(b, ", %lld recipients", (long long)ip->recipients);
 	if (ip->comments[0] != '\0')
@@ -323,6 +338,35 @@ static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
 	              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
 }
 
+/** Add one informational OK line; 0 or -1. */
+static int info_line(mr_check *c, const char *text)
+{
+	mr_sub *s = mr_sub_add(c, NULL, MR_OK, "%s", text);
+
+	if (s == NULL)
+		return -1;
+	mr_sub_set_informational(s);
+	return 0;
+}
+
+/** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
+int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapsed)
+{
+	static const char *const labels[] = { "ips", "blocked", "green", "yellow", "red", "complaint_rate",
+		                                  "trap_hits", "rcpt", "data", "recipients" };
+	mr_perf p;
+
+	mr_check_set_state(c, st);
+	if (mr_check_set_summary(c, "%s", why) != 0)
+		return -1;
+	for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
+		if (mr_perf_set_undefined(&p, labels[k], k == 5 ? "%" : "") != 0 || mr_check_add_perf(c, &p) != 0)
+			return -1;
+	if (mr_perf_set(&p, "time", elapsed, "s") != 0 || mr_check_add_perf(c, &p) != 0)
+		return -1;
+	return 0;
+}
+
 /** Judge everything and fill c; see snds_judge.h. */
 int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed)
 {
@@ -400,6 +444,22 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		if (s == NULL)
 			goto out;
 		mr_sub_set_informational(s);
+	}
+	if (j->status_format != NULL) {
+		mr_buf_reset(&b);
+		mr_buf_printf(&b, "status feed: %s, %ld row%s, %zu blocked range%s matching", j->status_format,
+		              j->status_rows, j->status_rows == 1 ? "" : "s", j->nblocks, j->nblocks == 1 ? "" : "s");
+		if (info_line(c, mr_buf_str(&b)) != 0)
+			goto out;
+	} else if (j->have_status && info_line(c, "status feed: empty (nothing blocked)") != 0) {
+		goto out;
+	}
+	if (j->data_format != NULL) {
+		mr_buf_reset(&b);
+		mr_buf_printf(&b, "data feed: %s, %s, %ld row%s", day ? day : "newest day", j->data_format, j->data_rows,
+		              j->data_rows == 1 ? "" : "s");
+		if (info_line(c, mr_buf_str(&b)) != 0)
+			goto out;
 	}
 	mr_buf_reset(&b);
 	if (n > 0 && overall != MR_OK) {

@@ -403,7 +403,7 @@ static int parse_count(const char *s, int64_t *out)
 	for (p = s; *p != '\0'; p++)
 		if (*p < '0' || *p > '9')
 			return -1;
-	if (p - s > 18 || mr_parse_long(s, 0, LONG_MAX, &v) != 0)
+	if (mr_parse_long(s, 0, LONG_MAX, &v) != 0)
 		return -1;
 	*out = (int64_t)v;
 	return 0;

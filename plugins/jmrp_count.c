@@ -410,7 +410,7 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 		if (mr_format_double(rate, r, sizeof(r)) != 0)
 			mr_snprintf(r, sizeof(r), "?");
 		mr_snprintf(line, sizeof(line), "rate: %s%% of %ld sent", r, rc->sent);
-		if (info_line(chk, MR_OK, line) != 0)
+		if (info_line(chk, mr_thresholds_state(rc->rate, rate), line) != 0)
 			goto out;
 	}
 	if (c->state_note[0] != '\0' && info_line(chk, MR_OK, c->state_note) != 0)

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,25 +280,16 @@ int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats
 
 /* ---- IMAP --------------------------------------------------------------------------------------------------- */
 
-/** An IMAP connection: one libcurl handle kept open across custom commands. */
+/** An IMAP connection: libcurl connects, does TLS and logs in (CONNECT_ONLY); the commands are this module's. */
 typedef struct imap_conn {
-	CURL *h;               /**< handle (its connection stays open between commands) */
-	mr_buf resp;           /**< untagged response bytes of the last command */
+	CURL *h;               /**< handle holding the logged-in connection */
+	mr_buf resp;           /**< the last command's whole response, literals included (bounded) */
 	char errbuf[CURL_ERROR_SIZE]; /**< libcurl's error text */
-	int verbose;           /**< -v level */
+	unsigned tagno;        /**< number of the next command tag */
+	char status[200];      /**< the last tagged status line, e.g. "NO Mailbox doesn't exist" */
 } imap_conn;
 
-/** libcurl write callback: collect untagged responses (bounded). */
-static size_t imap_on_data(char *data, size_t size, size_t n, void *user)
-{
-	imap_conn *c = user;
-
-	if (mr_buf_append(&c->resp, data, size * n) != 0)
-		return 0;
-	return size * n;
-}
-
-/** libcurl debug callback: masked -vvv trace of the IMAP commands and status lines (no message bodies). */
+/** libcurl debug callback: masked -vvv trace of the connection set-up (login lines are never shown). */
 static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
 {
 	char line[512];
@@ -305,7 +297,7 @@ static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void
 	(void)h;
 	(void)user;
 
-	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_TEXT)
+	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN && type != CURLINFO_TEXT)
 		return 0;
 	memcpy(line, data, len);
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -314,40 +306,113 @@ static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)line[i] < 0x20)
 			line[i] = '?';
-	/* LOGIN carries the password: mr_trace masks it, and the whole command is dropped to be sure. */
-	if (strstr(line, "LOGIN") != NULL || strstr(line, "AUTHENTICATE") != NULL)
+	/* LOGIN and AUTHENTICATE carry the password (AUTHENTICATE PLAIN in base64, which masking cannot see). */
+	if (strstr(line, "LOGIN ") != NULL || strstr(line, "AUTHENTICATE") != NULL)
 		mr_trace("imap: > (login, not shown)");
 	else
-		mr_trace("imap: %s %s", type == CURLINFO_HEADER_OUT ? ">" : "*", line);
+		mr_trace("imap: %s %s", type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" : "*",
+		         line);
 	return 0;
 }
 
-/** Run one custom IMAP command on the connection; 0, or -1 with a reason (password masked). */
+/** Send a whole command over the connection before deadline; 0 or -1. */
+static int imap_send(imap_conn *c, const char *buf, size_t n, double deadline)
+{
+	curl_socket_t fd;
+
+	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
+		return -1;
+	while (n > 0) {
+		size_t sent = 0;
+		CURLcode rc = curl_easy_send(c->h, buf, n, &sent);
+		if (rc == CURLE_AGAIN) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			double left = deadline - mr_now();
+			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) < 0)
+				return -1;
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return -1;
+		buf += sent;
+		n -= sent;
+	}
+	return 0;
+}
+
+/** Scan the response from *pos for the tagged status line of tag, skipping literals; 1 found, 0 need more. */
+static int imap_scan(imap_conn *c, const char *tag, size_t *pos, size_t *literal)
+{
+	const char *d = c->resp.data;
+	size_t len = c->resp.len, tl = strlen(tag);
+
+	while (*pos < len) {
+		const char *eol;
+		size_t ll;
+		if (*literal > 0) {
+			size_t take = len - *pos < *literal ? len - *pos : *literal;
+			*pos += take;
+			*literal -= take;
+			continue;
+		}
+		eol = memmem(d + *pos, len - *pos, "\r\n", 2);
+		if (eol == NULL)
+			return 0;
+		ll = (size_t)(eol - (d + *pos));
+		if (ll > 2 && d[*pos + ll - 1] == '}') {
+			/* "... {123}" announces a literal of 123 bytes after this CRLF. */
+			size_t k = ll - 1;
+			while (k > 0 && d[*pos + k - 1] >= '0' && d[*pos + k - 1] <= '9')
+				k--;
+			if (k > 0 && d[*pos + k - 1] == '{' && k < ll - 1)
+				*literal = strtoul(d + *pos + k, NULL, 10);
+		} else if (ll > tl && strncmp(d + *pos, tag, tl) == 0 && d[*pos + tl] == ' ') {
+			mr_snprintf(c->status, sizeof(c->status), "%.*s", (int)(ll - tl - 1), d + *pos + tl + 1);
+			for (char *q = c->status; *q; q++)
+				if ((unsigned char)*q < 0x20)
+					*q = '?';
+			*pos = (size_t)(eol + 2 - d);
+			return 1;
+		}
+		*pos = (size_t)(eol + 2 - d);
+	}
+	return 0;
+}
+
+/** Run one IMAP command and read its whole response (literals included); 0 on OK, -1 with a reason. */
 static int imap_command(imap_conn *c, const char *cmd, double deadline, mr_buf *err)
 {
-	double left = deadline - mr_now();
-	CURLcode rc;
+	char tag[16], line[512];
+	size_t pos = 0, literal = 0;
+	curl_socket_t fd;
 
 	mr_buf_reset(&c->resp);
-	c->errbuf[0] = '\0';
-	curl_easy_setopt(c->h, CURLOPT_CUSTOMREQUEST, cmd);
-	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
-	rc = curl_easy_perform(c->h);
-	if (rc != CURLE_OK) {
-		char text[CURL_ERROR_SIZE + 64];
-		size_t len;
-		mr_snprintf(text, sizeof(text), "%s", c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
-		len = mr_secret_mask(text, strlen(text));
-		text[len] = '\0';
-		if (rc == CURLE_LOGIN_DENIED)
-			mr_buf_printf(err, "IMAP login failed: %s", text);
-		else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR ||
-		         rc == CURLE_SSL_CACERT_BADFILE)
-			mr_buf_printf(err, "IMAP TLS or certificate problem: %s (--cafile?)", text);
-		else
-			mr_buf_printf(err, "IMAP command failed: %s", text);
-		return -1;
+	c->status[0] = '\0';
+	mr_snprintf(tag, sizeof(tag), "M%u", ++c->tagno);
+	if (mr_snprintf(line, sizeof(line), "%s %s\r\n", tag, cmd) != 0 || imap_send(c, line, strlen(line), deadline) != 0)
+		return mr_buf_printf(err, "IMAP: cannot send %.40s", cmd), -1;
+	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
+		return mr_buf_puts(err, "IMAP connection lost"), -1;
+	while (!imap_scan(c, tag, &pos, &literal)) {
+		char chunk[65536];
+		size_t got = 0;
+		CURLcode rc = curl_easy_recv(c->h, chunk, sizeof(chunk), &got);
+		if (rc == CURLE_AGAIN) {
+			struct pollfd p = { fd, POLLIN, 0 };
+			double left = deadline - mr_now();
+			if (left <= 0)
+				return mr_buf_printf(err, "IMAP: no complete answer to %.40s in time", cmd), -1;
+			if (poll(&p, 1, (int)(left * 1000) + 1) < 0)
+				return mr_buf_puts(err, "IMAP: poll failed"), -1;
+			continue;
+		}
+		if (rc != CURLE_OK || got == 0)
+			return mr_buf_printf(err, "IMAP: the server closed the connection during %.40s", cmd), -1;
+		if (mr_buf_append(&c->resp, chunk, got) != 0)
+			return mr_buf_printf(err, "IMAP: answer to %.40s larger than %d bytes", cmd, JMRP_MSG_MAX), -1;
 	}
+	if (strncmp(c->status, "OK", 2) != 0)
+		return mr_buf_printf(err, "IMAP %.60s failed: %s", cmd, c->status), -1;
 	return 0;
 }
 
@@ -434,21 +499,43 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 		mr_buf_puts(err, "cannot initialise libcurl");
 		goto out;
 	}
+	/* libcurl connects, negotiates TLS and logs in; nothing is selected, so the commands below decide. */
 	curl_easy_setopt(c.h, CURLOPT_URL, url);
+	curl_easy_setopt(c.h, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(c.h, CURLOPT_USERNAME, ic->user);
 	curl_easy_setopt(c.h, CURLOPT_PASSWORD, ic->password);
-	curl_easy_setopt(c.h, CURLOPT_WRITEFUNCTION, imap_on_data);
-	curl_easy_setopt(c.h, CURLOPT_WRITEDATA, &c);
 	curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.errbuf);
 	curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "imaps");
 	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYPEER, ic->insecure ? 0L : 1L);
 	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYHOST, ic->insecure ? 0L : 2L);
+	{
+		double left = rc->deadline - mr_now();
+		curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
+	}
 	if (ic->cafile != NULL)
 		curl_easy_setopt(c.h, CURLOPT_CAINFO, ic->cafile);
 	if (rc->verbose >= 3) {
 		curl_easy_setopt(c.h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(c.h, CURLOPT_DEBUGFUNCTION, imap_on_debug);
+	}
+	{
+		CURLcode cr = curl_easy_perform(c.h);
+		if (cr != CURLE_OK) {
+			char text[CURL_ERROR_SIZE + 64];
+			size_t len;
+			mr_snprintf(text, sizeof(text), "%s", c.errbuf[0] ? c.errbuf : curl_easy_strerror(cr));
+			len = mr_secret_mask(text, strlen(text));
+			text[len] = '\0';
+			if (cr == CURLE_LOGIN_DENIED)
+				mr_buf_printf(err, "IMAP login failed for %s: %s", ic->user, text);
+			else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR ||
+			         cr == CURLE_SSL_CACERT_BADFILE)
+				mr_buf_printf(err, "IMAP TLS or certificate problem: %s (--cafile?)", text);
+			else
+				mr_buf_printf(err, "cannot connect to the IMAP server: %s", text);
+			goto out;
+		}
 	}
 	mr_snprintf(cmd, sizeof(cmd), "EXAMINE \"%s\"", mailbox);
 	if (imap_command(&c, cmd, rc->deadline, err) != 0)

@@ -9,7 +9,7 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
- libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates"
+ libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -29,7 +29,7 @@ install_packages() {
 	fi
 	# The Debian unbound and postfix services are not wanted: tests start their own instances.
 	if command -v systemctl >/dev/null 2>&1; then
-		systemctl disable --now unbound postfix >/dev/null 2>&1 || true
+		systemctl disable --now unbound postfix dovecot >/dev/null 2>&1 || true
 	fi
 }
 

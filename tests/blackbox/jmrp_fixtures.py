@@ -1,0 +1,170 @@
+"""Fixtures for the check_jmrp black-box tests.
+
+Import them into the test module:
+
+    from jmrp_fixtures import (jmrp_plugin, jmrp_certs, imap_server,   # noqa: F401
+                               imap_password_file, run_jmrp)
+
+Fixtures
+--------
+jmrp_plugin (session)
+    The binary: $CHECK_JMRP, or $BUILDDIR/plugins/check_jmrp (BUILDDIR
+    defaults to the repository root); fails the test when it is not built.
+
+jmrp_certs (session)
+    testcerts.CertSet made with openssl in a temp dir: the test CA (ca_cert)
+    and a server certificate for localhost/127.0.0.1.
+
+imap_server (session)
+    A real Dovecot (tests/servers/dovecot.py): IMAPS on 127.0.0.1:PORT with
+    the test certificate, user dovecot.USER / dovecot.PASSWORD, and these
+    messages written as Maildir files before the start (arrival = file mtime
+    = INTERNALDATE, relative to the session start):
+
+    INBOX       ARF 192.0.2.10 x3 (new/, 1h/2h/3h ago), ARF 192.0.2.10 in
+                cur/ already \\Seen (4h), legacy 198.51.100.7 x2 (5h/6h,
+                sender example.net), ARF IPv6 2001:db8::25 (2h), an old ARF
+                203.0.113.5 (3 days), the JMRP welcome mail (1h, unparsed)
+                -> 24h: 7 complaints, 3 IPs, 1 unparsed
+    Complaints  legacy 203.0.113.9 x2 (1h, 2h)
+
+    Yields an ImapServer with .dovecot (dovecot.Dovecot: url(), client(),
+    flags(), internaldates(), uids_by_message_id()), .uids ({name: UID}
+    for the names in IMAP_INBOX) and .flags0 (INBOX flags before any test).
+    Skips the tests when Dovecot is not installed.
+
+imap_password_file (session)
+    A 0600 file holding the password and a newline.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import namedtuple
+
+import pytest
+
+from conftest import REPO_ROOT, Result, make_public_dir, plugin_env
+
+SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
+if SERVERS_DIR not in sys.path:
+    sys.path.insert(0, SERVERS_DIR)
+import dovecot  # noqa: E402
+import jmrp_messages as jm  # noqa: E402
+import testcerts  # noqa: E402
+
+
+def jmrp_plugin_path():
+    """Path of the binary under test."""
+    path = os.environ.get("CHECK_JMRP")
+    if path:
+        return path
+    builddir = os.environ.get("BUILDDIR", REPO_ROOT)
+    return os.path.join(builddir, "plugins", "check_jmrp")
+
+
+def run_jmrp(args, timeout=60.0, env=None):
+    """Run check_jmrp with args; Result(code, stdout, stderr, elapsed, args)."""
+    cmd = [jmrp_plugin_path()] + [str(a) for a in args]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=timeout,
+                          env=plugin_env(env))
+    elapsed = time.monotonic() - start
+    return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+                  proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
+
+
+@pytest.fixture(scope="session")
+def jmrp_plugin():
+    """The check_jmrp binary; fail loudly if it was not built."""
+    path = jmrp_plugin_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail("check_jmrp binary not found at %s (set CHECK_JMRP or BUILDDIR)"
+                    % path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def jmrp_workdir():
+    """A world-searchable session temp dir (Dovecot's mail user must enter it)."""
+    path = make_public_dir("check_jmrp_bb.")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def jmrp_certs(jmrp_workdir):
+    """The test CA and localhost server certificate."""
+    return testcerts.make_test_certs(os.path.join(jmrp_workdir, "certs"))
+
+
+# name -> (generator, hours before the session start, folder, flags)
+IMAP_INBOX = {
+    "arf1": (lambda mid: jm.arf_report("192.0.2.10", report_msgid=mid), 1, "new", ""),
+    "arf2": (lambda mid: jm.arf_report("192.0.2.10", report_msgid=mid), 2, "new", ""),
+    "arf3": (lambda mid: jm.arf_report("192.0.2.10", headers_only=True, report_msgid=mid),
+             3, "new", ""),
+    "arf_seen": (lambda mid: jm.arf_report("192.0.2.10", report_msgid=mid), 4, "cur", "S"),
+    "legacy1": (lambda mid: jm.legacy_report("198.51.100.7", sender="offers@example.net",
+                                             report_msgid=mid), 5, "new", ""),
+    "legacy2": (lambda mid: jm.legacy_report("198.51.100.7", sender="offers@example.net",
+                                             report_msgid=mid), 6, "new", ""),
+    "arf_v6": (lambda mid: jm.arf_report("2001:db8::25", report_msgid=mid, crlf=True),
+               2, "new", ""),
+    "arf_old": (lambda mid: jm.arf_report("203.0.113.5", report_msgid=mid), 72, "new", ""),
+    "welcome": (lambda mid: jm.non_complaint("welcome", report_msgid=mid), 1, "new", ""),
+}
+IMAP_INBOX_EXPECT = {"complaints": 7, "ips": 3, "unparsed": 1,
+                     "by_ip": {"192.0.2.10": 4, "198.51.100.7": 2, "2001:db8::25": 1}}
+IMAP_FOLDER = "Complaints"
+IMAP_FOLDER_EXPECT = {"complaints": 2, "ips": 1, "unparsed": 0,
+                      "by_ip": {"203.0.113.9": 2}}
+
+ImapServer = namedtuple("ImapServer", "dovecot uids flags0 started")
+
+
+def _imap_msgid(name):
+    """The report Message-ID used for an IMAP_INBOX entry."""
+    return "<imap-%s@jmrp.test>" % name
+
+
+@pytest.fixture(scope="session")
+def imap_server(jmrp_workdir, jmrp_certs):
+    """A private Dovecot with the IMAP_INBOX messages; stopped by PID at the end."""
+    if not dovecot.installed():
+        pytest.skip(dovecot.INSTALL_HINT)
+    now = time.time()
+
+    def populate(maildir):
+        """Write INBOX and the Complaints folder."""
+        md = jm.Maildir(maildir)
+        for name, (gen, hours, folder, flags) in IMAP_INBOX.items():
+            md.add(gen(_imap_msgid(name)), now - hours * 3600, folder=folder, flags=flags)
+        folder = jm.Maildir(os.path.join(maildir, "." + IMAP_FOLDER))
+        for h in (1, 2):
+            folder.add(jm.legacy_report("203.0.113.9", sender="promo@example.org"),
+                       now - h * 3600)
+
+    base = os.path.join(jmrp_workdir, "dovecot")
+    os.mkdir(base)
+    os.chmod(base, 0o755)
+    server = dovecot.start_dovecot(base, jmrp_certs, populate)
+    try:
+        by_mid = server.uids_by_message_id()
+        uids = {name: by_mid[_imap_msgid(name)] for name in IMAP_INBOX}
+        yield ImapServer(server, uids, server.flags(), now)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def imap_password_file(jmrp_workdir):
+    """The IMAP password in a 0600 file, newline-terminated as editors leave it."""
+    path = os.path.join(jmrp_workdir, "imap.pw")
+    with open(path, "w") as f:
+        f.write(dovecot.PASSWORD + "\n")
+    os.chmod(path, 0o600)
+    return path

@@ -153,7 +153,10 @@ static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const 
 		mr_buf_printf(b, "%s: no usable answer from any zone (%u errors)", label, ts->errors);
 		break;
 	case WHY_CLEAN:
-		mr_buf_printf(b, "%s: not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
+		if (ts->usable < ts->applicable)
+			mr_buf_printf(b, "%s: not listed on %u of %u zones", label, ts->usable, ts->applicable);
+		else
+			mr_buf_printf(b, "%s: not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
 		if (ts->allowed > 0)
 			mr_buf_printf(b, ", allow-listed on %u", ts->allowed);
 		break;
@@ -224,6 +227,8 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 			if (d != NULL)
 				mr_buf_printf(b, ", e.g. %s: %s", rc->zones->v[d->zone].name, d->v.reason);
 		}
+	} else if (o->ntargets == 1 && ts->usable < ts->applicable) {
+		mr_buf_printf(b, "%s not listed on %u of %u zones", label, ts->usable, ts->applicable);
 	} else if (o->ntargets == 1) {
 		mr_buf_printf(b, "%s not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
 	} else {

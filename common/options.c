@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "deadline.h"
 #include "secret.h"
 
 /** Width of every --help and usage line. */
@@ -889,4 +890,23 @@ out:
 	table_free(&t);
 	mr_buf_free(&why);
 	return status;
+}
+
+/** Parse the options and arm the hard timeout; 1 to run the check, 0 to return MR_UNKNOWN at once. */
+int mr_plugin_begin(const mr_plugin_info *p, int argc, char **argv, mr_common *common)
+{
+	mr_buf err;
+	mr_parse_status st;
+
+	mr_buf_init(&err, 4096);
+	st = mr_options_parse(p, argc, argv, common, &err);
+	if (st == MR_PARSE_ERROR)
+		mr_options_print_error(p, mr_buf_str(&err));
+	mr_buf_free(&err);
+	if (st != MR_PARSE_OK)
+		return 0;
+	/* The last-resort alarm fires 50 ms before -t, so that its line is out within -t. */
+	mr_hard_timeout_arm_shown(common->timeout > 0.1 ? common->timeout - 0.05 : common->timeout, common->timeout,
+	                          common->timeout_state, p->prefix);
+	return 1;
 }

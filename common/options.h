@@ -93,6 +93,13 @@ typedef enum mr_parse_status {
 mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);
 
+/**
+ * The common start of every plugin's main: parse the options (printing --help, --version or the bad-argument
+ * answer itself) and arm the hard timeout just before -t. Returns 1 when the check should run, 0 when main
+ * must return MR_UNKNOWN at once.
+ */
+int mr_plugin_begin(const mr_plugin_info *p, int argc, char **argv, mr_common *common);
+
 /** Print the short usage (at most 80 columns, 23 lines) to stdout. */
 void mr_options_print_usage(const mr_plugin_info *p);
 /** Print the full --help text (version line, purpose, usage, all options, notes) to stdout. */

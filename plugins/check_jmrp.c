@@ -272,21 +272,12 @@ int main(int argc, char **argv)
 	mr_snprintf(cfg.window_text, sizeof(cfg.window_text), "24h");
 	mr_buf_init(&err, 4096);
 	group = (mr_option_group){ "Mailbox and counting", jmrp_options, handle_option, &cfg };
-	switch (mr_options_parse(&info, argc, argv, &common, &err)) {
-	case MR_PARSE_OK:
-		break;
-	case MR_PARSE_EXIT:
+	if (!mr_plugin_begin(&info, argc, argv, &common))
 		goto out;
-	case MR_PARSE_ERROR:
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
 	if (check_config(&cfg, &err) != 0) {
 		mr_options_print_error(&info, mr_buf_str(&err));
 		goto out;
 	}
-	mr_hard_timeout_arm_shown(common.timeout > 0.1 ? common.timeout - 0.05 : common.timeout, common.timeout,
-	                          common.timeout_state, info.prefix);
 	c = mr_check_new(info.prefix);
 	if (c == NULL || jmrp_report_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fputs("JMRP UNKNOWN - cannot initialise (out of memory?)\n", stdout);

@@ -313,17 +313,8 @@ int main(int argc, char **argv)
 	groups[0] = (mr_option_group){ "Probe", ms_options, handle_option, &cfg };
 	mr_dns_option_group(&groups[1], &cfg.dns);
 
-	switch (mr_options_parse(&info, argc, argv, &common, &err)) {
-	case MR_PARSE_OK:
-		break;
-	case MR_PARSE_EXIT:
+	if (!mr_plugin_begin(&info, argc, argv, &common))
 		goto out;
-	case MR_PARSE_ERROR:
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	mr_hard_timeout_arm_shown(common.timeout > 0.1 ? common.timeout - 0.05 : common.timeout, common.timeout,
-	                          common.timeout_state, info.prefix);
 	if (cfg.rules_file != NULL ? smtp_rules_load_file(&rules, cfg.rules_file, &err) != 0
 	                           : smtp_rules_parse(&rules, smtp_default_rules, "built-in rules", &err) != 0) {
 		mr_options_print_error(&info, mr_buf_str(&err));

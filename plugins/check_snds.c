@@ -352,10 +352,10 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 		}
 	}
 	if (n404 == cfg->lookback)
-		mr_buf_printf(err, "the data feed answered HTTP 404 for each of the last %ld days: the link or key "
-		              "expired or is unknown, or there is no data yet", cfg->lookback);
+		mr_buf_printf(err, "the data feed answered HTTP 404 for %s: the link or key expired or is unknown, "
+		              "or there is no data yet", cfg->lookback == 1 ? "the day asked" : "every day of --lookback");
 	else
-		mr_buf_printf(err, "no data in the last %ld days (--lookback)", cfg->lookback);
+		mr_buf_printf(err, "no data in the last %ld day%s (--lookback)", cfg->lookback, cfg->lookback == 1 ? "" : "s");
 	return -1;
 }
 
@@ -427,17 +427,8 @@ int main(int argc, char **argv)
 	memset(&fc, 0, sizeof(fc));
 	mr_buf_init(&err, 4096);
 	group = (mr_option_group){ "SNDS", snds_options, handle_option, &cfg };
-	switch (mr_options_parse(&info, argc, argv, &common, &err)) {
-	case MR_PARSE_OK:
-		break;
-	case MR_PARSE_EXIT:
+	if (!mr_plugin_begin(&info, argc, argv, &common))
 		goto out;
-	case MR_PARSE_ERROR:
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	mr_hard_timeout_arm_shown(common.timeout > 0.1 ? common.timeout - 0.05 : common.timeout, common.timeout,
-	                          common.timeout_state, info.prefix);
 	c = mr_check_new(info.prefix);
 	if (c == NULL) {
 		fputs("SNDS UNKNOWN - out of memory\n", stdout);

@@ -6,13 +6,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/curlio.h"
 #include "../common/deadline.h"
 #include "../common/secret.h"
 #include "../common/trace.h"
@@ -315,31 +315,6 @@ static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void
 	return 0;
 }
 
-/** Send a whole command over the connection before deadline; 0 or -1. */
-static int imap_send(imap_conn *c, const char *buf, size_t n, double deadline)
-{
-	curl_socket_t fd;
-
-	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
-		return -1;
-	while (n > 0) {
-		size_t sent = 0;
-		CURLcode rc = curl_easy_send(c->h, buf, n, &sent);
-		if (rc == CURLE_AGAIN) {
-			struct pollfd p = { fd, POLLOUT, 0 };
-			double left = deadline - mr_now();
-			if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) < 0)
-				return -1;
-			continue;
-		}
-		if (rc != CURLE_OK)
-			return -1;
-		buf += sent;
-		n -= sent;
-	}
-	return 0;
-}
-
 /** Scan the response from *pos for the tagged status line of tag, skipping literals; 1 found, 0 need more. */
 static int imap_scan(imap_conn *c, const char *tag, size_t *pos, size_t *literal)
 {
@@ -384,29 +359,19 @@ static int imap_command(imap_conn *c, const char *cmd, double deadline, mr_buf *
 {
 	char tag[16], line[512];
 	size_t pos = 0, literal = 0;
-	curl_socket_t fd;
 
 	mr_buf_reset(&c->resp);
 	c->status[0] = '\0';
 	mr_snprintf(tag, sizeof(tag), "M%u", ++c->tagno);
-	if (mr_snprintf(line, sizeof(line), "%s %s\r\n", tag, cmd) != 0 || imap_send(c, line, strlen(line), deadline) != 0)
+	if (mr_snprintf(line, sizeof(line), "%s %s\r\n", tag, cmd) != 0 || mr_curl_send_all(c->h, line, strlen(line), deadline) != 0)
 		return mr_buf_printf(err, "IMAP: cannot send %.40s", cmd), -1;
-	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
-		return mr_buf_puts(err, "IMAP connection lost"), -1;
 	while (!imap_scan(c, tag, &pos, &literal)) {
 		char chunk[65536];
 		size_t got = 0;
-		CURLcode rc = curl_easy_recv(c->h, chunk, sizeof(chunk), &got);
-		if (rc == CURLE_AGAIN) {
-			struct pollfd p = { fd, POLLIN, 0 };
-			double left = deadline - mr_now();
-			if (left <= 0)
-				return mr_buf_printf(err, "IMAP: no complete answer to %.40s in time", cmd), -1;
-			if (poll(&p, 1, (int)(left * 1000) + 1) < 0)
-				return mr_buf_puts(err, "IMAP: poll failed"), -1;
-			continue;
-		}
-		if (rc != CURLE_OK || got == 0)
+		int rc = mr_curl_recv_some(c->h, chunk, sizeof(chunk), &got, deadline);
+		if (rc == 1)
+			return mr_buf_printf(err, "IMAP: no complete answer to %.40s in time", cmd), -1;
+		if (rc != 0)
 			return mr_buf_printf(err, "IMAP: the server closed the connection during %.40s", cmd), -1;
 		if (mr_buf_append(&c->resp, chunk, got) != 0)
 			return mr_buf_printf(err, "IMAP: answer to %.40s larger than %d bytes", cmd, JMRP_MSG_MAX), -1;

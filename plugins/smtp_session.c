@@ -7,12 +7,12 @@
  * this module, one command at a time (no pipelining), with every reply captured and validated here. The
  * greeting-phase replies are captured from libcurl's debug callback and validated with the same reader. */
 #include <curl/curl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/curlio.h"
 #include "../common/deadline.h"
 #include "../common/trace.h"
 #include "smtp_session.h"
@@ -346,54 +346,21 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *use
 static int curl_send_all(void *ctx, const char *buf, size_t n, double deadline, mr_buf *err)
 {
 	curl_ctx *c = ctx;
-	curl_socket_t fd;
 
-	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
-		return mr_buf_puts(err, "connection lost"), -1;
-	while (n > 0) {
-		size_t sent = 0;
-		CURLcode rc = curl_easy_send(c->h, buf, n, &sent);
-		if (rc == CURLE_AGAIN) {
-			struct pollfd p = { fd, POLLOUT, 0 };
-			double left = deadline - mr_now();
-			if (left <= 0)
-				return mr_buf_puts(err, "send timed out"), -1;
-			if (poll(&p, 1, (int)(left * 1000) + 1) < 0)
-				return mr_buf_puts(err, "poll failed"), -1;
-			continue;
-		}
-		if (rc != CURLE_OK)
-			return mr_buf_printf(err, "send failed: %s", curl_easy_strerror(rc)), -1;
-		buf += sent;
-		n -= sent;
-	}
+	if (mr_curl_send_all(c->h, buf, n, deadline) != 0)
+		return mr_buf_puts(err, "cannot send: connection lost or send timed out"), -1;
 	return 0;
 }
 
-/** Transport receive over libcurl's connection: data already decrypted by TLS is read before polling. */
+/** Transport receive over libcurl's connection (0 data, 1 timeout, -1 closed or error). */
 static int curl_recv_some(void *ctx, char *buf, size_t cap, size_t *got, double deadline, mr_buf *err)
 {
 	curl_ctx *c = ctx;
-	curl_socket_t fd;
+	int rc = mr_curl_recv_some(c->h, buf, cap, got, deadline);
 
-	*got = 0;
-	if (curl_easy_getinfo(c->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
-		return mr_buf_puts(err, "connection lost"), -1;
-	for (;;) {
-		CURLcode rc = curl_easy_recv(c->h, buf, cap, got);
-		if (rc == CURLE_OK)
-			return *got > 0 ? 0 : (mr_buf_puts(err, "the server closed the connection"), -1);
-		if (rc != CURLE_AGAIN)
-			return mr_buf_printf(err, "receive failed: %s", curl_easy_strerror(rc)), -1;
-		{
-			struct pollfd p = { fd, POLLIN, 0 };
-			double left = deadline - mr_now();
-			if (left <= 0)
-				return 1;
-			if (poll(&p, 1, (int)(left * 1000) + 1) < 0)
-				return mr_buf_puts(err, "poll failed"), -1;
-		}
-	}
+	if (rc < 0)
+		mr_buf_puts(err, "the server closed the connection");
+	return rc;
 }
 
 /** Map a failed greeting phase to res->end, using what the debug callback captured. */

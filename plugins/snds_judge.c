@@ -334,8 +334,12 @@ static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
 	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0 ||
 	    mr_addr_format(&j->blocks[v->block].last, hi, sizeof(hi)) != 0)
 		mr_snprintf(lo, sizeof(lo), "?");
-	mr_buf_printf(b, "%s-%s: blocked by Outlook.com: %s", lo, hi,
-	              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
+	if (strcmp(lo, hi) == 0)
+		mr_buf_printf(b, "%s: blocked by Outlook.com: %s", lo,
+		              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
+	else
+		mr_buf_printf(b, "%s-%s: blocked by Outlook.com: %s", lo, hi,
+		              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
 }
 
 /** Add one informational OK line; 0 or -1. */

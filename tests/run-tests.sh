@@ -9,7 +9,9 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
- libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd"
+ libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd
+ icinga2-bin icinga2-common nagios4-core nagios-nrpe-server nagios-nrpe-plugin
+ debhelper dh-autoreconf dpkg-dev fakeroot"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -27,9 +29,9 @@ install_packages() {
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing
 	fi
-	# The Debian unbound and postfix services are not wanted: tests start their own instances.
+	# The Debian services of the test counterparts are not wanted: tests start their own instances.
 	if command -v systemctl >/dev/null 2>&1; then
-		systemctl disable --now unbound postfix dovecot >/dev/null 2>&1 || true
+		systemctl disable --now unbound postfix dovecot icinga2 nagios4 nagios-nrpe-server >/dev/null 2>&1 || true
 	fi
 }
 
@@ -56,6 +58,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86:strict_string_ch
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 
 build_and_test werror "-O2 -g" ""
+step "integration tests: icinga2, nagios4, NRPE, make install, the .deb"
+BUILDDIR="$SRC/build-werror" "$PY" -m pytest -q -p no:cacheprovider "$SRC/tests/integration"
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 build_and_test sanitize "$SAN" "$SAN"
 

@@ -431,6 +431,27 @@ static void test_csv_data_errors_name_the_line(void **state)
 	}
 }
 
+/** Overlong strict values are errors, even when only blanks fit before the cut (never "not reported"). */
+static void test_overlong_strict_values(void **state)
+{
+	fixture *f = *state;
+	char body[1024], pad[700];
+
+	memset(pad, ' ', 600);
+	pad[600] = '\0';
+	assert_int_equal(mr_snprintf(body, sizeof body, "1.1.1.1,a,b,1,2,3,GREEN,0%%,,,%s5\n", pad), 0);
+	data_fails(f, body, SNDS_FMT_CSV, "line 1: trap hits too long");
+	memset(pad, '1', 70);
+	pad[70] = '\0';
+	assert_int_equal(mr_snprintf(body, sizeof body, "1.1.1.1,a,b,1,2,3,GREEN,0%%,,,%s\n", pad), 0);
+	data_fails(f, body, SNDS_FMT_CSV, "line 1: bad trap hits '1111111111111111111111111111111111111111...': too long");
+	memset(pad, '1', 600);
+	pad[600] = '\0';
+	assert_int_equal(mr_snprintf(body, sizeof body, "[{\"ip\":\"%s\"}]", pad), 0);
+	data_fails(f, body, SNDS_FMT_JSON,
+		   "element 1: bad IP address '1111111111111111111111111111111111111111...': too long");
+}
+
 /** A first line that is neither a row nor a header naming an IP column is an error on line 1. */
 static void test_first_line_neither_row_nor_header(void **state)
 {
@@ -905,6 +926,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_rate_spellings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_data_errors_name_the_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overlong_strict_values, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_line_neither_row_nor_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_without_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callback_stop, setup, teardown),

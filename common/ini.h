@@ -1,0 +1,94 @@
+/* ini.h: the suite's one ini reader (used by --extra-opts, the DNSBL zone catalogue and the
+ * Microsoft reply rules): loading a text file with a size ceiling, and parsing ini text with
+ * libinih under the suite's rules, with line numbers and one message format,
+ * "ORIGIN line N: reason".
+ *
+ * Rules that always hold (libinih's own leniencies never apply):
+ * - A UTF-8 byte order mark may open the text; lines end in LF or CR LF.
+ * - A line may hold at most MR_INI_LINE_MAX characters, not counting its line end and a byte
+ *   order mark; a longer one is an error ("line too long"), never split as libinih would.
+ * - Blank lines and lines whose first non-blank character is ';' or '#' are comments.
+ * - "[name]" starts a section; the name is trimmed, may be up to a whole line long (libinih
+ *   keeps 49 characters, the callback gets all of it), must not be empty and must not hold
+ *   '[' or ';'. Only a comment may follow the ']'.
+ * - Every other line is "key = value" with blanks around both trimmed. A line without '=' is
+ *   an error, so is a key line before the first section. Keys are letters, digits, '-' and
+ *   '_', starting with a letter or a digit; values are not unquoted.
+ * - ':' is not a delimiter: "a:b = c" has the key "a:b", which is an error (invalid key
+ *   name). MR_INI_COLON makes "key: value" mean "key = value" for formats documented so.
+ * - An indented line (libinih: a continuation of the previous value) is an error unless
+ *   MR_INI_INDENT_OK, which reads it as if it started in column 1.
+ * - A ';' after a blank inside a value (libinih: an inline comment) is an error, so no value
+ *   is ever cut short silently; MR_INI_INLINE_COMMENTS makes it start a comment instead,
+ *   as libinih does (a ';' right after the delimiter or inside a word stays in the value).
+ */
+#ifndef MR_INI_H
+#define MR_INI_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/** Longest line read, not counting its line end: libinih's line buffer (200 bytes) minus the NUL. */
+#define MR_INI_LINE_MAX 199
+/** Default ceiling for mr_ini_read_file / mr_ini_read_fd, in bytes. */
+#define MR_INI_FILE_MAX (1024 * 1024)
+
+/** Flags of mr_ini_parse: the documented leniencies of some formats. */
+enum mr_ini_flag {
+	MR_INI_INLINE_COMMENTS = 1 << 0, /**< a ';' after a blank starts a comment (else an error) */
+	MR_INI_COLON = 1 << 1,           /**< "key: value" reads as "key = value" (first '=' or ':') */
+	MR_INI_INDENT_OK = 1 << 2        /**< leading blanks are ignored (else an indented line is an error) */
+};
+
+/** One section start or key line, delivered in file order. */
+typedef struct mr_ini_item {
+	const char *section; /**< name of the current section, trimmed, whole */
+	const char *key;     /**< the key as written, or NULL when this item starts the section */
+	const char *value;   /**< the value, trimmed ("" when empty), or NULL when this item starts the section */
+	unsigned line;       /**< 1-based line of the key line or of the section header */
+	int comment;         /**< 1 if an inline comment was cut off this line (MR_INI_INLINE_COMMENTS) */
+} mr_ini_item;
+
+/** Where the messages of one parse go; only the first message is kept. */
+typedef struct mr_ini_msg {
+	const char *origin; /**< names the text in messages (a file name), or NULL */
+	mr_buf *err;        /**< destination, may be NULL */
+	int failed;         /**< set once a message has been recorded */
+} mr_ini_msg;
+
+/**
+ * Called for each section start (key and value NULL) and each key line, in file order.
+ * Return 0 to go on; -1 to stop the parse, after recording the reason with mr_ini_fail.
+ */
+typedef int (*mr_ini_fn)(void *user, const mr_ini_item *item, mr_ini_msg *msg);
+
+/**
+ * Record "ORIGIN line N: reason" (line 0: "ORIGIN: reason"; no origin: "reason") in msg->err
+ * and set msg->failed, unless a message was recorded before. Messages never quote values.
+ */
+void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...) MR_PRINTF(3, 4);
+
+/**
+ * Check text (NUL-terminated) against the rules above, then parse it with libinih and hand
+ * every section start and key line to fn with its line number. 0 when the whole text was
+ * delivered, -1 (message in msg) on an ini error or when fn stopped the parse. Items that fn
+ * accepted before an error stay accepted: callers that need all-or-nothing collect first.
+ */
+int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_ini_msg *msg);
+
+/**
+ * Read the whole file path (opened read-only, following links, waiting for FIFOs) into a new
+ * NUL-terminated buffer *text of *len bytes. 0, or -1 with "PATH: reason" in err (missing
+ * file, read error, more than max bytes) or "PATH line N: NUL byte" (not a text file).
+ * Free the buffer with mr_ini_text_free.
+ */
+int mr_ini_read_file(const char *path, size_t max, char **text, size_t *len, mr_buf *err);
+
+/** As mr_ini_read_file for an open descriptor (not closed) called name in messages, e.g. "stdin". */
+int mr_ini_read_fd(int fd, const char *name, size_t max, char **text, size_t *len, mr_buf *err);
+
+/** Wipe (the text may hold secrets) and free a buffer from mr_ini_read_file / mr_ini_read_fd. */
+void mr_ini_text_free(char *text, size_t len);
+
+#endif

@@ -1,0 +1,104 @@
+"""Fixtures of the integration tests: the test servers the suite's services run against.
+
+* rbldnsd (tests/blackbox/conftest.py): block lists such as zen.test, bl2.test, bl3.test;
+* postfix_mx and smtp_certs (tests/blackbox/smtp_fixtures.py): a real Postfix that blocks
+  127.0.0.5 (S3140), throttles 127.0.0.6 and accepts 127.0.0.1, and the test CA;
+* fake_mx_factory (same module): tests/servers/fake_mx.py with a scripted Microsoft reply;
+* snds (here): tests/servers/snds_server.py over HTTPS with two SNDS accounts.
+
+All on loopback ports, stopped by PID at the end.  Helpers live in mrint.py.
+"""
+
+import os
+import shutil
+
+import pytest
+
+import mrint
+
+_bb = mrint.load_blackbox_conftest()
+
+# Re-exported fixtures (pytest finds them by these names).
+workdir = _bb.workdir
+rbldnsd = _bb.rbldnsd
+
+from smtp_fixtures import fake_mx_factory, postfix_mx, smtp_certs  # noqa: E402,F401
+import snds_data  # noqa: E402
+import snds_server  # noqa: E402
+
+# SNDS test accounts: key -> (section name, data rows, status rows).  The keys are secrets:
+# the tests assert that none of them ever shows in Icinga, Nagios or NRPE output.
+SNDS_DATE = "2026-11-27"
+SNDS_DATE_LEGACY = "112726"
+SNDS_ACCOUNTS = {
+    "main": {
+        "key": "c0ffee00-1111-4222-8333-444455556666",
+        "rows": [snds_data.row("192.0.2.10"),
+                 snds_data.row("192.0.2.11", filter="RED", complaint="0.5%")],
+        "status": [snds_data.status("192.0.2.20")],
+    },
+    "second": {
+        "key": "facade00-7777-4888-9999-aaaabbbbcccc",
+        "rows": [snds_data.row("198.51.100.7", filter="YELLOW", complaint="< 0.1%")],
+        "status": [],
+    },
+}
+
+
+def snds_routes():
+    """The snds_server routes of every test account (legacy key links)."""
+    routes = {}
+    for acc in SNDS_ACCOUNTS.values():
+        routes["/snds/ipStatus.aspx?key=" + acc["key"]] = snds_data.legacy_status_csv(acc["status"])
+        routes["/snds/data.aspx?key=%s&date=%s" % (acc["key"], SNDS_DATE_LEGACY)] = \
+            snds_data.legacy_data_csv(acc["rows"])
+    return routes
+
+
+@pytest.fixture(scope="session")
+def snds(smtp_certs):
+    """The HTTPS SNDS test server with SNDS_ACCOUNTS; yields SndsServer."""
+    base = mrint.public_dir("mailrep-it-snds.")
+    srv = snds_server.start_snds_server(snds_routes(), base, cert=smtp_certs.server_cert,
+                                        key=smtp_certs.server_key)
+    try:
+        yield srv
+    finally:
+        srv.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def plugins():
+    """{name: path} of the built plugins; fails when one is missing."""
+    out = {}
+    for name in mrint.PLUGINS:
+        path = mrint.plugin_path(name)
+        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            pytest.fail("%s not built at %s (set BUILDDIR)" % (name, path))
+        out[name] = path
+    return out
+
+
+def need(*paths, root=False):
+    """Skip the test when a daemon is missing (with the Debian package to install)."""
+    hints = {mrint.ICINGA2: "icinga2-bin icinga2-common", mrint.NAGIOS4: "nagios4-core",
+             mrint.NRPE: "nagios-nrpe-server", mrint.CHECK_NRPE: "nagios-nrpe-plugin",
+             "/etc/nagios-plugins/config/check_nrpe.cfg": "nagios-nrpe-plugin"}
+    for p in paths:
+        ok = os.access(p, os.X_OK) if not p.endswith(".cfg") else os.path.isfile(p)
+        if not ok:
+            pytest.skip("%s is not installed (apt-get install %s)" % (p, hints.get(p, p)))
+    if root and os.geteuid() != 0:
+        pytest.skip("needs root (daemons drop to their own users)")
+
+
+@pytest.fixture
+def tmp_public(tmp_path):
+    """A temp directory that other users (nagios) can enter."""
+    os.chmod(tmp_path, 0o755)
+    parent = tmp_path.parent
+    while str(parent).startswith("/tmp/pytest"):
+        os.chmod(parent, 0o755)
+        parent = parent.parent
+    return str(tmp_path)

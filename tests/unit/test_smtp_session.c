@@ -1,0 +1,173 @@
+/* test_smtp_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../common/deadline.h"
+#include "../../plugins/smtp_session.h"
+
+/** A scripted server: the replies it gives, one per command, and what it was sent. */
+typedef struct script {
+	const char *replies[8];   /**< reply bytes per command, NULL = stay silent */
+	size_t next;              /**< index of the next reply */
+	char sent[2048];          /**< everything the client sent */
+	size_t nsent;             /**< bytes in sent */
+	const char *pending;      /**< reply bytes not yet delivered */
+	int chunk;                /**< deliver replies in pieces of this many bytes (0 = whole) */
+} script;
+
+/** Scripted send: record the command and queue the next reply. */
+static int fake_send(void *ctx, const char *buf, size_t n, double deadline, mr_buf *err)
+{
+	script *s = ctx;
+	(void)deadline;
+	(void)err;
+
+	if (s->nsent + n < sizeof(s->sent)) {
+		memcpy(s->sent + s->nsent, buf, n);
+		s->nsent += n;
+		s->sent[s->nsent] = '\0';
+	}
+	s->pending = s->next < 8 ? s->replies[s->next++] : NULL;
+	return 0;
+}
+
+/** Scripted receive: hand out the queued reply (in chunks), or time out when there is none. */
+static int fake_recv(void *ctx, char *buf, size_t cap, size_t *got, double deadline, mr_buf *err)
+{
+	script *s = ctx;
+	size_t n;
+	(void)deadline;
+	(void)err;
+
+	*got = 0;
+	if (s->pending == NULL || *s->pending == '\0')
+		return 1;
+	n = strlen(s->pending);
+	if (s->chunk > 0 && n > (size_t)s->chunk)
+		n = (size_t)s->chunk;
+	if (n > cap)
+		n = cap;
+	memcpy(buf, s->pending, n);
+	s->pending += n;
+	*got = n;
+	return 0;
+}
+
+/** Run the dialogue part of a probe against script s with or without RCPT and DATA. */
+static void run(script *s, const char *rcpt, int send_data, smtp_probe_result *res)
+{
+	smtp_probe_config cfg;
+	smtp_transport t = { s, fake_send, fake_recv };
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "mx.test";
+	cfg.ehlo = "probe.example";
+	cfg.from = "postmaster@probe.example";
+	cfg.rcpt = rcpt;
+	cfg.send_data = send_data;
+	cfg.stage_timeout = 1;
+	cfg.deadline = mr_now() + 5;
+	memset(res, 0, sizeof(*res));
+	smtp_dialogue_run(&cfg, &t, res);
+}
+
+/** MAIL and RCPT accepted: the probe ends with RSET and QUIT and sends no DATA. */
+static void test_accepted_probe_resets_and_quits(void **state)
+{
+	script s = { { "250 2.1.0 ok\r\n", "250 2.1.5 ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 0 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, "probe@hotmail.test", 0, &res);
+	assert_int_equal(res.end, SMTP_END_DONE);
+	assert_string_equal(s.sent, "MAIL FROM:<postmaster@probe.example>\r\nRCPT TO:<probe@hotmail.test>\r\n"
+	                            "RSET\r\nQUIT\r\n");
+	assert_int_equal(res.st[SMTP_STAGE_RCPT].reply.code, 250);
+}
+
+/** A block at MAIL FROM ends the dialogue there with QUIT: no RCPT, and the reply is kept whole. */
+static void test_block_at_mail_from_stops_before_rcpt(void **state)
+{
+	script s = { { "550-5.7.1 Unfortunately, messages from [192.0.2.5] weren't sent.\r\n"
+	               "550 5.7.1 part of their network is on our block list (S3140)\r\n",
+	               "221 bye\r\n" }, 0, "", 0, NULL, 0 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, "probe@hotmail.test", 0, &res);
+	assert_int_equal(res.end, SMTP_END_REJECTED);
+	assert_int_equal(res.last, SMTP_STAGE_MAIL);
+	assert_null(strstr(s.sent, "RCPT"));
+	assert_non_null(strstr(s.sent, "QUIT"));
+	assert_int_equal(res.st[SMTP_STAGE_MAIL].reply.nlines, 2);
+	assert_non_null(strstr(res.st[SMTP_STAGE_MAIL].reply.text, "(S3140)"));
+}
+
+/** Replies that arrive a few bytes at a time are reassembled. */
+static void test_trickled_replies_are_reassembled(void **state)
+{
+	script s = { { "250 2.1.0 sender ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 3 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, NULL, 0, &res);
+	assert_int_equal(res.end, SMTP_END_DONE);
+	assert_string_equal(s.sent, "MAIL FROM:<postmaster@probe.example>\r\nRSET\r\nQUIT\r\n");
+}
+
+/** With --send and RCPT accepted, DATA and a dated message follow, and the final reply is judged. */
+static void test_send_transmits_a_dated_message(void **state)
+{
+	script s = { { "250 ok\r\n", "250 ok\r\n", "354 go ahead\r\n", "250 queued\r\n", "221 bye\r\n" },
+	             0, "", 0, NULL, 0 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, "probe@hotmail.test", 1, &res);
+	assert_int_equal(res.end, SMTP_END_DONE);
+	assert_non_null(strstr(s.sent, "DATA\r\nDate: "));
+	assert_non_null(strstr(s.sent, "\r\n.\r\nQUIT\r\n"));
+	assert_null(strstr(s.sent, "RSET"));
+}
+
+/** Silence at MAIL FROM is a timeout at that stage, not a verdict. */
+static void test_silence_is_a_timeout_at_the_stage(void **state)
+{
+	script s = { { NULL }, 0, "", 0, NULL, 0 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, NULL, 0, &res);
+	assert_int_equal(res.end, SMTP_END_TIMEOUT);
+	assert_int_equal(res.last, SMTP_STAGE_MAIL);
+}
+
+/** Garbage instead of a reply is a bad reply that names what was wrong. */
+static void test_garbage_is_a_bad_reply(void **state)
+{
+	script s = { { "HTTP/1.1 400 Bad Request\r\n" }, 0, "", 0, NULL, 0 };
+	smtp_probe_result res;
+	(void)state;
+
+	run(&s, NULL, 0, &res);
+	assert_int_equal(res.end, SMTP_END_BAD_REPLY);
+	assert_non_null(strstr(res.detail, "HTTP/1.1"));
+}
+
+/** Entry point: run the dialogue tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accepted_probe_resets_and_quits),
+		cmocka_unit_test(test_block_at_mail_from_stops_before_rcpt),
+		cmocka_unit_test(test_trickled_replies_are_reassembled),
+		cmocka_unit_test(test_send_transmits_a_dated_message),
+		cmocka_unit_test(test_silence_is_a_timeout_at_the_stage),
+		cmocka_unit_test(test_garbage_is_a_bad_reply),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -4,13 +4,15 @@
 * postfix_mx and smtp_certs (tests/blackbox/smtp_fixtures.py): a real Postfix that blocks
   127.0.0.5 (S3140), throttles 127.0.0.6 and accepts 127.0.0.1, and the test CA;
 * fake_mx_factory (same module): tests/servers/fake_mx.py with a scripted Microsoft reply;
-* snds (here): tests/servers/snds_server.py over HTTPS with two SNDS accounts.
+* snds (here): tests/servers/snds_server.py over HTTPS with two SNDS accounts;
+* write_jmrp_maildir (here): a JMRP complaint Maildir made with tests/servers/jmrp_messages.py.
 
 All on loopback ports, stopped by PID at the end.  Helpers live in mrint.py.
 """
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -23,6 +25,7 @@ workdir = _bb.workdir
 rbldnsd = _bb.rbldnsd
 
 from smtp_fixtures import fake_mx_factory, postfix_mx, smtp_certs  # noqa: E402,F401
+import jmrp_messages  # noqa: E402
 import snds_data  # noqa: E402
 import snds_server  # noqa: E402
 
@@ -66,6 +69,31 @@ def snds(smtp_certs):
     finally:
         srv.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+# The JMRP complaint mailbox of the Icinga and NRPE tests, in a 24h window: three complaints
+# (two ARF reports about 192.0.2.10, a legacy Hotmail report about 198.51.100.7), one welcome
+# mail (counted as unparsed, never changing the state) and one complaint from three days ago.
+JMRP_EXPECT = {"complaints": 3, "ips": 2, "unparsed": 1, "top": "192.0.2.10"}
+
+
+def write_jmrp_maildir(path, owner=None):
+    """Write the JMRP test Maildir at path (arrival = file mtime); with owner (a user name) the
+    tree is given to that user, as a delivery agent would.  Returns the Maildir's path."""
+    now = time.time()
+    md = jmrp_messages.Maildir(path)
+    md.add(jmrp_messages.arf_report("192.0.2.10"), now - 3600)
+    md.add(jmrp_messages.arf_report("192.0.2.10"), now - 2 * 3600, folder="cur", flags="S")
+    md.add(jmrp_messages.legacy_report("198.51.100.7", sender="offers@example.net"),
+           now - 3 * 3600)
+    md.add(jmrp_messages.non_complaint("welcome"), now - 4 * 3600)
+    md.add(jmrp_messages.arf_report("203.0.113.5"), now - 72 * 3600)
+    if owner is not None:
+        pw = __import__("pwd").getpwnam(owner)
+        for root, dirs, files in os.walk(md.path):
+            for n in [root] + [os.path.join(root, f) for f in files]:
+                os.chown(n, pw.pw_uid, pw.pw_gid)
+    return md.path
 
 
 @pytest.fixture(scope="session")

@@ -41,8 +41,8 @@ NAGIOS4 = "/usr/sbin/nagios4"
 NRPE = "/usr/sbin/nrpe"
 CHECK_NRPE = "/usr/lib/nagios/plugins/check_nrpe"
 
-# The plugins the shipped Icinga/Nagios/NRPE configuration covers (check_jmrp comes later).
-PLUGINS = ["check_dnsbl", "check_ms_smtp", "check_snds"]
+# The plugins the shipped Icinga/Nagios/NRPE configuration covers.
+PLUGINS = ["check_dnsbl", "check_ms_smtp", "check_snds", "check_jmrp"]
 
 STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 

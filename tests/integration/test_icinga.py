@@ -3,12 +3,12 @@
 * "icinga2 daemon -C" validates icinga-conf with the ITL loaded: the CheckCommands, templates,
   apply rules, example hosts and the split-ranges example, and the objects it makes are the
   ones the examples promise (per-IP probes on the agent, one service per SNDS account, one
-  DNSBL service per range in the satellite zones).
+  JMRP service per complaint mailbox, one DNSBL service per range in the satellite zones).
 * A live Icinga 2 instance runs the suite's services through the shipped commands, templates
-  and apply rules against rbldnsd, a real Postfix, the fake Microsoft MX and the HTTPS SNDS
-  server; the tests read state, output and perfdata back over the REST API and from the
-  PerfdataWriter, including CRITICAL and WARNING results, and check that no SNDS key reaches
-  Icinga.
+  and apply rules against rbldnsd, a real Postfix, the fake Microsoft MX, the HTTPS SNDS
+  server and a JMRP complaint Maildir; the tests read state, output and perfdata back over the
+  REST API and from the PerfdataWriter, including CRITICAL and WARNING results, and check that
+  no SNDS key and no complainant address reaches Icinga.
 """
 
 import glob
@@ -20,7 +20,8 @@ import time
 import pytest
 
 import mrint
-from conftest import SNDS_ACCOUNTS, SNDS_DATE, need
+import jmrp_messages
+from conftest import JMRP_EXPECT, SNDS_ACCOUNTS, SNDS_DATE, need, write_jmrp_maildir
 from smtp_fixtures import PostfixMx
 
 EXAMPLES = os.path.join(mrint.CONF, "examples")
@@ -86,6 +87,18 @@ def test_shipped_config_validates_with_the_itl(icinga):
     marketing = services["mail-platform!snds-marketing"]
     assert 'mailrep_snds_ip = [ "198.51.100.0/26" ]' in marketing
     assert len([s for s in services if s.startswith("mail-platform!snds-")]) == 2
+    # JMRP once per complaint mailbox: the IMAP one only names its ini section, the local
+    # Maildir names its source itself and runs on the agent of the host it is on
+    main = services["mail-platform!jmrp-main"]
+    assert 'mailrep_jmrp_extra_opts = [ "jmrp_main@$mailrep_ini$" ]' in main, main
+    assert 'mailrep_jmrp_warning = "9"' in main and 'mailrep_jmrp_critical = "49"' in main
+    assert 'check_command = "mailrep-jmrp"' in main and "command_endpoint = \"\"" in main, main
+    local = services["mail1.example.com!jmrp-local"]
+    assert 'mailrep_jmrp_maildir = "/var/vmail/example.com/jmrp-feedback/Maildir"' in local
+    assert "mailrep_jmrp_extra_opts" not in local, local
+    assert 'command_endpoint = "mail1.example.com"' in local, local
+    assert sorted(s for s in services if "!jmrp-" in s) == ["mail-platform!jmrp-main",
+                                                           "mail1.example.com!jmrp-local"]
     # split ranges: /22 -> four /24 in satellite-eu; /24 -> four /26 plus one IPv6 in satellite-us
     eu = sorted(s for s in services if s.startswith("ipspace-eu!"))
     assert eu == ["ipspace-eu!dnsbl-198.51.%d.0_24" % n for n in (100, 101, 102, 103)], eu
@@ -139,7 +152,7 @@ def test_split_keeps_unsplittable_ranges_whole_and_warns(icinga, plugins):
 def live_conf(icinga, servers):
     """icinga2.conf of the live test: shipped commands, templates and apply rules, plus test
     hosts whose variables point the services at the local test servers."""
-    rbl_port, pf, fake, fake6, snds, ini, ca = servers
+    rbl_port, pf, fake, fake6, snds, ini, ca, maildir = servers
     perf_dir = os.path.join(icinga.base, "perfdata")
     os.mkdir(perf_dir)
     node = icinga.NODE
@@ -180,9 +193,16 @@ def live_conf(icinga, servers):
         host("fake-ms", "127.0.0.1", mailrep_sender=True, mailrep_ms_probe=True,
              agent_endpoint=node, mailrep_ehlo_names={"127.0.0.1": "probe.mailrep.test"},
              mailrep_ms_smtp_host=fake.host, mailrep_ms_smtp_port=fake.port, **smtp_vars),
-        # SNDS accounts; the keys are only in the ini file
+        # SNDS accounts, the keys only in the ini file; JMRP mailboxes: "main" reads its
+        # Maildir from [jmrp_main] of the ini file, "direct" names it in Icinga and counts only
+        # the complaints about 198.51.100.0/24 (--ip, an array)
         host("mail-platform", "127.0.0.1", mailrep_ini=ini,
-             mailrep_snds_accounts={"main": {}, "second": {}}),
+             mailrep_snds_accounts={"main": {}, "second": {}},
+             mailrep_jmrp_mailboxes={
+                 "main": {"mailrep_jmrp_warning": "1", "mailrep_jmrp_critical": "5"},
+                 "direct": {"mailrep_jmrp_maildir": maildir,
+                            "mailrep_jmrp_ip": ["198.51.100.0/24"],
+                            "mailrep_jmrp_critical": "0"}}),
     ]
     if fake6 is not None:
         # an IPv6 sending address: the command adds --ipv6 by itself (mailrep_ms_smtp_ipv6)
@@ -220,6 +240,10 @@ EXPECTED = {
     "fake-ms!ms-smtp-127.0.0.1": (2, "MS_SMTP CRITICAL - hotmail.test: S3150"),
     "mail-platform!snds-main": (2, "SNDS CRITICAL - 192.0.2.11: filter RED"),
     "mail-platform!snds-second": (1, "SNDS WARNING - 198.51.100.7: filter YELLOW"),
+    "mail-platform!jmrp-main": (1, "JMRP WARNING - 3 complaints in the last 24h (2 IPs), "
+                                   "top 192.0.2.10: 2, 1 unparsed"),
+    "mail-platform!jmrp-direct": (2, "JMRP CRITICAL - 1 complaint in the last 24h (1 IP), "
+                                     "top 198.51.100.7: 1"),
 }
 
 
@@ -262,9 +286,10 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
                                                             fake_mx_factory, smtp_certs, snds,
                                                             tmp_public):
     """The shipped commands, templates and apply rules run in a live Icinga 2: DNSBL (rbldnsd),
-    the Microsoft probe per sending IP via command_endpoint (Postfix, fake MX) and SNDS per
-    account (HTTPS test server); states, outputs and perfdata come back through the API and
-    the PerfdataWriter, and no SNDS key reaches Icinga."""
+    the Microsoft probe per sending IP via command_endpoint (Postfix, fake MX), SNDS per
+    account (HTTPS test server) and JMRP per complaint mailbox (a Maildir); states, outputs and
+    perfdata come back through the API and the PerfdataWriter, and no SNDS key and no
+    complainant address reaches Icinga."""
     need(mrint.ICINGA2, root=True)
     fake = fake_mx_factory("block_s3150")
     fake6 = fake_mx_factory("accept_all", listen_host="::1") if rbldnsd.port6 else None
@@ -276,9 +301,11 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
         ini_lines += ["[snds_%s]" % account, "key = " + acc["key"],
                       "base-url = " + snds.url("/snds/"), "cafile = " + smtp_certs.ca_cert,
                       "date = " + SNDS_DATE, ""]
+    maildir = write_jmrp_maildir(os.path.join(tmp_public, "jmrp", "Maildir"))
+    ini_lines += ["[jmrp_main]", "maildir = " + maildir, ""]
     ini = mrint.write(os.path.join(tmp_public, "mailrep-plugins.ini"), "\n".join(ini_lines), 0o600)
     conf, perf_dir = live_conf(icinga, (rbldnsd.port, postfix_mx, fake, fake6, snds, ini,
-                                        smtp_certs.ca_cert))
+                                        smtp_certs.ca_cert, maildir))
     # The shipped PluginDir is /usr/lib/nagios/plugins: point it at the build.
     text = open(conf).read().replace('const PluginDir = "/usr/lib/nagios/plugins"',
                                      'const PluginDir = "%s"' % mrint.plugin_dir())
@@ -315,6 +342,24 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
     assert "listed=2" in dnsbl_perf and "zones=2" in dnsbl_perf, dnsbl_perf
     smtp_perf = services["mail-out!ms-smtp-127.0.0.5"]["last_check_result"]["performance_data"]
     assert "rcpt=U" in smtp_perf, smtp_perf
+    jmrp_perf = services["mail-platform!jmrp-main"]["last_check_result"]["performance_data"]
+    assert [p.split("=")[0] for p in jmrp_perf] == ["complaints", "ips", "unparsed", "time"], \
+        jmrp_perf
+    assert jmrp_perf[:3] == ["complaints=%d;1;5" % JMRP_EXPECT["complaints"],
+                             "ips=%d" % JMRP_EXPECT["ips"],
+                             "unparsed=%d" % JMRP_EXPECT["unparsed"]], jmrp_perf
+    # JMRP: the ini section names the Maildir, the long output lists the IPs most first; the
+    # other mailbox names its Maildir in Icinga and repeats --ip, with no ini section at all
+    main = services["mail-platform!jmrp-main"]["last_check_result"]
+    assert "--extra-opts=jmrp_main@%s" % ini in main["command"], main["command"]
+    assert main["output"].splitlines()[1:3] == ["\\_ [OK] 192.0.2.10: 2 complaints",
+                                                "\\_ [OK] 198.51.100.7: 1 complaint"], main["output"]
+    direct = services["mail-platform!jmrp-direct"]["last_check_result"]
+    cmd = direct["command"]
+    assert not any(a.startswith("--extra-opts") for a in cmd), cmd
+    assert cmd[cmd.index("--maildir") + 1] == maildir, cmd
+    assert cmd[cmd.index("--ip") + 1] == "198.51.100.0/24", cmd
+    assert direct["performance_data"][0] == "complaints=1;;0", direct["performance_data"]
 
     # the PerfdataWriter formats what Icinga parsed: state and normalised perfdata per service
     written = perfdata_lines(perf_dir)
@@ -323,6 +368,8 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
         assert written[name][0] == mrint.STATES[state], (name, written[name])
     assert "listed=2" in written["dnsbl-listed!dnsbl"][1], written["dnsbl-listed!dnsbl"]
     assert "red=1" in written["mail-platform!snds-main"][1], written["mail-platform!snds-main"]
+    assert "complaints=3;1;5 " in written["mail-platform!jmrp-main"][1], \
+        written["mail-platform!jmrp-main"]
 
     # secrets: the command lines name only the ini section, and no key is anywhere in Icinga
     for account in SNDS_ACCOUNTS:
@@ -334,3 +381,5 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
         everything += open(path, errors="replace").read()
     for acc in SNDS_ACCOUNTS.values():
         assert acc["key"] not in everything
+    # the complaints' recipient addresses never leave the plugin
+    assert jmrp_messages.RCPT_MARK not in everything

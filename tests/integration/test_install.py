@@ -153,7 +153,7 @@ def test_deb_builds_installs_and_the_plugins_run(built_deb, rbldnsd, tmp_path):
     assert name.startswith("mailrep-plugins_%s_" % source_version()), name
     contents = mrint.run(["dpkg-deb", "-c", built_deb]).stdout
     for path in ["./usr/lib/nagios/plugins/check_dnsbl", "./usr/lib/nagios/plugins/check_ms_smtp",
-                 "./usr/lib/nagios/plugins/check_snds",
+                 "./usr/lib/nagios/plugins/check_snds", "./usr/lib/nagios/plugins/check_jmrp",
                  "./usr/share/icinga2/include/mailrep-plugins",
                  "./usr/share/icinga2/include/mailrep-plugins.d/commands.conf",
                  "./etc/nagios-plugins/config/mailrep-plugins.cfg",
@@ -161,7 +161,8 @@ def test_deb_builds_installs_and_the_plugins_run(built_deb, rbldnsd, tmp_path):
                  "./usr/share/doc/mailrep-plugins/examples/mailrep-plugins.ini.example",
                  "./usr/share/doc/mailrep-plugins/examples/nrpe/mailrep-plugins.cfg",
                  "./usr/share/doc/mailrep-plugins/README.Debian",
-                 "./usr/share/man/man8/check_dnsbl.8.gz"]:
+                 "./usr/share/man/man8/check_dnsbl.8.gz",
+                 "./usr/share/man/man8/check_jmrp.8.gz"]:
         assert re.search(r" %s$" % re.escape(path), contents, re.M), (path, contents)
     assert mrint.run(["dpkg-deb", "-f", built_deb, "Package"]).stdout.strip() == "mailrep-plugins"
 

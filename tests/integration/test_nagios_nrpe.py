@@ -3,9 +3,10 @@
 * "nagios4 -v" validates the shipped command definitions and the example services with
   Debian's sample objects.
 * An NRPE server started with the shipped command[...] lines (fixed arguments, dont_blame_nrpe=0)
-  answers check_nrpe with the plugins' states and output, reading the per-agent settings and
-  the SNDS key from the ini file as the nagios user; over NRPE v2 packets the one-line commands
-  arrive whole while the multi-line output is cut at 1024 bytes.
+  answers check_nrpe with the plugins' states and output, reading the per-agent settings (the
+  JMRP complaint Maildir among them) and the SNDS key from the ini file as the nagios user; over
+  NRPE v2 packets the one-line commands arrive whole while the multi-line output is cut at 1024
+  bytes.
 """
 
 import os
@@ -15,7 +16,8 @@ import shutil
 import pytest
 
 import mrint
-from conftest import SNDS_ACCOUNTS, SNDS_DATE, need
+import jmrp_messages
+from conftest import JMRP_EXPECT, SNDS_ACCOUNTS, SNDS_DATE, need, write_jmrp_maildir
 from smtp_fixtures import PostfixMx
 
 NAGIOS_CFG = os.path.join(mrint.CONF, "nagios", "mailrep-plugins.cfg")
@@ -36,15 +38,36 @@ def nagios_validate(base, extra_files):
 
 
 def test_nagios_validates_the_shipped_objects(tmp_public):
-    """nagios4 -v accepts the command definitions and the example hosts and services."""
+    """nagios4 -v accepts the command definitions and the example hosts and services (one per
+    command, check_jmrp_mailbox included)."""
     need(mrint.NAGIOS4, "/etc/nagios-plugins/config/check_nrpe.cfg")
     res = nagios_validate(tmp_public, [])
     assert res.returncode == 0, res.stdout[-3000:]
     assert "Things look okay" in res.stdout
-    assert re.search(r"Checked 4 services", res.stdout), res.stdout
+    assert re.search(r"Checked 5 services", res.stdout), res.stdout
     # every command of the shipped file was read
     names = re.findall(r"command_name\s+(\S+)", open(NAGIOS_CFG).read())
-    assert names == ["check_dnsbl", "check_dnsbl_ini", "check_ms_smtp", "check_snds_account"]
+    assert names == ["check_dnsbl", "check_dnsbl_ini", "check_ms_smtp", "check_snds_account",
+                     "check_jmrp_mailbox"]
+    example = open(NAGIOS_EXAMPLE).read()
+    assert re.search(r"^\s+check_command\s+check_jmrp_mailbox!jmrp_main!", example, re.M)
+
+
+def test_nagios_jmrp_command_line_runs_the_plugin(tmp_public, plugins):
+    """check_jmrp_mailbox's command line, with $USER1$ and the ini path of this test, reads the
+    mailbox named by the ini section and passes $ARG2$ on: WARNING for the test Maildir."""
+    maildir = write_jmrp_maildir(os.path.join(tmp_public, "Maildir"))
+    ini = mrint.write(os.path.join(tmp_public, "mailrep-plugins.ini"),
+                      "[jmrp_main]\nmaildir = %s\n" % maildir, 0o600)
+    line = re.search(r"command_name\s+check_jmrp_mailbox\n\s+command_line\s+(.*)\n",
+                     open(NAGIOS_CFG).read()).group(1)
+    line = line.replace("$USER1$", mrint.plugin_dir()).replace(SHIPPED_INI, ini)
+    line = line.replace("$ARG1$", "jmrp_main").replace("$ARG2$", "-w 1 -c 5")
+    res = mrint.run(["/bin/sh", "-c", line])
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert res.stdout.startswith("JMRP WARNING - %d complaints" % JMRP_EXPECT["complaints"]), \
+        res.stdout
+    assert jmrp_messages.RCPT_MARK not in res.stdout
 
 
 def test_nagios_rejects_a_service_with_an_unknown_command(tmp_public):
@@ -84,6 +107,7 @@ def nrpe(tmp_public, plugins, rbldnsd, postfix_mx, smtp_certs, snds):
     os.chmod(pdir, 0o755)
     for name, path in plugins.items():
         shutil.copy2(path, os.path.join(pdir, name))
+    maildir = write_jmrp_maildir(os.path.join(tmp_public, "jmrp", "Maildir"), owner="nagios")
     acc = SNDS_ACCOUNTS["main"]
     ini = mrint.write(os.path.join(tmp_public, "mailrep-plugins.ini"), "\n".join([
         "[nrpe_dnsbl]",
@@ -108,6 +132,11 @@ def nrpe(tmp_public, plugins, rbldnsd, postfix_mx, smtp_certs, snds):
         "base-url = " + snds.url("/snds/"),
         "cafile = " + smtp_certs.ca_cert,
         "date = " + SNDS_DATE,
+        "",
+        "[nrpe_jmrp]",
+        "maildir = " + maildir,
+        "warning = 1",
+        "critical = 5",
         ""]), 0o640)
     os.chown(ini, 0, __import__("grp").getgrnam("nagios").gr_gid)
     server = mrint.Nrpe(tmp_public, shipped_nrpe_lines(pdir, ini))
@@ -124,7 +153,7 @@ def test_shipped_nrpe_lines_have_fixed_arguments():
     assert "$ARG" not in text and not re.search(r"^\s*dont_blame_nrpe", text, re.M)
     names = re.findall(r"^command\[([a-z_]+)\]=", text, re.M)
     assert names == ["check_dnsbl", "check_dnsbl_long", "check_ms_smtp", "check_ms_smtp_long",
-                     "check_snds", "check_snds_long"], names
+                     "check_snds", "check_snds_long", "check_jmrp", "check_jmrp_long"], names
     for line in text.splitlines():
         if line.startswith("command[") and "_long]" not in line:
             assert line.endswith("--output-format=one-line"), line
@@ -134,7 +163,8 @@ def test_nrpe_answers_with_state_and_output(nrpe):
     """check_nrpe gets each plugin's exit code and its status line with perfdata; the one-line
     commands send one line, the *_long commands the whole tree; no key in any answer."""
     expect = {"check_dnsbl": (2, "DNSBL CRITICAL - "), "check_ms_smtp": (1, "MS_SMTP WARNING - "),
-              "check_snds": (2, "SNDS CRITICAL - ")}
+              "check_snds": (2, "SNDS CRITICAL - "),
+              "check_jmrp": (1, "JMRP WARNING - %d complaints" % JMRP_EXPECT["complaints"])}
     for command, (state, prefix) in expect.items():
         short = nrpe.query(command)
         assert short.returncode == state, (command, short.stdout, short.stderr)
@@ -147,7 +177,13 @@ def test_nrpe_answers_with_state_and_output(nrpe):
         assert full.stdout.count("\n") > 1 and "\\_ [" in full.stdout, full.stdout
         for acc in SNDS_ACCOUNTS.values():
             assert acc["key"] not in short.stdout + full.stdout
+        assert jmrp_messages.RCPT_MARK not in short.stdout + full.stdout
     assert "S775" in nrpe.query("check_ms_smtp").stdout
+    # JMRP read the Maildir as the nagios user: counts and perfdata with the ini's thresholds
+    jmrp = nrpe.query("check_jmrp").stdout
+    assert "| complaints=%d;1;5 ips=%d unparsed=%d time=" % (
+        JMRP_EXPECT["complaints"], JMRP_EXPECT["ips"], JMRP_EXPECT["unparsed"]) in jmrp, jmrp
+    assert "\\_ [OK] %s: 2 complaints" % JMRP_EXPECT["top"] in nrpe.query("check_jmrp_long").stdout
 
 
 def test_nrpe_v2_cuts_multi_line_output_but_not_one_line(nrpe):

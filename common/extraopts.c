@@ -1,28 +1,19 @@
-/* extraopts.c: owns --extra-opts=[section][@file]: the Monitoring Plugins ini search path, reading
- * and checking the ini text, and turning a section's keys into command-line arguments. */
+/* extraopts.c: owns --extra-opts=[section][@file]: the Monitoring Plugins ini search path and
+ * turning a section's keys into command-line arguments (reading and checking the ini text is
+ * common/ini.c's job). */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <ini.h>
-
+#include "ini.h"
 #include "options.h"
 #include "secret.h"
 
-/** Largest ini file read, in bytes. */
-#define INI_FILE_MAX (1024 * 1024)
-/** Longest line (without its line end) that inih reads whole: its buffer also holds CR, LF and NUL. */
-#define LINE_MAX_CHARS (INI_MAX_LINE - 3)
-/** Longest section name inih keeps whole (its section buffer has 50 bytes). */
-#define SECTION_MAX_CHARS 49
 /** Longest path built from $NAGIOS_CONFIG_PATH. */
 #define INI_PATH_MAX 4096
 
@@ -48,14 +39,14 @@ static const char *const default_files[] = {
 	"/etc/opt/nagios-plugins.ini",
 };
 
-/** What the inih callback collects for the wanted section. */
+/** What the ini callback collects for the wanted section. */
 typedef struct collect {
 	const char *section;  /**< wanted section name */
 	char **args;          /**< arguments built so far, owned */
 	int nargs;            /**< used entries of args */
 	int cap;              /**< allocated entries of args */
 	int keys;             /**< keys seen in the wanted section */
-	int failed;           /**< out of memory */
+	int seen;             /**< the wanted section exists */
 } collect;
 
 /** 1 if path names an existing file system object (the search takes the first that exists). */
@@ -99,243 +90,6 @@ static int find_default_file(char *dst, size_t size, mr_buf *err)
 	}
 	mr_buf_puts(err, "no ini file found ($MP_CONFIG_FILE, $NAGIOS_CONFIG_PATH and the standard places "
 	                 "such as /etc/monitoring-plugins/monitoring-plugins.ini)");
-	return -1;
-}
-
-/** Read all of fd (at most INI_FILE_MAX bytes) into a new NUL-terminated buffer; 0, or -1 with reason. */
-static int read_fd(int fd, const char *name, char **data, size_t *len, mr_buf *err)
-{
-	size_t cap = 8192;
-	size_t got = 0;
-	char *buf = malloc(cap + 1);
-	int rc = -1;
-
-	if (buf == NULL) {
-		mr_buf_printf(err, "%s: out of memory", name);
-		goto out;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (got == cap) {
-			char *bigger;
-
-			if (cap > INI_FILE_MAX) {
-				mr_buf_printf(err, "%s: larger than %d bytes", name, INI_FILE_MAX);
-				goto out;
-			}
-			cap *= 2;
-			bigger = realloc(buf, cap + 1);
-			if (bigger == NULL) {
-				mr_buf_printf(err, "%s: out of memory", name);
-				goto out;
-			}
-			buf = bigger;
-		}
-		n = read(fd, buf + got, cap - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			mr_buf_printf(err, "%s: cannot read: %s", name, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-		if (got > INI_FILE_MAX)
-			break;
-	}
-	if (got > INI_FILE_MAX) {
-		mr_buf_printf(err, "%s: larger than %d bytes", name, INI_FILE_MAX);
-		goto out;
-	}
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	buf = NULL;
-	rc = 0;
-out:
-	if (buf != NULL) {
-		memset(buf, 0, got);
-		free(buf);
-	}
-	return rc;
-}
-
-/** Read the ini file (or stdin for "-") into memory; 0, or -1 with a reason in err. */
-static int load_file(const char *file, char **data, size_t *len, mr_buf *err)
-{
-	int fd;
-	int rc;
-
-	if (strcmp(file, "-") == 0)
-		return read_fd(STDIN_FILENO, "stdin", data, len, err);
-	/* blocking: a FIFO such as bash's <(...) must be waited for, not refused */
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		mr_buf_printf(err, "%s: cannot open: %s", file, strerror(errno));
-		return -1;
-	}
-	rc = read_fd(fd, file, data, len, err);
-	close(fd);
-	return rc;
-}
-
-/** 1 for the blanks trimmed around ini lines, keys and values. */
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/** 1 if s[0..n) is an option name: letters, digits, '-' and '_', not starting with '-'. */
-static int valid_key(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || s[0] == '-' || s[0] == '_')
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '_'))
-			return 0;
-	}
-	return 1;
-}
-
-/** 1 if s[0..n) holds a blank followed by ';', which inih would cut off as an inline comment. */
-static int has_inline_comment(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++)
-		if (s[i] == ';' && is_blank(s[i - 1]))
-			return 1;
-	return 0;
-}
-
-/**
- * Check every line of the ini text and write a canonical copy for inih into out (one output line
- * per input line, so line numbers agree): "[name]", "key=value" or an empty line. inih's own
- * leniencies (indented continuation lines, "key: value", inline comments, long lines cut in two,
- * truncated section names) therefore never apply. Sets *seen if the wanted section exists.
- * 0, or -1 with "NAME line N: reason" in err; values are never quoted in errors.
- */
-static int check_lines(const char *name, const char *data, size_t len, const char *wanted, char *out,
-                       int *seen, mr_buf *err)
-{
-	const char *p = data;
-	const char *end = data + len;
-	const char *reason = NULL;
-	size_t o = 0;
-	int lineno = 0;
-	int in_section = 0;
-
-	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *s = p;
-		const char *e = nl != NULL ? nl : end;
-
-		lineno++;
-		p = nl != NULL ? nl + 1 : end;
-		if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
-			reason = "NUL byte";
-			goto bad;
-		}
-		if (e > s && e[-1] == '\r')
-			e--;
-		if ((size_t)(e - s) > LINE_MAX_CHARS) {
-			mr_buf_printf(err, "%s line %d: line too long (at most %d characters)", name, lineno,
-			              LINE_MAX_CHARS);
-			return -1;
-		}
-		while (s < e && is_blank(*s))
-			s++;
-		while (e > s && is_blank(e[-1]))
-			e--;
-		if (s == e || *s == ';' || *s == '#') {
-			/* blank line or comment */
-		} else if (*s == '[') {
-			const char *ns = s + 1;
-			const char *ne = memchr(s, ']', (size_t)(e - s));
-			const char *rest;
-
-			if (ne == NULL) {
-				reason = "section header without ']'";
-				goto bad;
-			}
-			rest = ne + 1;
-			while (rest < e && is_blank(*rest))
-				rest++;
-			if (rest < e && *rest != ';' && *rest != '#') {
-				reason = "text after a section header";
-				goto bad;
-			}
-			while (ns < ne && is_blank(*ns))
-				ns++;
-			while (ne > ns && is_blank(ne[-1]))
-				ne--;
-			if (ns == ne) {
-				reason = "empty section name";
-				goto bad;
-			}
-			if (ne - ns > SECTION_MAX_CHARS) {
-				reason = "section name too long";
-				goto bad;
-			}
-			if (memchr(ns, '[', (size_t)(ne - ns)) != NULL || memchr(ns, ';', (size_t)(ne - ns)) != NULL) {
-				reason = "invalid section name";
-				goto bad;
-			}
-			in_section = 1;
-			if (strlen(wanted) == (size_t)(ne - ns) && memcmp(ns, wanted, (size_t)(ne - ns)) == 0)
-				*seen = 1;
-			out[o++] = '[';
-			memcpy(out + o, ns, (size_t)(ne - ns));
-			o += (size_t)(ne - ns);
-			out[o++] = ']';
-		} else {
-			const char *eq = memchr(s, '=', (size_t)(e - s));
-			const char *ke;
-			const char *vs;
-
-			if (eq == NULL) {
-				reason = "line without '='";
-				goto bad;
-			}
-			if (!in_section) {
-				reason = "content before the first section";
-				goto bad;
-			}
-			ke = eq;
-			while (ke > s && is_blank(ke[-1]))
-				ke--;
-			if (!valid_key(s, (size_t)(ke - s))) {
-				reason = "invalid option name (letters, digits, '-' and '_' only)";
-				goto bad;
-			}
-			vs = eq + 1;
-			while (vs < e && is_blank(*vs))
-				vs++;
-			if (has_inline_comment(vs, (size_t)(e - vs))) {
-				reason = "a ';' after a blank inside a value would start a comment";
-				goto bad;
-			}
-			memcpy(out + o, s, (size_t)(ke - s));
-			o += (size_t)(ke - s);
-			out[o++] = '=';
-			memcpy(out + o, vs, (size_t)(e - vs));
-			o += (size_t)(e - vs);
-		}
-		out[o++] = '\n';
-	}
-	out[o] = '\0';
-	return 0;
-bad:
-	mr_buf_printf(err, "%s line %d: %s", name, lineno, reason);
 	return -1;
 }
 
@@ -388,32 +142,35 @@ static int push_arg(collect *c, char *arg)
 	return 0;
 }
 
-/** inih callback: turn each key of the wanted section into "--key[=value]" or "-k [value]"; 1, or 0 on failure. */
-static int on_key(void *user, const char *section, const char *name, const char *value)
+/** ini callback: note the wanted section; turn each of its keys into "--key[=value]" or "-k [value]". */
+static int on_item(void *user, const mr_ini_item *item, mr_ini_msg *msg)
 {
 	collect *c = user;
+	const char *value = item->value;
 	int rc;
 
-	if (strcmp(section, c->section) != 0)
-		return 1;
+	if (strcmp(item->section, c->section) != 0)
+		return 0;
+	if (item->key == NULL) {
+		c->seen = 1;
+		return 0;
+	}
 	c->keys++;
-	if (value == NULL)
-		value = "";
-	if (name[1] == '\0') {
+	if (item->key[1] == '\0') {
 		/* a one-letter key is a short option: "-k" and the value as the next argument */
-		rc = push_arg(c, concat("-", name, NULL, NULL));
+		rc = push_arg(c, concat("-", item->key, NULL, NULL));
 		if (rc == 0 && *value != '\0')
 			rc = push_arg(c, mr_strdup(value));
 	} else if (*value != '\0') {
-		rc = push_arg(c, concat("--", name, "=", value));
+		rc = push_arg(c, concat("--", item->key, "=", value));
 	} else {
-		rc = push_arg(c, concat("--", name, NULL, NULL));
+		rc = push_arg(c, concat("--", item->key, NULL, NULL));
 	}
 	if (rc != 0) {
-		c->failed = 1;
-		return 0;
+		mr_ini_fail(msg, 0, "out of memory");
+		return -1;
 	}
-	return 1;
+	return 0;
 }
 
 /** Split SPEC "[section][@file]" into an owned section (default plugin_name) and file (NULL: search). */
@@ -459,15 +216,12 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, 
 {
 	char found[INI_PATH_MAX];
 	collect c;
+	mr_ini_msg msg;
 	char *section = NULL;
 	char *file = NULL;
 	char *data = NULL;
-	char *text = NULL;
 	const char *name;
-	size_t len = 0;
-	int seen = 0;
 	int rc = -1;
-	int prc;
 
 	memset(&c, 0, sizeof(c));
 	*args = NULL;
@@ -485,32 +239,22 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, 
 	} else {
 		name = file;
 	}
-	if (load_file(name, &data, &len, err) != 0)
-		goto out;
-	if (strcmp(name, "-") == 0)
+	if (strcmp(name, "-") == 0) {
 		name = "stdin";
-	text = malloc(len + 2);
-	if (text == NULL) {
-		mr_buf_printf(err, "%s: out of memory", name);
-		goto out;
+		data = mr_ini_read_fd(STDIN_FILENO, name, MR_INI_FILE_MAX, err);
+	} else {
+		data = mr_ini_read_file(name, MR_INI_FILE_MAX, err);
 	}
-	if (check_lines(name, data, len, section, text, &seen, err) != 0)
+	if (data == NULL)
 		goto out;
+	/* Monitoring Plugins ini files may indent lines; no inline comments, no "key: value" */
 	c.section = section;
-	prc = ini_parse_string(text, on_key, &c);
-	if (c.failed) {
-		mr_buf_printf(err, "%s: out of memory", name);
+	msg.origin = name;
+	msg.err = err;
+	msg.failed = 0;
+	if (mr_ini_parse(data, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
 		goto out;
-	}
-	if (prc > 0) {
-		mr_buf_printf(err, "%s line %d: cannot parse", name, prc);
-		goto out;
-	}
-	if (prc != 0) {
-		mr_buf_printf(err, "%s: cannot parse", name);
-		goto out;
-	}
-	if (!seen) {
+	if (!c.seen) {
 		mr_buf_printf(err, "%s: section [%s] not found", name, section);
 		goto out;
 	}
@@ -525,14 +269,7 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, 
 	rc = 0;
 out:
 	mr_extra_opts_free(c.args, c.nargs);
-	if (data != NULL) {
-		memset(data, 0, len);
-		free(data);
-	}
-	if (text != NULL) {
-		memset(text, 0, len + 2);
-		free(text);
-	}
+	mr_ini_text_free(data);
 	free(section);
 	free(file);
 	return rc;

@@ -71,6 +71,15 @@ void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...)
 	va_end(ap);
 }
 
+/** Wipe n bytes at p and free it; NULL is fine. */
+static void wipe_free(char *p, size_t n)
+{
+	if (p == NULL)
+		return;
+	explicit_bzero(p, n);
+	free(p);
+}
+
 /** 1 for the blanks trimmed around lines, names and values (isspace without LF, any locale). */
 static int is_blank(char c)
 {
@@ -288,7 +297,7 @@ static int deliver(parse_ctx *ctx, const mr_ini_item *item)
 	return -1;
 }
 
-/** Read on to the next key line, delivering the section starts on the way: 1 (li filled), 0 at the end, -1 if stopped. */
+/** Read on to the next key line, delivering section starts on the way: 1 (li filled), 0 at the end, -1 if stopped. */
 static int advance(parse_ctx *ctx, line_info *li)
 {
 	while (*ctx->pos != '\0') {
@@ -398,24 +407,53 @@ int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_
 		goto out;
 	rc = 0;
 out:
-	if (canon != NULL) {
-		explicit_bzero(canon, size);
-		free(canon);
-	}
+	wipe_free(canon, size);
 	return rc;
 }
 
+/** The index of key in names (any case), or -1 (see ini.h). */
+int mr_ini_key_index(const char *key, const char *const *names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (mr_streq_ci(key, names[i]))
+			return i;
+	return -1;
+}
+
+/** Copy a free-text value into a bounded field, refusing control characters (see ini.h). */
+int mr_ini_copy_text(mr_ini_msg *msg, unsigned line, const char *key, const char *value, char *field,
+                     size_t size)
+{
+	size_t n = strlen(value);
+	size_t i;
+
+	if (n >= size) {
+		mr_ini_fail(msg, line, "%s is longer than %zu characters", key, size - 1);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)value[i];
+
+		if (ch < 0x20 || ch == 0x7f) {
+			mr_ini_fail(msg, line, "%s holds control characters", key);
+			return -1;
+		}
+	}
+	memcpy(field, value, n + 1);
+	return 0;
+}
+
 /** Read all of fd, at most max bytes, into a new NUL-terminated buffer (see ini.h). */
-int mr_ini_read_fd(int fd, const char *name, size_t max, char **text, size_t *len, mr_buf *err)
+char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 {
 	size_t cap;
 	size_t got = 0;
 	char *buf;
+	char *text = NULL;
 	const char *nul;
-	int rc = -1;
 
-	*text = NULL;
-	*len = 0;
 	if (max > SIZE_MAX / 4)
 		max = SIZE_MAX / 4;
 	cap = max < READ_CHUNK ? max + 1 : READ_CHUNK;
@@ -469,46 +507,37 @@ int mr_ini_read_fd(int fd, const char *name, size_t max, char **text, size_t *le
 		goto out;
 	}
 	buf[got] = '\0';
-	*text = buf;
-	*len = got;
+	text = buf;
 	buf = NULL;
-	rc = 0;
 out:
-	if (buf != NULL) {
-		explicit_bzero(buf, got);
-		free(buf);
-	}
-	return rc;
+	wipe_free(buf, got);
+	return text;
 }
 
 /** Read a whole file into a new NUL-terminated buffer (see ini.h). */
-int mr_ini_read_file(const char *path, size_t max, char **text, size_t *len, mr_buf *err)
+char *mr_ini_read_file(const char *path, size_t max, mr_buf *err)
 {
+	char *text;
 	int fd;
-	int rc;
 
-	*text = NULL;
-	*len = 0;
 	if (path == NULL || *path == '\0') {
 		(void)mr_buf_puts(err, "no file name given");
-		return -1;
+		return NULL;
 	}
 	/* blocking: a FIFO such as bash's <(...) must be waited for, not refused */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		(void)mr_buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
-		return -1;
+		return NULL;
 	}
-	rc = mr_ini_read_fd(fd, path, max, text, len, err);
+	text = mr_ini_read_fd(fd, path, max, err);
 	close(fd);
-	return rc;
+	return text;
 }
 
 /** Wipe and free a loaded text (see ini.h). */
-void mr_ini_text_free(char *text, size_t len)
+void mr_ini_text_free(char *text)
 {
-	if (text == NULL)
-		return;
-	explicit_bzero(text, len);
-	free(text);
+	if (text != NULL)
+		wipe_free(text, strlen(text));
 }

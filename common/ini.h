@@ -64,31 +64,46 @@ typedef struct mr_ini_msg {
 typedef int (*mr_ini_fn)(void *user, const mr_ini_item *item, mr_ini_msg *msg);
 
 /**
- * Record "ORIGIN line N: reason" (line 0: "ORIGIN: reason"; no origin: "reason") in msg->err
- * and set msg->failed, unless a message was recorded before. Messages never quote values.
+ * Record "ORIGIN line N: reason" (line 0: "ORIGIN: reason"; without an origin: "line N: reason"
+ * or "reason") in msg->err and set msg->failed, unless a message was recorded before.
  */
 void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...) MR_PRINTF(3, 4);
 
 /**
- * Check text (NUL-terminated) against the rules above, then parse it with libinih and hand
- * every section start and key line to fn with its line number. 0 when the whole text was
- * delivered, -1 (message in msg) on an ini error or when fn stopped the parse. Items that fn
- * accepted before an error stay accepted: callers that need all-or-nothing collect first.
+ * Check the whole text (NUL-terminated) against the rules above, then parse it with libinih
+ * and hand every section start and key line to fn with its line number. A section may come
+ * more than once (each header is a section start) and keys may repeat: fn decides. A rule
+ * broken anywhere is reported before fn sees anything, and these messages never quote keys
+ * or values (they may be secrets). 0 when the whole text was delivered, -1 with the first
+ * message in msg (which may be NULL) on a broken rule or when fn stopped the parse.
  */
 int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_ini_msg *msg);
 
 /**
- * Read the whole file path (opened read-only, following links, waiting for FIFOs) into a new
- * NUL-terminated buffer *text of *len bytes. 0, or -1 with "PATH: reason" in err (missing
- * file, read error, more than max bytes) or "PATH line N: NUL byte" (not a text file).
- * Free the buffer with mr_ini_text_free.
+ * The index of key in the n names, ignoring case (keys are matched so in the suite's formats),
+ * or -1 when it is none of them.
  */
-int mr_ini_read_file(const char *path, size_t max, char **text, size_t *len, mr_buf *err);
+int mr_ini_key_index(const char *key, const char *const *names, int n);
+
+/**
+ * Copy the free-text value of key into field (size bytes, NUL-terminated): 0, or -1 with
+ * "KEY is longer than N characters" or "KEY holds control characters" at line in msg.
+ */
+int mr_ini_copy_text(mr_ini_msg *msg, unsigned line, const char *key, const char *value, char *field,
+                     size_t size);
+
+/**
+ * Read the whole file path (opened read-only, following links, waiting for FIFOs) into a new
+ * NUL-terminated buffer. The buffer, or NULL with "PATH: reason" in err (missing file, read
+ * error, more than max bytes) or "PATH line N: NUL byte" (not a text file, so the text never
+ * holds a NUL). Free it with mr_ini_text_free.
+ */
+char *mr_ini_read_file(const char *path, size_t max, mr_buf *err);
 
 /** As mr_ini_read_file for an open descriptor (not closed) called name in messages, e.g. "stdin". */
-int mr_ini_read_fd(int fd, const char *name, size_t max, char **text, size_t *len, mr_buf *err);
+char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err);
 
-/** Wipe (the text may hold secrets) and free a buffer from mr_ini_read_file / mr_ini_read_fd. */
-void mr_ini_text_free(char *text, size_t len);
+/** Wipe (the text may hold secrets) and free a buffer from mr_ini_read_file / mr_ini_read_fd; NULL is fine. */
+void mr_ini_text_free(char *text);
 
 #endif

@@ -1,22 +1,18 @@
-/* dnsbl_zones.c: the DNSBL zone catalogue: the ini file format (read with libinih), the -z /
- * --allow-zone spec, Postfix answer-code syntax, built-in Spamhaus knowledge and --list-zones. */
+/* dnsbl_zones.c: the DNSBL zone catalogue: the meaning of its ini sections and keys (the ini
+ * reading itself is common/ini.c's), the -z / --allow-zone spec, Postfix answer-code syntax,
+ * built-in Spamhaus knowledge and --list-zones. */
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
-
+#include "../common/ini.h"
 #include "dnsbl_zones.h"
 
-/** Longest catalogue line (without its line end) that libinih reads in one piece. */
-#define LINE_MAX_CHARS 199
-/** Largest catalogue file accepted. */
-#define FILE_MAX_BYTES (1024 * 1024)
+/** The catalogue format's ini leniencies (doc/zone-catalogue.md): "key: value" and ' ;' comments. */
+#define CATALOGUE_INI_FLAGS (MR_INI_INLINE_COMMENTS | MR_INI_COLON)
 /** Most separate ranges one code pattern may expand to. */
 #define PATTERN_MAX_RANGES 4096
 /** Most items in one bracketed octet list. */
@@ -114,30 +110,15 @@ typedef struct pattern {
 typedef struct zone_info {
 	unsigned line;              /**< line of the [zone] header */
 	unsigned key_line[K_COUNT]; /**< line where each key was last given, 0 if never */
-	char raw[64];               /**< the header text as written (prefix), to check libinih's calls */
 } zone_info;
-
-/** One key line found by the pre-scan, in file order. */
-typedef struct key_line {
-	unsigned line;  /**< line number */
-	size_t zone;    /**< index of its zone */
-	int key;        /**< enum key_id */
-} key_line;
 
 /** State of one dnsbl_catalogue_parse call. */
 typedef struct parse_ctx {
-	const char *origin;        /**< file name for messages */
-	mr_buf *err;               /**< where the message goes */
+	mr_ini_msg msg;            /**< origin, destination and "failed" of the messages */
 	const dnsbl_catalogue *dst;/**< catalogue the zones will join (for duplicates) */
 	dnsbl_catalogue zones;     /**< zones parsed so far */
 	zone_info *info;           /**< bookkeeping parallel to zones.v */
 	size_t info_cap;           /**< allocated entries of info */
-	key_line *keys;            /**< key lines from the pre-scan */
-	size_t nkeys;              /**< used */
-	size_t keys_cap;           /**< allocated */
-	size_t calls;              /**< libinih handler calls so far */
-	int lost;                  /**< handler calls stopped matching the pre-scan */
-	int failed;                /**< a message has been written */
 } parse_ctx;
 
 /** Append a formatted message to err, if there is one. */
@@ -172,17 +153,6 @@ static int word_in(const char *list, const char *w)
 			p++;
 	}
 	return 0;
-}
-
-/** 1 if s holds only printable characters (bytes >= 0x80 allowed for UTF-8). */
-static int printable(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch < 0x20 || ch == 0x7f)
-			return 0;
-	}
-	return 1;
 }
 
 /* ---- code sets ---- */
@@ -692,97 +662,28 @@ static void zone_defaults(dnsbl_zone *z, const char *name)
 	z->severity = MR_CRITICAL;
 }
 
-/* ---- catalogue text: pre-scan, libinih handler, checks ---- */
-
-/** Record the first error of a parse as "ORIGIN line N: reason" (or "ORIGIN section [zone]: reason"). */
-static void ctx_fail(parse_ctx *ctx, unsigned line, const char *zone, const char *fmt, ...) MR_PRINTF(4, 5);
-
-/** Record the first error of a parse as "ORIGIN line N: reason" (or "ORIGIN section [zone]: reason"). */
-static void ctx_fail(parse_ctx *ctx, unsigned line, const char *zone, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ctx->failed)
-		return;
-	ctx->failed = 1;
-	if (ctx->err == NULL)
-		return;
-	if (line > 0)
-		(void)mr_buf_printf(ctx->err, "%s line %u: ", ctx->origin, line);
-	else if (zone != NULL && zone[0] != '\0')
-		(void)mr_buf_printf(ctx->err, "%s section [%s]: ", ctx->origin, zone);
-	else
-		(void)mr_buf_printf(ctx->err, "%s: ", ctx->origin);
-	va_start(ap, fmt);
-	(void)mr_buf_vprintf(ctx->err, fmt, ap);
-	va_end(ap);
-}
-
-/** libinih's scan for a character of chars or an inline ';' comment (after a blank); returns the stop. */
-static const char *find_chars_or_comment(const char *s, const char *chars)
-{
-	int was_space = 0;
-
-	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) && !(was_space && *s == ';')) {
-		was_space = isspace((unsigned char)*s);
-		s++;
-	}
-	return s;
-}
-
-/** The key id of name (any case), or -1. */
-static int key_lookup(const char *name)
-{
-	int k;
-
-	for (k = 0; k < K_COUNT; k++)
-		if (mr_streq_ci(name, key_names[k]))
-			return k;
-	return -1;
-}
-
-/** Check every line is shorter than 200 characters; 0, or -1 with a message. */
-static int check_line_lengths(parse_ctx *ctx, const char *text)
-{
-	const char *p = text;
-	unsigned line = 0;
-
-	while (*p != '\0') {
-		size_t l = strcspn(p, "\n");
-		size_t content = l;
-		line++;
-		if (content > 0 && p[content - 1] == '\r')
-			content--;
-		if (content > LINE_MAX_CHARS) {
-			ctx_fail(ctx, line, NULL, "line too long (%zu characters, at most %d)", content, LINE_MAX_CHARS);
-			return -1;
-		}
-		p += l;
-		if (*p == '\n')
-			p++;
-	}
-	return 0;
-}
+/* ---- catalogue text: zones and keys from the ini reader, checks ---- */
 
 /** Start a new zone for a [section] header at line; 0 or -1 with a message. */
-static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
+static int zone_start(parse_ctx *ctx, unsigned line, const char *section)
 {
 	char name[DNSBL_ZONE_MAX + 1];
 	const char *why = NULL;
 	zone_info *zi;
 	long prev;
 
-	if (zone_name_normalise(raw, name, &why) != 0) {
-		ctx_fail(ctx, line, NULL, "[%.*s]: %s", QUOTE_MAX, raw, why);
+	if (zone_name_normalise(section, name, &why) != 0) {
+		mr_ini_fail(&ctx->msg, line, "[%.*s]: %s", QUOTE_MAX, section, why);
 		return -1;
 	}
 	prev = catalogue_index(&ctx->zones, name);
 	if (prev >= 0) {
-		ctx_fail(ctx, line, NULL, "zone [%s] appears twice (first at line %u)", name, ctx->info[prev].line);
+		mr_ini_fail(&ctx->msg, line, "zone [%s] appears twice (first at line %u)", name,
+		            ctx->info[prev].line);
 		return -1;
 	}
 	if (ctx->dst != NULL && catalogue_index(ctx->dst, name) >= 0) {
-		ctx_fail(ctx, line, NULL, "zone [%s] is already in the catalogue", name);
+		mr_ini_fail(&ctx->msg, line, "zone [%s] is already in the catalogue", name);
 		return -1;
 	}
 	if (catalogue_reserve(&ctx->zones, 1) != 0)
@@ -798,128 +699,11 @@ static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
 	zi = &ctx->info[ctx->zones.n];
 	memset(zi, 0, sizeof *zi);
 	zi->line = line;
-	memcpy(zi->raw, raw, strnlen(raw, sizeof zi->raw - 1));
 	ctx->zones.n++;
 	return 0;
 nomem:
-	ctx_fail(ctx, line, NULL, "out of memory");
+	mr_ini_fail(&ctx->msg, line, "out of memory");
 	return -1;
-}
-
-/** Remember a key line for the handler; 0 or -1 with a message. */
-static int prescan_key(parse_ctx *ctx, unsigned line, const char *name)
-{
-	int key = key_lookup(name);
-
-	if (ctx->zones.n == 0) {
-		ctx_fail(ctx, line, NULL, "'%.*s' before the first [zone] header", QUOTE_MAX, name);
-		return -1;
-	}
-	if (key < 0) {
-		ctx_fail(ctx, line, NULL, "unknown key '%.*s' in zone [%s]", QUOTE_MAX, name,
-		         ctx->zones.v[ctx->zones.n - 1].name);
-		return -1;
-	}
-	if (ctx->nkeys == ctx->keys_cap) {
-		size_t ncap = ctx->keys_cap != 0 ? ctx->keys_cap * 2 : 32;
-		key_line *nk = realloc(ctx->keys, ncap * sizeof *nk);
-		if (nk == NULL) {
-			ctx_fail(ctx, line, NULL, "out of memory");
-			return -1;
-		}
-		ctx->keys = nk;
-		ctx->keys_cap = ncap;
-	}
-	ctx->keys[ctx->nkeys].line = line;
-	ctx->keys[ctx->nkeys].zone = ctx->zones.n - 1;
-	ctx->keys[ctx->nkeys].key = key;
-	ctx->nkeys++;
-	return 0;
-}
-
-/** Strip trailing white space from s in place. */
-static void rstrip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-}
-
-/**
- * Walk the text the way libinih does, creating the zones and numbering the key lines,
- * so that messages can name lines and zone names need not pass libinih's short
- * section buffer. 0, or -1 with a message.
- */
-static int prescan(parse_ctx *ctx, const char *text)
-{
-	const char *p = text;
-	unsigned line = 0;
-	int have_key = 0;
-
-	while (*p != '\0') {
-		char buf[LINE_MAX_CHARS + 8];
-		size_t l = strcspn(p, "\n");
-		char *start;
-
-		line++;
-		/* check_line_lengths bounded l (plus a possible '\r'). */
-		if (l >= sizeof buf)
-			l = sizeof buf - 1;
-		memcpy(buf, p, l);
-		buf[l] = '\0';
-		p += strcspn(p, "\n");
-		if (*p == '\n')
-			p++;
-		start = buf;
-		if (line == 1 && (unsigned char)start[0] == 0xef && (unsigned char)start[1] == 0xbb &&
-		    (unsigned char)start[2] == 0xbf)
-			start += 3;
-		rstrip(start);
-		{
-			char *s = start;
-			while (isspace((unsigned char)*s))
-				s++;
-			if (*s == '\0' || *s == ';' || *s == '#')
-				continue;
-			if (s > start && have_key) {
-				ctx_fail(ctx, line, NULL, "indented line: continuation lines are not supported");
-				return -1;
-			}
-			start = s;
-		}
-		if (*start == '[') {
-			char *end = start + (find_chars_or_comment(start + 1, "]") - start);
-			const char *rest;
-			if (*end != ']') {
-				ctx_fail(ctx, line, NULL, "zone header without closing ']'");
-				return -1;
-			}
-			*end = '\0';
-			rest = end + 1;
-			while (isspace((unsigned char)*rest))
-				rest++;
-			if (*rest != '\0' && *rest != ';' && *rest != '#') {
-				ctx_fail(ctx, line, NULL, "text after the zone header ']'");
-				return -1;
-			}
-			if (prescan_section(ctx, line, start + 1) != 0)
-				return -1;
-			have_key = 0;
-		} else {
-			char *end = start + (find_chars_or_comment(start, "=:") - start);
-			if (*end != '=' && *end != ':') {
-				ctx_fail(ctx, line, NULL, "expected 'key = value' or a [zone] header");
-				return -1;
-			}
-			*end = '\0';
-			rstrip(start);
-			if (prescan_key(ctx, line, start) != 0)
-				return -1;
-			have_key = 1;
-		}
-	}
-	return 0;
 }
 
 /** Parse yes|no (any case) into *out; 0 or -1. */
@@ -936,29 +720,13 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
-/** Copy a free-text value into a zone field of size bytes; 0 or -1 with a message. */
-static int set_text(parse_ctx *ctx, unsigned line, const dnsbl_zone *z, const char *key, char *field,
-                    size_t size, const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n >= size) {
-		ctx_fail(ctx, line, z->name, "%s is longer than %zu characters", key, size - 1);
-		return -1;
-	}
-	if (!printable(v)) {
-		ctx_fail(ctx, line, z->name, "%s holds control characters", key);
-		return -1;
-	}
-	memcpy(field, v, n + 1);
-	return 0;
-}
-
 /** Parse "CODES text" of a code= or error= line into set; 0 or -1 with a message. */
-static int set_codes_with_text(parse_ctx *ctx, unsigned line, const dnsbl_zone *z, const char *key,
-                               dnsbl_codeset *set, const char *v, int need_text)
+static int set_codes_with_text(parse_ctx *ctx, unsigned line, const char *key, dnsbl_codeset *set,
+                               const char *v, int need_text)
 {
-	char codes[LINE_MAX_CHARS + 1];
+	char codes[MR_INI_LINE_MAX + 1];
+	char meaning[sizeof set->v[0].text];
+	char what[32];
 	size_t cl = strcspn(v, " \t");
 	const char *text = v + cl;
 	mr_buf why;
@@ -968,26 +736,20 @@ static int set_codes_with_text(parse_ctx *ctx, unsigned line, const dnsbl_zone *
 	while (isspace((unsigned char)*text))
 		text++;
 	if (cl == 0 || cl >= sizeof codes) {
-		ctx_fail(ctx, line, z->name, "%s needs answer codes", key);
+		mr_ini_fail(&ctx->msg, line, "%s needs answer codes", key);
 		goto out;
 	}
 	if (need_text && *text == '\0') {
-		ctx_fail(ctx, line, z->name, "%s needs a meaning after the codes", key);
+		mr_ini_fail(&ctx->msg, line, "%s needs a meaning after the codes", key);
 		goto out;
 	}
-	if (strlen(text) >= sizeof set->v[0].text) {
-		ctx_fail(ctx, line, z->name, "%s meaning is longer than %zu characters", key,
-		         sizeof set->v[0].text - 1);
+	if (mr_snprintf(what, sizeof what, "%s meaning", key) != 0 ||
+	    mr_ini_copy_text(&ctx->msg, line, what, text, meaning, sizeof meaning) != 0)
 		goto out;
-	}
-	if (!printable(text)) {
-		ctx_fail(ctx, line, z->name, "%s meaning holds control characters", key);
-		goto out;
-	}
 	memcpy(codes, v, cl);
 	codes[cl] = '\0';
-	if (codes_parse_text(codes, set, text, &why) != 0) {
-		ctx_fail(ctx, line, z->name, "%s: %s", key, mr_buf_str(&why));
+	if (codes_parse_text(codes, set, meaning, &why) != 0) {
+		mr_ini_fail(&ctx->msg, line, "%s: %s", key, mr_buf_str(&why));
 		goto out;
 	}
 	rc = 0;
@@ -1003,14 +765,11 @@ static int apply_key(parse_ctx *ctx, dnsbl_zone *z, zone_info *zi, int key, unsi
 	int b;
 
 	if (key != K_LISTING && key != K_CODE && key != K_ERROR && zi->key_line[key] != 0) {
-		if (line > 0)
-			ctx_fail(ctx, line, z->name, "%s given twice in zone [%s] (first at line %u)", kn, z->name,
-			         zi->key_line[key]);
-		else
-			ctx_fail(ctx, line, z->name, "%s given twice", kn);
+		mr_ini_fail(&ctx->msg, line, "%s given twice in zone [%s] (first at line %u)", kn, z->name,
+		            zi->key_line[key]);
 		return -1;
 	}
-	zi->key_line[key] = line > 0 ? line : 1;
+	zi->key_line[key] = line;
 	switch (key) {
 	case K_TYPE:
 		if (mr_streq_ci(v, "ip"))
@@ -1048,20 +807,20 @@ static int apply_key(parse_ctx *ctx, dnsbl_zone *z, zone_info *zi, int key, unsi
 		mr_buf_init(&why, 256);
 		rc = dnsbl_codes_parse(v, &z->listing, &why);
 		if (rc != 0)
-			ctx_fail(ctx, line, z->name, "listing: %s", mr_buf_str(&why));
+			mr_ini_fail(&ctx->msg, line, "listing: %s", mr_buf_str(&why));
 		mr_buf_free(&why);
 		return rc;
 	}
 	case K_CODE:
-		return set_codes_with_text(ctx, line, z, "code", &z->meaning, v, 1);
+		return set_codes_with_text(ctx, line, "code", &z->meaning, v, 1);
 	case K_ERROR:
-		return set_codes_with_text(ctx, line, z, "error", &z->errors, v, 0);
+		return set_codes_with_text(ctx, line, "error", &z->errors, v, 0);
 	case K_NEEDS:
-		return set_text(ctx, line, z, kn, z->needs, sizeof z->needs, v);
+		return mr_ini_copy_text(&ctx->msg, line, kn, v, z->needs, sizeof z->needs);
 	case K_DELIST:
-		return set_text(ctx, line, z, kn, z->delist, sizeof z->delist, v);
+		return mr_ini_copy_text(&ctx->msg, line, kn, v, z->delist, sizeof z->delist);
 	case K_DESCRIPTION:
-		return set_text(ctx, line, z, kn, z->description, sizeof z->description, v);
+		return mr_ini_copy_text(&ctx->msg, line, kn, v, z->description, sizeof z->description);
 	case K_DQS: {
 		size_t i;
 		for (i = 0; i < sizeof spamhaus_datasets / sizeof spamhaus_datasets[0]; i++)
@@ -1069,8 +828,8 @@ static int apply_key(parse_ctx *ctx, dnsbl_zone *z, zone_info *zi, int key, unsi
 				memcpy(z->dqs, spamhaus_datasets[i], strlen(spamhaus_datasets[i]) + 1);
 				return 0;
 			}
-		ctx_fail(ctx, line, z->name, "bad dqs '%.*s' (zen, sbl, xbl, sbl-xbl, pbl, authbl, dbl or zrd)",
-		         QUOTE_MAX, v);
+		mr_ini_fail(&ctx->msg, line, "bad dqs '%.*s' (zen, sbl, xbl, sbl-xbl, pbl, authbl, dbl or zrd)",
+		            QUOTE_MAX, v);
 		return -1;
 	}
 	default:
@@ -1081,50 +840,30 @@ bad:
 		static const char *const allowed[K_COUNT] = {
 			"ip or domain", "yes or no", "yes or no", "block or allow", "critical or warning"
 		};
-		ctx_fail(ctx, line, z->name, "bad %s '%.*s' (%s)", kn, QUOTE_MAX, v,
-		         key < K_COUNT && allowed[key] != NULL ? allowed[key] : "?");
+		mr_ini_fail(&ctx->msg, line, "bad %s '%.*s' (%s)", kn, QUOTE_MAX, v,
+		            key < K_COUNT && allowed[key] != NULL ? allowed[key] : "?");
 	}
 	return -1;
 }
 
-/** Find the zone libinih means when its calls no longer match the pre-scan; index or -1. */
-static long handler_fallback_zone(const parse_ctx *ctx, const char *section)
-{
-	char name[DNSBL_ZONE_MAX + 1];
-	const char *why;
-
-	if (zone_name_normalise(section, name, &why) != 0)
-		return -1;
-	return catalogue_index(&ctx->zones, name);
-}
-
-/** libinih handler: apply one key = value to its zone; 1 to go on, 0 on error. */
-static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
+/** ini callback: start a zone at each section, apply each key to the current zone; 0 or -1. */
+static int on_item(void *user, const mr_ini_item *item, mr_ini_msg *msg)
 {
 	parse_ctx *ctx = user;
-	size_t k = ctx->calls++;
-	unsigned line = 0;
-	long zone;
+	size_t i;
 	int key;
 
-	if (ctx->failed)
-		return 0;
-	if (!ctx->lost && k < ctx->nkeys && mr_streq_ci(name, key_names[ctx->keys[k].key]) &&
-	    strncmp(ctx->info[ctx->keys[k].zone].raw, section, strlen(section)) == 0) {
-		line = ctx->keys[k].line;
-		zone = (long)ctx->keys[k].zone;
-		key = ctx->keys[k].key;
-	} else {
-		/* libinih saw the text differently from the pre-scan: go on without line numbers. */
-		ctx->lost = 1;
-		zone = handler_fallback_zone(ctx, section);
-		key = key_lookup(name);
-		if (zone < 0 || key < 0) {
-			ctx_fail(ctx, 0, section, "'%.*s' not understood", QUOTE_MAX, name);
-			return 0;
-		}
+	(void)msg; /* the same as &ctx->msg */
+	if (item->key == NULL)
+		return zone_start(ctx, item->line, item->section);
+	i = ctx->zones.n - 1; /* a key always follows a section whose zone_start succeeded */
+	key = mr_ini_key_index(item->key, key_names, K_COUNT);
+	if (key < 0) {
+		mr_ini_fail(&ctx->msg, item->line, "unknown key '%.*s' in zone [%s]", QUOTE_MAX, item->key,
+		            ctx->zones.v[i].name);
+		return -1;
 	}
-	return apply_key(ctx, &ctx->zones.v[zone], &ctx->info[zone], key, line, value) == 0;
+	return apply_key(ctx, &ctx->zones.v[i], &ctx->info[i], key, item->line, item->value);
 }
 
 /** Report a zone-level problem at the line of key (or of the header); always -1. */
@@ -1133,9 +872,7 @@ static int zone_fail(parse_ctx *ctx, size_t i, int key, const char *reason)
 	const zone_info *zi = &ctx->info[i];
 	unsigned line = key >= 0 && zi->key_line[key] != 0 ? zi->key_line[key] : zi->line;
 
-	if (ctx->lost && key >= 0)
-		line = 0;
-	ctx_fail(ctx, line, ctx->zones.v[i].name, "zone [%s]: %s", ctx->zones.v[i].name, reason);
+	mr_ini_fail(&ctx->msg, line, "zone [%s]: %s", ctx->zones.v[i].name, reason);
 	return -1;
 }
 
@@ -1170,37 +907,17 @@ static int finish_zones(parse_ctx *ctx)
 int dnsbl_catalogue_parse(dnsbl_catalogue *c, const char *text, const char *origin, mr_buf *err)
 {
 	parse_ctx ctx;
-	int rc = -1, irc;
+	int rc = -1;
 
 	memset(&ctx, 0, sizeof ctx);
-	ctx.origin = origin != NULL ? origin : "catalogue";
-	ctx.err = err;
+	ctx.msg = (mr_ini_msg){ origin != NULL ? origin : "catalogue", err, 0 };
 	ctx.dst = c;
-	if (c == NULL || text == NULL) {
-		seterr(err, "%s: nothing to parse", ctx.origin);
-		return -1;
-	}
-	if (check_line_lengths(&ctx, text) != 0 || prescan(&ctx, text) != 0)
-		goto out;
-	irc = ini_parse_string(text, ini_handler_cb, &ctx);
-	if (ctx.failed)
-		goto out;
-	if (irc == -2) {
-		ctx_fail(&ctx, 0, "", "out of memory");
-		goto out;
-	}
-	if (irc != 0) {
-		ctx_fail(&ctx, irc > 0 ? (unsigned)irc : 0, "", "not understood by the ini parser");
-		goto out;
-	}
-	if (ctx.calls != ctx.nkeys && !ctx.lost) {
-		ctx_fail(&ctx, 0, "", "ini parser and pre-scan disagree about the key lines");
-		goto out;
-	}
-	if (finish_zones(&ctx) != 0)
+	/* without a catalogue to add to, mr_ini_parse is told there is no text: "nothing to parse" */
+	if (mr_ini_parse(c != NULL ? text : NULL, CATALOGUE_INI_FLAGS, on_item, &ctx, &ctx.msg) != 0 ||
+	    finish_zones(&ctx) != 0)
 		goto out;
 	if (catalogue_reserve(c, ctx.zones.n) != 0) {
-		ctx_fail(&ctx, 0, "", "too many zones or out of memory");
+		mr_ini_fail(&ctx.msg, 0, "too many zones or out of memory");
 		goto out;
 	}
 	if (ctx.zones.n > 0)
@@ -1213,55 +930,16 @@ int dnsbl_catalogue_parse(dnsbl_catalogue *c, const char *text, const char *orig
 out:
 	dnsbl_catalogue_free(&ctx.zones);
 	free(ctx.info);
-	free(ctx.keys);
 	return rc;
 }
 
 /** Read and parse a catalogue file; 0, or -1 with a reason in err. */
 int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err)
 {
-	FILE *f = NULL;
-	char *text = NULL;
-	size_t len = 0, got;
-	int rc = -1;
+	char *text = mr_ini_read_file(path, MR_INI_FILE_MAX, err);
+	int rc = text != NULL ? dnsbl_catalogue_parse(c, text, path, err) : -1;
 
-	if (path == NULL) {
-		seterr(err, "no catalogue file given");
-		return -1;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		seterr(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	text = malloc(FILE_MAX_BYTES + 1);
-	if (text == NULL) {
-		seterr(err, "%s: out of memory", path);
-		goto out;
-	}
-	while ((got = fread(text + len, 1, FILE_MAX_BYTES + 1 - len, f)) > 0) {
-		len += got;
-		if (len > FILE_MAX_BYTES)
-			break;
-	}
-	if (ferror(f)) {
-		seterr(err, "%s: read error: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > FILE_MAX_BYTES) {
-		seterr(err, "%s: larger than %d bytes", path, FILE_MAX_BYTES);
-		goto out;
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		seterr(err, "%s: holds a NUL byte (not a text file?)", path);
-		goto out;
-	}
-	rc = dnsbl_catalogue_parse(c, text, path, err);
-out:
-	if (f != NULL)
-		fclose(f);
-	free(text);
+	mr_ini_text_free(text);
 	return rc;
 }
 

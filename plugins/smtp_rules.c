@@ -1,29 +1,21 @@
-/* smtp_rules.c: the rules that classify Microsoft SMTP replies: SMTP stage names, the rules file
- * format (ini, read with libinih after a pre-scan that numbers lines and rejects what libinih would
- * misread), loading a rules file, and the classifier with its code / IP / front-end extractors. */
+/* smtp_rules.c: the rules that classify Microsoft SMTP replies: SMTP stage names, the meaning
+ * of the rules file's sections and keys (the ini reading itself is common/ini.c's), and the
+ * classifier with its code / IP / front-end extractors. */
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ini.h>
-
+#include "../common/ini.h"
 #include "smtp_rules.h"
 
-/** Longest rules line (characters before the LF, a CR included) accepted; libinih reads 199 at most. */
-#define LINE_MAX_CHARS 197
-/** Largest rules file accepted. */
-#define FILE_MAX_BYTES (1024 * 1024)
+/** The rules format's ini leniencies (doc/ms-smtp-rules.md): "key: value" and ' ;' comments. */
+#define RULES_INI_FLAGS (MR_INI_INLINE_COMMENTS | MR_INI_COLON)
 /** Most rules in one table. */
 #define RULES_MAX 1024
 /** Most characters of a user value quoted in a message. */
 #define QUOTE_MAX 60
-/** Longest section text libinih keeps (its MAX_SECTION is 50 including the NUL). */
-#define INI_SECTION_KEPT 49
 /** Largest regerror text used in messages. */
 #define REGERR_MAX 160
 
@@ -48,33 +40,19 @@ static const char *const stage_names[SMTP_STAGE_COUNT] = {
 typedef struct rule_info {
 	unsigned line;                      /**< line of the [rule NAME] header */
 	unsigned key_line[K_COUNT];         /**< line where each key was given, 0 if never */
-	char raw[INI_SECTION_KEPT + 1];     /**< the header text as libinih keeps it, to check its calls */
-	char pattern[LINE_MAX_CHARS + 1];   /**< the pattern value, compiled once all keys are read */
+	char pattern[MR_INI_LINE_MAX + 1];  /**< the pattern value, compiled once all keys are read */
 	int pattern_comment;                /**< the pattern line had an inline ';' comment */
 } rule_info;
 
-/** One key line found by the pre-scan, in file order. */
-typedef struct key_line {
-	unsigned line;  /**< line number */
-	size_t rule;    /**< index of its rule */
-	int key;        /**< enum key_id */
-} key_line;
-
 /** State of one smtp_rules_parse call. */
 typedef struct parse_ctx {
-	const char *origin;      /**< name for messages */
-	mr_buf *err;             /**< where the message goes */
+	mr_ini_msg msg;          /**< origin, destination and "failed" of the messages */
 	const smtp_rules *dst;   /**< table the rules will join (for duplicate names) */
 	smtp_rule *v;            /**< rules parsed so far (patterns not compiled until finish) */
 	rule_info *info;         /**< bookkeeping parallel to v */
 	size_t n;                /**< rules used */
 	size_t cap;              /**< rules allocated (v and info) */
 	size_t ncompiled;        /**< rules v[0..ncompiled) have a compiled pattern */
-	key_line *keys;          /**< key lines from the pre-scan */
-	size_t nkeys;            /**< used */
-	size_t keys_cap;         /**< allocated */
-	size_t calls;            /**< libinih handler calls so far */
-	int failed;              /**< a message has been written */
 } parse_ctx;
 
 /* ---- stages ---- */
@@ -139,85 +117,14 @@ static long rule_index(const smtp_rule *v, size_t n, const char *name)
 	return -1;
 }
 
-/* ---- parsing: messages and helpers ---- */
+/* ---- parsing: helpers ---- */
 
-/** Append a formatted message to err, if there is one. */
-static void seterr(mr_buf *err, const char *fmt, ...) MR_PRINTF(2, 3);
-
-/** Append a formatted message to err, if there is one. */
-static void seterr(mr_buf *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL)
-		return;
-	va_start(ap, fmt);
-	(void)mr_buf_vprintf(err, fmt, ap);
-	va_end(ap);
-}
-
-/** Record the first error of a parse as "ORIGIN line N: reason" (or "ORIGIN: reason" without a line). */
-static void ctx_fail(parse_ctx *ctx, unsigned line, const char *fmt, ...) MR_PRINTF(3, 4);
-
-/** Record the first error of a parse as "ORIGIN line N: reason" (or "ORIGIN: reason" without a line). */
-static void ctx_fail(parse_ctx *ctx, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ctx->failed)
-		return;
-	ctx->failed = 1;
-	if (ctx->err == NULL)
-		return;
-	if (line > 0)
-		(void)mr_buf_printf(ctx->err, "%s line %u: ", ctx->origin, line);
-	else
-		(void)mr_buf_printf(ctx->err, "%s: ", ctx->origin);
-	va_start(ap, fmt);
-	(void)mr_buf_vprintf(ctx->err, fmt, ap);
-	va_end(ap);
-}
-
-/** As libinih: the first character of chars, or an inline ';' comment (after white space), or the end. */
-static const char *find_chars_or_comment(const char *s, const char *chars)
-{
-	int was_space = 0;
-
-	while (*s != '\0' && (chars == NULL || strchr(chars, *s) == NULL) && !(was_space && *s == ';')) {
-		was_space = isspace((unsigned char)*s);
-		s++;
-	}
-	return s;
-}
-
-/** Strip trailing white space from s in place. */
-static void rstrip(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-}
-
-/** The key id of name (any case), or -1. */
-static int key_lookup(const char *name)
-{
-	int k;
-
-	for (k = 0; k < K_COUNT; k++)
-		if (mr_streq_ci(name, key_names[k]))
-			return k;
-	return -1;
-}
-
-/** 1 if s has no control characters (TAB allowed only if tab_ok); bytes >= 0x80 are allowed. */
-static int printable(const char *s, int tab_ok)
+/** 1 if a pattern has no control characters but TAB; bytes >= 0x80 are allowed. */
+static int pattern_printable(const char *s)
 {
 	for (; *s != '\0'; s++) {
 		unsigned char ch = (unsigned char)*s;
-		if (ch == '\t' && tab_ok)
-			continue;
-		if (ch < 0x20 || ch == 0x7f)
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
 			return 0;
 	}
 	return 1;
@@ -238,30 +145,10 @@ static int good_rule_name(const char *name, size_t len)
 	return 1;
 }
 
-/* ---- parsing: pre-scan ---- */
+/* ---- parsing: rules and keys from the ini reader ---- */
 
-/** Check every line is shorter than LINE_MAX_CHARS + 1 characters; 0, or -1 with a message. */
-static int check_line_lengths(parse_ctx *ctx, const char *text)
-{
-	const char *p = text;
-	unsigned line = 0;
-
-	while (*p != '\0') {
-		size_t l = strcspn(p, "\n");
-		line++;
-		if (l > LINE_MAX_CHARS) {
-			ctx_fail(ctx, line, "line too long (%zu characters, at most %d)", l, LINE_MAX_CHARS);
-			return -1;
-		}
-		p += l;
-		if (*p == '\n')
-			p++;
-	}
-	return 0;
-}
-
-/** Start a new rule for a "[rule NAME]" header (raw: the text between the brackets); 0 or -1. */
-static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
+/** Start a new rule for a "[rule NAME]" header (raw: the section name); 0 or -1 with a message. */
+static int rule_start(parse_ctx *ctx, unsigned line, const char *raw)
 {
 	const char *name = raw;
 	size_t len;
@@ -270,7 +157,7 @@ static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
 	rule_info *ri;
 
 	if (strncmp(name, "rule", 4) != 0 || !isspace((unsigned char)name[4])) {
-		ctx_fail(ctx, line, "unknown section [%.*s] (expected [rule NAME])", QUOTE_MAX, raw);
+		mr_ini_fail(&ctx->msg, line, "unknown section [%.*s] (expected [rule NAME])", QUOTE_MAX, raw);
 		return -1;
 	}
 	name += 4;
@@ -280,12 +167,12 @@ static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
 	while (len > 0 && isspace((unsigned char)name[len - 1]))
 		len--;
 	if (!good_rule_name(name, len)) {
-		ctx_fail(ctx, line, "bad rule name '%.*s' (1-%zu letters, digits, '-', '_' or '.')",
-		         QUOTE_MAX, name, sizeof r->name - 1);
+		mr_ini_fail(&ctx->msg, line, "bad rule name '%.*s' (1-%zu letters, digits, '-', '_' or '.')",
+		            QUOTE_MAX, name, sizeof r->name - 1);
 		return -1;
 	}
 	if (ctx->n >= RULES_MAX) {
-		ctx_fail(ctx, line, "more than %d rules", RULES_MAX);
+		mr_ini_fail(&ctx->msg, line, "more than %d rules", RULES_MAX);
 		return -1;
 	}
 	if (ctx->n == ctx->cap) {
@@ -309,159 +196,23 @@ static int prescan_section(parse_ctx *ctx, unsigned line, const char *raw)
 	r->name[len] = '\0';
 	prev = rule_index(ctx->v, ctx->n, r->name);
 	if (prev >= 0) {
-		ctx_fail(ctx, line, "rule [%s] appears twice (first at line %u)", r->name, ctx->info[prev].line);
+		mr_ini_fail(&ctx->msg, line, "rule [%s] appears twice (first at line %u)", r->name,
+		            ctx->info[prev].line);
 		return -1;
 	}
 	if (ctx->dst != NULL && rule_index(ctx->dst->v, ctx->dst->n, r->name) >= 0) {
-		ctx_fail(ctx, line, "rule [%s] is already in the table", r->name);
+		mr_ini_fail(&ctx->msg, line, "rule [%s] is already in the table", r->name);
 		return -1;
 	}
 	ri->line = line;
-	len = strlen(raw);
-	if (len > INI_SECTION_KEPT)
-		len = INI_SECTION_KEPT;
-	memcpy(ri->raw, raw, len);
-	ri->raw[len] = '\0';
 	ctx->n++;
 	return 0;
 nomem:
-	ctx_fail(ctx, line, "out of memory");
+	mr_ini_fail(&ctx->msg, line, "out of memory");
 	return -1;
 }
 
-/** Remember a key line (name, and whether its value carries an inline comment) for the handler; 0 or -1. */
-static int prescan_key(parse_ctx *ctx, unsigned line, const char *name, int comment)
-{
-	int key = key_lookup(name);
-	rule_info *ri;
-
-	if (ctx->n == 0) {
-		ctx_fail(ctx, line, "'%.*s' before the first [rule NAME] header", QUOTE_MAX, name);
-		return -1;
-	}
-	ri = &ctx->info[ctx->n - 1];
-	if (key < 0) {
-		ctx_fail(ctx, line, "unknown key '%.*s' in rule [%s] (state, stages, pattern, kind, delist, description)",
-		         QUOTE_MAX, name, ctx->v[ctx->n - 1].name);
-		return -1;
-	}
-	if (ri->key_line[key] != 0) {
-		ctx_fail(ctx, line, "%s given twice in rule [%s] (first at line %u)", key_names[key],
-		         ctx->v[ctx->n - 1].name, ri->key_line[key]);
-		return -1;
-	}
-	ri->key_line[key] = line;
-	if (key == K_PATTERN)
-		ri->pattern_comment = comment;
-	if (ctx->nkeys == ctx->keys_cap) {
-		size_t ncap = ctx->keys_cap != 0 ? ctx->keys_cap * 2 : 64;
-		key_line *nk = realloc(ctx->keys, ncap * sizeof *nk);
-		if (nk == NULL) {
-			ctx_fail(ctx, line, "out of memory");
-			return -1;
-		}
-		ctx->keys = nk;
-		ctx->keys_cap = ncap;
-	}
-	ctx->keys[ctx->nkeys].line = line;
-	ctx->keys[ctx->nkeys].rule = ctx->n - 1;
-	ctx->keys[ctx->nkeys].key = key;
-	ctx->nkeys++;
-	return 0;
-}
-
-/** Pre-scan one line (NUL-terminated copy in buf, modified) at line number line; 0 or -1. */
-static int prescan_line(parse_ctx *ctx, unsigned line, char *buf)
-{
-	char *base = buf, *start, *end;
-
-	if (line == 1 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb &&
-	    (unsigned char)buf[2] == 0xbf)
-		base += 3; /* a UTF-8 byte order mark, skipped by libinih too */
-	rstrip(base);
-	start = base;
-	while (isspace((unsigned char)*start))
-		start++;
-	if (*start == '\0' || *start == ';' || *start == '#')
-		return 0;
-	if (start > base) {
-		ctx_fail(ctx, line, "indented line (ini continuation lines are not supported; start lines in column 1)");
-		return -1;
-	}
-	if (*start == '[') {
-		const char *rest;
-		end = start + (find_chars_or_comment(start + 1, "]") - start);
-		if (*end != ']') {
-			ctx_fail(ctx, line, "section header without closing ']'");
-			return -1;
-		}
-		*end = '\0';
-		rest = end + 1;
-		while (isspace((unsigned char)*rest))
-			rest++;
-		if (*rest != '\0' && *rest != ';' && *rest != '#') {
-			ctx_fail(ctx, line, "text after the section header's ']'");
-			return -1;
-		}
-		return prescan_section(ctx, line, start + 1);
-	}
-	end = start + (find_chars_or_comment(start, "=:") - start);
-	if (*end != '=' && *end != ':') {
-		ctx_fail(ctx, line, "expected 'key = value' or a [rule NAME] header");
-		return -1;
-	}
-	*end = '\0';
-	rstrip(start);
-	return prescan_key(ctx, line, start, *find_chars_or_comment(end + 1, NULL) == ';');
-}
-
-/**
- * Walk the text the way libinih does: create the rules, number the key lines and reject what
- * libinih would misread (continuation lines, long lines, unknown keys). 0, or -1 with a message.
- */
-static int prescan(parse_ctx *ctx, const char *text)
-{
-	const char *p = text;
-	unsigned line = 0;
-
-	while (*p != '\0') {
-		char buf[LINE_MAX_CHARS + 1];
-		size_t l = strcspn(p, "\n");
-
-		line++;
-		if (l >= sizeof buf) { /* check_line_lengths ran first; stay bounded anyway */
-			ctx_fail(ctx, line, "line too long");
-			return -1;
-		}
-		memcpy(buf, p, l);
-		buf[l] = '\0';
-		p += l;
-		if (*p == '\n')
-			p++;
-		if (prescan_line(ctx, line, buf) != 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* ---- parsing: values ---- */
-
-/** Copy a text value into a rule field of size bytes; 0 or -1 with a message. */
-static int set_text(parse_ctx *ctx, unsigned line, const char *key, char *field, size_t size, const char *v)
-{
-	size_t n = strlen(v);
-
-	if (n >= size) {
-		ctx_fail(ctx, line, "%s is longer than %zu characters", key, size - 1);
-		return -1;
-	}
-	if (!printable(v, 0)) {
-		ctx_fail(ctx, line, "%s holds control characters", key);
-		return -1;
-	}
-	memcpy(field, v, n + 1);
-	return 0;
-}
 
 /** Parse the space-separated stage names of a stages value into a bit mask; 0 or -1 with a message. */
 static int set_stages(parse_ctx *ctx, unsigned line, smtp_rule *r, const char *v)
@@ -480,22 +231,22 @@ static int set_stages(parse_ctx *ctx, unsigned line, smtp_rule *r, const char *v
 		if (l == 0)
 			break;
 		if (l >= sizeof word) {
-			ctx_fail(ctx, line, "unknown stage '%.*s' (%s)", (int)(l < QUOTE_MAX ? l : QUOTE_MAX), p,
-			         "connect banner ehlo starttls ehlo_tls mail rcpt data data_end rset quit");
+			mr_ini_fail(&ctx->msg, line, "unknown stage '%.*s' (%s)", (int)(l < QUOTE_MAX ? l : QUOTE_MAX),
+			            p, "connect banner ehlo starttls ehlo_tls mail rcpt data data_end rset quit");
 			return -1;
 		}
 		memcpy(word, p, l);
 		word[l] = '\0';
 		if (smtp_stage_parse(word, &st) != 0) {
-			ctx_fail(ctx, line, "unknown stage '%s' (%s)", word,
-			         "connect banner ehlo starttls ehlo_tls mail rcpt data data_end rset quit");
+			mr_ini_fail(&ctx->msg, line, "unknown stage '%s' (%s)", word,
+			            "connect banner ehlo starttls ehlo_tls mail rcpt data data_end rset quit");
 			return -1;
 		}
 		mask |= 1u << st;
 		p += l;
 	}
 	if (mask == 0) {
-		ctx_fail(ctx, line, "stages is empty (leave it out to mean all stages)");
+		mr_ini_fail(&ctx->msg, line, "stages is empty (leave it out to mean all stages)");
 		return -1;
 	}
 	r->stages = mask;
@@ -516,7 +267,8 @@ static int apply_key(parse_ctx *ctx, smtp_rule *r, rule_info *ri, int key, unsig
 		else if (mr_streq_ci(v, "ok"))
 			r->state = SMTP_RULE_OK;
 		else {
-			ctx_fail(ctx, line, "bad state '%.*s' (critical, warning, throttle or ok)", QUOTE_MAX, v);
+			mr_ini_fail(&ctx->msg, line, "bad state '%.*s' (critical, warning, throttle or ok)", QUOTE_MAX,
+			            v);
 			return -1;
 		}
 		return 0;
@@ -524,51 +276,61 @@ static int apply_key(parse_ctx *ctx, smtp_rule *r, rule_info *ri, int key, unsig
 		return set_stages(ctx, line, r, v);
 	case K_PATTERN:
 		if (*v == '\0') {
-			ctx_fail(ctx, line, "pattern is empty");
+			mr_ini_fail(&ctx->msg, line, "pattern is empty");
 			return -1;
 		}
-		if (!printable(v, 1)) {
-			ctx_fail(ctx, line, "pattern holds control characters");
+		if (!pattern_printable(v)) {
+			mr_ini_fail(&ctx->msg, line, "pattern holds control characters");
 			return -1;
 		}
 		if (strlen(v) >= sizeof ri->pattern) {
-			ctx_fail(ctx, line, "pattern too long");
+			mr_ini_fail(&ctx->msg, line, "pattern too long");
 			return -1;
 		}
 		memcpy(ri->pattern, v, strlen(v) + 1);
 		return 0;
 	case K_KIND:
-		return set_text(ctx, line, "kind", r->kind, sizeof r->kind, v);
+		return mr_ini_copy_text(&ctx->msg, line, "kind", v, r->kind, sizeof r->kind);
 	case K_DELIST:
-		return set_text(ctx, line, "delist", r->delist, sizeof r->delist, v);
+		return mr_ini_copy_text(&ctx->msg, line, "delist", v, r->delist, sizeof r->delist);
 	case K_DESCRIPTION:
-		return set_text(ctx, line, "description", r->description, sizeof r->description, v);
+		return mr_ini_copy_text(&ctx->msg, line, "description", v, r->description, sizeof r->description);
 	default:
 		break;
 	}
-	ctx_fail(ctx, line, "unknown key");
+	mr_ini_fail(&ctx->msg, line, "unknown key");
 	return -1;
 }
 
-/** libinih handler: apply one key = value, matched by order to the pre-scanned key lines; 1 or 0. */
-static int ini_handler_cb(void *user, const char *section, const char *name, const char *value)
+/** ini callback: start a rule at each section, check and apply each key of the current rule; 0 or -1. */
+static int on_item(void *user, const mr_ini_item *item, mr_ini_msg *msg)
 {
 	parse_ctx *ctx = user;
-	size_t k = ctx->calls++;
-	const key_line *kl;
+	smtp_rule *r;
+	rule_info *ri;
+	int key;
 
-	if (ctx->failed)
-		return 0;
-	if (k >= ctx->nkeys) {
-		ctx_fail(ctx, 0, "the ini parser found more keys than expected (at '%.*s')", QUOTE_MAX, name);
-		return 0;
+	(void)msg; /* the same as &ctx->msg */
+	if (item->key == NULL)
+		return rule_start(ctx, item->line, item->section);
+	r = &ctx->v[ctx->n - 1]; /* a key always follows a section whose rule_start succeeded */
+	ri = &ctx->info[ctx->n - 1];
+	key = mr_ini_key_index(item->key, key_names, K_COUNT);
+	if (key < 0) {
+		mr_ini_fail(&ctx->msg, item->line,
+		            "unknown key '%.*s' in rule [%s] (state, stages, pattern, kind, delist, description)",
+		            QUOTE_MAX, item->key, r->name);
+		return -1;
 	}
-	kl = &ctx->keys[k];
-	if (!mr_streq_ci(name, key_names[kl->key]) || strcmp(section, ctx->info[kl->rule].raw) != 0) {
-		ctx_fail(ctx, kl->line, "the ini parser read this line differently (key '%.*s')", QUOTE_MAX, name);
-		return 0;
+	if (ri->key_line[key] != 0) {
+		mr_ini_fail(&ctx->msg, item->line, "%s given twice in rule [%s] (first at line %u)", key_names[key],
+		            r->name, ri->key_line[key]);
+		return -1;
 	}
-	return apply_key(ctx, &ctx->v[kl->rule], &ctx->info[kl->rule], kl->key, kl->line, value) == 0;
+	ri->key_line[key] = item->line;
+	if (key == K_PATTERN)
+		ri->pattern_comment = item->comment;
+	return apply_key(ctx, r, ri, key, item->line, item->value);
 }
 
 /** Compile the patterns and check each rule as a whole; 0 or -1 with a message. */
@@ -582,11 +344,12 @@ static int finish_rules(parse_ctx *ctx)
 		int rc;
 
 		if (ri->key_line[K_PATTERN] == 0) {
-			ctx_fail(ctx, ri->line, "rule [%s] has no pattern", r->name);
+			mr_ini_fail(&ctx->msg, ri->line, "rule [%s] has no pattern", r->name);
 			return -1;
 		}
 		if (ri->key_line[K_STATE] == 0) {
-			ctx_fail(ctx, ri->line, "rule [%s] has no state (critical, warning, throttle or ok)", r->name);
+			mr_ini_fail(&ctx->msg, ri->line, "rule [%s] has no state (critical, warning, throttle or ok)",
+			            r->name);
 			return -1;
 		}
 		if (ri->key_line[K_KIND] == 0) {
@@ -600,8 +363,8 @@ static int finish_rules(parse_ctx *ctx)
 		if (rc != 0) {
 			char why[REGERR_MAX];
 			(void)regerror(rc, &r->re, why, sizeof why);
-			ctx_fail(ctx, ri->key_line[K_PATTERN], "pattern does not compile: %s%s", why,
-			         ri->pattern_comment ? " (note: ' ;' starts a comment; write '[;]' for a literal ';')" : "");
+			mr_ini_fail(&ctx->msg, ri->key_line[K_PATTERN], "pattern does not compile: %s%s", why,
+			            ri->pattern_comment ? " (note: ' ;' starts a comment; write '[;]' for a literal ';')" : "");
 			return -1;
 		}
 		ctx->ncompiled = i + 1;
@@ -613,46 +376,26 @@ static int finish_rules(parse_ctx *ctx)
 int smtp_rules_parse(smtp_rules *t, const char *text, const char *origin, mr_buf *err)
 {
 	parse_ctx ctx;
-	int rc = -1, irc;
+	int rc = -1;
 	size_t i;
 
 	memset(&ctx, 0, sizeof ctx);
-	ctx.origin = origin != NULL ? origin : "rules";
-	ctx.err = err;
+	ctx.msg = (mr_ini_msg){ origin != NULL ? origin : "rules", err, 0 };
 	ctx.dst = t;
-	if (t == NULL || text == NULL) {
-		seterr(err, "%s: nothing to parse", ctx.origin);
-		return -1;
-	}
-	if (check_line_lengths(&ctx, text) != 0 || prescan(&ctx, text) != 0)
-		goto out;
-	irc = ini_parse_string(text, ini_handler_cb, &ctx);
-	if (ctx.failed)
-		goto out;
-	if (irc == -2) {
-		ctx_fail(&ctx, 0, "out of memory");
-		goto out;
-	}
-	if (irc != 0) {
-		ctx_fail(&ctx, irc > 0 ? (unsigned)irc : 0, "not understood by the ini parser");
-		goto out;
-	}
-	if (ctx.calls != ctx.nkeys) {
-		ctx_fail(&ctx, 0, "the ini parser found fewer keys than expected");
-		goto out;
-	}
-	if (finish_rules(&ctx) != 0)
+	/* without a table to add to, mr_ini_parse is told there is no text: "nothing to parse" */
+	if (mr_ini_parse(t != NULL ? text : NULL, RULES_INI_FLAGS, on_item, &ctx, &ctx.msg) != 0 ||
+	    finish_rules(&ctx) != 0)
 		goto out;
 	if (t->n + ctx.n > t->cap) {
 		size_t ncap = t->n + ctx.n;
 		smtp_rule *nv;
 		if (ncap > RULES_MAX) {
-			ctx_fail(&ctx, 0, "more than %d rules in all", RULES_MAX);
+			mr_ini_fail(&ctx.msg, 0, "more than %d rules in all", RULES_MAX);
 			goto out;
 		}
 		nv = realloc(t->v, ncap * sizeof *nv);
 		if (nv == NULL) {
-			ctx_fail(&ctx, 0, "out of memory");
+			mr_ini_fail(&ctx.msg, 0, "out of memory");
 			goto out;
 		}
 		t->v = nv;
@@ -668,52 +411,16 @@ out:
 		regfree(&ctx.v[i].re);
 	free(ctx.v);
 	free(ctx.info);
-	free(ctx.keys);
 	return rc;
 }
 
 /** Read and parse a rules file; 0, or -1 with a reason in err. */
 int smtp_rules_load_file(smtp_rules *t, const char *path, mr_buf *err)
 {
-	FILE *f = NULL;
-	char *text = NULL;
-	size_t len = 0, got;
-	int rc = -1;
+	char *text = mr_ini_read_file(path, MR_INI_FILE_MAX, err);
+	int rc = text != NULL ? smtp_rules_parse(t, text, path, err) : -1;
 
-	if (path == NULL) {
-		seterr(err, "no rules file given");
-		return -1;
-	}
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		seterr(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	text = malloc(FILE_MAX_BYTES + 1);
-	if (text == NULL) {
-		seterr(err, "%s: out of memory", path);
-		goto out;
-	}
-	while (len <= FILE_MAX_BYTES && (got = fread(text + len, 1, FILE_MAX_BYTES + 1 - len, f)) > 0)
-		len += got;
-	if (ferror(f)) {
-		seterr(err, "%s: read error: %s", path, strerror(errno));
-		goto out;
-	}
-	if (len > FILE_MAX_BYTES) {
-		seterr(err, "%s: larger than %d bytes", path, FILE_MAX_BYTES);
-		goto out;
-	}
-	text[len] = '\0';
-	if (memchr(text, '\0', len) != NULL) {
-		seterr(err, "%s: holds a NUL byte (not a text file?)", path);
-		goto out;
-	}
-	rc = smtp_rules_parse(t, text, path, err);
-out:
-	if (f != NULL)
-		fclose(f);
-	free(text);
+	mr_ini_text_free(text);
 	return rc;
 }
 

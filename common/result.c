@@ -212,3 +212,12 @@ mr_state mr_check_state(const mr_check *c)
 			st = mr_state_worst(st, mr_sub_state(s));
 	return st;
 }
+
+/** Add an informational WARNING line saying that the secret file path is readable by group or others. */
+void mr_check_note_loose_secret(mr_check *c, const char *path)
+{
+	mr_sub *s = mr_sub_add(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it", path);
+
+	if (s != NULL)
+		mr_sub_set_informational(s);
+}

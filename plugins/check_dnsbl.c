@@ -310,12 +310,8 @@ int main(int argc, char **argv)
 		fputs("DNSBL UNKNOWN - out of memory\n", stdout);
 		goto out;
 	}
-	if (loose) {
-		mr_sub *s = mr_sub_add(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it",
-		                       cfg.dqs_key_file);
-		if (s != NULL)
-			mr_sub_set_informational(s);
-	}
+	if (loose)
+		mr_check_note_loose_secret(c, cfg.dqs_key_file);
 	if (run_check(&cfg, &common, &cat, dqs_key, start, c, &err) != 0) {
 		mr_check_free(c);
 		c = mr_check_new(info.prefix);

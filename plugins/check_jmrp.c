@@ -196,12 +196,8 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		password = mr_secret_read_file(cfg->imap_password_file, &loose, err);
 		if (password == NULL)
 			goto out;
-		if (loose) {
-			mr_sub *w = mr_sub_add(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it",
-			                       cfg->imap_password_file);
-			if (w != NULL)
-				mr_sub_set_informational(w);
-		}
+		if (loose)
+			mr_check_note_loose_secret(c, cfg->imap_password_file);
 		ic.password = password;
 		r = jmrp_read_imap(&ic, &rc, &st, err);
 	}

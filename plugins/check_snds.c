@@ -235,12 +235,8 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_c
 		s->key = mr_secret_read_file(cfg->key_file, &loose, err);
 		if (s->key == NULL)
 			return -1;
-		if (loose) {
-			mr_sub *w = mr_sub_add(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it",
-			                       cfg->key_file);
-			if (w != NULL)
-				mr_sub_set_informational(w);
-		}
+		if (loose)
+			mr_check_note_loose_secret(c, cfg->key_file);
 		fc->key = s->key;
 	} else if (cfg->key != NULL) {
 		fc->key = cfg->key;
@@ -254,12 +250,8 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_c
 		s->token = mr_secret_read_file(cfg->token_file, &loose, err);
 		if (s->token == NULL)
 			return -1;
-		if (loose) {
-			mr_sub *w = mr_sub_add(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it",
-			                       cfg->token_file);
-			if (w != NULL)
-				mr_sub_set_informational(w);
-		}
+		if (loose)
+			mr_check_note_loose_secret(c, cfg->token_file);
 		fc->token = s->token;
 	}
 	fc->api = cfg->api >= 0 ? (snds_api)cfg->api : fc->token != NULL ? SNDS_API_REST : SNDS_API_LEGACY;

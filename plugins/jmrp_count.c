@@ -1,9 +1,14 @@
-/* jmrp_count.c: counts JMRP complaints (filters, per IP and per sender), keeps the state file, builds the report. */
+/* jmrp_count.c: counts JMRP complaints (filters, per IP and per sender), keeps the state file, builds the report.
+ * Complaints are tallied per source IP and per domain in hash tables as they arrive, so without a state file the
+ * memory grows with the distinct IPs and domains, not with the messages (plus the first unparsed messages, which
+ * the long output lists).  With a state file, each message in the window keeps one small jmrp_entry; every
+ * string lives in an arena of large blocks. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,6 +18,18 @@
 #define STATE_MAGIC "mailrep-jmrp-state 1"
 /** Most unparsed messages listed one by one. */
 #define MAX_UNPARSED_LINES 1000
+/** Bytes of strings per arena block. */
+#define BLOCK_SIZE 65536
+/** Fewest hash slots. */
+#define MIN_SLOTS 64
+
+/** One arena block: strings packed one after the other. */
+struct jmrp_block {
+	struct jmrp_block *next;     /**< the block filled before this one */
+	size_t used;                 /**< bytes handed out */
+	size_t size;                 /**< bytes in data */
+	char data[];                 /**< the strings */
+};
 
 /** Start a counter with a copy of cfg. */
 void jmrp_counter_init(jmrp_counter *c, const jmrp_count_config *cfg)
@@ -24,25 +41,232 @@ void jmrp_counter_init(jmrp_counter *c, const jmrp_count_config *cfg)
 /** Free the counter. */
 void jmrp_counter_free(jmrp_counter *c)
 {
+	struct jmrp_block *b = c->arena;
+
+	while (b != NULL) {
+		struct jmrp_block *next = b->next;
+		free(b);
+		b = next;
+	}
 	free(c->v);
+	free(c->ipv);
+	free(c->iph.slot);
+	free(c->domv);
+	free(c->domh.slot);
+	free(c->listed);
 	memset(c, 0, sizeof(*c));
+}
+
+/** Room for size bytes of string in the arena; NULL (and oom set) when out of memory. */
+static char *arena_alloc(jmrp_counter *c, size_t size)
+{
+	struct jmrp_block *b = c->arena;
+
+	if (b == NULL || b->size - b->used < size) {
+		size_t bs = size > BLOCK_SIZE ? size : BLOCK_SIZE;
+		b = malloc(sizeof(*b) + bs);
+		if (b == NULL) {
+			c->oom = 1;
+			return NULL;
+		}
+		b->next = c->arena;
+		b->used = 0;
+		b->size = bs;
+		c->arena = b;
+	}
+	b->used += size;
+	return b->data + b->used - size;
+}
+
+/** A copy of s in the arena; NULL when out of memory. */
+static const char *arena_str(jmrp_counter *c, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(c, n);
+
+	if (p != NULL)
+		memcpy(p, s, n);
+	return p;
+}
+
+/** "label NUL why NUL" in the arena (an unparsed message's line); NULL when out of memory. */
+static const char *arena_pair(jmrp_counter *c, const char *label, const char *why)
+{
+	size_t nl = strlen(label) + 1, nw = strlen(why) + 1;
+	char *p = arena_alloc(c, nl + nw);
+
+	if (p != NULL) {
+		memcpy(p, label, nl);
+		memcpy(p + nl, why, nw);
+	}
+	return p;
+}
+
+/** The reason part of an arena_pair string. */
+static const char *pair_why(const char *text)
+{
+	return text + strlen(text) + 1;
+}
+
+/** Room for one more element in array p of *cap elements of elem bytes holding n; the (maybe moved) array, or NULL
+ *  when out of memory (p is then untouched). */
+static void *grow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t ncap;
+	void *q;
+
+	if (n < *cap)
+		return p;
+	if (*cap > SIZE_MAX / 2 / elem)
+		return NULL;
+	ncap = *cap ? *cap * 2 : first;
+	q = realloc(p, ncap * elem);
+	if (q != NULL)
+		*cap = ncap;
+	return q;
+}
+
+/** FNV-1a over n bytes, continuing from h. */
+static uint32_t hash_bytes(const void *p, size_t n, uint32_t h)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h;
+}
+
+/** Hash of a canonical tally address. */
+static uint32_t ip_hash(const jmrp_ip_tally *t)
+{
+	uint32_t h = hash_bytes(&t->has_ip, sizeof(t->has_ip), 2166136261u);
+
+	h = hash_bytes(&t->ip.family, sizeof(t->ip.family), h);
+	return hash_bytes(t->ip.b, sizeof(t->ip.b), h);
+}
+
+/** Hash of a domain. */
+static uint32_t domain_hash(const char *s)
+{
+	return hash_bytes(s, strlen(s), 2166136261u);
+}
+
+/** Put index i with hash h into the first free slot of x. */
+static void hash_place(jmrp_hash *x, uint32_t h, size_t i)
+{
+	size_t mask = x->nslot - 1, k = h & mask;
+
+	while (x->slot[k] != 0)
+		k = (k + 1) & mask;
+	x->slot[k] = (uint32_t)(i + 1);
+}
+
+/** Make x ready for one more of its n entries (at most half the slots used): 0 if there is room, 1 if the slots
+ *  were renewed (empty: the caller re-inserts its entries), -1 when out of memory. */
+static int hash_reserve(jmrp_hash *x, size_t n)
+{
+	size_t ns;
+	uint32_t *s;
+
+	if (n >= UINT32_MAX - 1)
+		return -1;
+	if ((n + 1) * 2 <= x->nslot)
+		return 0;
+	ns = x->nslot ? x->nslot * 2 : MIN_SLOTS;
+	if (ns > SIZE_MAX / sizeof(*s))
+		return -1;
+	s = calloc(ns, sizeof(*s));
+	if (s == NULL)
+		return -1;
+	free(x->slot);
+	x->slot = s;
+	x->nslot = ns;
+	return 1;
+}
+
+/** Index of the source IP (or of "no source IP") in the IP table, added if new; -1 when out of memory. */
+static long ip_index(jmrp_counter *c, int has_ip, const mr_addr *ip)
+{
+	jmrp_ip_tally t, *v;
+	size_t mask, k;
+	uint32_t h;
+	int rebuilt;
+
+	memset(&t, 0, sizeof(t));
+	if (has_ip) {
+		t.has_ip = 1;
+		t.ip.family = ip->family;
+		memcpy(t.ip.b, ip->b, ip->family == AF_INET ? 4 : ip->family == AF_INET6 ? 16 : 0);
+	}
+	h = ip_hash(&t);
+	rebuilt = hash_reserve(&c->iph, c->nip);
+	if (rebuilt < 0)
+		goto oom;
+	for (size_t i = 0; rebuilt && i < c->nip; i++)
+		hash_place(&c->iph, ip_hash(&c->ipv[i]), i);
+	mask = c->iph.nslot - 1;
+	for (k = h & mask; c->iph.slot[k] != 0; k = (k + 1) & mask) {
+		const jmrp_ip_tally *o = &c->ipv[c->iph.slot[k] - 1];
+		if (o->has_ip == t.has_ip && o->ip.family == t.ip.family && memcmp(o->ip.b, t.ip.b, sizeof(t.ip.b)) == 0)
+			return (long)c->iph.slot[k] - 1;
+	}
+	v = grow(c->ipv, &c->capip, c->nip, sizeof(*v), 64);
+	if (v == NULL)
+		goto oom;
+	c->ipv = v;
+	v[c->nip] = t;
+	c->iph.slot[k] = (uint32_t)(c->nip + 1);
+	return (long)c->nip++;
+oom:
+	c->oom = 1;
+	return -1;
+}
+
+/** Index of domain d in the domain table, added if new; -1 when out of memory. */
+static long domain_index(jmrp_counter *c, const char *d)
+{
+	jmrp_domain_tally *v;
+	size_t mask, k;
+	uint32_t h = domain_hash(d);
+	const char *name;
+	int rebuilt = hash_reserve(&c->domh, c->ndom);
+
+	if (rebuilt < 0)
+		goto oom;
+	for (size_t i = 0; rebuilt && i < c->ndom; i++)
+		hash_place(&c->domh, domain_hash(c->domv[i].name), i);
+	mask = c->domh.nslot - 1;
+	for (k = h & mask; c->domh.slot[k] != 0; k = (k + 1) & mask)
+		if (strcmp(c->domv[c->domh.slot[k] - 1].name, d) == 0)
+			return (long)c->domh.slot[k] - 1;
+	v = grow(c->domv, &c->capdom, c->ndom, sizeof(*v), 64);
+	if (v == NULL)
+		goto oom;
+	c->domv = v;
+	name = arena_str(c, d);
+	if (name == NULL)
+		return -1;
+	v[c->ndom].name = name;
+	v[c->ndom].n = 0;
+	c->domh.slot[k] = (uint32_t)(c->ndom + 1);
+	return (long)c->ndom++;
+oom:
+	c->oom = 1;
+	return -1;
 }
 
 /** Append an empty entry; NULL when out of memory. */
 static jmrp_entry *new_entry(jmrp_counter *c)
 {
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		jmrp_entry *v = realloc(c->v, cap * sizeof(*v));
-		if (v == NULL) {
-			c->oom = 1;
-			return NULL;
-		}
-		c->v = v;
-		c->cap = cap;
+	jmrp_entry *v = grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+
+	if (v == NULL) {
+		c->oom = 1;
+		return NULL;
 	}
-	memset(&c->v[c->n], 0, sizeof(c->v[0]));
-	return &c->v[c->n++];
+	c->v = v;
+	memset(&v[c->n], 0, sizeof(v[0]));
+	return &v[c->n++];
 }
 
 /** 1 if domain d equals f or is a subdomain of f (case-insensitive). */
@@ -55,39 +279,88 @@ static int domain_matches(const char *d, const char *f)
 	return ld > lf && d[ld - lf - 1] == '.' && strcasecmp(d + ld - lf, f) == 0;
 }
 
-/** 1 if a complaint entry passes the -H and --sender-domain filters. */
-static int passes(const jmrp_counter *c, const jmrp_entry *e)
+/** 1 if a complaint from ip (if has_ip) about domain passes the -H and --sender-domain filters. */
+static int passes(const jmrp_counter *c, int has_ip, const mr_addr *ip, const char *domain)
 {
 	int ok = c->cfg.nips == 0;
 
 	for (size_t i = 0; !ok && i < c->cfg.nips; i++)
-		ok = e->has_ip && mr_cidr_contains(&c->cfg.ips[i], &e->ip);
+		ok = has_ip && mr_cidr_contains(&c->cfg.ips[i], ip);
 	if (!ok)
 		return 0;
 	if (c->cfg.ndomains == 0)
 		return 1;
 	for (size_t i = 0; i < c->cfg.ndomains; i++)
-		if (e->domain[0] != '\0' && domain_matches(e->domain, c->cfg.domains[i]))
+		if (domain[0] != '\0' && domain_matches(domain, c->cfg.domains[i]))
 			return 1;
 	return 0;
 }
 
-/** Count one entry met in this run. */
+/** Count one state-file entry met in this run. */
 static void count_entry(jmrp_counter *c, jmrp_entry *e)
 {
+	jmrp_ip_tally *ip = &c->ipv[e->ip];
+	jmrp_domain_tally *dom = &c->domv[e->domain];
+
 	e->seen = 1;
-	if (e->kind == JMRP_UNPARSED)
+	if (e->kind == JMRP_UNPARSED) {
 		c->unparsed++;
-	else if (passes(c, e))
+	} else if (passes(c, ip->has_ip, &ip->ip, dom->name)) {
 		c->complaints++;
-	else
+		ip->n++;
+		dom->n++;
+	} else {
 		c->filtered++;
+	}
+}
+
+/** Count one message without a state file: tallies for a complaint, the first unparsed ones kept for the list;
+ *  0 or -1 when out of memory. */
+static int count_message(jmrp_counter *c, int kind, int has_ip, const mr_addr *ip, const char *domain,
+                         const char *label, const char *why)
+{
+	long ii, di;
+
+	if (kind == JMRP_UNPARSED) {
+		c->unparsed++;
+		if (c->nlisted < MAX_UNPARSED_LINES) {
+			const char **l = grow(c->listed, &c->caplisted, c->nlisted, sizeof(*l), 16);
+			if (l == NULL) {
+				c->oom = 1;
+				return -1;
+			}
+			c->listed = l;
+			l[c->nlisted] = arena_pair(c, label, why);
+			if (l[c->nlisted] == NULL)
+				return -1;
+			c->nlisted++;
+		}
+		return 0;
+	}
+	if (!passes(c, has_ip, ip, domain)) {
+		c->filtered++;
+		return 0;
+	}
+	ii = ip_index(c, has_ip, ip);
+	di = ii < 0 ? -1 : domain_index(c, domain);
+	if (di < 0)
+		return -1;
+	c->complaints++;
+	c->ipv[ii].n++;
+	c->domv[di].n++;
+	return 0;
 }
 
 /** Compare entries by key. */
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(((const jmrp_entry *)a)->key, ((const jmrp_entry *)b)->key);
+}
+
+/** Compare a key string with an entry's key (bsearch). */
+static int cmp_probe(const void *key, const void *e)
+{
+	return strcmp(key, ((const jmrp_entry *)e)->key);
 }
 
 /** Copy src into dst (size bytes) with tabs and line breaks replaced, for the state file and output. */
@@ -100,14 +373,50 @@ static void clean_copy(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
-/** Parse one state-file line into e; 0 or -1. */
-static int parse_state_line(char *line, jmrp_entry *e)
+/** Add an entry for one message (with a state file); strings are cleaned and cut as in the state file; the entry,
+ *  or NULL when out of memory. */
+static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
+                             const mr_addr *ip, const char *domain, const char *label, const char *why)
+{
+	char k[JMRP_KEY_MAX], d[JMRP_TEXT_MAX], l[JMRP_TEXT_MAX], w[JMRP_TEXT_MAX];
+	long ii, di;
+	jmrp_entry *e;
+
+	clean_copy(k, sizeof(k), key);
+	clean_copy(d, sizeof(d), domain);
+	ii = ip_index(c, has_ip, ip);
+	di = ii < 0 ? -1 : domain_index(c, d);
+	if (di < 0)
+		return NULL;
+	e = new_entry(c);
+	if (e == NULL)
+		return NULL;
+	e->key = arena_str(c, k);
+	e->arrival = arrival;
+	e->kind = (unsigned char)kind;
+	e->ip = (uint32_t)ii;
+	e->domain = (uint32_t)di;
+	if (kind == JMRP_UNPARSED) {
+		clean_copy(l, sizeof(l), label);
+		clean_copy(w, sizeof(w), why);
+		e->text = arena_pair(c, l, w);
+	}
+	if (e->key == NULL || (kind == JMRP_UNPARSED && e->text == NULL)) {
+		c->n--;
+		return NULL;
+	}
+	return e;
+}
+
+/** Parse one state-file line and keep it unless it arrived before since; 0, or -1 if corrupt or out of memory. */
+static int parse_state_line(jmrp_counter *c, char *line, time_t since)
 {
 	char *f[7];
-	int nf = 0;
+	int nf = 0, has_ip = 0;
 	long kind;
 	long long arrival;
 	char *end;
+	mr_addr ip;
 
 	for (char *p = line; nf < 7; nf++) {
 		f[nf] = p;
@@ -118,37 +427,37 @@ static int parse_state_line(char *line, jmrp_entry *e)
 		}
 		*p++ = '\0';
 	}
-	if (nf != 7 || f[0][0] == '\0')
+	if (nf != 7 || f[0][0] == '\0' || strlen(f[0]) >= JMRP_KEY_MAX)
 		return -1;
 	errno = 0;
 	arrival = strtoll(f[1], &end, 10);
 	if (errno != 0 || *end != '\0' || mr_parse_long(f[2], 0, 2, &kind) != 0)
 		return -1;
-	memset(e, 0, sizeof(*e));
-	if (mr_snprintf(e->key, sizeof(e->key), "%s", f[0]) != 0)
-		return -1;
-	e->arrival = (time_t)arrival;
-	e->kind = (int)kind;
+	memset(&ip, 0, sizeof(ip));
 	if (strcmp(f[3], "-") != 0) {
-		if (mr_addr_parse(f[3], &e->ip) != 0)
+		if (mr_addr_parse(f[3], &ip) != 0)
 			return -1;
-		e->has_ip = 1;
+		has_ip = 1;
 	}
-	clean_copy(e->domain, sizeof(e->domain), strcmp(f[4], "-") == 0 ? "" : f[4]);
-	clean_copy(e->label, sizeof(e->label), f[5]);
-	clean_copy(e->why, sizeof(e->why), f[6]);
+	if ((time_t)arrival < since)
+		return 0; /* outside the window now: forget it */
+	if (add_entry(c, f[0], (time_t)arrival, (int)kind, has_ip, &ip, strcmp(f[4], "-") == 0 ? "" : f[4], f[5],
+	              f[6]) == NULL)
+		return -1;
 	return 0;
 }
 
 /** Load the state file; a corrupt one is ignored with a note. */
 void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 {
-	FILE *f = fopen(path, "re");
+	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	unsigned long lineno = 0;
 
+	c->keep = 1;
+	f = fopen(path, "re");
 	if (f == NULL) {
 		if (errno != ENOENT)
 			mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s unreadable (%s): ignored", path,
@@ -156,7 +465,6 @@ void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 		return;
 	}
 	while ((n = getline(&line, &cap, f)) > 0) {
-		jmrp_entry *e;
 		lineno++;
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
@@ -165,17 +473,15 @@ void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 				goto corrupt;
 			continue;
 		}
-		e = new_entry(c);
-		if (e == NULL || parse_state_line(line, e) != 0)
+		if (parse_state_line(c, line, since) != 0)
 			goto corrupt;
-		if (e->arrival < since)
-			c->n--; /* outside the window now: forget it */
 	}
 	if (lineno == 0)
 		goto corrupt;
 	free(line);
 	fclose(f);
-	qsort(c->v, c->n, sizeof(*c->v), cmp_key);
+	if (c->n > 0)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_key);
 	c->ncached = c->n;
 	return;
 corrupt:
@@ -207,12 +513,15 @@ int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err)
 	fprintf(f, "%s\n", STATE_MAGIC);
 	for (size_t i = 0; i < c->n; i++) {
 		const jmrp_entry *e = &c->v[i];
+		const jmrp_ip_tally *ip = &c->ipv[e->ip];
+		const char *dom = c->domv[e->domain].name;
 		if (!e->seen)
 			continue;
-		if (!e->has_ip || mr_addr_format(&e->ip, addr, sizeof(addr)) != 0)
+		if (!ip->has_ip || mr_addr_format(&ip->ip, addr, sizeof(addr)) != 0)
 			mr_snprintf(addr, sizeof(addr), "-");
+		/* the label of a complaint is never shown, so it is not kept: its field stays empty */
 		fprintf(f, "%s\t%lld\t%d\t%s\t%s\t%s\t%s\n", e->key, (long long)e->arrival, e->kind, addr,
-		        e->domain[0] ? e->domain : "-", e->label, e->why);
+		        dom[0] ? dom : "-", e->text ? e->text : "", e->text ? pair_why(e->text) : "");
 	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
 		fclose(f);
@@ -232,15 +541,22 @@ int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err)
 int jmrp_counter_known(void *counter, const char *key, const char *label, time_t arrival)
 {
 	jmrp_counter *c = counter;
-	jmrp_entry probe, *e;
+	jmrp_entry *e;
 
-	if (c->ncached == 0 || mr_snprintf(probe.key, sizeof(probe.key), "%s", key) != 0)
+	if (c->ncached == 0 || strlen(key) >= JMRP_KEY_MAX)
 		return 0;
-	e = bsearch(&probe, c->v, c->ncached, sizeof(*c->v), cmp_key);
+	e = bsearch(key, c->v, c->ncached, sizeof(*c->v), cmp_probe);
 	if (e == NULL || e->seen)
 		return 0;
 	e->arrival = arrival;
-	clean_copy(e->label, sizeof(e->label), label); /* new/ may have become cur/ */
+	if (e->kind == JMRP_UNPARSED) { /* new/ may have become cur/: list it under its label of now */
+		char l[JMRP_TEXT_MAX];
+		const char *text;
+		clean_copy(l, sizeof(l), label);
+		text = arena_pair(c, l, pair_why(e->text));
+		if (text != NULL)
+			e->text = text;
+	}
 	count_entry(c, e);
 	return 1;
 }
@@ -250,75 +566,52 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 {
 	jmrp_counter *c = counter;
 	jmrp_complaint comp;
-	jmrp_entry *e = new_entry(c);
+	char why[JMRP_TEXT_MAX], label[JMRP_TEXT_MAX], domain[JMRP_TEXT_MAX];
+	jmrp_entry *e;
 
-	if (e == NULL)
-		return -1;
-	clean_copy(e->key, sizeof(e->key), m->key);
-	clean_copy(e->label, sizeof(e->label), m->label);
-	e->arrival = m->arrival;
 	if (m->data == NULL) {
-		e->kind = JMRP_UNPARSED;
-		mr_snprintf(e->why, sizeof(e->why), "larger than %d bytes", JMRP_MSG_MAX);
+		memset(&comp, 0, sizeof(comp));
+		comp.kind = JMRP_UNPARSED;
+		mr_snprintf(comp.why, sizeof(comp.why), "larger than %d bytes", JMRP_MSG_MAX);
 		c->too_large++;
 	} else {
 		jmrp_parse(m->data, m->len, &comp);
-		e->kind = comp.kind;
-		e->has_ip = comp.has_ip;
-		e->ip = comp.source_ip;
-		clean_copy(e->domain, sizeof(e->domain), comp.domain);
-		clean_copy(e->why, sizeof(e->why), comp.kind == JMRP_UNPARSED ? comp.why : "");
 	}
-	count_entry(c, e);
-	return 0;
+	if (c->keep) {
+		e = add_entry(c, m->key, m->arrival, comp.kind, comp.has_ip, &comp.source_ip, comp.domain, m->label,
+		              comp.kind == JMRP_UNPARSED ? comp.why : "");
+		if (e == NULL)
+			return -1;
+		count_entry(c, e);
+		return 0;
+	}
+	clean_copy(domain, sizeof(domain), comp.domain);
+	clean_copy(label, sizeof(label), m->label);
+	clean_copy(why, sizeof(why), comp.kind == JMRP_UNPARSED ? comp.why : "");
+	return count_message(c, comp.kind, comp.has_ip, &comp.source_ip, domain, label, why);
 }
 
-/** A name and how often it occurred. */
-typedef struct tally {
-	const jmrp_entry *e;   /**< an entry carrying the name */
-	size_t n;              /**< occurrences */
-} tally;
-
-/** Compare counted entries by IP (entries without IP last). */
-static int cmp_ip(const void *a, const void *b)
+/** Order IP tallies by count, highest first, then as listed before: by address, "no source IP" last. */
+static int cmp_ip_tally(const void *a, const void *b)
 {
-	const jmrp_entry *x = *(const jmrp_entry *const *)a, *y = *(const jmrp_entry *const *)b;
+	const jmrp_ip_tally *x = *(const jmrp_ip_tally *const *)a, *y = *(const jmrp_ip_tally *const *)b;
 
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
 	if (x->has_ip != y->has_ip)
 		return y->has_ip - x->has_ip;
 	return x->has_ip ? mr_addr_cmp(&x->ip, &y->ip) : 0;
 }
 
-/** Compare counted entries by domain. */
-static int cmp_domain(const void *a, const void *b)
+/** Order domain tallies by count, highest first, then by name. */
+static int cmp_domain_tally(const void *a, const void *b)
 {
-	return strcmp((*(const jmrp_entry *const *)a)->domain, (*(const jmrp_entry *const *)b)->domain);
-}
+	const jmrp_domain_tally *x = *(const jmrp_domain_tally *const *)a;
+	const jmrp_domain_tally *y = *(const jmrp_domain_tally *const *)b;
 
-/** Order tallies by count, highest first. */
-static int cmp_tally(const void *a, const void *b)
-{
-	const tally *x = a, *y = b;
-
-	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
-}
-
-/** Group the sorted list by cmp into tallies (highest first); returns how many groups. */
-static size_t group(const jmrp_entry **list, size_t n, int (*cmp)(const void *, const void *), tally *out)
-{
-	size_t g = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if (g > 0 && cmp(&list[i], &out[g - 1].e) == 0) {
-			out[g - 1].n++;
-			continue;
-		}
-		out[g].e = list[i];
-		out[g].n = 1;
-		g++;
-	}
-	qsort(out, g, sizeof(*out), cmp_tally);
-	return g;
+	if (x->n != y->n)
+		return x->n < y->n ? 1 : -1;
+	return strcmp(x->name, y->name);
 }
 
 /** Add one informational line; 0 or -1. */
@@ -332,12 +625,43 @@ static int info_line(mr_check *chk, mr_state st, const char *text)
 	return 0;
 }
 
+/** List the unparsed messages (at most MAX_UNPARSED_LINES, then how many more); 0 or -1. */
+static int report_unparsed(const jmrp_counter *c, mr_check *chk)
+{
+	char line[512];
+	size_t shown = 0;
+
+	if (c->keep) { /* state-file entries in key order, then the new ones as read */
+		for (size_t i = 0; i < c->n; i++) {
+			const jmrp_entry *e = &c->v[i];
+			if (!e->seen || e->kind != JMRP_UNPARSED || shown++ >= MAX_UNPARSED_LINES)
+				continue;
+			mr_snprintf(line, sizeof(line), "unparsed: %s: %s", e->text, pair_why(e->text));
+			if (info_line(chk, MR_UNKNOWN, line) != 0)
+				return -1;
+		}
+	} else { /* as read */
+		for (size_t i = 0; i < c->nlisted; i++) {
+			mr_snprintf(line, sizeof(line), "unparsed: %s: %s", c->listed[i], pair_why(c->listed[i]));
+			if (info_line(chk, MR_UNKNOWN, line) != 0)
+				return -1;
+		}
+		shown = c->unparsed;
+	}
+	if (shown > MAX_UNPARSED_LINES) {
+		mr_snprintf(line, sizeof(line), "%zu more unparsed messages not listed", shown - MAX_UNPARSED_LINES);
+		if (info_line(chk, MR_UNKNOWN, line) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /** Fill the result: summary, state, long output and perfdata; 0 or -1. */
 int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check *chk)
 {
-	const jmrp_entry **list = NULL;
-	tally *ips = NULL, *doms = NULL;
-	size_t n = 0, nip = 0, ndom = 0, distinct_ips = 0, shown = 0;
+	const jmrp_ip_tally **ips = NULL;
+	const jmrp_domain_tally **doms = NULL;
+	size_t nip = 0, ndom = 0, distinct_ips = 0;
 	mr_state st = MR_OK;
 	double rate = 0;
 	char addr[MR_ADDR_STRLEN], line[512];
@@ -346,20 +670,22 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 	mr_perf p;
 
 	mr_buf_init(&sum, 1024);
-	list = calloc(c->n + 1, sizeof(*list));
-	ips = calloc(c->n + 1, sizeof(*ips));
-	doms = calloc(c->n + 1, sizeof(*doms));
-	if (list == NULL || ips == NULL || doms == NULL)
+	ips = calloc(c->nip + 1, sizeof(*ips));
+	doms = calloc(c->ndom + 1, sizeof(*doms));
+	if (ips == NULL || doms == NULL)
 		goto out;
-	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i].seen && c->v[i].kind != JMRP_UNPARSED && passes(c, &c->v[i]))
-			list[n++] = &c->v[i];
-	qsort(list, n, sizeof(*list), cmp_ip);
-	nip = group(list, n, cmp_ip, ips);
-	for (size_t i = 0; i < nip; i++)
-		distinct_ips += ips[i].e->has_ip;
-	qsort(list, n, sizeof(*list), cmp_domain);
-	ndom = group(list, n, cmp_domain, doms);
+	for (size_t i = 0; i < c->nip; i++)
+		if (c->ipv[i].n > 0) {
+			ips[nip++] = &c->ipv[i];
+			distinct_ips += c->ipv[i].has_ip;
+		}
+	for (size_t i = 0; i < c->ndom; i++)
+		if (c->domv[i].n > 0)
+			doms[ndom++] = &c->domv[i];
+	if (nip > 1)
+		qsort(ips, nip, sizeof(*ips), cmp_ip_tally);
+	if (ndom > 1)
+		qsort(doms, ndom, sizeof(*doms), cmp_domain_tally);
 
 	if (rc->thr->has_warn || rc->thr->has_crit)
 		st = mr_thresholds_state(rc->thr, (double)c->complaints);
@@ -368,37 +694,24 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 		st = mr_state_worst(st, mr_thresholds_state(rc->rate, rate));
 	}
 	for (size_t i = 0; i < nip && i < c->cfg.max_details; i++) {
-		if (!ips[i].e->has_ip) {
-			mr_snprintf(line, sizeof(line), "no source IP: %zu complaint%s", ips[i].n, ips[i].n == 1 ? "" : "s");
+		if (!ips[i]->has_ip) {
+			mr_snprintf(line, sizeof(line), "no source IP: %zu complaint%s", ips[i]->n, ips[i]->n == 1 ? "" : "s");
 		} else {
-			if (mr_addr_format(&ips[i].e->ip, addr, sizeof(addr)) != 0)
+			if (mr_addr_format(&ips[i]->ip, addr, sizeof(addr)) != 0)
 				mr_snprintf(addr, sizeof(addr), "?");
-			mr_snprintf(line, sizeof(line), "%s: %zu complaint%s", addr, ips[i].n, ips[i].n == 1 ? "" : "s");
+			mr_snprintf(line, sizeof(line), "%s: %zu complaint%s", addr, ips[i]->n, ips[i]->n == 1 ? "" : "s");
 		}
 		if (info_line(chk, MR_OK, line) != 0)
 			goto out;
 	}
 	for (size_t i = 0; i < ndom && i < c->cfg.max_details; i++) {
 		mr_snprintf(line, sizeof(line), "sender %s: %zu complaint%s",
-		            doms[i].e->domain[0] ? doms[i].e->domain : "(unknown)", doms[i].n, doms[i].n == 1 ? "" : "s");
+		            doms[i]->name[0] ? doms[i]->name : "(unknown)", doms[i]->n, doms[i]->n == 1 ? "" : "s");
 		if (info_line(chk, MR_OK, line) != 0)
 			goto out;
 	}
-	for (size_t i = 0; i < c->n; i++) {
-		const jmrp_entry *e = &c->v[i];
-		if (!e->seen || e->kind != JMRP_UNPARSED)
-			continue;
-		if (shown++ >= MAX_UNPARSED_LINES)
-			continue;
-		mr_snprintf(line, sizeof(line), "unparsed: %s: %s", e->label, e->why);
-		if (info_line(chk, MR_UNKNOWN, line) != 0)
-			goto out;
-	}
-	if (shown > MAX_UNPARSED_LINES) {
-		mr_snprintf(line, sizeof(line), "%zu more unparsed messages not listed", shown - MAX_UNPARSED_LINES);
-		if (info_line(chk, MR_UNKNOWN, line) != 0)
-			goto out;
-	}
+	if (report_unparsed(c, chk) != 0)
+		goto out;
 	if (rc->st->vanished > 0) {
 		mr_snprintf(line, sizeof(line), "%zu message%s vanished while reading (moved or deleted meanwhile)",
 		            rc->st->vanished, rc->st->vanished == 1 ? "" : "s");
@@ -418,8 +731,8 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 
 	mr_buf_printf(&sum, "%zu complaint%s in the last %s (%zu IP%s)", c->complaints, c->complaints == 1 ? "" : "s",
 	              rc->window, distinct_ips, distinct_ips == 1 ? "" : "s");
-	if (nip > 0 && ips[0].e->has_ip && mr_addr_format(&ips[0].e->ip, addr, sizeof(addr)) == 0)
-		mr_buf_printf(&sum, ", top %s: %zu", addr, ips[0].n);
+	if (nip > 0 && ips[0]->has_ip && mr_addr_format(&ips[0]->ip, addr, sizeof(addr)) == 0)
+		mr_buf_printf(&sum, ", top %s: %zu", addr, ips[0]->n);
 	if (rc->sent > 0) {
 		char r[64];
 		if (mr_format_double(rate, r, sizeof(r)) == 0)
@@ -440,7 +753,6 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 		goto out;
 	rc_ = 0;
 out:
-	free(list);
 	free(ips);
 	free(doms);
 	mr_buf_free(&sum);

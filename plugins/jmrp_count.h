@@ -3,6 +3,7 @@
 #define JMRP_COUNT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include "../common/addr.h"
 #include "../common/range.h"
@@ -19,26 +20,62 @@ typedef struct jmrp_count_config {
 	size_t max_details;          /**< most IPs and senders listed */
 } jmrp_count_config;
 
-/** One cached or counted message (also the state-file record). */
+/** Longest message key kept (longer keys are cut; the reader's keys are far shorter). */
+#define JMRP_KEY_MAX 160
+/** Longest domain, label or reason kept, including the terminating NUL. */
+#define JMRP_TEXT_MAX 96
+
+/** One message of the state file, kept only when a state file is used; strings live in the counter's arena. */
 typedef struct jmrp_entry {
-	char key[160];               /**< message identity from the reader */
+	const char *key;             /**< message identity from the reader (at most JMRP_KEY_MAX - 1 bytes) */
+	const char *text;            /**< unparsed only: label, NUL, reason, NUL (for the long output); else NULL */
 	time_t arrival;              /**< arrival time */
-	int kind;                    /**< jmrp_kind */
-	int has_ip;                  /**< ip is set */
-	mr_addr ip;                  /**< source IP */
-	char domain[96];             /**< sender or reported domain */
-	char label[96];              /**< file name / UID / message number, for unparsed lines */
-	char why[96];                /**< reason when unparsed */
-	int seen;                    /**< met in this run (kept in the next state file) */
+	uint32_t ip;                 /**< index into the counter's IP table ("no IP" included) */
+	uint32_t domain;             /**< index into the counter's domain table ("" included) */
+	unsigned char kind;          /**< jmrp_kind */
+	unsigned char seen;          /**< met in this run (kept in the next state file) */
 } jmrp_entry;
 
-/** The counter. */
+/** One distinct source IP (or "no source IP") and the complaints counted from it. */
+typedef struct jmrp_ip_tally {
+	mr_addr ip;                  /**< the address (bytes past its length are zero) */
+	int has_ip;                  /**< 0 for the single "no source IP" entry */
+	size_t n;                    /**< complaints counted (after filters) */
+} jmrp_ip_tally;
+
+/** One distinct sender or reported domain and the complaints counted from it. */
+typedef struct jmrp_domain_tally {
+	const char *name;            /**< the domain ("" if none), in the counter's arena */
+	size_t n;                    /**< complaints counted (after filters) */
+} jmrp_domain_tally;
+
+/** Open-addressing hash index over a dense table: slots hold table index + 1, 0 = empty. */
+typedef struct jmrp_hash {
+	uint32_t *slot;              /**< the slots */
+	size_t nslot;                /**< a power of two, at least twice the entries */
+} jmrp_hash;
+
+/** The counter.  Memory is O(distinct IPs + distinct domains) without a state file; with one, one small
+ *  jmrp_entry (plus its key) per message in the window. */
 typedef struct jmrp_counter {
 	jmrp_count_config cfg;       /**< settings (copied) */
-	jmrp_entry *v;               /**< cached entries (sorted by key after load) then new ones */
+	int keep;                    /**< a state file is used: keep one jmrp_entry per message */
+	jmrp_entry *v;               /**< state-file entries (sorted by key after load) then new ones */
 	size_t n;                    /**< used */
 	size_t cap;                  /**< allocated */
 	size_t ncached;              /**< entries loaded from the state file (the sorted prefix) */
+	jmrp_ip_tally *ipv;          /**< distinct source IPs */
+	size_t nip;                  /**< used */
+	size_t capip;                /**< allocated */
+	jmrp_hash iph;               /**< index of ipv */
+	jmrp_domain_tally *domv;     /**< distinct domains */
+	size_t ndom;                 /**< used */
+	size_t capdom;               /**< allocated */
+	jmrp_hash domh;              /**< index of domv */
+	const char **listed;         /**< without a state file: label, NUL, reason of the first unparsed messages */
+	size_t nlisted;              /**< used (at most the number listed in the long output) */
+	size_t caplisted;            /**< allocated */
+	struct jmrp_block *arena;    /**< blocks holding every string above, freed together */
 	size_t complaints;           /**< complaints counted (after filters) */
 	size_t unparsed;             /**< messages that are no recognisable complaint */
 	size_t too_large;            /**< of those, too large to read */
@@ -51,7 +88,9 @@ typedef struct jmrp_counter {
 void jmrp_counter_init(jmrp_counter *c, const jmrp_count_config *cfg);
 /** Free the counter. */
 void jmrp_counter_free(jmrp_counter *c);
-/** Load the state file (a missing file is fine; a corrupt one is ignored with a note); entries before since are dropped. */
+/** Load the state file (a missing file is fine; a corrupt one is ignored with a note); entries before since are
+ *  dropped.  Calling it (even for a missing file) makes the counter keep the per-message entries jmrp_state_save
+ *  writes; without it only the tallies are kept. */
 void jmrp_state_load(jmrp_counter *c, const char *path, time_t since);
 /** Write the entries seen in this run to path atomically (temporary file, fsync, rename); 0 or -1 with a reason. */
 int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err);

@@ -43,6 +43,7 @@ build_and_test() {
 	(cd "$dir" && "$SRC/configure" --enable-werror CFLAGS="$cflags" LDFLAGS="$ldflags" >configure.out) ||
 		{ cat "$dir/config.log" | tail -50; return 1; }
 	make -C "$dir" -j"$JOBS" >"$dir/make.out" 2>&1 || { tail -60 "$dir/make.out"; return 1; }
+	make -C "$dir" lint
 	step "unit tests ($name)"
 	make -C "$dir" -j"$JOBS" check >"$dir/check.out" 2>&1 || { cat "$dir"/tests/unit/*.log; tail -40 "$dir/check.out"; return 1; }
 	grep -E '^(# |PASS|FAIL|ERROR)' "$dir/check.out" || true

@@ -1,6 +1,7 @@
 #!/bin/bash
 # run-tests.sh: the test command. On Debian bookworm as root: install what is missing, build with -Werror,
-# run the C unit tests and the black-box tests against local servers, then again under ASan+UBSan, then distcheck.
+# run the test servers' self-tests, the C unit tests, the black-box and integration tests against local servers,
+# then the unit and black-box tests again under ASan+UBSan, then distcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
@@ -41,7 +42,7 @@ build_and_test() {
 	step "build ($name)"
 	rm -rf "$dir" && mkdir -p "$dir"
 	(cd "$dir" && "$SRC/configure" --enable-werror CFLAGS="$cflags" LDFLAGS="$ldflags" >configure.out) ||
-		{ cat "$dir/config.log" | tail -50; return 1; }
+		{ tail -50 "$dir/config.log"; return 1; }
 	make -C "$dir" -j"$JOBS" >"$dir/make.out" 2>&1 || { tail -60 "$dir/make.out"; return 1; }
 	make -C "$dir" lint
 	step "unit tests ($name)"
@@ -52,6 +53,8 @@ build_and_test() {
 }
 
 install_packages
+step "self-tests of the test servers (fake MX, Postfix, SNDS server)"
+"$PY" -m pytest -q -p no:cacheprovider "$SRC/tests/servers"
 step "autoreconf"
 autoreconf -fi >/dev/null 2>&1 || autoreconf -fi
 

@@ -172,17 +172,18 @@ static query *list_pop(qlist *l)
 MR_PRINTF(2, 3)
 static void trace(const mr_dns *d, const char *fmt, ...)
 {
-	char line[1024];
+	mr_buf line;
 	va_list ap;
 
 	if (d->cfg.verbose < 3)
 		return;
+	/* Whole line: mr_trace masks secrets (a key in a zone name) before it cuts a long line. */
+	mr_buf_init(&line, MR_TRACE_MAX);
 	va_start(ap, fmt);
-	/* Truncation is acceptable for a trace line; mr_trace masks secrets. */
-	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
-		line[0] = '\0';
+	(void)mr_buf_vprintf(&line, fmt, ap);
 	va_end(ap);
-	mr_trace("dns: %s", line);
+	mr_trace("dns: %s", mr_buf_str(&line));
+	mr_buf_free(&line);
 }
 
 /** Name of an RR type for traces. */
@@ -1039,30 +1040,35 @@ void mr_dns_free(mr_dns *d)
 	free(d);
 }
 
-/** The wire form of p in an exactly sized allocation (ldns_pkt2wire keeps a 64 KiB one); 0 or -1. */
-static int wire_of(const ldns_pkt *p, uint8_t **wire, size_t *len)
+/**
+ * Build q's query message once, straight from its absolute name: a header with RD set and one question
+ * (name, type, class IN), no EDNS; the id is patched per attempt. What ldns_pkt_query_new and
+ * ldns_pkt2wire would give, without their dozen allocations per query. 0 or -1.
+ */
+static int build_wire(query *q)
 {
-	ldns_buffer *b = ldns_buffer_new(LDNS_MIN_BUFLEN);
-	int rc = -1;
+	size_t nlen = ldns_rdf_size(q->qname);
+	uint8_t *w;
 
-	if (!b || ldns_pkt2buffer_wire(b, p) != LDNS_STATUS_OK || ldns_buffer_position(b) < HEADER_LEN)
-		goto out;
-	*len = ldns_buffer_position(b);
-	*wire = malloc(*len);
-	if (!*wire)
-		goto out;
-	memcpy(*wire, ldns_buffer_begin(b), *len);
-	rc = 0;
-out:
-	ldns_buffer_free(b);
-	return rc;
+	q->wirelen = HEADER_LEN + nlen + 4;
+	w = q->wire = calloc(1, q->wirelen);
+	if (!w)
+		return -1;
+	w[2] = 0x01; /* RD */
+	w[5] = 1;    /* QDCOUNT */
+	memcpy(w + HEADER_LEN, ldns_rdf_data(q->qname), nlen);
+	w += HEADER_LEN + nlen;
+	w[0] = (uint8_t)((unsigned)q->type >> 8);
+	w[1] = (uint8_t)((unsigned)q->type & 0xff);
+	w[2] = 0;
+	w[3] = LDNS_RR_CLASS_IN;
+	return 0;
 }
 
 /** Validate name, build its query message once and queue it. */
 int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, void *user)
 {
 	query *q = NULL;
-	ldns_pkt *p = NULL;
 	char abs[260];
 	size_t len;
 	int rc = -1;
@@ -1092,8 +1098,7 @@ int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, 
 	q->qname = ldns_dname_new_frm_str(abs);
 	if (!q->name || !q->qname || ldns_rdf_get_type(q->qname) != LDNS_RDF_TYPE_DNAME)
 		goto out;
-	p = ldns_pkt_query_new(ldns_rdf_clone(q->qname), type, LDNS_RR_CLASS_IN, LDNS_RD);
-	if (!p || wire_of(p, &q->wire, &q->wirelen) < 0)
+	if (build_wire(q) < 0)
 		goto out;
 	q->state = Q_QUEUED;
 	list_push(&d->fifo, q);
@@ -1101,7 +1106,6 @@ int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, 
 	q = NULL;
 	rc = 0;
 out:
-	ldns_pkt_free(p);
 	query_free(q);
 	return rc;
 }

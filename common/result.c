@@ -1,6 +1,7 @@
 /* result.c: owns the result tree of one plugin run: subcheck nodes and their text, the summary,
  * the forced state, the perfdata list, and the state computation over the tree. */
 #include "result.h"
+#include "secret.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -70,7 +71,7 @@ static char *format_line(const char *fmt, va_list ap) MR_PRINTF(1, 0);
 static char *format_line(const char *fmt, va_list ap)
 {
 	va_list cp;
-	size_t size, i;
+	size_t len, i;
 	char *s;
 	int n;
 
@@ -79,18 +80,28 @@ static char *format_line(const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		return NULL;
-	size = (size_t)n < TEXT_MAX ? (size_t)n + 1 : TEXT_MAX + 1;
-	s = malloc(size);
+	s = malloc((size_t)n + 1);
 	if (s == NULL)
 		return NULL;
-	n = vsnprintf(s, size, fmt, ap);
-	if (n < 0) {
+	if (vsnprintf(s, (size_t)n + 1, fmt, ap) != n) {
 		free(s);
 		return NULL;
 	}
-	if ((size_t)n >= size) /* deliberately cut: mark the cut */
-		memcpy(s + size - 4, "...", 4);
-	for (i = 0; s[i] != '\0'; i++)
+	len = (size_t)n;
+	if (len > TEXT_MAX) {
+		char *shorter;
+
+		/* mask before cutting: a secret cut in two would no longer match when the output is masked */
+		len = mr_secret_mask(s, len);
+		if (len > TEXT_MAX) { /* deliberately cut: mark the cut */
+			memcpy(s + TEXT_MAX - 3, "...", 4);
+			len = TEXT_MAX;
+		}
+		shorter = realloc(s, len + 1);
+		if (shorter != NULL)
+			s = shorter;
+	}
+	for (i = 0; i < len; i++)
 		if (s[i] == '\n' || s[i] == '\r')
 			s[i] = ' ';
 	return s;

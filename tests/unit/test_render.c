@@ -486,6 +486,39 @@ static void check_output_too_large_is_unknown(void **state)
 	mr_check_free(c);
 }
 
+/** Node text over 65536 bytes is masked before it is cut: a secret split by the cut does not leak in part. */
+static void cut_text_never_shows_part_of_a_secret(void **state)
+{
+	const char *secret = "cut-secret-token-value";
+	mr_check *c = mr_check_new("DNSBL");
+	size_t big = 70000;
+	mr_state st = MR_OK;
+	char *text, *out;
+	mr_sub *s;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(mr_secret_register(secret), 0);
+	text = malloc(big + 1);
+	assert_non_null(text);
+	memset(text, 'x', big);
+	memcpy(text + 65520, secret, strlen(secret)); /* crosses byte 65533, where the cut mark goes */
+	text[big] = '\0';
+	s = mr_sub_add(c, NULL, MR_CRITICAL, "%s", text);
+	assert_non_null(s);
+	assert_int_equal(strlen(s->text), 65536);
+	assert_string_equal(s->text + 65533, "...");
+	assert_null(strstr(s->text, "cut-sec"));
+	out = capture_output(c, MR_FMT_ONELINE, &st);
+	assert_int_equal(st, MR_CRITICAL);
+	assert_null(strstr(out, "cut-sec"));
+	assert_non_null(strstr(out, "x***x"));
+	free(out);
+	free(text);
+	mr_check_free(c);
+	mr_secret_clear();
+}
+
 /** Run the result and render tests. */
 int main(void)
 {
@@ -499,6 +532,7 @@ int main(void)
 		cmocka_unit_test(text_sanitised_in_json_keeps_pipe),
 		cmocka_unit_test(line_breaks_become_spaces_on_add),
 		cmocka_unit_test(secrets_are_masked_in_every_format),
+		cmocka_unit_test(cut_text_never_shows_part_of_a_secret),
 		cmocka_unit_test(informational_nodes_do_not_raise_state),
 		cmocka_unit_test(overall_state_is_worst_subtree),
 		cmocka_unit_test(forced_state_overrides_tree),

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/secret.h"
+#include "common/trace.h"
 #include "common/util.h"
 
 /** Scratch directory of this test run. */
@@ -303,6 +304,32 @@ static void test_secret_free_accepts_null(void **state)
 	mr_secret_free(mr_strdup("wipe-me"));
 }
 
+/** A trace line longer than the kept length is masked before it is cut: no piece of a secret survives the cut. */
+static void test_trace_masks_a_secret_that_a_long_line_cut_would_split(void **state)
+{
+	const char *secret = "tr4ce-secret-token-value";
+	char line[3000];
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(mr_secret_register(secret), 0);
+	/* the secret starts a few bytes before the 2047-byte cut of a trace line */
+	memset(line, 'x', sizeof(line));
+	memcpy(line + 2040, secret, strlen(secret));
+	line[sizeof(line) - 1] = '\0';
+	mr_trace("%s", line);
+	f = open_memstream(&out, &outlen);
+	assert_non_null(f);
+	mr_trace_flush(f);
+	fclose(f);
+	assert_non_null(out);
+	assert_null(strstr(out, "tr4ce"));
+	assert_non_null(strstr(out, "xxx***xxx"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -320,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup(test_read_file_errors_name_the_path_never_the_content, clear_registry),
 		cmocka_unit_test_setup(test_read_file_refuses_symlinks_directories_and_fifos, clear_registry),
 		cmocka_unit_test_setup(test_secret_free_accepts_null, clear_registry),
+		cmocka_unit_test_setup(test_trace_masks_a_secret_that_a_long_line_cut_would_split, clear_registry),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_dir, remove_dir);
 

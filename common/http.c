@@ -38,32 +38,33 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *use
 {
 	const char *dir = type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" :
 	                  type == CURLINFO_TEXT ? "*" : NULL;
-	char line[1024];
+	mr_buf line;
 	size_t start = 0;
 	(void)h;
 	(void)user;
 
 	if (dir == NULL)
 		return 0;
-	/* One trace line per header line; mr_trace masks registered secrets (key, token). */
+	/* One trace line per header line, whole: mr_trace masks registered secrets (key, token) before it cuts. */
+	mr_buf_init(&line, n);
 	for (size_t i = 0; i <= n; i++) {
 		if (i == n || data[i] == '\n') {
 			size_t len = i - start;
 			while (len > 0 && (data[start + len - 1] == '\r'))
 				len--;
-			if (len > 0) {
-				if (len >= sizeof(line))
-					len = sizeof(line) - 1;
-				memcpy(line, data + start, len);
-				line[len] = '\0';
+			mr_buf_reset(&line);
+			if (len > 0 && mr_buf_append(&line, data + start, len) == 0) {
 				for (size_t k = 0; k < len; k++)
-					if ((unsigned char)line[k] < 0x20)
-						line[k] = '?';
-				mr_trace("http: %s %s", dir, line);
+					if ((unsigned char)line.data[k] < 0x20)
+						line.data[k] = '?';
+				mr_trace("http: %s %s", dir, line.data);
 			}
 			start = i + 1;
 		}
 	}
+	if (line.data != NULL) /* it held the Authorization header: wipe it */
+		memset(line.data, 0, line.cap);
+	mr_buf_free(&line);
 	return 0;
 }
 
@@ -116,7 +117,9 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 	char errbuf[CURL_ERROR_SIZE], auth[4200];
 	mr_http_status st = MR_HTTP_NET;
 	double left = cfg->deadline - mr_now();
-	long ms = left > 0.001 ? (long)(left * 1000) : 1;
+	/* Rounded up, like curlio's poll waits: a timed-out request ends at or just after the deadline, so callers
+	 * comparing the clock with the deadline see that it was reached (--timeout-result). */
+	long ms = left > 0 ? (long)(left * 1000) + 1 : 1;
 	char *ctype = NULL;
 	CURLcode rc;
 

@@ -267,33 +267,48 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_c
 	return 0;
 }
 
+/** Parse a fetched data (data 1) or status feed body into j; rows, or -1 with "WHAT cannot be read: ..." in err. */
+static long parse_feed(int data, const mr_http_response *resp, snds_format fmt, snds_judge *j, const char *what,
+                       mr_buf *err)
+{
+	mr_buf why;
+	long rows;
+
+	mr_buf_init(&why, 512);
+	rows = data ? snds_parse_data(resp->body.data, resp->body.len, fmt, snds_judge_add_data, j, &why)
+	            : snds_parse_status(resp->body.data, resp->body.len, fmt, snds_judge_add_status, j, &why);
+	if (rows < 0)
+		mr_buf_printf(err, "%s cannot be read: %s", what, j->oom ? "out of memory" : mr_buf_str(&why));
+	mr_buf_free(&why);
+	return rows;
+}
+
+/** Name of a parsed feed's format for the long output. */
+static const char *format_name(snds_format fmt)
+{
+	return fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
+}
+
 /** Read the status feed into the judge; 0, or -1 with the reason for an UNKNOWN in err. */
 static int read_status(const snds_feed_config *fc, snds_judge *j, mr_buf *err)
 {
 	mr_http_response resp;
 	snds_format fmt;
-	mr_buf why;
+	long rows;
 	int rc = -1;
 	snds_got got = snds_feed_get(fc, 0, NULL, &resp, &fmt, err);
 
-	mr_buf_init(&why, 512);
 	if (got == SNDS_GOT_404) {
 		mr_buf_puts(err, "the IP status feed answered HTTP 404: expired or unknown link or key");
 	} else if (got == SNDS_GOT_EMPTY) {
 		j->have_status = 1; /* an empty status feed: nothing is blocked */
 		rc = 0;
-	} else if (got == SNDS_GOT_ROWS) {
-		long rows = snds_parse_status(resp.body.data, resp.body.len, fmt, snds_judge_add_status, j, &why);
-		if (rows < 0) {
-			mr_buf_printf(err, "the IP status feed cannot be read: %s", j->oom ? "out of memory" : mr_buf_str(&why));
-		} else {
-			j->have_status = 1;
-			j->status_rows = rows;
-			j->status_format = fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
-			rc = 0;
-		}
+	} else if (got == SNDS_GOT_ROWS && (rows = parse_feed(0, &resp, fmt, j, "the IP status feed", err)) >= 0) {
+		j->have_status = 1;
+		j->status_rows = rows;
+		j->status_format = format_name(fmt);
+		rc = 0;
 	}
-	mr_buf_free(&why);
 	mr_http_response_free(&resp);
 	return rc;
 }
@@ -307,7 +322,7 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 	for (long i = 0; i < cfg->lookback; i++) {
 		mr_http_response resp;
 		snds_format fmt;
-		mr_buf why;
+		char what[40];
 		long rows;
 		time_t t = timegm(day);
 		snds_got got;
@@ -326,20 +341,16 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 			mr_http_response_free(&resp);
 			continue;
 		}
-		mr_buf_init(&why, 512);
-		rows = snds_parse_data(resp.body.data, resp.body.len, fmt, snds_judge_add_data, j, &why);
+		mr_snprintf(what, sizeof(what), "the data feed of %04d-%02d-%02d", day->tm_year + 1900, day->tm_mon + 1,
+		            day->tm_mday);
+		rows = parse_feed(1, &resp, fmt, j, what, err);
 		mr_http_response_free(&resp);
-		if (rows < 0) {
-			mr_buf_printf(err, "the data feed of %04d-%02d-%02d cannot be read: %s", day->tm_year + 1900,
-			              day->tm_mon + 1, day->tm_mday, j->oom ? "out of memory" : mr_buf_str(&why));
-			mr_buf_free(&why);
+		if (rows < 0)
 			return -1;
-		}
-		mr_buf_free(&why);
 		if (rows > 0) {
 			j->have_data = 1;
 			j->data_rows = rows;
-			j->data_format = fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
+			j->data_format = format_name(fmt);
 			return 0;
 		}
 	}

@@ -664,8 +664,8 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 	size_t nip = 0, ndom = 0, distinct_ips = 0;
 	mr_state st = MR_OK;
 	double rate = 0;
-	char addr[MR_ADDR_STRLEN], line[512];
-	int rc_ = -1;
+	char addr[MR_ADDR_STRLEN], line[512], r[64];
+	int rc_ = -1, have_rate = 0; /* have_rate: r holds the formatted rate */
 	mr_buf sum;
 	mr_perf p;
 
@@ -692,6 +692,7 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 	if (rc->sent > 0) {
 		rate = 100.0 * (double)c->complaints / (double)rc->sent;
 		st = mr_state_worst(st, mr_thresholds_state(rc->rate, rate));
+		have_rate = mr_format_double(rate, r, sizeof(r)) == 0;
 	}
 	for (size_t i = 0; i < nip && i < c->cfg.max_details; i++) {
 		if (!ips[i]->has_ip) {
@@ -719,10 +720,7 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 			goto out;
 	}
 	if (rc->sent > 0) {
-		char r[64];
-		if (mr_format_double(rate, r, sizeof(r)) != 0)
-			mr_snprintf(r, sizeof(r), "?");
-		mr_snprintf(line, sizeof(line), "rate: %s%% of %ld sent", r, rc->sent);
+		mr_snprintf(line, sizeof(line), "rate: %s%% of %ld sent", have_rate ? r : "?", rc->sent);
 		if (info_line(chk, mr_thresholds_state(rc->rate, rate), line) != 0)
 			goto out;
 	}
@@ -733,11 +731,8 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 	              rc->window, distinct_ips, distinct_ips == 1 ? "" : "s");
 	if (nip > 0 && ips[0]->has_ip && mr_addr_format(&ips[0]->ip, addr, sizeof(addr)) == 0)
 		mr_buf_printf(&sum, ", top %s: %zu", addr, ips[0]->n);
-	if (rc->sent > 0) {
-		char r[64];
-		if (mr_format_double(rate, r, sizeof(r)) == 0)
-			mr_buf_printf(&sum, ", rate %s%%", r);
-	}
+	if (have_rate)
+		mr_buf_printf(&sum, ", rate %s%%", r);
 	if (c->unparsed > 0)
 		mr_buf_printf(&sum, ", %zu unparsed", c->unparsed);
 	if (mr_check_set_summary(chk, "%s", mr_buf_str(&sum)) != 0)

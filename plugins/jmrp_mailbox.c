@@ -289,13 +289,13 @@ typedef struct imap_conn {
 	char status[200];      /**< the last tagged status line, e.g. "NO Mailbox doesn't exist" */
 } imap_conn;
 
-/** libcurl debug callback: masked -vvv trace of the connection set-up (login lines are never shown). */
+/** libcurl debug callback (user: int set once login began): masked -vvv trace of the set-up, login lines hidden. */
 static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
 {
 	char line[512];
 	size_t len = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+	int *login_seen = user;
 	(void)h;
-	(void)user;
 
 	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN && type != CURLINFO_TEXT)
 		return 0;
@@ -306,12 +306,17 @@ static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)line[i] < 0x20)
 			line[i] = '?';
-	/* LOGIN and AUTHENTICATE carry the password (AUTHENTICATE PLAIN in base64, which masking cannot see). */
-	if (strstr(line, "LOGIN ") != NULL || strstr(line, "AUTHENTICATE") != NULL)
+	/* LOGIN and AUTHENTICATE carry the password (AUTHENTICATE PLAIN in base64, which masking cannot see); without
+	 * SASL-IR the base64 answers follow as bare lines after "+" prompts, so every later line we send is hidden. */
+	if ((type == CURLINFO_HEADER_OUT && *login_seen) || strstr(line, "LOGIN ") != NULL ||
+	    strstr(line, "AUTHENTICATE") != NULL) {
+		if (type == CURLINFO_HEADER_OUT)
+			*login_seen = 1;
 		mr_trace("imap: > (login, not shown)");
-	else
+	} else {
 		mr_trace("imap: %s %s", type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" : "*",
 		         line);
+	}
 	return 0;
 }
 
@@ -442,7 +447,7 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 	unsigned long validity, *uids = NULL;
 	size_t nuids = 0, capuids = 0;
 	struct tm tm;
-	int rc_ = -1;
+	int rc_ = -1, login_seen = 0;
 
 	memset(&c, 0, sizeof(c));
 	mr_buf_init(&c.resp, (size_t)JMRP_MSG_MAX + 65536);
@@ -476,13 +481,14 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYHOST, ic->insecure ? 0L : 2L);
 	{
 		double left = rc->deadline - mr_now();
-		curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, left > 0.001 ? (long)(left * 1000) : 1L);
+		curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, left > 0 ? (long)(left * 1000) + 1 : 1L); /* rounded up: see http.c */
 	}
 	if (ic->cafile != NULL)
 		curl_easy_setopt(c.h, CURLOPT_CAINFO, ic->cafile);
 	if (rc->verbose >= 3) {
 		curl_easy_setopt(c.h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(c.h, CURLOPT_DEBUGFUNCTION, imap_on_debug);
+		curl_easy_setopt(c.h, CURLOPT_DEBUGDATA, &login_seen);
 	}
 	{
 		CURLcode cr = curl_easy_perform(c.h);
@@ -502,6 +508,8 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 			goto out;
 		}
 	}
+	/* The set-up is traced; libcurl has nothing useful to say about the raw sends and receives below. */
+	curl_easy_setopt(c.h, CURLOPT_VERBOSE, 0L);
 	mr_snprintf(cmd, sizeof(cmd), "EXAMINE \"%s\"", mailbox);
 	if (imap_command(&c, cmd, rc->deadline, err) != 0)
 		goto out;

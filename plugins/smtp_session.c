@@ -38,7 +38,7 @@ static void trace(const smtp_probe_config *cfg, const char *dir, const char *tex
 	mr_trace("smtp: %s %s", dir, line);
 }
 
-/** Set the end of the dialogue unless an earlier cause was recorded. */
+/** Set the end of the dialogue: its cause, the stage it ended in and a detail text. */
 static void set_end(smtp_probe_result *res, smtp_end end, smtp_stage st, const char *detail)
 {
 	res->end = end;
@@ -93,18 +93,19 @@ static int read_reply(const smtp_probe_config *cfg, const smtp_transport *t, smt
 	return rc;
 }
 
-/** Send one command for stage st and read its reply; 0 if a reply arrived, -1 after setting res->end. */
+/** Send n bytes for stage st (traced as shown) and read the reply; 0 if a reply arrived, -1 after setting res->end. */
 static int command(const smtp_probe_config *cfg, const smtp_transport *t, smtp_reader *rd, char *pend,
-                   size_t *npend, smtp_stage st, const char *cmd, smtp_probe_result *res)
+                   size_t *npend, smtp_stage st, const char *data, size_t n, const char *shown,
+                   smtp_probe_result *res)
 {
 	double started = mr_now();
 	mr_buf err;
 	int rc;
 
 	res->st[st].reached = 1;
-	trace(cfg, ">", cmd, strlen(cmd));
+	trace(cfg, ">", shown, strlen(shown));
 	mr_buf_init(&err, 256);
-	rc = t->send(t->ctx, cmd, strlen(cmd), started + cfg->stage_timeout, &err);
+	rc = t->send(t->ctx, data, n, started + cfg->stage_timeout, &err);
 	if (rc != 0) {
 		set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "cannot send");
 		mr_buf_free(&err);
@@ -176,41 +177,27 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 		case SMTP_STAGE_QUIT:
 			rc = mr_snprintf(cmd, sizeof(cmd), "QUIT\r\n");
 			break;
-		case SMTP_STAGE_DATA_END: {
+		case SMTP_STAGE_DATA_END:
 			mr_buf_init(&msg, 4096);
 			if (smtp_test_message(cfg, &msg) != 0) {
 				mr_buf_free(&msg);
 				set_end(res, SMTP_END_BAD_REPLY, st, "cannot build the test message");
 				return;
 			}
-			res->st[st].reached = 1;
-			{
-				double started = mr_now();
-				mr_buf err;
-				mr_buf_init(&err, 256);
-				rc = t->send(t->ctx, msg.data, msg.len, started + cfg->stage_timeout, &err);
-				trace(cfg, ">", "(test message)", 14);
-				mr_buf_free(&msg);
-				if (rc != 0) {
-					set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "cannot send");
-					mr_buf_free(&err);
-					return;
-				}
-				mr_buf_free(&err);
-				if (read_reply(cfg, t, &rd, pend, &npend, st, started, res) != 0)
-					return;
-			}
+			rc = command(cfg, t, &rd, pend, &npend, st, msg.data, msg.len, "(test message)", res);
+			mr_buf_free(&msg);
+			if (rc != 0)
+				return;
 			if (!positive(res, st)) {
 				rejected = 1;
 				res->last = st;
 			}
 			st = SMTP_STAGE_QUIT;
 			continue;
-		}
 		default:
 			return;
 		}
-		if (rc != 0 || command(cfg, t, &rd, pend, &npend, st, cmd, res) != 0) {
+		if (rc != 0 || command(cfg, t, &rd, pend, &npend, st, cmd, strlen(cmd), cmd, res) != 0) {
 			if (rc != 0)
 				set_end(res, SMTP_END_BAD_REPLY, st, "command too long");
 			return;
@@ -433,7 +420,7 @@ static int setup_handle(curl_ctx *c, char *errbuf, struct curl_slist **resolve)
 	const smtp_probe_config *cfg = c->cfg;
 	char url[600], iface[128], pin[600];
 	double left = cfg->deadline - mr_now();
-	long total_ms = left > 0 ? (long)(left * 1000) : 1;
+	long total_ms = left > 0 ? (long)(left * 1000) + 1 : 1; /* rounded up: see http.c */
 	long stage_ms = (long)(cfg->stage_timeout * 1000);
 	int v6 = strchr(cfg->host, ':') != NULL;
 

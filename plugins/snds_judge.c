@@ -222,6 +222,12 @@ static void over_range(const mr_thresholds *t, double v, mr_buf *b)
 	mr_buf_printf(b, " (outside the %s range %s)", st == MR_CRITICAL ? "critical" : "warning", r);
 }
 
+/** Reason text of blocked range k ("no reason given" when the feed gave none). */
+static const char *block_reason(const snds_judge *j, size_t k)
+{
+	return j->blocks[k].reason[0] ? j->blocks[k].reason : "no reason given";
+}
+
 /** Write the reasons of an IP's state into b. */
 static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf *b)
 {
@@ -231,8 +237,7 @@ static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf
 		mr_snprintf(addr, sizeof(addr), "?");
 	mr_buf_printf(b, "%s:", addr);
 	if (block != SIZE_MAX)
-		mr_buf_printf(b, " blocked by Outlook.com: %s;", j->blocks[block].reason[0] ? j->blocks[block].reason :
-		                                                   "no reason given");
+		mr_buf_printf(b, " blocked by Outlook.com: %s;", block_reason(j, block));
 	mr_buf_printf(b, " filter %s", snds_filter_name(ip->filter));
 	if (ip->complaint_known) {
 		if (mr_format_double(ip->complaint, rate, sizeof(rate)) != 0)
@@ -331,15 +336,14 @@ static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
 			mr_buf_printf(b, "; blocked by Outlook.com: %s", j->blocks[v->block].reason);
 		return;
 	}
-	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0 ||
-	    mr_addr_format(&j->blocks[v->block].last, hi, sizeof(hi)) != 0)
+	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0)
 		mr_snprintf(lo, sizeof(lo), "?");
-	if (strcmp(lo, hi) == 0)
-		mr_buf_printf(b, "%s: blocked by Outlook.com: %s", lo,
-		              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
-	else
-		mr_buf_printf(b, "%s-%s: blocked by Outlook.com: %s", lo, hi,
-		              j->blocks[v->block].reason[0] ? j->blocks[v->block].reason : "no reason given");
+	if (mr_addr_format(&j->blocks[v->block].last, hi, sizeof(hi)) != 0)
+		mr_snprintf(hi, sizeof(hi), "?");
+	mr_buf_puts(b, lo);
+	if (strcmp(lo, hi) != 0)
+		mr_buf_printf(b, "-%s", hi);
+	mr_buf_printf(b, ": blocked by Outlook.com: %s", block_reason(j, v->block));
 }
 
 /** Add one informational OK line; 0 or -1. */
@@ -351,6 +355,34 @@ static int info_line(mr_check *c, const char *text)
 		return -1;
 	mr_sub_set_informational(s);
 	return 0;
+}
+
+/** a + b, saturated at UINT64_MAX. */
+static uint64_t add_saturated(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/** Number of addresses in [lo, hi] (same family, lo <= hi), saturated at UINT64_MAX like mr_cidr_size. */
+static uint64_t range_size(const mr_addr *lo, const mr_addr *hi)
+{
+	size_t len = lo->family == AF_INET ? 4 : 16;
+	uint8_t d[16];
+	unsigned borrow = 0;
+	uint64_t n = 0;
+
+	/* d = hi - lo, byte-wise from the least significant end. */
+	for (size_t i = len; i-- > 0;) {
+		unsigned x = (unsigned)hi->b[i] - lo->b[i] - borrow;
+		borrow = x > 0xffu;
+		d[i] = (uint8_t)x;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (len - i > 8 && d[i] != 0)
+			return UINT64_MAX;
+		n = n << 8 | d[i];
+	}
+	return add_saturated(n, 1);
 }
 
 /** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
@@ -375,6 +407,7 @@ int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapse
 int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed)
 {
 	verdict *v = NULL;
+	unsigned char *covered = NULL; /* covered[k]: blocked range k holds a judged IP */
 	size_t n = 0, cap;
 	uint64_t blocked = 0;
 	mr_state overall = MR_OK;
@@ -385,7 +418,8 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 	merge_ips(j);
 	cap = j->nips + j->nblocks + j->cfg.nfilters + 1;
 	v = calloc(cap, sizeof(*v));
-	if (v == NULL)
+	covered = calloc(j->nblocks + 1, 1);
+	if (v == NULL || covered == NULL)
 		goto out;
 	for (size_t i = 0; i < j->nips; i++) {
 		size_t blk = j->have_status ? find_block(j, &j->ips[i].ip) : SIZE_MAX;
@@ -413,24 +447,16 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		n++;
 	}
 	/* Blocked ranges that hold no judged IP are subjects of their own. */
+	for (size_t i = 0; i < n; i++)
+		if (v[i].block != SIZE_MAX)
+			covered[v[i].block] = 1;
 	for (size_t k = 0; k < j->nblocks; k++) {
-		int covered = 0;
-		for (size_t i = 0; i < n && !covered; i++)
-			covered = v[i].block == k;
-		if (covered)
+		if (covered[k])
 			continue;
 		v[n].ip = SIZE_MAX;
 		v[n].block = k;
 		v[n].state = j->cfg.blocked_state;
-		if (j->blocks[k].first.family == AF_INET && j->blocks[k].last.family == AF_INET) {
-			uint64_t a = (uint64_t)j->blocks[k].first.b[0] << 24 | (uint64_t)j->blocks[k].first.b[1] << 16 |
-			             (uint64_t)j->blocks[k].first.b[2] << 8 | j->blocks[k].first.b[3];
-			uint64_t z = (uint64_t)j->blocks[k].last.b[0] << 24 | (uint64_t)j->blocks[k].last.b[1] << 16 |
-			             (uint64_t)j->blocks[k].last.b[2] << 8 | j->blocks[k].last.b[3];
-			blocked += z - a + 1;
-		} else {
-			blocked++;
-		}
+		blocked = add_saturated(blocked, range_size(&j->blocks[k].first, &j->blocks[k].last));
 		n++;
 	}
 	qsort(v, n, sizeof(*v), cmp_verdict);
@@ -487,6 +513,7 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 	rc = 0;
 out:
 	free(v);
+	free(covered);
 	mr_buf_free(&b);
 	return rc;
 }

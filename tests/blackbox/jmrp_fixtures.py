@@ -37,6 +37,7 @@ imap_password_file (session)
     A 0600 file holding the password and a newline.
 """
 
+import base64
 import os
 import shutil
 import subprocess
@@ -54,6 +55,7 @@ if SERVERS_DIR not in sys.path:
 import dovecot  # noqa: E402
 import jmrp_messages as jm  # noqa: E402
 import testcerts  # noqa: E402
+from testutil import skip_missing  # noqa: E402
 
 
 def jmrp_plugin_path():
@@ -66,15 +68,24 @@ def jmrp_plugin_path():
 
 
 def run_jmrp(args, timeout=60.0, env=None):
-    """Run check_jmrp with args; Result(code, stdout, stderr, elapsed, args)."""
+    """Run check_jmrp with args; Result(code, stdout, stderr, elapsed, args).  Every run is
+    checked for the IMAP password (dovecot.PASSWORD)."""
     cmd = [jmrp_plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout,
                           env=plugin_env(env))
     elapsed = time.monotonic() - start
-    return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                  proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
+    r = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
+               proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
+    out = r.stdout + r.stderr
+    assert dovecot.PASSWORD not in out, \
+        "IMAP password leaked by %r:\n%s%s" % (r.args, r.stdout, r.stderr)
+    # SASL PLAIN and LOGIN send the password base64-encoded, which masking by text cannot see.
+    for encoded in (b"\0" + dovecot.USER.encode() + b"\0" + dovecot.PASSWORD.encode(), dovecot.PASSWORD.encode()):
+        assert base64.b64encode(encoded).decode() not in out, \
+            "base64 IMAP credentials leaked by %r:\n%s" % (r.args, out)
+    return r
 
 
 @pytest.fixture(scope="session")
@@ -135,7 +146,7 @@ def _imap_msgid(name):
 def imap_server(jmrp_workdir, jmrp_certs):
     """A private Dovecot with the IMAP_INBOX messages; stopped by PID at the end."""
     if not dovecot.installed():
-        pytest.skip(dovecot.INSTALL_HINT)
+        skip_missing(dovecot.INSTALL_HINT)
     now = time.time()
 
     def populate(maildir):

@@ -217,11 +217,7 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 			mr_buf_printf(b, "; %llu of %llu targets listed", (unsigned long long)o->targets_listed,
 			              (unsigned long long)o->ntargets);
 	} else if (st != MR_OK || r != WHY_CLEAN) {
-		mr_buf c;
-		mr_buf_init(&c, 1024);
-		target_text(rc, w, r, label, &c);
-		mr_buf_puts(b, mr_buf_str(&c));
-		mr_buf_free(&c);
+		target_text(rc, w, r, label, b);
 		if (r == WHY_NO_ANSWER) {
 			const dnsbl_detail *d = first_error(rc, w);
 			if (d != NULL)
@@ -361,11 +357,10 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 	if (o->zones_used == 0 && o->nzones > 0)
 		overall = MR_UNKNOWN;
 	mr_buf_reset(&b);
-	summary(rc, worst, overall, worst_why, &b);
-	if (o->zones_used == 0 && o->nzones > 0) {
-		mr_buf_reset(&b);
+	if (o->zones_used == 0 && o->nzones > 0)
 		mr_buf_puts(&b, "every zone failed the self-test; nothing was checked");
-	}
+	else
+		summary(rc, worst, overall, worst_why, &b);
 	if (mr_check_set_summary(c, "%s", mr_buf_str(&b)) != 0 || add_perfdata(rc, c) != 0)
 		goto out;
 	mr_check_set_state(c, overall);

@@ -10,6 +10,9 @@
 /** Longest query name we build, with NUL. */
 #define QNAME_MAX 512
 
+/** The query suffix of one zone ("zen.spamhaus.org" or "KEY.zen.dq.spamhaus.net"); "" if too long. */
+typedef char zone_suffix[QNAME_MAX];
+
 /** One address or failure found while resolving the user's names. */
 typedef struct resolved {
 	size_t spec;                       /**< index of the spec it belongs to */
@@ -263,6 +266,7 @@ typedef struct run_ctx {
 	size_t next_zone;                  /**< feed cursor: zone */
 	size_t unit;                       /**< feed cursor: unit of next_target */
 	uint64_t in_flight;                /**< pair queries not finished */
+	zone_suffix *suffix;               /**< query suffix of each zone, built once */
 	int keep_not_listed;               /**< keep details of clean answers too */
 	int oom;                           /**< an allocation failed */
 } run_ctx;
@@ -275,12 +279,25 @@ typedef struct pair_query {
 	dnsbl_detail *detail;              /**< for TXT queries: where the text goes */
 } pair_query;
 
-/** Build the query suffix of zone z ("zen.spamhaus.org" or "KEY.zen.dq.spamhaus.net"); 0 or -1. */
-static int zone_suffix(const dnsbl_run_config *cfg, const dnsbl_zone *z, char *dst, size_t size)
+/** Build the query suffix of every zone once (with the DQS rewrite), not per query; NULL if out of memory. */
+static zone_suffix *zone_suffixes(const dnsbl_run_config *cfg)
 {
-	if (cfg->dqs_key != NULL && z->spamhaus && z->dqs[0] != '\0')
-		return mr_snprintf(dst, size, "%s.%s.dq.spamhaus.net", cfg->dqs_key, z->dqs);
-	return mr_snprintf(dst, size, "%s", z->name);
+	size_t n = cfg->zones->n;
+	zone_suffix *v = calloc(n ? n : 1, sizeof(*v));
+
+	if (v == NULL)
+		return NULL;
+	for (size_t zi = 0; zi < n; zi++) {
+		const dnsbl_zone *z = &cfg->zones->v[zi];
+		int rc;
+		if (cfg->dqs_key != NULL && z->spamhaus && z->dqs[0] != '\0')
+			rc = mr_snprintf(v[zi], sizeof(v[zi]), "%s.%s.dq.spamhaus.net", cfg->dqs_key, z->dqs);
+		else
+			rc = mr_snprintf(v[zi], sizeof(v[zi]), "%s", z->name);
+		if (rc != 0)
+			v[zi][0] = '\0';
+	}
+	return v;
 }
 
 /** 1 if zone z is asked about a target of unit u. */
@@ -295,14 +312,13 @@ static int zone_applies(const dnsbl_zone *z, const dnsbl_unit *u)
 	return u->cidr.base.family == AF_INET ? z->ipv4 : z->ipv6;
 }
 
-/** Build the query name for target i of unit u on zone z; 0 or -1. */
-static int pair_qname(const dnsbl_run_config *cfg, const dnsbl_unit *u, uint64_t i, const dnsbl_zone *z,
-                      char *dst, size_t size)
+/** Build the query name for target i of unit u under the zone's query suffix; 0 or -1. */
+static int pair_qname(const dnsbl_unit *u, uint64_t i, const char *suffix, char *dst, size_t size)
 {
-	char suffix[QNAME_MAX], left[MR_REVNAME_LEN];
+	char left[MR_REVNAME_LEN];
 	mr_addr a;
 
-	if (zone_suffix(cfg, z, suffix, sizeof(suffix)) != 0)
+	if (suffix[0] == '\0')
 		return -1;
 	if (u->is_domain)
 		return mr_snprintf(dst, size, "%s.%s", u->name, suffix);
@@ -487,7 +503,7 @@ static int feed_pairs(void *user, mr_dns *d)
 			pair_query *q;
 
 			c->out->t[i].applicable++;
-			if (pair_qname(cfg, u, i, &zs->v[zi], qname, sizeof(qname)) != 0) {
+			if (pair_qname(u, i, c->suffix[zi], qname, sizeof(qname)) != 0) {
 				dnsbl_verdict v;
 				memset(&v, 0, sizeof(v));
 				v.kind = DNSBL_ERROR;
@@ -552,8 +568,8 @@ static void on_probe(void *user, const char *qname, ldns_rr_type type, const mr_
 	free(p);
 }
 
-/** Phase 2: RFC 5782 probes of every zone; 0 or -1 on allocation failure. */
-static int selftest(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *o)
+/** Phase 2: RFC 5782 probes of every zone under its query suffix; 0 or -1 on allocation failure. */
+static int selftest(mr_dns *d, const dnsbl_run_config *cfg, const zone_suffix *suffix, dnsbl_outcome *o)
 {
 	static const mr_addr v4[2] = { { AF_INET, { 127, 0, 0, 1 } }, { AF_INET, { 127, 0, 0, 2 } } };
 	static const mr_addr v6[2] = {
@@ -563,19 +579,19 @@ static int selftest(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *o)
 
 	for (size_t zi = 0; zi < cfg->zones->n; zi++) {
 		const dnsbl_zone *z = &cfg->zones->v[zi];
-		char suffix[QNAME_MAX], qname[QNAME_MAX], left[MR_REVNAME_LEN];
+		char qname[QNAME_MAX], left[MR_REVNAME_LEN];
 
-		if (zone_suffix(cfg, z, suffix, sizeof(suffix)) != 0)
+		if (suffix[zi][0] == '\0')
 			continue;
 		for (int positive = 0; positive < 2; positive++) {
 			probe_query *p;
 			int rc;
 			if (z->kind == DNSBL_KIND_DOMAIN)
-				rc = mr_snprintf(qname, sizeof(qname), "%s.%s", positive ? "test" : "invalid", suffix);
+				rc = mr_snprintf(qname, sizeof(qname), "%s.%s", positive ? "test" : "invalid", suffix[zi]);
 			else if (mr_addr_reverse_name(z->ipv4 ? &v4[positive] : &v6[positive], left, sizeof(left)) != 0)
 				rc = -1;
 			else
-				rc = mr_snprintf(qname, sizeof(qname), "%s.%s", left, suffix);
+				rc = mr_snprintf(qname, sizeof(qname), "%s.%s", left, suffix[zi]);
 			if (rc != 0)
 				continue;
 			p = calloc(1, sizeof(*p));
@@ -600,27 +616,29 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 {
 	run_ctx c;
 	mr_dns_stats st;
+	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
 	if (expand_targets(d, cfg, err) != 0)
 		return -1;
 	out->ntargets = cfg->targets->total;
 	out->nzones = cfg->zones->n;
 	out->t = calloc(out->ntargets ? out->ntargets : 1, sizeof(*out->t));
 	out->z = calloc(out->nzones ? out->nzones : 1, sizeof(*out->z));
-	if (out->t == NULL || out->z == NULL) {
+	c.suffix = zone_suffixes(cfg);
+	if (out->t == NULL || out->z == NULL || c.suffix == NULL) {
 		mr_buf_puts(err, "out of memory");
-		return -1;
+		goto out;
 	}
-	if (cfg->selftest && selftest(d, cfg, out) != 0) {
+	if (cfg->selftest && selftest(d, cfg, c.suffix, out) != 0) {
 		mr_buf_puts(err, "out of memory during the self-test");
-		return -1;
+		goto out;
 	}
 	for (size_t zi = 0; zi < out->nzones; zi++)
 		if (!out->z[zi].broken)
 			out->zones_used++;
 
-	memset(&c, 0, sizeof(c));
 	c.dns = d;
 	c.cfg = cfg;
 	c.out = out;
@@ -628,7 +646,7 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	out->timed_out = mr_dns_run(d, cfg->deadline, feed_pairs, &c) != 0;
 	if (c.oom) {
 		mr_buf_puts(err, "out of memory while querying");
-		return -1;
+		goto out;
 	}
 	/* Pairs never submitted before the deadline are unfinished as well. */
 	if (c.next_target < cfg->targets->total) {
@@ -642,7 +660,10 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	}
 	mr_dns_get_stats(d, &st);
 	out->queries = st.queries;
-	return 0;
+	rc = 0;
+out:
+	free(c.suffix);
+	return rc;
 }
 
 /** Free everything an outcome owns. */

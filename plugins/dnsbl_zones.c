@@ -491,6 +491,10 @@ static int zone_name_normalise(const char *in, char *out, const char **why)
 		}
 		out[i] = ch;
 	}
+	if (label == 0) { /* "bl.example.." keeps a final empty label after the one final dot is stripped */
+		*why = "empty label in zone name (two dots in a row?)";
+		return -1;
+	}
 	out[n] = '\0';
 	return 0;
 }

@@ -13,7 +13,6 @@ typedef struct mx_answer {
 	mr_dns_mx mx[MAX_MX];   /**< hosts, sorted by preference */
 	size_t n;               /**< count */
 	mr_dns_status status;   /**< query status */
-	int answered;           /**< the callback ran */
 } mx_answer;
 
 /** Addresses of one host. */
@@ -30,7 +29,6 @@ static void on_mx(void *user, const char *qname, ldns_rr_type type, const mr_dns
 	(void)qname;
 	(void)type;
 
-	m->answered = 1;
 	m->status = r->status;
 	if (r->status == MR_DNS_NOERROR && r->pkt != NULL)
 		m->n = mr_dns_answer_mx(r->pkt, m->mx, MAX_MX);

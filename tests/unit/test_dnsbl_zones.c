@@ -549,7 +549,7 @@ static void test_spec_rejects_bad_input(void **state)
 {
 	static const char *const bad[] = {
 		"", "=127.0.0.2", "bl.example=", "bl.example=10.0.0.2", "bl.example=127.0.0.[2..", "bl.example:fatal",
-		"bl.example:", "bl example", "bl..example", ":warning", "bl.example=127.0.0.2:warning:critical",
+		"bl.example:", "bl example", "bl..example", "bl.example..", ":warning", "bl.example=127.0.0.2:warning:critical",
 	};
 	size_t i;
 

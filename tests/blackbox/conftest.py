@@ -18,10 +18,10 @@ $BUILDDIR/plugins/check_dnsbl (BUILDDIR defaults to the repository root).
 import ipaddress
 import os
 import shutil
-import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 from collections import namedtuple
@@ -30,6 +30,10 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
+SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
+if SERVERS_DIR not in sys.path:
+    sys.path.insert(0, SERVERS_DIR)
+from testutil import skip_missing, stop_process  # noqa: E402
 
 # 26 characters, like a real Spamhaus DQS key; must never appear in any output.
 DQS_KEY = "fakedqskey0123456789abcdef"
@@ -70,17 +74,22 @@ def plugin_env(extra=None):
 
 
 def run_plugin(args, timeout=30.0, env=None):
-    """Run check_dnsbl with args; return Result(code, stdout, stderr, elapsed, args)."""
+    """Run check_dnsbl with args; return Result(code, stdout, stderr, elapsed, args).
+
+    Every run is checked for the DQS key (whether the run was given it or not)."""
     cmd = [plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout,
                           env=plugin_env(env))
     elapsed = time.monotonic() - start
-    return Result(proc.returncode,
-                  proc.stdout.decode("utf-8", "replace"),
-                  proc.stderr.decode("utf-8", "replace"),
-                  elapsed, cmd[1:])
+    r = Result(proc.returncode,
+               proc.stdout.decode("utf-8", "replace"),
+               proc.stderr.decode("utf-8", "replace"),
+               elapsed, cmd[1:])
+    assert DQS_KEY.lower() not in (r.stdout + r.stderr).lower(), \
+        "DQS key leaked by %r:\n%s%s" % (r.args, r.stdout, r.stderr)
+    return r
 
 
 def first_line(stdout):
@@ -323,19 +332,7 @@ class Server:
 
     def stop(self):
         """SIGTERM by PID, then SIGKILL if it lingers; reap it."""
-        if self.proc.poll() is None:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
 
 
 def start_server(name, cmd, workdir, probe, timeout=10.0):
@@ -641,7 +638,7 @@ def rbldnsd(workdir):
     """rbldnsd serving RBL_ZONES on 127.0.0.1:PORT, [::1]:PORT6 and RESOLV_ADDR:53 (the last two if possible); yields Rbl."""
     exe = shutil.which("rbldnsd") or "/usr/sbin/rbldnsd"
     if not os.access(exe, os.X_OK):
-        pytest.skip("rbldnsd is not installed (apt-get install rbldnsd)")
+        skip_missing("rbldnsd is not installed (apt-get install rbldnsd)")
     datadir = os.path.join(workdir, "rbldnsd")
     os.mkdir(datadir)
     os.chmod(datadir, 0o755)
@@ -673,7 +670,7 @@ def testns(workdir):
     """ldns-testns with testns_data() on a free port (wildcard address); yields the port."""
     exe = shutil.which("ldns-testns")
     if not exe:
-        pytest.skip("ldns-testns is not installed (apt-get install ldnsutils)")
+        skip_missing("ldns-testns is not installed (apt-get install ldnsutils)")
     datafile = write_file(workdir, "testns.data", testns_data())
     port = free_port("0.0.0.0")
     server = start_server("ldns-testns", [exe, "-p", str(port), datafile], workdir,
@@ -689,7 +686,7 @@ def unbound(workdir, rbldnsd, testns):
     """unbound as a local recursive resolver with stub zones for both servers; yields its port."""
     exe = shutil.which("unbound") or "/usr/sbin/unbound"
     if not os.access(exe, os.X_OK):
-        pytest.skip("unbound is not installed (apt-get install unbound)")
+        skip_missing("unbound is not installed (apt-get install unbound)")
     rbl_port = rbldnsd.port
     udir = os.path.join(workdir, "unbound")
     os.mkdir(udir)

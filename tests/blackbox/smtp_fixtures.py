@@ -52,7 +52,6 @@ import contextlib
 import json
 import os
 import pwd
-import select
 import shutil
 import signal
 import socket
@@ -71,6 +70,7 @@ PYTHON = sys.executable or "/usr/bin/python3"
 if SERVERS_DIR not in sys.path:
     sys.path.insert(0, SERVERS_DIR)
 import testcerts  # noqa: E402
+from testutil import free_tcp_port, read_jsonl, read_ready_line, stop_process  # noqa: E402
 
 try:
     import pytest
@@ -105,11 +105,7 @@ def script_path(script, workdir=None):
 
 def read_log(log_path):
     """All records of a fake_mx JSON-lines log (empty list if none yet)."""
-    try:
-        with open(log_path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except FileNotFoundError:
-        return []
+    return read_jsonl(log_path)
 
 
 def commands(log_path, conn=None):
@@ -119,37 +115,24 @@ def commands(log_path, conn=None):
             if r["event"] == "command" and (conn is None or r["conn"] == conn)]
 
 
-def free_port(host="127.0.0.1"):
-    """A TCP port that is free on host right now."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def stop_pid(pid, proc=None, timeout=5.0):
-    """SIGTERM pid, wait up to timeout, then SIGKILL."""
+def stop_pid(pid, timeout=5.0):
+    """SIGTERM a process that is not our child (Postfix's master) by PID, wait up to
+    timeout for it to go, then SIGKILL."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc is not None:
-            if proc.poll() is not None:
-                return
-        else:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
         time.sleep(0.01)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
         return
-    if proc is not None:
-        proc.wait(timeout=5)
 
 
 def wait_for_banner(host, port, timeout=15.0, source=None):
@@ -219,7 +202,7 @@ class FakeMx:
 
     def stop(self):
         """Stop the server by PID."""
-        stop_pid(self.pid, self.proc)
+        stop_process(self.proc)
         for stream in (self.proc.stdout, self.proc.stderr):
             if stream:
                 stream.close()
@@ -245,17 +228,9 @@ def start_fake_mx(script, workdir, certs=None, cert=None, key=None,
     cmd += list(extra_args)
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + ready_timeout
-    line = b""
-    while time.monotonic() < deadline and not line.endswith(b"\n"):
-        r, _, _ = select.select([proc.stdout], [], [], 0.1)
-        if r:
-            chunk = os.read(proc.stdout.fileno(), 256)
-            if not chunk:
-                break
-            line += chunk
+    line = read_ready_line(proc, ready_timeout)
     if not line.startswith(b"READY "):
-        stop_pid(proc.pid, proc)
+        stop_process(proc)
         err = proc.stderr.read().decode("utf-8", "replace")
         raise RuntimeError("fake_mx did not start (%r): %s" % (line, err))
     port = int(line.split()[1])
@@ -440,7 +415,7 @@ def start_postfix(certs, host="127.0.0.1", port=None):
     owner = pwd.getpwnam("postfix")
     os.chown(data, owner.pw_uid, owner.pw_gid)
     if port is None:
-        port = free_port(host)
+        port = free_tcp_port(host)
     with open(os.path.join(etc, "main.cf"), "w") as f:
         f.write(_MAIN_CF.format(queue=queue, data=data, base=base, etc=etc,
                                 cert=certs.server_cert, key=certs.server_key))

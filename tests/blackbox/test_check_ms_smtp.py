@@ -36,7 +36,7 @@ from conftest import (REPO_ROOT, Result, _catch_all, _entry, dns_query,
 from conftest import free_port as free_udp_tcp_port
 from smtp_fixtures import (SCRIPTS_DIR, PostfixMx, fake_mx,  # noqa: F401
                            fake_mx_factory, postfix_mx, smtp_certs)
-from smtp_fixtures import free_port as free_tcp_port
+from testutil import free_tcp_port, skip_missing
 
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 PERF_LABELS = ["time", "connect", "banner", "ehlo", "tls", "mail", "rcpt"]
@@ -1032,7 +1032,7 @@ def ms_dns():
     """ldns-testns serving ms_dns_data(); yields (port, resolv.conf path)."""
     exe = shutil.which("ldns-testns")
     if not exe:
-        pytest.skip("ldns-testns is not installed (apt-get install ldnsutils)")
+        skip_missing("ldns-testns is not installed (apt-get install ldnsutils)")
     workdir = make_public_dir("check_ms_smtp_dns.")
     try:
         datafile = write_file(workdir, "ms.data", ms_dns_data())

@@ -109,16 +109,17 @@ def plugins():
 
 
 def need(*paths, root=False):
-    """Skip the test when a daemon is missing (with the Debian package to install)."""
+    """Skip the test when a daemon is missing (with the Debian package to install); under CI
+    (where tests/run-tests.sh installs them all, as root) fail instead."""
     hints = {mrint.ICINGA2: "icinga2-bin icinga2-common", mrint.NAGIOS4: "nagios4-core",
              mrint.NRPE: "nagios-nrpe-server", mrint.CHECK_NRPE: "nagios-nrpe-plugin",
              "/etc/nagios-plugins/config/check_nrpe.cfg": "nagios-nrpe-plugin"}
     for p in paths:
         ok = os.access(p, os.X_OK) if not p.endswith(".cfg") else os.path.isfile(p)
         if not ok:
-            pytest.skip("%s is not installed (apt-get install %s)" % (p, hints.get(p, p)))
+            mrint.skip_missing("%s is not installed (apt-get install %s)" % (p, hints.get(p, p)))
     if root and os.geteuid() != 0:
-        pytest.skip("needs root (daemons drop to their own users)")
+        mrint.skip_missing("needs root (daemons drop to their own users)")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import ssl
 import subprocess
@@ -35,6 +34,7 @@ SERVERS = os.path.join(REPO_ROOT, "tests", "servers")
 for _p in (BLACKBOX, SERVERS):
     if _p not in sys.path:
         sys.path.insert(0, _p)
+from testutil import free_tcp_port, skip_missing, stop_process  # noqa: E402,F401
 
 ICINGA2 = "/usr/sbin/icinga2"
 NAGIOS4 = "/usr/sbin/nagios4"
@@ -96,13 +96,6 @@ def run(cmd, timeout=120, env=None, cwd=None):
                           universal_newlines=True)
 
 
-def free_tcp_port(host="127.0.0.1"):
-    """A TCP port free on host right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
 def wait_tcp(host, port, timeout=15.0, proc=None, what="server"):
     """Wait until host:port accepts connections; fail early when proc dies."""
     deadline = time.monotonic() + timeout
@@ -115,24 +108,6 @@ def wait_tcp(host, port, timeout=15.0, proc=None, what="server"):
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("%s did not listen on %s:%d within %.0f s" % (what, host, port, timeout))
-
-
-def stop_process(proc, timeout=10.0):
-    """SIGTERM the child by PID, SIGKILL it if it lingers, reap it."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.kill(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=5)
 
 
 def parse_help_options(text):
@@ -401,4 +376,4 @@ class Nrpe:
     def stop(self):
         """Stop the server by PID."""
         if self.proc is not None:
-            stop_process(self.proc)
+            stop_process(self.proc, timeout=10)

@@ -131,7 +131,7 @@ def built_deb(tmp_path):
     """The .deb built by dpkg-buildpackage from a copy of the tree; yields its path."""
     need("/usr/bin/dpkg-buildpackage", root=True)
     if not shutil.which("dh"):
-        pytest.skip("debhelper is not installed (apt-get install debhelper)")
+        mrint.skip_missing("debhelper is not installed (apt-get install debhelper)")
     # Built from the release tarball, as a distribution would: this also proves that make dist
     # carries debian/ and everything the package installs.
     src = unpacked_dist(str(tmp_path))

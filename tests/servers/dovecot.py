@@ -47,6 +47,8 @@ import subprocess
 import sys
 import time
 
+from testutil import free_tcp_port
+
 DOVECOT = "/usr/sbin/dovecot"
 DOVECONF = "/usr/bin/doveconf"
 USER = "jmrp"
@@ -61,13 +63,6 @@ def installed():
     return (os.access(DOVECOT, os.X_OK)
             and os.path.exists("/usr/lib/dovecot/imap")
             and os.path.exists("/usr/lib/dovecot/imap-login"))
-
-
-def free_port(host="127.0.0.1"):
-    """A TCP port free on host right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
 
 
 class Dovecot:
@@ -313,7 +308,7 @@ def start_dovecot(workdir, certs, populate=None, ready_timeout=15.0):
         f.write("%s:{PLAIN}%s:%d:%d::%s::\n" % (USER, PASSWORD, uid, gid, home))
     # auth runs as the internal user (dovecot): the test password file is world-readable
     os.chmod(passwd_file, 0o644)
-    port = free_port()
+    port = free_tcp_port()
     conf = os.path.join(d, "dovecot.conf")
     with open(conf, "w") as f:
         f.write(_config(d, port, certs.server_cert, certs.server_key, passwd_file,

@@ -63,6 +63,8 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from testutil import read_jsonl, read_ready_line, stop_process
+
 NOT_FOUND_HTML = (
     "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
     "\"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\">\r\n"
@@ -417,11 +419,7 @@ def main(argv=None):
 
 def read_log(path):
     """Every record of a server log (empty list if none yet)."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            return [json.loads(line) for line in f if line.strip()]
-    except FileNotFoundError:
-        return []
+    return read_jsonl(path)
 
 
 class SndsServer:
@@ -458,19 +456,7 @@ class SndsServer:
 
     def stop(self):
         """SIGTERM by PID, SIGKILL if it lingers."""
-        if self.proc.poll() is None:
-            try:
-                os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=5)
+        stop_process(self.proc)
         if self.proc.stdout:
             self.proc.stdout.close()
 
@@ -501,15 +487,7 @@ def start_snds_server(routes, workdir, cert=None, key=None, host="127.0.0.1",
     with open(err_path, "wb") as errf:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=errf)
-    deadline = time.monotonic() + ready_timeout
-    line = b""
-    while time.monotonic() < deadline and not line.endswith(b"\n"):
-        r, _, _ = select.select([proc.stdout], [], [], 0.1)
-        if r:
-            chunk = os.read(proc.stdout.fileno(), 256)
-            if not chunk:
-                break
-            line += chunk
+    line = read_ready_line(proc, ready_timeout)
     if not line.startswith(b"READY "):
         if proc.poll() is None:
             proc.kill()

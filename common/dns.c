@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dns.h"
+#include "idmap.h"
 #include "trace.h"
 #include "deadline.h"
 
@@ -98,7 +99,7 @@ typedef struct qlist {
 /** One UDP socket of the pool. */
 typedef struct udp_sock {
 	int fd;            /**< socket, -1 until opened */
-	uint16_t *index;   /**< 65536 entries: slot + 1 of the query using that id, 0 = free */
+	mr_idmap ids;      /**< ids in flight on this socket -> slot + 1 of the query waiting */
 } udp_sock;
 
 /** The engine. */
@@ -254,11 +255,9 @@ static int sock_open(mr_dns *d, int i, int family)
 
 	if (s->fd >= 0)
 		return 0;
-	if (!s->index) {
-		s->index = calloc(65536, sizeof *s->index);
-		if (!s->index)
-			return -1;
-	}
+	/* Every slot may wait on this one socket. */
+	if (!s->ids.e && mr_idmap_init(&s->ids, d->concurrency) < 0)
+		return -1;
 	s->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return -1;
@@ -285,7 +284,7 @@ static void slot_release(mr_dns *d, query *q)
 static void id_release(mr_dns *d, query *q)
 {
 	if (q->sock >= 0) {
-		d->socks[q->sock].index[q->id] = 0;
+		mr_idmap_del(&d->socks[q->sock].ids, q->id);
 		q->sock = -1;
 	}
 }
@@ -507,7 +506,7 @@ static int pick_socket(mr_dns *d, int family, uint16_t *id)
 	/* Id 0 is never used: it is what broken or scripted servers answer with. */
 	do
 		v = random16(d);
-	while (v == 0 || d->socks[i].index[v] != 0);
+	while (v == 0 || mr_idmap_get(&d->socks[i].ids, v) != 0);
 	*id = v;
 	return i;
 }
@@ -548,7 +547,7 @@ static void send_udp(mr_dns *d, query *q, double now)
 	}
 	/* A datagram dropped for a full buffer (EAGAIN/ENOBUFS) is like one lost on the way. */
 	q->sock = i;
-	d->socks[i].index[id] = (uint16_t)(q->slot + 1);
+	mr_idmap_put(&d->socks[i].ids, id, q->slot + 1);
 	q->state = Q_UDP;
 	q->deadline = now + d->cfg.query_timeout;
 	list_push(&d->wait, q);
@@ -725,7 +724,7 @@ static void read_udp(mr_dns *d, int i)
 			continue;
 		}
 		id = (uint16_t)(d->rbuf[0] << 8 | d->rbuf[1]);
-		ref = d->socks[i].index[id];
+		ref = (uint16_t)mr_idmap_get(&d->socks[i].ids, id);
 		q = ref ? d->slots[ref - 1] : NULL;
 		if (!q || q->state != Q_UDP || q->sock != i || q->id != id ||
 		    !same_sender(&from, fromlen, &d->cfg.servers[q->server])) {
@@ -1030,7 +1029,7 @@ void mr_dns_free(mr_dns *d)
 	for (i = 0; i < NSOCKS; i++) {
 		if (d->socks[i].fd >= 0)
 			close(d->socks[i].fd);
-		free(d->socks[i].index);
+		mr_idmap_free(&d->socks[i].ids);
 	}
 	free(d->slots);
 	free(d->freeslots);

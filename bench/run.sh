@@ -147,7 +147,7 @@ if [ "$RCVBUF" != 0 ]; then
 fi
 
 # ---------------------------------------------------------------- helpers
-measure() {   # measure NAME RUN [--rss] [VAR=VAL ...] -- CMD...: one row of NAME.tsv
+measure() {   # measure NAME RUN [--rss [--mem]] [VAR=VAL ...] -- CMD...: one row of NAME.tsv
     local name=$1 run=$2 row; shift 2
     row=$("$PY" "$BENCHPY" measure "$WORK/out/$name-$run" "$@")
     [ "$run" = warm ] || echo "$run $row" >> "$WORK/$name.tsv"
@@ -175,21 +175,22 @@ cd "$WORK"
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "benchmark 1: $SINGLE_IP x $SINGLE_ZONES zones, $WARMUP warm-up + $RUNS runs each"
 for i in $(seq 1 "$WARMUP"); do
-    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl warm --rss -- "${DNSBL_1[@]}"; fi
-    measure single-rbl warm --rss "${RBL_ENV[@]}" -- "${RBL_1[@]}"
+    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl warm --rss --mem -- "${DNSBL_1[@]}"; fi
+    measure single-rbl warm --rss --mem "${RBL_ENV[@]}" -- "${RBL_1[@]}"
 done
 for i in $(seq -w 1 "$RUNS"); do
-    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl "$i" --rss -- "${DNSBL_1[@]}"; fi
-    measure single-rbl "$i" --rss "${RBL_ENV[@]}" -- "${RBL_1[@]}"
+    if [ "$HAVE_DNSBL" = 1 ]; then measure single-dnsbl "$i" --rss --mem -- "${DNSBL_1[@]}"; fi
+    measure single-rbl "$i" --rss --mem "${RBL_ENV[@]}" -- "${RBL_1[@]}"
 done
-# RSS floors: what starting a program (and loading its libraries) costs without a check
-floor() {
+# Floors: what starting a program (and loading its libraries) costs without a check
+floor() {     # floor NAME [VAR=VAL ...] -- CMD...: RSS and private memory of one run
     local name=$1; shift
-    /usr/bin/time -f '%M' -o "$WORK/floor-$name.time" "$@" >/dev/null 2>&1 || true
+    "$PY" "$BENCHPY" measure "$WORK/out/floor-$name" --rss --mem "$@" \
+        > "$WORK/floor-$name.row" 2>/dev/null || true
 }
-floor true /bin/true
-floor rbl-version env "${RBL_ENV[@]}" "$RBL" --version
-if [ "$HAVE_DNSBL" = 1 ]; then floor dnsbl-version "$DNSBL" --version; fi
+floor true -- /bin/true
+floor rbl-version "${RBL_ENV[@]}" -- "$RBL" --version
+if [ "$HAVE_DNSBL" = 1 ]; then floor dnsbl-version -- "$DNSBL" --version; fi
 if [ "$HAVE_DNSBL" = 1 ] && [ "${BENCH_VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
     say "valgrind memcheck and massif, one run of check_dnsbl each"
     valgrind --leak-check=full --error-exitcode=99 "${DNSBL_1[@]}" \

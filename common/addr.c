@@ -1,5 +1,5 @@
 /* addr.c: owns the suite's IPv4/IPv6 address and CIDR handling: strict parsing, canonical printing,
- * numeric comparison, iteration and DNSBL reverse names. */
+ * numeric comparison, iteration and DNSBL reverse names; and the one syntax check of host and domain names. */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -14,6 +14,37 @@
 
 /** Longest text accepted for ADDRESS/PREFIX (an IPv6 address with embedded IPv4 plus "/128"). */
 #define CIDR_TEXT_MAX 64
+
+/** Check a host or domain name (labels of letters, digits, '-', '_'; one final dot allowed); 0, or -1 with a reason. */
+int mr_hostname_check(const char *s, const char **why)
+{
+	size_t len = strlen(s), label = 0;
+	const char *reason = NULL;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--; /* the root: "example.com." is "example.com" */
+	if (len == 0)
+		reason = "empty name";
+	else if (len > MR_HOSTNAME_MAX)
+		reason = "longer than 253 characters";
+	for (size_t i = 0; !reason && i <= len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (i == len || ch == '.') {
+			if (label == 0)
+				reason = "empty label (two dots in a row?)";
+			label = 0;
+		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+		           ch == '_') {
+			if (++label > 63)
+				reason = "a label longer than 63 characters";
+		} else {
+			reason = "only letters, digits, '-', '_' and dots are allowed";
+		}
+	}
+	if (why)
+		*why = reason;
+	return reason ? -1 : 0;
+}
 
 /** Number of significant bytes of an address of family f (4, 16, or 0 if unknown). */
 static size_t addr_len(int family)

@@ -22,6 +22,11 @@ typedef struct mr_cidr {
 	unsigned prefix; /**< 0..32 or 0..128 */
 } mr_cidr;
 
+/** Longest DNS name in text form, without a final dot. */
+#define MR_HOSTNAME_MAX 253
+
+/** Check a host or domain name (labels of letters, digits, '-', '_'; one final dot allowed); 0, or -1 with a reason. */
+int mr_hostname_check(const char *s, const char **why);
 /** Parse a plain IPv4 or IPv6 address (no brackets, no zone id); 0 or -1. */
 int mr_addr_parse(const char *s, mr_addr *a);
 /** Parse ADDRESS or ADDRESS/PREFIX; host bits must be zero; 0, or -1 with a reason in why (may be NULL). */

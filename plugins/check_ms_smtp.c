@@ -99,37 +99,24 @@ static int valid_mailbox(const char *s)
 	return 1;
 }
 
-/** 1 if s is a plausible host name (letters, digits, '-', '.', '_'). */
-static int valid_hostname(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 253)
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '-' ||
-		      *s == '.' || *s == '_'))
-			return 0;
-	return 1;
-}
-
 /** Store one of check_ms_smtp's own options into the config. */
 static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 {
 	ms_config *cfg = cfgp;
+	const char *why = NULL;
 	mr_addr a;
 
 	switch (id) {
 	case OPT_DOMAIN:
-		if (!valid_hostname(arg))
-			return mr_buf_printf(err, "invalid domain '%s'", arg), -1;
+		if (mr_hostname_check(arg, &why) != 0)
+			return mr_buf_printf(err, "invalid domain '%s': %s", arg, why), -1;
 		if (cfg->ndomains == MAX_DOMAINS)
 			return mr_buf_printf(err, "at most %d domains", MAX_DOMAINS), -1;
 		cfg->domains[cfg->ndomains++] = arg;
 		return 0;
 	case OPT_HOST:
-		if (!valid_hostname(arg) && mr_addr_parse(arg, &a) != 0)
-			return mr_buf_printf(err, "invalid host '%s'", arg), -1;
+		if (mr_addr_parse(arg, &a) != 0 && mr_hostname_check(arg, &why) != 0)
+			return mr_buf_printf(err, "invalid host '%s': not an IP address, and as a name: %s", arg, why), -1;
 		cfg->host = arg;
 		return 0;
 	case OPT_PORT:
@@ -142,8 +129,8 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		cfg->bind = arg;
 		return 0;
 	case OPT_EHLO:
-		if (!valid_hostname(arg))
-			return mr_buf_printf(err, "invalid EHLO name '%s'", arg), -1;
+		if (mr_hostname_check(arg, &why) != 0)
+			return mr_buf_printf(err, "invalid EHLO name '%s': %s", arg, why), -1;
 		cfg->ehlo = arg;
 		return 0;
 	case OPT_FROM:
@@ -205,7 +192,7 @@ static void local_fqdn(char *dst, size_t size)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_flags = AI_CANONNAME;
 	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai != NULL && ai->ai_canonname != NULL &&
-	    valid_hostname(ai->ai_canonname) && mr_snprintf(dst, size, "%s", ai->ai_canonname) == 0) {
+	    mr_hostname_check(ai->ai_canonname, NULL) == 0 && mr_snprintf(dst, size, "%s", ai->ai_canonname) == 0) {
 		freeaddrinfo(ai);
 		return;
 	}

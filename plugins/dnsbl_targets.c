@@ -19,31 +19,6 @@ void dnsbl_targets_free(dnsbl_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/** 1 if text is a syntactically valid DNS name (labels 1..63, total <= 253), else 0. */
-int dnsbl_valid_name(const char *text)
-{
-	size_t len = strlen(text), label = 0;
-
-	if (len > 0 && text[len - 1] == '.')
-		len--;
-	if (len == 0 || len > DNSBL_NAME_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		if (ch == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!isalnum(ch) && ch != '-' && ch != '_')
-			return 0;
-		if (++label > 63)
-			return 0;
-	}
-	return label > 0;
-}
-
 /** Copy a name lower-cased and without its final dot into dst (DNSBL_NAME_MAX + 1 bytes). */
 static void copy_name(char *dst, const char *src)
 {
@@ -98,11 +73,11 @@ int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err)
 			return -1;
 		}
 		s.kind = DNSBL_T_CIDR;
-	} else if (dnsbl_valid_name(text)) {
+	} else if (mr_hostname_check(text, &why) == 0) {
 		s.kind = DNSBL_T_HOST;
 		copy_name(s.name, text);
 	} else {
-		mr_buf_printf(err, "invalid target '%s': not an IP address, CIDR range or host name", text);
+		mr_buf_printf(err, "invalid target '%s': not an IP address, CIDR range or host name (%s)", text, why);
 		return -1;
 	}
 	if (push_spec(t, &s) != 0) {
@@ -116,10 +91,11 @@ int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err)
 int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text, mr_buf *err)
 {
 	dnsbl_tspec s;
+	const char *why = NULL;
 
 	memset(&s, 0, sizeof(s));
-	if (!dnsbl_valid_name(text) || looks_ipv4(text)) {
-		mr_buf_printf(err, "invalid domain name '%s'", text);
+	if (mr_hostname_check(text, &why) != 0 || looks_ipv4(text)) {
+		mr_buf_printf(err, "invalid domain name '%s'%s%s", text, why ? ": " : "", why ? why : "");
 		return -1;
 	}
 	s.kind = kind;

@@ -8,7 +8,7 @@
 #include "../common/util.h"
 
 /** Longest host or domain name without NUL. */
-#define DNSBL_NAME_MAX 253
+#define DNSBL_NAME_MAX MR_HOSTNAME_MAX
 
 /** What a target specification names. */
 typedef enum dnsbl_tkind {
@@ -63,7 +63,5 @@ const dnsbl_unit *dnsbl_targets_unit_of(const dnsbl_targets *t, uint64_t i);
 void dnsbl_unit_addr(const dnsbl_unit *u, uint64_t i, mr_addr *out);
 /** Print target i for output: "192.0.2.5", "192.0.2.5 (mail.example.com)" or the domain; 0 or -1. */
 int dnsbl_target_label(const dnsbl_targets *t, uint64_t i, char *dst, size_t size);
-/** 1 if text is a syntactically valid DNS name (labels 1..63, total <= 253), else 0. */
-int dnsbl_valid_name(const char *text);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/addr.h"
 #include "../common/ini.h"
 #include "dnsbl_zones.h"
 
@@ -460,41 +461,14 @@ int dnsbl_codes_parse(const char *spec, dnsbl_codeset *set, mr_buf *err)
 /** Lower-case in, strip one final dot and check it is a DNS name; 0, or -1 with a static reason. */
 static int zone_name_normalise(const char *in, char *out, const char **why)
 {
-	size_t n = strlen(in), i, label = 0;
+	size_t n = strlen(in), i;
 
-	if (n > 0 && in[n - 1] == '.')
+	if (mr_hostname_check(in, why) != 0)
+		return -1;
+	if (in[n - 1] == '.')
 		n--;
-	if (n == 0) {
-		*why = "empty zone name";
-		return -1;
-	}
-	if (n > DNSBL_ZONE_MAX) {
-		*why = "zone name longer than 253 characters";
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		char ch = (char)tolower((unsigned char)in[i]);
-		if (ch == '.') {
-			if (label == 0) {
-				*why = "empty label in zone name (two dots in a row?)";
-				return -1;
-			}
-			label = 0;
-		} else if (isalnum((unsigned char)ch) || ch == '-' || ch == '_') {
-			if (++label > 63) {
-				*why = "label longer than 63 characters in zone name";
-				return -1;
-			}
-		} else {
-			*why = "zone names may hold only letters, digits, '-', '_' and dots";
-			return -1;
-		}
-		out[i] = ch;
-	}
-	if (label == 0) { /* "bl.example.." keeps a final empty label after the one final dot is stripped */
-		*why = "empty label in zone name (two dots in a row?)";
-		return -1;
-	}
+	for (i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
 	out[n] = '\0';
 	return 0;
 }

@@ -8,7 +8,7 @@
 #include "../common/util.h"
 
 /** Longest zone name without NUL. */
-#define DNSBL_ZONE_MAX 253
+#define DNSBL_ZONE_MAX MR_HOSTNAME_MAX
 
 /** What a zone is queried with. */
 typedef enum dnsbl_kind {

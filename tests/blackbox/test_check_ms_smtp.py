@@ -794,6 +794,10 @@ BAD_INPUT = [
     (["--output-format=xml"], ["output-format", "xml"]),
     (["-w", "1:0"], ["warning", "1:0"]),
     (["-d", "bad domain"], ["domain", "bad domain"]),
+    (["-d", "example..test"], ["domain", "example..test", "empty label"]),
+    (["-d", "a" * 64 + ".test"], ["domain", "label longer than 63"]),
+    (["-H", "mx..example.test"], ["host", "mx..example.test", "empty label"]),
+    (["--ehlo", "probe host"], ["EHLO", "probe host", "only letters"]),
 ]
 
 

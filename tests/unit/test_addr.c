@@ -397,9 +397,57 @@ static void test_from_sockaddr_reads_both_families(void **state)
 	assert_int_equal(mr_addr_from_sockaddr(&un, &a), -1);
 }
 
+/** Host and domain names: one final dot, labels of 1..63 letters, digits, '-' or '_', at most 253 characters. */
+static void test_hostname_check_bounds_and_reasons(void **state)
+{
+	char name[300];
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(mr_hostname_check("mail.example.com", &why), 0);
+	assert_null(why);
+	assert_int_equal(mr_hostname_check("Mail-1.Example.COM.", NULL), 0);
+	assert_int_equal(mr_hostname_check("_dmarc.example.com", NULL), 0);
+	assert_int_equal(mr_hostname_check("localhost", NULL), 0);
+	assert_int_equal(mr_hostname_check("", &why), -1);
+	assert_string_equal(why, "empty name");
+	assert_int_equal(mr_hostname_check(".", &why), -1);
+	assert_string_equal(why, "empty name");
+	assert_int_equal(mr_hostname_check("a..b", &why), -1);
+	assert_string_equal(why, "empty label (two dots in a row?)");
+	assert_int_equal(mr_hostname_check(".a.b", &why), -1);
+	assert_int_equal(mr_hostname_check("a.b..", &why), -1);
+	assert_string_equal(why, "empty label (two dots in a row?)");
+	assert_int_equal(mr_hostname_check("a b.example", &why), -1);
+	assert_string_equal(why, "only letters, digits, '-', '_' and dots are allowed");
+	assert_int_equal(mr_hostname_check("user@example.com", NULL), -1);
+	assert_int_equal(mr_hostname_check("ex\xc3\xa4mple.com", NULL), -1);
+	/* a label of 63 passes, 64 fails */
+	memset(name, 'a', 63);
+	memcpy(name + 63, ".com", 5);
+	assert_int_equal(mr_hostname_check(name, NULL), 0);
+	memset(name, 'a', 64);
+	memcpy(name + 64, ".com", 5);
+	assert_int_equal(mr_hostname_check(name, &why), -1);
+	assert_string_equal(why, "a label longer than 63 characters");
+	/* 253 characters pass (with or without the final dot), 254 fail */
+	for (size_t i = 0; i < 253; i++)
+		name[i] = (i % 50 == 49) ? '.' : 'b';
+	name[253] = '\0';
+	assert_int_equal(mr_hostname_check(name, NULL), 0);
+	name[253] = '.';
+	name[254] = '\0';
+	assert_int_equal(mr_hostname_check(name, NULL), 0);
+	name[253] = 'b';
+	assert_int_equal(mr_hostname_check(name, &why), -1);
+	assert_string_equal(why, "longer than 253 characters");
+}
+
+/** Run the address tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hostname_check_bounds_and_reasons),
 		cmocka_unit_test(test_parse_accepts_plain_ipv4),
 		cmocka_unit_test(test_parse_rejects_sloppy_ipv4),
 		cmocka_unit_test(test_parse_accepts_ipv6_forms),

@@ -182,7 +182,7 @@ static void test_catalogue_errors_name_the_line(void **state)
 		{ "; only a header\n[a.example]\n", "t line 2: zone [a.example]: no type" },
 		{ "[a.example]\ntype = ip\ntype = domain\n", "t line 3: type given twice in zone [a.example] (first at line 2)" },
 		{ "[bad..example]\ntype = ip\n", "t line 1: [bad..example]: empty label" },
-		{ "[bad example]\ntype = ip\n", "t line 1: [bad example]: zone names may hold only" },
+		{ "[bad example]\ntype = ip\n", "t line 1: [bad example]: only letters, digits" },
 		{ "[a.example\ntype = ip\n", "t line 1: section header without closing ']'" },
 		{ "[a.example] junk\ntype = ip\n", "t line 1: text after the section header" },
 		{ "type = ip\n[a.example]\n", "t line 1: content before the first section header" },

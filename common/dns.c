@@ -1288,6 +1288,38 @@ size_t mr_dns_answer_mx(const ldns_pkt *pkt, mr_dns_mx *out, size_t max)
 	return n;
 }
 
+/** The mail hosts of domain from its MX query's result (RFC 5321 5.1, RFC 7505); 0 with a reason on failure. */
+size_t mr_dns_mail_hosts(const mr_dns_result *r, const char *domain, mr_dns_mx *out, size_t max, char *why,
+                         size_t whylen)
+{
+	size_t n;
+
+	if (r->status == MR_DNS_NXDOMAIN) {
+		mr_snprintf(why, whylen, "%s does not exist (NXDOMAIN)", domain);
+		return 0;
+	}
+	if (r->status != MR_DNS_NOERROR || r->pkt == NULL) {
+		mr_snprintf(why, whylen, "MX lookup of %s failed (%s from %s)", domain, mr_dns_status_name(r->status),
+		            r->server ? r->server : "the resolver");
+		return 0;
+	}
+	n = mr_dns_answer_mx(r->pkt, out, max);
+	if (n >= 1 && out[0].host[0] == '\0') {
+		mr_snprintf(why, whylen, "%s has a null MX: it accepts no mail", domain);
+		return 0;
+	}
+	if (n == 0 && max > 0) {
+		/* No MX records: the domain itself is the mail host. */
+		out[0].pref = 0;
+		if (mr_snprintf(out[0].host, sizeof out[0].host, "%s", domain) != 0) {
+			mr_snprintf(why, whylen, "domain name too long");
+			return 0;
+		}
+		n = 1;
+	}
+	return n;
+}
+
 /** Text for a status, as shown to users. */
 const char *mr_dns_status_name(mr_dns_status s)
 {

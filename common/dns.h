@@ -102,6 +102,11 @@ typedef struct mr_dns_mx {
 } mr_dns_mx;
 /** Extract MX records sorted by preference (stable); count stored, at most max. */
 size_t mr_dns_answer_mx(const ldns_pkt *pkt, mr_dns_mx *out, size_t max);
+/** The mail hosts of domain from its MX query's result (RFC 5321 5.1, RFC 7505): the MX hosts by preference, or the
+ *  domain itself when it has no MX; 0 with a reason naming domain in why if the lookup failed, the domain does not
+ *  exist or it has a null MX. */
+size_t mr_dns_mail_hosts(const mr_dns_result *r, const char *domain, mr_dns_mx *out, size_t max, char *why,
+                         size_t whylen);
 /** Human-readable status ("timeout", "SERVFAIL", ...). */
 const char *mr_dns_status_name(mr_dns_status s);
 

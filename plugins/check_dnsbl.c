@@ -51,7 +51,7 @@ static const mr_option dnsbl_options[] = {
 	{ "host", 'H', MR_ARG_REQUIRED, "TARGET",
 	  "IPv4 or IPv6 address, CIDR range (v4 or v6) or host name (every A and AAAA record) to check",
 	  OPT_HOST, MR_OPT_REPEAT },
-	{ "mx", 0, MR_ARG_REQUIRED, "DOMAIN", "check every address of every MX host of DOMAIN", OPT_MX, MR_OPT_REPEAT },
+	{ "mx", 0, MR_ARG_REQUIRED, "DOMAIN", "check every address of every MX host of DOMAIN (of DOMAIN itself if it has no MX)", OPT_MX, MR_OPT_REPEAT },
 	{ "targets-file", 'F', MR_ARG_REQUIRED, "FILE", "read targets from FILE, one per line, '#' starts a comment",
 	  OPT_TARGETS_FILE, MR_OPT_REPEAT },
 	{ "domain", 0, MR_ARG_REQUIRED, "NAME", "a domain name to look up on domain-based lists (DBL, RHSBL)",

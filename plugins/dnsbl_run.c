@@ -121,18 +121,11 @@ static void on_resolve(void *user, const char *qname, ldns_rr_type type, const m
 
 	if (q->is_mx) {
 		mr_dns_mx mx[32];
-		size_t n = 0;
 		char why[160];
+		size_t n = mr_dns_mail_hosts(r, q->name, mx, sizeof(mx) / sizeof(mx[0]), why, sizeof(why));
 
-		if (r->status == MR_DNS_NOERROR && r->pkt != NULL)
-			n = mr_dns_answer_mx(r->pkt, mx, sizeof(mx) / sizeof(mx[0]));
-		/* A null MX ("." , RFC 7505) means the domain accepts no mail. */
-		if (n == 1 && mx[0].host[0] == '\0')
-			n = 0;
-		if (n == 0) {
-			describe_failure(why, q->name, "MX", r);
+		if (n == 0)
 			add_resolved(c, q->spec, 1, NULL, q->name, why);
-		}
 		for (size_t i = 0; i < n; i++) {
 			name_pair *pair = calloc(1, sizeof(*pair));
 			if (pair == NULL || submit_addr_queries(c, q->spec, mx[i].host, pair) != 0) {

@@ -8,11 +8,12 @@
 /** Most MX hosts considered. */
 #define MAX_MX 8
 
-/** What the MX query returned. */
+/** The mail hosts the MX query gave. */
 typedef struct mx_answer {
+	const char *domain;     /**< the domain asked */
 	mr_dns_mx mx[MAX_MX];   /**< hosts, sorted by preference */
-	size_t n;               /**< count */
-	mr_dns_status status;   /**< query status */
+	size_t n;               /**< count, 0 on failure */
+	char why[200];          /**< the failure */
 } mx_answer;
 
 /** Addresses of one host. */
@@ -29,9 +30,7 @@ static void on_mx(void *user, const char *qname, ldns_rr_type type, const mr_dns
 	(void)qname;
 	(void)type;
 
-	m->status = r->status;
-	if (r->status == MR_DNS_NOERROR && r->pkt != NULL)
-		m->n = mr_dns_answer_mx(r->pkt, m->mx, MAX_MX);
+	m->n = mr_dns_mail_hosts(r, m->domain, m->mx, MAX_MX, m->why, sizeof m->why);
 }
 
 /** Callback of an A/AAAA query. */
@@ -63,26 +62,16 @@ size_t smtp_mx_candidates(mr_dns *d, const char *domain, int ipv6, double deadli
 
 	memset(&m, 0, sizeof(m));
 	memset(aa, 0, sizeof(aa));
+	m.domain = domain;
+	mr_snprintf(m.why, sizeof m.why, "MX lookup of %s did not finish", domain);
 	if (mr_dns_submit(d, domain, LDNS_RR_TYPE_MX, on_mx, &m) != 0) {
 		mr_snprintf(why, whylen, "invalid domain %s", domain);
 		return 0;
 	}
 	mr_dns_run(d, deadline, NULL, NULL);
-	if (m.status == MR_DNS_NXDOMAIN) {
-		mr_snprintf(why, whylen, "%s does not exist (NXDOMAIN)", domain);
+	if (m.n == 0) {
+		mr_snprintf(why, whylen, "%s", m.why);
 		return 0;
-	}
-	if (m.status != MR_DNS_NOERROR) {
-		mr_snprintf(why, whylen, "MX lookup of %s failed: %s", domain, mr_dns_status_name(m.status));
-		return 0;
-	}
-	if (m.n == 1 && m.mx[0].host[0] == '\0') {
-		mr_snprintf(why, whylen, "%s has a null MX: it accepts no mail", domain);
-		return 0;
-	}
-	if (m.n == 0) { /* RFC 5321 5.1: no MX means the domain itself */
-		mr_snprintf(m.mx[0].host, sizeof(m.mx[0].host), "%s", domain);
-		m.n = 1;
 	}
 	for (size_t i = 0; i < m.n; i++)
 		if (mr_dns_submit(d, m.mx[i].host, t, on_addr, &aa[i]) != 0)

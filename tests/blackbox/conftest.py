@@ -607,6 +607,12 @@ def testns_data():
     d += _entry("opcode qtype qname", "QR AA NOERROR", "example.test. IN MX",
                 ["example.test. 60 IN MX 10 mx1.example.test.",
                  "example.test. 60 IN MX 20 mx2.example.test."])
+    # mail.example.test has addresses but no MX (the host itself receives mail);
+    # nullmx.example.test says it accepts no mail (RFC 7505).
+    d += _entry("opcode qtype qname", "QR AA NOERROR", "mail.example.test. IN MX",
+                authority=[soa])
+    d += _entry("opcode qtype qname", "QR AA NOERROR", "nullmx.example.test. IN MX",
+                ["nullmx.example.test. 60 IN MX 0 ."])
     d += _entry("opcode qname", "QR AA NOERROR", "example.test. IN A",
                 authority=[soa], adjust="copy_id copy_query")
     d += _catch_all("example.test", "NXDOMAIN")

@@ -353,6 +353,27 @@ def test_mx_domain_checks_every_address_of_every_mx_host(via_unbound, zones_file
     assert "2001:db8:beef::21 (mx2.example.test)" in r.stdout
 
 
+def test_mx_domain_without_mx_records_checks_the_domain_itself(via_unbound, zones_file):
+    """RFC 5321 5.1: a domain with addresses but no MX receives mail itself."""
+    r = via_unbound("--zones-file", zones_file, "--mx", "mail.example.test")
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets"] == 3 and perf["errors"] == 0
+    assert perf["listed"] == 3 and perf["targets_listed"] == 2
+    for addr in ("192.0.2.2", "192.0.2.20", "2001:db8:dead::25"):
+        assert "%s (mail.example.test)" % addr in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("domain,reason", [
+    ("nullmx.example.test", "nullmx.example.test has a null MX: it accepts no mail"),
+    ("nosuch.example.test", "nosuch.example.test does not exist (NXDOMAIN)"),
+])
+def test_mx_domain_without_mail_hosts_is_unknown_with_the_reason(via_unbound, domain, reason):
+    r = via_unbound("-z", "zen.test", "--mx", domain)
+    assert r.code == 3, r.stdout
+    assert first_line(r.stdout).startswith("DNSBL UNKNOWN - "), r.stdout
+    assert reason in r.stdout, r.stdout
+
+
 def test_hostname_that_does_not_resolve_is_unknown(via_unbound):
     r = via_unbound("-H", "nosuch.example.test", "-z", "zen.test")
     assert r.code == 3, r.stdout

@@ -1147,6 +1147,50 @@ static void test_answer_mx_sorts_by_preference_stably(void **state)
 	ldns_pkt_free(p);
 }
 
+/** Mail hosts: MX hosts by preference; no MX means the domain itself; NXDOMAIN, errors and a null MX give a reason. */
+static void test_mail_hosts_follow_rfc5321_and_null_mx(void **state)
+{
+	const char *two[] = { "d.test. IN MX 20 b.mx.test.", "d.test. IN MX 10 a.mx.test." };
+	const char *null_mx[] = { "d.test. IN MX 0 ." };
+	const char *other[] = { "d.test. IN A 192.0.2.1" };
+	mr_dns_result r;
+	mr_dns_mx mx[4];
+	char why[200];
+	ldns_pkt *p;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.status = MR_DNS_NOERROR;
+	r.pkt = p = answer_pkt(two, 2);
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 2);
+	assert_string_equal(mx[0].host, "a.mx.test");
+	assert_string_equal(mx[1].host, "b.mx.test");
+	ldns_pkt_free(p);
+
+	r.pkt = p = answer_pkt(other, 1);  /* NOERROR without MX records */
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 1);
+	assert_string_equal(mx[0].host, "d.test");
+	ldns_pkt_free(p);
+
+	r.pkt = p = answer_pkt(null_mx, 1);
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 0);
+	assert_string_equal(why, "d.test has a null MX: it accepts no mail");
+	ldns_pkt_free(p);
+
+	r.pkt = NULL;
+	r.status = MR_DNS_NXDOMAIN;
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 0);
+	assert_string_equal(why, "d.test does not exist (NXDOMAIN)");
+	r.status = MR_DNS_SERVFAIL;
+	r.server = "127.0.0.1:53";
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 0);
+	assert_non_null(strstr(why, "MX lookup of d.test failed (SERVFAIL from 127.0.0.1:53)"));
+	r.status = MR_DNS_TIMEOUT;
+	r.server = NULL;
+	assert_int_equal(mr_dns_mail_hosts(&r, "d.test", mx, 4, why, sizeof why), 0);
+	assert_non_null(strstr(why, "MX lookup of d.test failed"));
+}
+
 /** Every status has its documented name. */
 static void test_status_names(void **state)
 {
@@ -1425,6 +1469,7 @@ int main(void)
 		cmocka_unit_test(test_answer_addrs_follow_cname_chains_and_bound),
 		cmocka_unit_test(test_answer_txt_joins_strings_and_records),
 		cmocka_unit_test(test_answer_mx_sorts_by_preference_stably),
+		cmocka_unit_test(test_mail_hosts_follow_rfc5321_and_null_mx),
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_server_parse_accepts_the_four_forms),
 		cmocka_unit_test(test_server_parse_rejects_bad_input),

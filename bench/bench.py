@@ -44,6 +44,7 @@ SINGLE_IP = "10.200.0.7"          # benchmark 1: the one address checked
 SINGLE_ZONES = 30                 # benchmark 1: bench1.test .. bench30.test
 RANGE = "10.32.0.0/20"            # benchmark 2: 4096 addresses
 RANGE_ZONES = 20                  # benchmark 2: bench1.test .. bench20.test
+BIG_RANGE = "10.32.0.0/16"        # benchmark 3: 65,536 addresses against the same 20 zones
 FILLER_NET = "10.64.0.0/11"       # unrelated entries (outside RANGE and SINGLE_IP) so the
                                   # sets are not trivially small
 FILLER_PER_ZONE = 5000
@@ -151,6 +152,13 @@ def cmd_gen(out):
         f.write("RANGE=%s\nRANGE_ADDRS=%d\nRANGE_ZONES=%d\nRANGE_QUERIES=%d\n" % (
             RANGE, net.num_addresses, RANGE_ZONES, nq))
         f.write("RANGE_LISTED=%d\nALL_ZONES=%d\n" % (range_listed, nzones))
+        # Every listing of zones 1..RANGE_ZONES inside BIG_RANGE is one of RANGE's: the
+        # single target and the filler lie outside BIG_RANGE.
+        big = ipaddress.ip_network(BIG_RANGE)
+        assert net.subnet_of(big) and ipaddress.ip_address(SINGLE_IP) not in big \
+            and not big.overlaps(ipaddress.ip_network(FILLER_NET))
+        f.write("BIG_RANGE=%s\nBIG_ADDRS=%d\nBIG_QUERIES=%d\nBIG_LISTED=%d\n" % (
+            BIG_RANGE, big.num_addresses, big.num_addresses * RANGE_ZONES, range_listed))
     return 0
 
 
@@ -645,21 +653,74 @@ def section_throughput(d, env, exp, lines, summary):
     return ok_dp and ok_dn
 
 
+def section_big(d, env, exp, lines, summary):
+    """Benchmark 3 section (a /16 in one run); return True when its verifications passed."""
+    dn = read_runs(d, "big-dnsbl")
+    if not dn:
+        return True                     # skipped (BENCH_BIG=0)
+    want = int(exp["BIG_LISTED"])
+    nq = int(exp["BIG_QUERIES"])
+    lines.append("## 3. One run over a /16: %s (%s addresses) x %s zones = %s A queries" % (
+        exp["BIG_RANGE"], "{:,}".format(int(exp["BIG_ADDRS"])), exp["RANGE_ZONES"],
+        "{:,}".format(nq)))
+    lines.append("")
+    lines.append("check_dnsbl: `%s`; %d run(s), then the same under GNU time for the peak "
+                 "RSS." % (env.get("DNSBL_BIG_ARGS", "?"), len(dn)))
+    lines.append("")
+    pd = [dnsbl_perfdata(r["out"]) for r in dn]
+    lines.append("| measure | check_dnsbl |")
+    lines.append("|---|---|")
+    lines.append("| wall time | %s |" % fmt_s(med([r["wall"] for r in dn])))
+    lines.append("| rate | %s (%d / wall time) |" % (
+        fmt_rate(med([nq / r["wall"] for r in dn if r["wall"] > 0])), nq))
+    lines.append("| queries sent (perfdata; A and TXT) | %s |" % (
+        "/".join(sorted({"%d" % p["queries"] for p in pd if "queries" in p})) or "n/a"))
+    lines.append("| CPU time (user+sys) | %s |" % fmt_s(med([r["cpu"] for r in dn])))
+    lines.append("| peak RSS (GNU time run) | %s |" % fmt_mib(med([r["rss"] for r in dn])))
+    ok = True
+    seen = {}
+    for code, out in outputs(dn):
+        p = dnsbl_perfdata(out)
+        key = "%s %s" % (state_name(code), " ".join(
+            "%s=%s" % (k, "%d" % p[k] if k in p else "?")
+            for k in ("listed", "errors", "targets", "zones")))
+        seen[key] = seen.get(key, 0) + 1
+        if not (code == 2 and p.get("listed") == want and p.get("errors") == 0
+                and p.get("targets") == int(exp["BIG_ADDRS"])
+                and p.get("zones") == int(exp["RANGE_ZONES"])):
+            ok = False
+    lines.append("")
+    lines.append("Verdicts, every run (the zone files list %d (address, zone) pairs in the "
+                 "range):" % want)
+    lines.append("")
+    lines.append("- check_dnsbl: %s" % "; ".join("%s in %d" % kv for kv in sorted(seen.items())))
+    lines.append("- listed=%d, errors=0 every time (no verdict lost): **%s**" % (
+        want, "yes" if ok else "NO"))
+    lines.append("")
+    summary.append("| /16 x 20 zones in one run: listed=%d, errors=0 (peak RSS %s) | %s | "
+                   "completes | %s |" % (want, fmt_mib(med([r["rss"] for r in dn])),
+                                         "yes" if ok else "no", "yes" if ok else "**no**"))
+    return ok
+
+
 def raw_section(d, lines):
     """Per-run raw numbers in a collapsed block."""
     lines.append("<details><summary>Raw runs</summary>")
     lines.append("")
     lines.append("wait4(): wall, user, sys (s), exit code, UDP receive-buffer drops; "
-                 "then the GNU time run: wall, user, sys (s), max RSS (KiB), exit code.")
+                 "then the GNU time run: wall, user, sys (s), max RSS (KiB), exit code; "
+                 "then the ptrace run: peak private memory (KiB), VmHWM (KiB), peak page "
+                 "tables (KiB), fork/clone calls, exit code.")
     lines.append("")
     lines.append("```")
     lines.append("benchmark    run wall     user     sys      exit drops | "
-                 "wall user sys maxrss exit")
-    for name in ("single-dnsbl", "single-rbl", "tp-dnsperf", "tp-dnsbl"):
+                 "wall user sys maxrss exit | private hwm pte forks exit")
+    for name in ("single-dnsbl", "single-rbl", "tp-dnsperf", "tp-dnsbl", "big-dnsbl"):
         for line in read_text(os.path.join(d, name + ".tsv")).splitlines():
             p = line.split()
-            gt = " | " + " ".join(p[6:]) if len(p) > 6 else ""
-            lines.append("%-12s %s%s" % (name, " ".join(p[:6]), gt))
+            gt = " | " + " ".join(p[6:11]) if len(p) > 6 else ""
+            mem = " | " + " ".join(p[11:]) if len(p) > 11 else ""
+            lines.append("%-12s %s%s%s" % (name, " ".join(p[:6]), gt, mem))
     lines.append("```")
     lines.append("")
     lines.append("</details>")
@@ -687,9 +748,10 @@ def cmd_report(d):
     summary = ["## Targets", "", "| target | result | goal | met |", "|---|---|---|---|"]
     ok1 = section_single(d, env, exp, lines, summary)
     ok2 = section_throughput(d, env, exp, lines, summary)
+    ok3 = section_big(d, env, exp, lines, summary)
     raw_section(d, lines)
     print("\n".join(head + summary + [""] + lines))
-    if not (ok1 and ok2):
+    if not (ok1 and ok2 and ok3):
         sys.stderr.write("bench: a verification failed (see the Verdicts lines)\n")
         return 1
     return 0

@@ -17,6 +17,7 @@
 #   BENCH_NO_INSTALL=1        do not call apt-get
 #   BENCH_KEEP=1              keep the work directory (zone files, every run's output)
 #   BENCH_VALGRIND=0          skip the valgrind run even when valgrind is installed
+#   BENCH_BIG=0               skip benchmark 3 (a /16 x 20 zones in one run, about 40 s)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -213,6 +214,14 @@ for i in $(seq -w 1 "$TP_RUNS"); do
     if [ "$HAVE_DNSBL" = 1 ]; then measure tp-dnsbl "$i" --rss -- "${DNSBL_2[@]}"; fi
 done
 
+# ---------------------------------------------------------------- benchmark 3
+DNSBL_3=("$DNSBL" -H "$BIG_RANGE" --no-default-zones "${Z20_DNSBL[@]}" -s "127.0.0.1:$PORT"
+         "--concurrency=$CONC" -t 300 --max-targets 65536)
+if [ "$HAVE_DNSBL" = 1 ] && [ "${BENCH_BIG:-1}" != 0 ]; then
+    say "benchmark 3: $BIG_RANGE x $RANGE_ZONES zones = $BIG_QUERIES queries in one run"
+    measure big-dnsbl 1 --rss -- "${DNSBL_3[@]}"
+fi
+
 # ---------------------------------------------------------------- report
 vq() { "$@" 2>/dev/null | head -n1 | tr -d '\r' || true; }
 {
@@ -235,6 +244,7 @@ vq() { "$@" 2>/dev/null | head -n1 | tr -d '\r' || true; }
     echo "PORT=$PORT"
     echo "WARMUP=$WARMUP"
     echo "DNSPERF_ARGS=${DNSPERF[*]/#$WORK\//}"
+    echo "DNSBL_BIG_ARGS=check_dnsbl -H $BIG_RANGE --no-default-zones -z bench1.test ... -z bench$RANGE_ZONES.test -s 127.0.0.1:$PORT --concurrency=$CONC -t 300 --max-targets 65536"
     echo "DNSBL_TP_ARGS=check_dnsbl -H $RANGE --no-default-zones -z bench1.test ... -z bench$RANGE_ZONES.test -s 127.0.0.1:$PORT --concurrency=$CONC -t 300 --max-targets 65536"
 } > "$WORK/meta.env"
 status=0

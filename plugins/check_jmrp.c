@@ -124,8 +124,8 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	case OPT_DOMAIN:
 		if (cfg->ndomains == MAX_FILTERS)
 			return mr_buf_printf(err, "at most %d", MAX_FILTERS), -1;
-		if (*arg == '\0' || strchr(arg, '@') != NULL || strchr(arg, ' ') != NULL)
-			return mr_buf_printf(err, "'%s' is not a domain", arg), -1;
+		if (mr_hostname_check(arg, &why) != 0)
+			return mr_buf_printf(err, "invalid domain '%s': %s", arg, why), -1;
 		cfg->domains[cfg->ndomains++] = arg;
 		return 0;
 	case OPT_SENT:

@@ -22,6 +22,14 @@
 #define BLOCK_SIZE 65536
 /** Fewest hash slots. */
 #define MIN_SLOTS 64
+/** Longest state-file line read (longer ones make the file corrupt): well above the longest line written, which
+ *  is key, arrival, kind, address, domain, label and reason with their tabs. */
+#define STATE_LINE_MAX 2048
+
+_Static_assert(JMRP_DOMAIN_MAX >= sizeof(((jmrp_complaint *)0)->domain), "a parsed domain must never be cut");
+_Static_assert(JMRP_DOMAIN_MAX > MR_HOSTNAME_MAX, "every DNS name must be kept whole");
+_Static_assert(STATE_LINE_MAX > JMRP_KEY_MAX + 24 + 4 + MR_ADDR_STRLEN + JMRP_DOMAIN_MAX + 2 * JMRP_TEXT_MAX + 8,
+               "every line the writer makes must be readable");
 
 /** One arena block: strings packed one after the other. */
 struct jmrp_block {
@@ -269,14 +277,16 @@ static jmrp_entry *new_entry(jmrp_counter *c)
 	return &v[c->n++];
 }
 
-/** 1 if domain d equals f or is a subdomain of f (case-insensitive). */
+/** 1 if domain d equals f or is a subdomain of f (case-insensitive; a trailing dot of f is ignored). */
 static int domain_matches(const char *d, const char *f)
 {
 	size_t ld = strlen(d), lf = strlen(f);
 
+	if (lf > 0 && f[lf - 1] == '.')
+		lf--;
 	if (ld == lf)
-		return strcasecmp(d, f) == 0;
-	return ld > lf && d[ld - lf - 1] == '.' && strcasecmp(d + ld - lf, f) == 0;
+		return strncasecmp(d, f, lf) == 0;
+	return ld > lf && d[ld - lf - 1] == '.' && strncasecmp(d + ld - lf, f, lf) == 0;
 }
 
 /** 1 if a complaint from ip (if has_ip) about domain passes the -H and --sender-domain filters. */
@@ -378,7 +388,7 @@ static void clean_copy(char *dst, size_t size, const char *src)
 static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
                              const mr_addr *ip, const char *domain, const char *label, const char *why)
 {
-	char k[JMRP_KEY_MAX], d[JMRP_TEXT_MAX], l[JMRP_TEXT_MAX], w[JMRP_TEXT_MAX];
+	char k[JMRP_KEY_MAX], d[JMRP_DOMAIN_MAX], l[JMRP_TEXT_MAX], w[JMRP_TEXT_MAX];
 	long ii, di;
 	jmrp_entry *e;
 
@@ -408,7 +418,8 @@ static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, i
 	return e;
 }
 
-/** Parse one state-file line and keep it unless it arrived before since; 0, or -1 if corrupt or out of memory. */
+/** Parse one state-file line and keep it unless it arrived before since; 0, or -1 if corrupt (also a field longer
+ *  than the writer ever writes, which would otherwise be cut) or out of memory. */
 static int parse_state_line(jmrp_counter *c, char *line, time_t since)
 {
 	char *f[7];
@@ -427,7 +438,8 @@ static int parse_state_line(jmrp_counter *c, char *line, time_t since)
 		}
 		*p++ = '\0';
 	}
-	if (nf != 7 || f[0][0] == '\0' || strlen(f[0]) >= JMRP_KEY_MAX)
+	if (nf != 7 || f[0][0] == '\0' || strlen(f[0]) >= JMRP_KEY_MAX || strlen(f[4]) >= JMRP_DOMAIN_MAX ||
+	    strlen(f[5]) >= JMRP_TEXT_MAX || strlen(f[6]) >= JMRP_TEXT_MAX)
 		return -1;
 	errno = 0;
 	arrival = strtoll(f[1], &end, 10);
@@ -468,6 +480,8 @@ void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 		lineno++;
 		if (line[n - 1] == '\n')
 			line[--n] = '\0';
+		if ((size_t)n > STATE_LINE_MAX || strlen(line) != (size_t)n)
+			goto corrupt; /* far longer than any line written, or a NUL byte inside */
 		if (lineno == 1) {
 			if (strcmp(line, STATE_MAGIC) != 0)
 				goto corrupt;
@@ -566,7 +580,7 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 {
 	jmrp_counter *c = counter;
 	jmrp_complaint comp;
-	char why[JMRP_TEXT_MAX], label[JMRP_TEXT_MAX], domain[JMRP_TEXT_MAX];
+	char why[JMRP_TEXT_MAX], label[JMRP_TEXT_MAX], domain[JMRP_DOMAIN_MAX];
 	jmrp_entry *e;
 
 	if (m->data == NULL) {

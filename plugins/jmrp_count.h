@@ -15,15 +15,19 @@
 typedef struct jmrp_count_config {
 	const mr_cidr *ips;          /**< -H: count only complaints from these sources (none = all) */
 	size_t nips;                 /**< number of -H */
-	const char *const *domains;  /**< --sender-domain: count only these senders or reported domains */
+	const char *const *domains;  /**< --sender-domain: count only these senders or reported domains (checked with
+	                              *   mr_hostname_check; a final dot is ignored) */
 	size_t ndomains;             /**< number of --sender-domain */
 	size_t max_details;          /**< most IPs and senders listed */
 } jmrp_count_config;
 
 /** Longest message key kept (longer keys are cut; the reader's keys are far shorter). */
 #define JMRP_KEY_MAX 160
-/** Longest domain, label or reason kept, including the terminating NUL. */
+/** Longest label or reason kept, including the terminating NUL (longer ones are cut). */
 #define JMRP_TEXT_MAX 96
+/** Longest domain kept, including the terminating NUL: as jmrp_complaint.domain, so a DNS name (at most
+ *  MR_HOSTNAME_MAX characters) is always kept whole, in tallies, filters and the state file. */
+#define JMRP_DOMAIN_MAX 256
 
 /** One message of the state file, kept only when a state file is used; strings live in the counter's arena. */
 typedef struct jmrp_entry {

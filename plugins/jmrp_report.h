@@ -17,7 +17,8 @@ typedef struct jmrp_complaint {
 	jmrp_kind kind;            /**< see jmrp_kind */
 	int has_ip;                /**< source_ip is set */
 	mr_addr source_ip;         /**< Source-IP (ARF), the subject's IP (legacy) or X-Sender-IP of the original */
-	char sender[256];          /**< Original-Mail-From (ARF) or the original's envelope/From address, "" if none */
+	char sender[320];          /**< Original-Mail-From (ARF) or the original's envelope/From address, "" if none
+	                            *   (room for a 64-character local part, '@' and a 253-character domain) */
 	char domain[256];          /**< Reported-Domain, else the domain of sender, lower case, "" if none */
 	char subject[256];         /**< Subject of the original message, "" if absent */
 	char message_id[256];      /**< Message-ID of the original, "" if absent */

@@ -470,6 +470,82 @@ def test_reported_domain_counts_for_the_sender_filter(tmp_path, jmrp_plugin):
     assert check(r, "OK")["complaints"] == 1, r.stdout
 
 
+def long_domain(tag, length):
+    """A domain of length characters: labels of 50 'a's, then one of the
+    rest; the label at offset 153 starts with tag, so two domains made with
+    different tags differ only after character 100."""
+    chars = ["a"] * length
+    o = 0
+    while length - o > 63:
+        o += 50
+        chars[o] = "."
+        o += 1
+    chars[153] = tag
+    return "".join(chars)
+
+
+def test_long_sender_domains_are_counted_filtered_and_named_whole(tmp_path, jmrp_plugin):
+    """Sender domains of 215 characters that differ only after character 100
+    are two senders, named whole; --sender-domain with one of them counts
+    only its complaints, also when they come from the state file."""
+    a, b = long_domain("x", 215), long_domain("y", 215)
+    assert a[:153] == b[:153] and a != b
+    now = time.time()
+    md = jm.Maildir(str(tmp_path / "md"))
+    md.add(jm.arf_report("192.0.2.70", sender="news@" + a, with_reported_domain=False),
+           now - HOUR)
+    md.add(jm.legacy_report("192.0.2.71", sender="offers@" + a), now - 2 * HOUR)
+    md.add(jm.arf_report("192.0.2.72", sender="news@" + b, with_reported_domain=False),
+           now - 3 * HOUR)
+    state = str(tmp_path / "jmrp.state")
+    for run in range(2):  # the second run takes every message from the state file
+        r = run_jmrp(["-M", md.path, "--state-file=" + state])
+        assert check(r, "OK")["complaints"] == 3, r.stdout
+        assert sender_counts(r.stdout) == {a: 2, b: 1}, r.stdout
+        r = run_jmrp(["-M", md.path, "--state-file=" + state, "--sender-domain=" + a])
+        perf = check(r, "OK")
+        assert perf["complaints"] == 2 and perf["ips"] == 2, r.stdout
+        assert ("sender %s: 2 complaints" % a) in [t for _, t in detail_lines(r.stdout)], r.stdout
+        assert sender_counts(r.stdout) == {a: 2}, r.stdout
+        assert {ip for ip, _ in ip_counts(r.stdout)} == {"192.0.2.70", "192.0.2.71"}, r.stdout
+        r = run_jmrp(["-M", md.path, "--state-file=" + state, "--sender-domain=" + b.upper() + "."])
+        perf = check(r, "OK")
+        assert perf["complaints"] == 1, r.stdout
+        assert sender_counts(r.stdout) == {b: 1}, r.stdout
+
+
+def test_longest_sender_domain_is_accepted(tmp_path, jmrp_plugin):
+    """253 characters (with or without the root's dot) is a domain."""
+    d = long_domain("x", 253)
+    md = jm.Maildir(str(tmp_path / "md"))
+    md.add(jm.arf_report("192.0.2.73", sender="news@" + d), time.time() - HOUR)
+    for arg in (d, d + "."):
+        r = run_jmrp(["-M", md.path, "--sender-domain=" + arg])
+        assert check(r, "OK")["complaints"] == 1, r.stdout
+        assert sender_counts(r.stdout) == {d: 1}, r.stdout
+
+
+@pytest.mark.parametrize("domain,needles", [
+    (long_domain("x", 254), ("longer than 253",)),
+    (long_domain("x", 253) + "..", ("longer than 253",)),
+    ("a" * 64 + ".example.com", ("label longer than 63",)),
+    ("example..com", ("empty label",)),
+    (".example.com", ("empty label",)),
+    ("example.com..", ("empty label",)),
+], ids=["254-chars", "253-chars-two-dots", "label-64", "inner-empty-label", "leading-dot",
+        "two-trailing-dots"])
+def test_sender_domain_that_is_no_dns_name_is_refused(tmp_path, jmrp_plugin, domain, needles):
+    """Too long (254 characters), an empty label or one over 63 characters:
+    exit 3 with one clear line naming the problem, then the usage."""
+    md = jm.Maildir(str(tmp_path / "md"))
+    r = run_jmrp(["-M", md.path, "--sender-domain=" + domain])
+    check_bad_input(r, *needles)
+    line = first_line(r.stdout)
+    assert "sender-domain" in line, line
+    assert len(line) < 400 and "\r" not in line, line
+    assert sum(1 for ln in r.stdout.splitlines() if "JMRP UNKNOWN" in ln) == 1, r.stdout
+
+
 # --------------------------------------------------------------------------
 # thresholds and rate
 # --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 /* test_jmrp_report.c: unit tests of the JMRP complaint recogniser: ARF and legacy Hotmail fixtures
  * (tests/unit/jmrp-fixtures, or $JMRP_FIXTURES), field precedence and fallbacks built inline,
  * sanitising of stored text, non-complaints and broken input, and truncated or byte-flipped
- * versions of every fixture, which must keep the result's invariants and never crash. */
+ * versions of every fixture, which must keep the result's invariants and never crash; and the counter
+ * (jmrp_count) with long domains: tallies, --sender-domain filters and the state file. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,10 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <glib.h>
 
+#include "plugins/jmrp_count.h"
 #include "plugins/jmrp_report.h"
 #include "common/util.h"
 
@@ -805,6 +808,220 @@ static void test_byte_flipped_fixtures_keep_invariants(void **state)
 	}
 }
 
+/* ---- counting (jmrp_count): long domains ---- */
+
+/** Write a len-character domain of 50-character labels into buf; only its character 153 (tag) depends on tag. */
+static void long_domain(char *buf, size_t size, char tag, size_t len)
+{
+	size_t o = 0;
+
+	assert_true(len >= 160 && len < size);
+	memset(buf, 'a', len);
+	while (len - o > 63) { /* longest label */
+		o += 50;
+		buf[o++] = '.';
+	}
+	buf[153] = tag;
+	buf[len] = '\0';
+}
+
+/** Build an ARF complaint from ip whose only domain is the one of the sender address local@domain. */
+static void build_sender_arf(char *buf, size_t size, const char *ip, const char *local, const char *domain)
+{
+	char fb[1024];
+
+	assert_int_equal(mr_snprintf(fb, sizeof(fb),
+				     "Feedback-Type: abuse\nVersion: 1\nSource-IP: %s\nOriginal-Mail-From: <%s@%s>\n",
+				     ip, local, domain), 0);
+	build_arf(buf, size, fb, NULL, NULL);
+}
+
+/** Feed one complaint (built by build_sender_arf) to the counter under key; asserts it was taken. */
+static void count_complaint(jmrp_counter *c, const char *key, const char *ip, const char *domain)
+{
+	char msg[MSG_MAX];
+	jmrp_msg m;
+
+	build_sender_arf(msg, sizeof(msg), ip, "news", domain);
+	memset(&m, 0, sizeof(m));
+	m.key = key;
+	m.label = key;
+	m.arrival = 1700000000;
+	m.data = msg;
+	m.len = strlen(msg);
+	assert_int_equal(jmrp_counter_message(c, &m), 0);
+}
+
+/** The complaints tallied for domain d (0 if it has no tally); fails if d has two tallies. */
+static size_t tally_of(const jmrp_counter *c, const char *d)
+{
+	size_t n = 0, hits = 0;
+
+	for (size_t i = 0; i < c->ndom; i++)
+		if (strcmp(c->domv[i].name, d) == 0) {
+			n = c->domv[i].n;
+			hits++;
+		}
+	assert_true(hits <= 1);
+	return n;
+}
+
+/** Number of domain tallies with at least one complaint. */
+static size_t counted_domains(const jmrp_counter *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->ndom; i++)
+		n += c->domv[i].n > 0;
+	return n;
+}
+
+/** A sender domain of 253 characters survives parsing whole, though the address is longer than 255. */
+static void test_longest_sender_domain_is_parsed_whole(void **state)
+{
+	char d[JMRP_DOMAIN_MAX], msg[MSG_MAX];
+	jmrp_complaint c;
+
+	(void)state;
+	long_domain(d, sizeof(d), 'x', 253);
+	build_sender_arf(msg, sizeof(msg), "192.0.2.1", "newsletter-bounces", d);
+	assert_int_equal(parse_str(msg, &c), JMRP_ARF);
+	assert_string_equal(c.domain, d);
+}
+
+/** Two long sender domains differing only after character 100 are tallied apart and filtered by their whole name. */
+static void test_long_sender_domains_are_tallied_and_filtered_whole(void **state)
+{
+	char a[JMRP_DOMAIN_MAX], b[JMRP_DOMAIN_MAX], dir[64], path[128];
+	const char *filter[1];
+	jmrp_count_config cfg;
+	jmrp_counter c;
+
+	(void)state;
+	long_domain(a, sizeof(a), 'x', 215);
+	long_domain(b, sizeof(b), 'y', 215);
+	assert_memory_equal(a, b, 153);
+	assert_string_not_equal(a, b);
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
+	for (int keep = 0; keep <= 1; keep++) {
+		/* no filter: a twice, b once, each under its whole name */
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.max_details = 10;
+		jmrp_counter_init(&c, &cfg);
+		if (keep)
+			jmrp_state_load(&c, path, 0); /* missing: starts empty, keeps entries */
+		count_complaint(&c, "k1", "192.0.2.1", a);
+		count_complaint(&c, "k2", "192.0.2.2", b);
+		count_complaint(&c, "k3", "192.0.2.3", a);
+		assert_int_equal(c.complaints, 3);
+		assert_int_equal(counted_domains(&c), 2);
+		assert_int_equal(tally_of(&c, a), 2);
+		assert_int_equal(tally_of(&c, b), 1);
+		jmrp_counter_free(&c);
+
+		/* --sender-domain with the whole of a: only a's complaints */
+		filter[0] = a;
+		cfg.domains = filter;
+		cfg.ndomains = 1;
+		jmrp_counter_init(&c, &cfg);
+		if (keep)
+			jmrp_state_load(&c, path, 0);
+		count_complaint(&c, "k1", "192.0.2.1", a);
+		count_complaint(&c, "k2", "192.0.2.2", b);
+		count_complaint(&c, "k3", "192.0.2.3", a);
+		assert_int_equal(c.complaints, 2);
+		assert_int_equal(c.filtered, 1);
+		assert_int_equal(counted_domains(&c), 1);
+		assert_int_equal(tally_of(&c, a), 2);
+		jmrp_counter_free(&c);
+	}
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/** The state file keeps 253-character domains whole: a run reading every message from it tallies them apart. */
+static void test_state_file_keeps_long_domains_whole(void **state)
+{
+	char a[JMRP_DOMAIN_MAX], b[JMRP_DOMAIN_MAX], dir[64], path[128];
+	const char *filter[1];
+	jmrp_count_config cfg;
+	jmrp_counter c;
+	mr_buf err;
+
+	(void)state;
+	long_domain(a, sizeof(a), 'x', 253);
+	long_domain(b, sizeof(b), 'y', 253);
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
+	mr_buf_init(&err, 1024);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_details = 10;
+	jmrp_counter_init(&c, &cfg);
+	jmrp_state_load(&c, path, 0);
+	count_complaint(&c, "k1", "192.0.2.1", a);
+	count_complaint(&c, "k2", "192.0.2.2", b);
+	assert_int_equal(jmrp_state_save(&c, path, &err), 0);
+	jmrp_counter_free(&c);
+
+	filter[0] = b;
+	cfg.domains = filter;
+	cfg.ndomains = 1;
+	jmrp_counter_init(&c, &cfg);
+	jmrp_state_load(&c, path, 0);
+	assert_string_equal(c.state_note, "");
+	assert_int_equal(c.ncached, 2);
+	assert_int_equal(jmrp_counter_known(&c, "k1", "k1", 1700000000), 1);
+	assert_int_equal(jmrp_counter_known(&c, "k2", "k2", 1700000000), 1);
+	assert_int_equal(c.complaints, 1);
+	assert_int_equal(c.filtered, 1);
+	assert_int_equal(tally_of(&c, b), 1);
+	assert_int_equal(tally_of(&c, a), 0);
+	jmrp_counter_free(&c);
+	mr_buf_free(&err);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/** A state file with a field or line longer than the writer ever writes is corrupt (ignored), never read cut. */
+static void test_state_file_with_overlong_field_is_corrupt(void **state)
+{
+	char dir[64], path[128], d[301];
+	jmrp_count_config cfg;
+	jmrp_counter c;
+	FILE *f;
+
+	(void)state;
+	memset(d, 'a', 300);
+	d[300] = '\0';
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
+	memset(&cfg, 0, sizeof(cfg));
+	for (int variant = 0; variant < 3; variant++) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f, "mailrep-jmrp-state 1\nk0\t1700000000\t2\t192.0.2.9\texample.com\t\t\n");
+		if (variant == 0)
+			fprintf(f, "k1\t1700000000\t2\t192.0.2.1\t%s\t\t\n", d);
+		else if (variant == 1)
+			fprintf(f, "k1\t1700000000\t0\t-\t-\tnew/k1\t%s\n", d);
+		else
+			for (int i = 0; i < 30; i++)
+				fprintf(f, "%s", d);
+		assert_int_equal(fclose(f), 0);
+		jmrp_counter_init(&c, &cfg);
+		jmrp_state_load(&c, path, 0);
+		assert_non_null(strstr(c.state_note, "corrupt (line 3)"));
+		assert_int_equal(c.ncached, 0);
+		jmrp_counter_free(&c);
+	}
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /** Run the tests; GLib warnings and criticals (API misuse) abort the run. */
 int main(void)
 {
@@ -841,6 +1058,10 @@ int main(void)
 		cmocka_unit_test(test_null_and_garbage_input_is_unparsed),
 		cmocka_unit_test(test_truncated_fixtures_keep_invariants),
 		cmocka_unit_test(test_byte_flipped_fixtures_keep_invariants),
+		cmocka_unit_test(test_longest_sender_domain_is_parsed_whole),
+		cmocka_unit_test(test_long_sender_domains_are_tallied_and_filtered_whole),
+		cmocka_unit_test(test_state_file_keeps_long_domains_whole),
+		cmocka_unit_test(test_state_file_with_overlong_field_is_corrupt),
 	};
 
 	g_log_set_always_fatal(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);

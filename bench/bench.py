@@ -573,6 +573,23 @@ def section_single(d, env, exp, lines, summary):
     return ok
 
 
+def range_verdicts(runs, listed, targets, zones):
+    """Tally the verdicts of check_dnsbl range runs; ok when every run, the GNU time runs
+    included, was CRITICAL with exactly listed listings, no errors, targets and zones."""
+    seen = {}
+    ok = bool(runs)
+    for code, out in outputs(runs):
+        p = dnsbl_perfdata(out)
+        key = "%s %s" % (state_name(code), " ".join(
+            "%s=%s" % (k, "%d" % p[k] if k in p else "?")
+            for k in ("listed", "errors", "targets", "zones")))
+        seen[key] = seen.get(key, 0) + 1
+        if not (code == 2 and p.get("listed") == listed and p.get("errors") == 0
+                and p.get("targets") == targets and p.get("zones") == zones):
+            ok = False
+    return seen, ok
+
+
 def section_throughput(d, env, exp, lines, summary):
     """Benchmark 2 section; return True when its verifications passed."""
     dp = read_runs(d, "tp-dnsperf")
@@ -624,18 +641,7 @@ def section_throughput(d, env, exp, lines, summary):
         if s["lost"] != 0 or s["completed"] != nq or s["rcodes"].get("NOERROR") != want \
                 or s["rcodes"].get("NXDOMAIN") != nq - want:
             ok_dp = False
-    ok_dn = bool(dn)
-    seen = {}
-    for code, out in outputs(dn):
-        p = dnsbl_perfdata(out)
-        key = "%s %s" % (state_name(code), " ".join(
-            "%s=%s" % (k, "%d" % p[k] if k in p else "?")
-            for k in ("listed", "errors", "targets", "zones")))
-        seen[key] = seen.get(key, 0) + 1
-        if not (code == 2 and p.get("listed") == want and p.get("errors") == 0
-                and p.get("targets") == int(exp["RANGE_ADDRS"])
-                and p.get("zones") == int(exp["RANGE_ZONES"])):
-            ok_dn = False
+    seen, ok_dn = range_verdicts(dn, want, int(exp["RANGE_ADDRS"]), int(exp["RANGE_ZONES"]))
     lines.append("Verdicts, every run (the zone files list %d (address, zone) pairs):" % want)
     lines.append("")
     lines.append("- dnsperf: %s (expected NOERROR %d, NXDOMAIN %d, lost 0): %s" % (
@@ -677,18 +683,7 @@ def section_big(d, env, exp, lines, summary):
         "/".join(sorted({"%d" % p["queries"] for p in pd if "queries" in p})) or "n/a"))
     lines.append("| CPU time (user+sys) | %s |" % fmt_s(med([r["cpu"] for r in dn])))
     lines.append("| peak RSS (GNU time run) | %s |" % fmt_mib(med([r["rss"] for r in dn])))
-    ok = True
-    seen = {}
-    for code, out in outputs(dn):
-        p = dnsbl_perfdata(out)
-        key = "%s %s" % (state_name(code), " ".join(
-            "%s=%s" % (k, "%d" % p[k] if k in p else "?")
-            for k in ("listed", "errors", "targets", "zones")))
-        seen[key] = seen.get(key, 0) + 1
-        if not (code == 2 and p.get("listed") == want and p.get("errors") == 0
-                and p.get("targets") == int(exp["BIG_ADDRS"])
-                and p.get("zones") == int(exp["RANGE_ZONES"])):
-            ok = False
+    seen, ok = range_verdicts(dn, want, int(exp["BIG_ADDRS"]), int(exp["RANGE_ZONES"]))
     lines.append("")
     lines.append("Verdicts, every run (the zone files list %d (address, zone) pairs in the "
                  "range):" % want)

@@ -87,16 +87,14 @@ static char *format_line(const char *fmt, va_list ap)
 		free(s);
 		return NULL;
 	}
-	len = (size_t)n;
-	if (len > TEXT_MAX) {
+	/* Mask here, before the text is cut or the renderer cleans or escapes it: a secret cut in two, or holding a
+	 * '|' or '"' that rendering changes, would no longer match the masking of the finished output. */
+	len = mr_secret_mask(s, (size_t)n);
+	if (len > TEXT_MAX) { /* deliberately cut: mark the cut */
 		char *shorter;
 
-		/* mask before cutting: a secret cut in two would no longer match when the output is masked */
-		len = mr_secret_mask(s, len);
-		if (len > TEXT_MAX) { /* deliberately cut: mark the cut */
-			memcpy(s + TEXT_MAX - 3, "...", 4);
-			len = TEXT_MAX;
-		}
+		memcpy(s + TEXT_MAX - 3, "...", 4);
+		len = TEXT_MAX;
 		shorter = realloc(s, len + 1);
 		if (shorter != NULL)
 			s = shorter;
@@ -107,10 +105,9 @@ static char *format_line(const char *fmt, va_list ap)
 	return s;
 }
 
-/** Add a subcheck under parent (NULL = top level) with formatted text; the new node, or NULL (no memory, max_subs reached). */
-mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...)
+/** Add a subcheck under parent with text formatted from ap; the new node, or NULL. */
+static mr_sub *sub_vadd(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, va_list ap)
 {
-	va_list ap;
 	mr_sub *s;
 
 	if (c == NULL || fmt == NULL || c->nsubs >= c->max_subs)
@@ -120,9 +117,7 @@ mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ..
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
-	va_start(ap, fmt);
 	s->text = format_line(fmt, ap);
-	va_end(ap);
 	if (s->text == NULL) {
 		free(s);
 		return NULL;
@@ -134,6 +129,31 @@ mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ..
 		parent->child = s;
 	parent->last = s;
 	c->nsubs++;
+	return s;
+}
+
+/** Add a subcheck under parent (NULL = top level) with formatted text; the new node, or NULL (no memory, max_subs reached). */
+mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...)
+{
+	va_list ap;
+	mr_sub *s;
+
+	va_start(ap, fmt);
+	s = sub_vadd(c, parent, st, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/** Add an informational subcheck (its state shown, never raising its parent); the new node, or NULL. */
+mr_sub *mr_sub_add_info(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...)
+{
+	va_list ap;
+	mr_sub *s;
+
+	va_start(ap, fmt);
+	s = sub_vadd(c, parent, st, fmt, ap);
+	va_end(ap);
+	mr_sub_set_informational(s);
 	return s;
 }
 

@@ -40,6 +40,8 @@ void mr_check_free(mr_check *c);
 mr_sub *mr_sub_add(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...) MR_PRINTF(4, 5);
 /** Mark s as informational: its state is shown but does not raise its parent. */
 void mr_sub_set_informational(mr_sub *s);
+/** Add an informational subcheck (its state shown, never raising its parent); the new node, or NULL. */
+mr_sub *mr_sub_add_info(mr_check *c, mr_sub *parent, mr_state st, const char *fmt, ...) MR_PRINTF(4, 5);
 /** Set the first-line summary text (replacing any earlier one); 0 or -1. */
 int mr_check_set_summary(mr_check *c, const char *fmt, ...) MR_PRINTF(2, 3);
 /** Force the overall state instead of computing it from the subchecks. */

@@ -278,6 +278,49 @@ static void secrets_are_masked_in_every_format(void **state)
 	mr_check_free(c);
 }
 
+/** A secret holding characters the renderer changes ('|', '"', '\\', control bytes) is masked in every format too. */
+static void secrets_with_special_characters_are_masked_in_every_format(void **state)
+{
+	static const mr_format fmts[] = { MR_FMT_MULTILINE, MR_FMT_ONELINE, MR_FMT_JSON };
+	static const char secret[] = "pa|ss\"wd\\1\x01z";
+	mr_check *c = mr_check_new("JMRP");
+	size_t i;
+	char *got;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(mr_secret_register(secret), 0);
+	assert_int_equal(mr_check_set_summary(c, "login with %s refused", secret), 0);
+	assert_non_null(mr_sub_add(c, NULL, MR_CRITICAL, "password %s rejected", secret));
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		got = render_text(c, fmts[i]);
+		assert_null(strstr(got, "pa|ss"));
+		assert_null(strstr(got, "pa ss"));
+		assert_null(strstr(got, "wd\\1"));
+		assert_null(strstr(got, "wd\\\\1"));
+		assert_non_null(strstr(got, "login with "));
+		free(got);
+	}
+	mr_secret_clear();
+	mr_check_free(c);
+}
+
+/** mr_sub_add_info adds a node whose state is shown but raises nothing. */
+static void sub_add_info_is_informational(void **state)
+{
+	mr_check *c = mr_check_new("T");
+	mr_sub *i;
+
+	(void)state;
+	assert_non_null(c);
+	i = mr_sub_add_info(c, NULL, MR_WARNING, "note %d", 7);
+	assert_non_null(i);
+	assert_int_equal(mr_sub_state(i), MR_WARNING);
+	assert_int_equal(mr_check_state(c), MR_OK);
+	assert_render(c, MR_FMT_MULTILINE, "T OK - no results\n\\_ [WARNING] note 7\n");
+	mr_check_free(c);
+}
+
 /* ---- states and summary --------------------------------------------------- */
 
 /** Informational nodes show their state but raise neither their parent nor the overall state. */
@@ -532,6 +575,8 @@ int main(void)
 		cmocka_unit_test(text_sanitised_in_json_keeps_pipe),
 		cmocka_unit_test(line_breaks_become_spaces_on_add),
 		cmocka_unit_test(secrets_are_masked_in_every_format),
+		cmocka_unit_test(secrets_with_special_characters_are_masked_in_every_format),
+		cmocka_unit_test(sub_add_info_is_informational),
 		cmocka_unit_test(cut_text_never_shows_part_of_a_secret),
 		cmocka_unit_test(informational_nodes_do_not_raise_state),
 		cmocka_unit_test(overall_state_is_worst_subtree),

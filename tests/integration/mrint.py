@@ -238,13 +238,15 @@ object CheckerComponent "checker" { }
         raise RuntimeError("icinga2 API did not answer within %.0f s:\n%s" % (timeout,
                                                                              self.log_text()))
 
-    def log_text(self):
-        """The daemon's log so far (last 6000 characters)."""
+    def log_text(self, tail=6000):
+        """The daemon's log so far: its last tail characters (for failure messages), or all of it
+        with tail=None (to search it for secrets)."""
         try:
             with open(self.log_path, errors="replace") as f:
-                return f.read()[-6000:]
+                text = f.read()
         except OSError:
             return ""
+        return text if tail is None else text[-tail:]
 
     def api(self, method, path, body=None, timeout=10):
         """One REST API call; the decoded JSON answer."""

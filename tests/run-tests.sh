@@ -12,7 +12,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
  libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd man-db
  icinga2-bin icinga2-common nagios4-core nagios-nrpe-server nagios-nrpe-plugin
- debhelper dh-autoreconf dpkg-dev fakeroot"
+ debhelper dh-autoreconf dpkg-dev fakeroot locales"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -29,6 +29,11 @@ install_packages() {
 		apt-get update -q
 		# shellcheck disable=SC2086
 		apt-get install -y -q --no-install-recommends $missing
+	fi
+	# A locale whose decimal point is ',': the unit tests check that numbers ignore the process locale.
+	if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\?8'; then
+		step "localedef de_DE.UTF-8"
+		localedef -i de_DE -c -f UTF-8 de_DE.UTF-8
 	fi
 	# The Debian services of the test counterparts are not wanted: tests start their own instances.
 	if command -v systemctl >/dev/null 2>&1; then

@@ -333,7 +333,7 @@ static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
 			mr_snprintf(lo, sizeof(lo), "?");
 		mr_buf_printf(b, "%s: not in the data feed (no or too little traffic that day)", lo);
 		if (v->block != SIZE_MAX)
-			mr_buf_printf(b, "; blocked by Outlook.com: %s", j->blocks[v->block].reason);
+			mr_buf_printf(b, "; blocked by Outlook.com: %s", block_reason(j, v->block));
 		return;
 	}
 	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0)

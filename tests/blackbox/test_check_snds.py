@@ -786,6 +786,15 @@ def test_missing_ip_that_is_blocked_is_still_blocked(legacy):
     assert perf["blocked"] == 1
 
 
+def test_missing_ip_blocked_without_a_reason_says_so(legacy):
+    r, _ = legacy(legacy_routes(status=D.legacy_status_csv([D.status("192.0.2.99", reason="")]),
+                                data={0: D.legacy_data_csv(GREEN3)}), "-H", "192.0.2.99")
+    check(r, "CRITICAL")
+    line = ip_line(r.stdout, "192.0.2.99")
+    assert line is not None and line[1].endswith("blocked by Outlook.com: no reason given"), explain(r)
+    assert summary(r).endswith("blocked by Outlook.com: no reason given"), explain(r)
+
+
 # --------------------------------------------------------------------------
 # dates and lookback
 # --------------------------------------------------------------------------

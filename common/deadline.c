@@ -5,6 +5,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
@@ -41,6 +42,22 @@ double mr_now(void)
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
 		return 0.0;
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/** Milliseconds until deadline, rounded up, within [1, INT_MAX]. */
+long mr_ms_until(double deadline)
+{
+	double ms = (deadline - mr_now()) * 1000.0;
+	long whole;
+
+	if (!(ms > 1.0)) /* also NaN */
+		return 1;
+	if (ms >= (double)INT_MAX)
+		return INT_MAX;
+	whole = (long)ms;
+	if ((double)whole < ms)
+		whole++;
+	return whole;
 }
 
 /** start + t - margin, margin = 10 % of t within [0.2, 1.0] s; never before start. */

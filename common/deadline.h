@@ -6,6 +6,11 @@
 
 /** Seconds on the monotonic clock. */
 double mr_now(void);
+/**
+ * Milliseconds from now until the monotonic deadline, rounded up (a wait of that length ends at or just after
+ * the deadline), at least 1 (0 means "no timeout" to libcurl) and at most INT_MAX (it fits poll()).
+ */
+long mr_ms_until(double deadline);
 
 /**
  * Arm the hard timeout: after `seconds` a SIGALRM handler writes

@@ -31,11 +31,13 @@ static char *secrets[MAX_SECRETS];
 /** Number of used entries in secrets. */
 static size_t nsecrets;
 
-/** Overwrite n bytes at p in a way the compiler may not drop as a dead store. */
-static void wipe(void *p, size_t n)
+/** Overwrite n bytes at p with zeros in a way the compiler may not drop as a dead store; NULL is allowed. */
+void mr_wipe(void *p, size_t n)
 {
 	volatile unsigned char *v = p;
 
+	if (p == NULL)
+		return;
 	while (n > 0) {
 		*v++ = 0;
 		n--;
@@ -125,7 +127,7 @@ void mr_secret_free(char *s)
 {
 	if (s == NULL)
 		return;
-	wipe(s, strlen(s));
+	mr_wipe(s, strlen(s));
 	free(s);
 }
 
@@ -252,7 +254,7 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 	if (loose != NULL)
 		*loose = (st.st_mode & 077) != 0;
 out:
-	wipe(buf, sizeof(buf));
+	mr_wipe(buf, sizeof(buf));
 	if (fd >= 0)
 		close(fd);
 	return result;

@@ -19,6 +19,8 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err);
 int mr_secret_register(const char *s);
 /** Replace every registered secret in buf (in place) with "*****"-style text of the same or shorter length; returns the new length. */
 size_t mr_secret_mask(char *buf, size_t len);
+/** Overwrite n bytes at p with zeros in a way the compiler may not drop as a dead store; NULL is allowed. */
+void mr_wipe(void *p, size_t n);
 /** Overwrite and free a secret string; NULL is allowed. */
 void mr_secret_free(char *s);
 /** Forget all registered secrets (tests). */

@@ -2,7 +2,10 @@
  * The buffer is process-wide on purpose: traces come from deep inside modules (DNS engine, SMTP session)
  * that have no handle on the result tree, and there is one run per process. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "secret.h"
 #include "trace.h"
@@ -39,6 +42,56 @@ void mr_trace(const char *fmt, ...)
 		trace_dropped++;
 out:
 	mr_buf_free(&line);
+}
+
+/** Trace one line of data (len bytes, no line end) as "TAG: DIR line", using scratch (len + 1 bytes). */
+static void trace_line(const char *tag, const char *dir, const char *data, size_t len, char *scratch)
+{
+	size_t k;
+
+	if (len == 0)
+		return;
+	memcpy(scratch, data, len);
+	/* Mask first: a control byte turned into '?' or a cut inside a secret would keep it from matching. */
+	len = mr_secret_mask(scratch, len);
+	for (k = 0; k < len; k++)
+		if ((unsigned char)scratch[k] < 0x20 || scratch[k] == 0x7f)
+			scratch[k] = '?';
+	if (len > LINE_MAX_KEPT)
+		len = LINE_MAX_KEPT;
+	scratch[len] = '\0';
+	mr_trace("%s: %s %s", tag, dir, scratch);
+}
+
+/** Trace raw protocol bytes line by line as "TAG: DIR line"; see trace.h. */
+void mr_trace_bytes(const char *tag, const char *dir, const char *data, size_t n)
+{
+	char *scratch;
+	size_t start = 0;
+	size_t i;
+
+	if (tag == NULL || dir == NULL || data == NULL || n == SIZE_MAX)
+		return;
+	/* One allocation for the longest line: no realloc leaves a copy of a credential behind unwiped. */
+	scratch = malloc(n + 1);
+	if (scratch == NULL) {
+		trace_dropped++;
+		return;
+	}
+	for (i = 0; i <= n; i++) {
+		size_t len;
+
+		if (i < n && data[i] != '\n')
+			continue;
+		len = i - start;
+		while (len > 0 && data[start + len - 1] == '\r')
+			len--;
+		trace_line(tag, dir, data + start, len, scratch);
+		start = i + 1;
+	}
+	/* The scratch line may have held a credential before masking (an Authorization header): wipe it. */
+	mr_wipe(scratch, n + 1);
+	free(scratch);
 }
 
 /** Print the collected lines to f and forget them. */

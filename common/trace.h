@@ -10,6 +10,11 @@
 
 /** Append one formatted line (newline added), with registered secrets masked. */
 void mr_trace(const char *fmt, ...) MR_PRINTF(1, 2);
+/**
+ * Trace raw protocol bytes as "TAG: DIR line", one trace line per line of data: CR/LF stripped, empty lines
+ * skipped, registered secrets masked first, then control bytes (DEL too) shown as '?', then the line cut.
+ */
+void mr_trace_bytes(const char *tag, const char *dir, const char *data, size_t n);
 /** Print the collected lines to f (after the plugin output, so the status line stays first) and forget them. */
 void mr_trace_flush(FILE *f);
 /** Forget the collected lines without printing them. */

@@ -304,6 +304,19 @@ static void test_secret_free_accepts_null(void **state)
 	mr_secret_free(mr_strdup("wipe-me"));
 }
 
+/** mr_wipe zeroes exactly n bytes and accepts NULL. */
+static void test_wipe_zeroes_n_bytes(void **state)
+{
+	char buf[8] = "abcdefg";
+
+	(void)state;
+	mr_wipe(buf + 1, 5);
+	assert_memory_equal(buf, "a\0\0\0\0\0g", 8);
+	mr_wipe(NULL, 5);
+	mr_wipe(buf, 0);
+	assert_int_equal(buf[0], 'a');
+}
+
 /** A trace line longer than the kept length is masked before it is cut: no piece of a secret survives the cut. */
 static void test_trace_masks_a_secret_that_a_long_line_cut_would_split(void **state)
 {
@@ -347,6 +360,7 @@ int main(void)
 		cmocka_unit_test_setup(test_read_file_errors_name_the_path_never_the_content, clear_registry),
 		cmocka_unit_test_setup(test_read_file_refuses_symlinks_directories_and_fifos, clear_registry),
 		cmocka_unit_test_setup(test_secret_free_accepts_null, clear_registry),
+		cmocka_unit_test_setup(test_wipe_zeroes_n_bytes, clear_registry),
 		cmocka_unit_test_setup(test_trace_masks_a_secret_that_a_long_line_cut_would_split, clear_registry),
 	};
 	int rc = cmocka_run_group_tests(tests, setup_dir, remove_dir);

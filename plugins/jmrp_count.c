@@ -373,16 +373,6 @@ static int cmp_probe(const void *key, const void *e)
 	return strcmp(key, ((const jmrp_entry *)e)->key);
 }
 
-/** Copy src into dst (size bytes) with tabs and line breaks replaced, for the state file and output. */
-static void clean_copy(char *dst, size_t size, const char *src)
-{
-	size_t i = 0;
-
-	for (; src[i] != '\0' && i + 1 < size; i++)
-		dst[i] = (src[i] == '\t' || src[i] == '\n' || src[i] == '\r') ? ' ' : src[i];
-	dst[i] = '\0';
-}
-
 /** Add an entry for one message (with a state file); strings are cleaned and cut as in the state file; the entry,
  *  or NULL when out of memory. */
 static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
@@ -392,8 +382,8 @@ static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, i
 	long ii, di;
 	jmrp_entry *e;
 
-	clean_copy(k, sizeof(k), key);
-	clean_copy(d, sizeof(d), domain);
+	jmrp_clean_text(k, sizeof(k), key);
+	jmrp_clean_text(d, sizeof(d), domain);
 	ii = ip_index(c, has_ip, ip);
 	di = ii < 0 ? -1 : domain_index(c, d);
 	if (di < 0)
@@ -407,8 +397,8 @@ static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, i
 	e->ip = (uint32_t)ii;
 	e->domain = (uint32_t)di;
 	if (kind == JMRP_UNPARSED) {
-		clean_copy(l, sizeof(l), label);
-		clean_copy(w, sizeof(w), why);
+		jmrp_clean_text(l, sizeof(l), label);
+		jmrp_clean_text(w, sizeof(w), why);
 		e->text = arena_pair(c, l, w);
 	}
 	if (e->key == NULL || (kind == JMRP_UNPARSED && e->text == NULL)) {
@@ -555,18 +545,20 @@ int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err)
 int jmrp_counter_known(void *counter, const char *key, const char *label, time_t arrival)
 {
 	jmrp_counter *c = counter;
+	char k[JMRP_KEY_MAX];
 	jmrp_entry *e;
 
 	if (c->ncached == 0 || strlen(key) >= JMRP_KEY_MAX)
 		return 0;
-	e = bsearch(key, c->v, c->ncached, sizeof(*c->v), cmp_probe);
+	jmrp_clean_text(k, sizeof(k), key); /* as add_entry stored it */
+	e = bsearch(k, c->v, c->ncached, sizeof(*c->v), cmp_probe);
 	if (e == NULL || e->seen)
 		return 0;
 	e->arrival = arrival;
 	if (e->kind == JMRP_UNPARSED) { /* new/ may have become cur/: list it under its label of now */
 		char l[JMRP_TEXT_MAX];
 		const char *text;
-		clean_copy(l, sizeof(l), label);
+		jmrp_clean_text(l, sizeof(l), label);
 		text = arena_pair(c, l, pair_why(e->text));
 		if (text != NULL)
 			e->text = text;
@@ -599,9 +591,9 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 		count_entry(c, e);
 		return 0;
 	}
-	clean_copy(domain, sizeof(domain), comp.domain);
-	clean_copy(label, sizeof(label), m->label);
-	clean_copy(why, sizeof(why), comp.kind == JMRP_UNPARSED ? comp.why : "");
+	jmrp_clean_text(domain, sizeof(domain), comp.domain);
+	jmrp_clean_text(label, sizeof(label), m->label);
+	jmrp_clean_text(why, sizeof(why), comp.kind == JMRP_UNPARSED ? comp.why : "");
 	return count_message(c, comp.kind, comp.has_ip, &comp.source_ip, domain, label, why);
 }
 

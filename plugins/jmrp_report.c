@@ -153,6 +153,12 @@ static void copy_text(char *dst, size_t size, const char *src, int flags)
 	dst[o] = '\0';
 }
 
+/** Copy src into dst (size bytes) trimmed, sanitised and cut at a UTF-8 character boundary (case kept). */
+void jmrp_clean_text(char *dst, size_t size, const char *src)
+{
+	copy_text(dst, size, src, COPY_PLAIN);
+}
+
 /** Mark out as UNPARSED with reason and an optional sanitised detail appended; returns JMRP_UNPARSED. */
 static jmrp_kind unparsed(jmrp_complaint *out, const char *reason, const char *detail)
 {

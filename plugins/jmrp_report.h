@@ -33,4 +33,8 @@ void jmrp_report_shutdown(void);
 /** Parse raw message bytes (RFC 5322, LF or CRLF) into out; returns out->kind (JMRP_UNPARSED with out->why on failure). */
 jmrp_kind jmrp_parse(const char *msg, size_t len, jmrp_complaint *out);
 
+/** Copy src into dst (size bytes) trimmed, tabs and line breaks as spaces, other control characters and invalid
+ *  UTF-8 as '?', cut at a UTF-8 character boundary; NULL gives "". For labels, reasons and state-file fields. */
+void jmrp_clean_text(char *dst, size_t size, const char *src);
+
 #endif

@@ -1199,3 +1199,30 @@ def test_state_file_keeps_a_message_read_by_a_mail_client(basic_maildir, tmp_pat
     r2 = run_jmrp(["-M", path, "--state-file=" + state])
     check_basic_counts(r2)
     assert ip_counts(r1.stdout) == ip_counts(r2.stdout)
+
+
+def test_long_utf8_labels_are_cut_at_a_character_boundary(tmp_path, jmrp_plugin):
+    """An unparsed message whose Maildir name is long UTF-8 text is listed
+    with its name cut between characters, never inside one (the renderer
+    would show the cut character's bytes as '?'), also when the name comes
+    back from the state file; the output stays valid UTF-8."""
+    md = jm.Maildir(str(tmp_path / "md"))
+    name = "%d.M1P1Q1.host" % int(time.time()) + "\u00e9" * 60
+    with open(os.path.join(md.path, "new", name), "wb") as f:
+        f.write(jm.non_complaint("welcome"))
+    os.utime(os.path.join(md.path, "new", name), (time.time() - HOUR,) * 2)
+    state = str(tmp_path / "jmrp.state")
+    for args in ([], ["--state-file=" + state], ["--state-file=" + state],
+                 ["--output-format=json"]):
+        cmd = [jmrp_plugin, "-M", md.path] + args
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=plugin_env(), timeout=60)
+        assert proc.returncode == 0, proc.stdout
+        text = proc.stdout.decode("utf-8")  # raises on a cut character
+        if args == ["--output-format=json"]:
+            assert json.loads(text)["perfdata"][2]["value"] == 1
+        else:
+            lines = unparsed_lines(text)
+            assert len(lines) == 1, text
+            label = lines[0][1][len("unparsed: "):].split(": ", 1)[0]
+            assert label.startswith("new/" + name[:30]) and label.endswith("\u00e9"), label

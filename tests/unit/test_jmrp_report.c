@@ -1022,6 +1022,20 @@ static void test_state_file_with_overlong_field_is_corrupt(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/** jmrp_clean_text cuts between UTF-8 characters, turns tabs and line breaks into spaces and control bytes into '?'. */
+static void test_clean_text_cuts_between_characters(void **state)
+{
+	char out[8];
+
+	(void)state;
+	jmrp_clean_text(out, sizeof(out), "ab\xc3\xa9\xc3\xa9\xc3\xa9"); /* "ab" then three 2-byte characters */
+	assert_string_equal(out, "ab\xc3\xa9\xc3\xa9"); /* 6 bytes: a third one would not fit with the NUL */
+	jmrp_clean_text(out, sizeof(out), " a\tb\nc\x01 ");
+	assert_string_equal(out, "a b c?");
+	jmrp_clean_text(out, sizeof(out), NULL);
+	assert_string_equal(out, "");
+}
+
 /** Run the tests; GLib warnings and criticals (API misuse) abort the run. */
 int main(void)
 {
@@ -1062,6 +1076,7 @@ int main(void)
 		cmocka_unit_test(test_long_sender_domains_are_tallied_and_filtered_whole),
 		cmocka_unit_test(test_state_file_keeps_long_domains_whole),
 		cmocka_unit_test(test_state_file_with_overlong_field_is_corrupt),
+		cmocka_unit_test(test_clean_text_cuts_between_characters),
 	};
 
 	g_log_set_always_fatal(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);

@@ -385,6 +385,44 @@ static uint64_t range_size(const mr_addr *lo, const mr_addr *hi)
 	return add_saturated(n, 1);
 }
 
+/** 1 if -H filter i lies inside another filter (an equal one earlier in the list counts as holding it). */
+static int filter_held(const snds_judge *j, size_t i)
+{
+	const mr_cidr *f = &j->cfg.filters[i];
+
+	for (size_t k = 0; k < j->cfg.nfilters; k++) {
+		const mr_cidr *o = &j->cfg.filters[k];
+		if (k == i || o->base.family != f->base.family || o->prefix > f->prefix)
+			continue;
+		if ((o->prefix < f->prefix || k < i) && mr_cidr_contains(o, &f->base))
+			return 1;
+	}
+	return 0;
+}
+
+/** Number of addresses of the blocked range [lo, hi] that the -H filters select (all without filters). */
+static uint64_t blocked_wanted(const snds_judge *j, const mr_addr *lo, const mr_addr *hi)
+{
+	uint64_t n = 0;
+
+	if (j->cfg.nfilters == 0)
+		return range_size(lo, hi);
+	/* CIDR blocks either nest or do not meet: summing the outermost ones counts each address once. */
+	for (size_t i = 0; i < j->cfg.nfilters; i++) {
+		const mr_cidr *f = &j->cfg.filters[i];
+		const mr_addr *from, *to;
+		mr_addr last;
+		if (f->base.family != lo->family || filter_held(j, i))
+			continue;
+		cidr_last(f, &last);
+		from = mr_addr_cmp(&f->base, lo) > 0 ? &f->base : lo;
+		to = mr_addr_cmp(&last, hi) < 0 ? &last : hi;
+		if (mr_addr_cmp(from, to) <= 0)
+			n = add_saturated(n, range_size(from, to));
+	}
+	return n;
+}
+
 /** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
 int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapsed)
 {
@@ -456,7 +494,7 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		v[n].ip = SIZE_MAX;
 		v[n].block = k;
 		v[n].state = j->cfg.blocked_state;
-		blocked = add_saturated(blocked, range_size(&j->blocks[k].first, &j->blocks[k].last));
+		blocked = add_saturated(blocked, blocked_wanted(j, &j->blocks[k].first, &j->blocks[k].last));
 		n++;
 	}
 	qsort(v, n, sizeof(*v), cmp_verdict);

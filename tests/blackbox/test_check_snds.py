@@ -609,6 +609,21 @@ def test_several_h_options_add_up(legacy):
     assert (perf["ips"], perf["green"], perf["red"], perf["rcpt"]) == (2, 2, 0, 700)
 
 
+@pytest.mark.parametrize("first,last,args,blocked", [
+    ("192.0.2.0", "192.0.2.255", ["-H", "192.0.2.0/30"], 4),
+    ("192.0.2.2", "192.0.2.255", ["-H", "192.0.2.0/30"], 2),
+    ("192.0.2.0", "192.0.2.255", ["-H", "192.0.2.0/30", "-H", "192.0.2.0/31", "-H", "192.0.2.0/30"], 4),
+    ("192.0.2.0", "192.0.2.255", ["-H", "192.0.2.0/30", "-H", "198.51.100.0/24", "-H", "2001:db8::/64"], 4),
+    ("198.51.100.0", "198.51.100.255", [], 256),
+], ids=["inside-a-30", "partly-inside", "nested-and-repeated-filters", "other-filters-elsewhere",
+        "no-filter-whole-range"])
+def test_blocked_perfdata_counts_only_addresses_the_filters_select(legacy, first, last, args, blocked):
+    r, _ = legacy(legacy_routes(status=D.legacy_status_csv([D.status(first, last)]),
+                                data={0: D.legacy_data_csv(GREEN3)}), *args)
+    perf = check(r, "CRITICAL")
+    assert perf["blocked"] == blocked, first_line(r.stdout)
+
+
 @pytest.mark.parametrize("body", [D.EMPTY, "\r\n", "\n\n"])
 def test_empty_status_feed_means_nothing_is_blocked(legacy, body):
     r, _ = legacy(legacy_routes(status=body, data={0: D.legacy_data_csv(GREEN3)}))

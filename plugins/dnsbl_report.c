@@ -30,7 +30,7 @@ static mr_state target_state(const dnsbl_report_config *rc, uint64_t i, why *rea
 		*reason = WHY_FAILED;
 		return MR_UNKNOWN;
 	}
-	if (ts->applicable == 0) {
+	if (u->zones == 0) {
 		*reason = WHY_NO_ZONE;
 		return MR_UNKNOWN;
 	}
@@ -129,15 +129,24 @@ out:
 	return rc_;
 }
 
+/** Zones asked about target i (those that apply to it and are not broken). */
+static unsigned zones_asked(const dnsbl_report_config *rc, uint64_t i)
+{
+	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
+
+	return u != NULL ? u->zones : 0;
+}
+
 /** Text of a target line for target i with state reason r into b. */
 static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const char *label, mr_buf *b)
 {
 	const dnsbl_tstate *ts = &rc->o->t[i];
 	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
+	unsigned asked = u != NULL ? u->zones : 0;
 
 	switch (r) {
 	case WHY_LISTED:
-		mr_buf_printf(b, "%s: listed on %u of %u zones", label, ts->listed, ts->applicable);
+		mr_buf_printf(b, "%s: listed on %u of %u zones", label, ts->listed, asked);
 		break;
 	case WHY_FAILED:
 		mr_buf_printf(b, "%s", u != NULL ? u->fail : label);
@@ -153,10 +162,10 @@ static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const 
 		mr_buf_printf(b, "%s: no usable answer from any zone (%u errors)", label, ts->errors);
 		break;
 	case WHY_CLEAN:
-		if (ts->usable < ts->applicable)
-			mr_buf_printf(b, "%s: not listed on %u of %u zones", label, ts->usable, ts->applicable);
+		if (ts->usable < asked)
+			mr_buf_printf(b, "%s: not listed on %u of %u zones", label, ts->usable, asked);
 		else
-			mr_buf_printf(b, "%s: not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
+			mr_buf_printf(b, "%s: not listed on %u zone%s", label, asked, asked == 1 ? "" : "s");
 		if (ts->allowed > 0)
 			mr_buf_printf(b, ", allow-listed on %u", ts->allowed);
 		break;
@@ -196,12 +205,14 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 	const dnsbl_outcome *o = rc->o;
 	char label[LABEL_MAX];
 	const dnsbl_tstate *ts;
+	unsigned asked;
 
 	if (o->ntargets == 0) {
 		mr_buf_puts(b, "no targets");
 		return;
 	}
 	ts = &o->t[w];
+	asked = zones_asked(rc, w);
 	if (dnsbl_target_label(rc->targets, w, label, sizeof(label)) != 0)
 		mr_snprintf(label, sizeof(label), "target %llu", (unsigned long long)w);
 	if (r == WHY_LISTED) {
@@ -223,10 +234,10 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 			if (d != NULL)
 				mr_buf_printf(b, ", e.g. %s: %s", rc->zones->v[d->zone].name, d->v.reason);
 		}
-	} else if (o->ntargets == 1 && ts->usable < ts->applicable) {
-		mr_buf_printf(b, "%s not listed on %u of %u zones", label, ts->usable, ts->applicable);
+	} else if (o->ntargets == 1 && ts->usable < asked) {
+		mr_buf_printf(b, "%s not listed on %u of %u zones", label, ts->usable, asked);
 	} else if (o->ntargets == 1) {
-		mr_buf_printf(b, "%s not listed on %u zone%s", label, ts->applicable, ts->applicable == 1 ? "" : "s");
+		mr_buf_printf(b, "%s not listed on %u zone%s", label, asked, asked == 1 ? "" : "s");
 	} else {
 		mr_buf_printf(b, "%llu targets not listed on %zu zone%s", (unsigned long long)o->ntargets, o->zones_used,
 		              o->zones_used == 1 ? "" : "s");
@@ -299,8 +310,8 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 	int any_checked = 0;
 
 	mr_buf_init(&b, 8192);
-	for (uint64_t i = 0; i < o->ntargets && !any_checked; i++)
-		any_checked = o->t[i].applicable > 0;
+	for (size_t k = 0; k < rc->targets->nunit && !any_checked; k++)
+		any_checked = rc->targets->unit[k].zones > 0;
 	for (uint64_t i = 0; i < o->ntargets; i++) {
 		why r;
 		mr_state st = target_state(rc, i, &r);

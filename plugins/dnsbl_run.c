@@ -495,7 +495,6 @@ static int feed_pairs(void *user, mr_dns *d)
 			char qname[QNAME_MAX];
 			pair_query *q;
 
-			c->out->t[i].applicable++;
 			if (pair_qname(u, i, c->suffix[zi], qname, sizeof(qname)) != 0) {
 				dnsbl_verdict v;
 				memset(&v, 0, sizeof(v));
@@ -604,6 +603,23 @@ static int selftest(mr_dns *d, const dnsbl_run_config *cfg, const zone_suffix *s
 	return 0;
 }
 
+/** Set each unit's count of zones asked about its targets (applicable and not broken); count zones_used. */
+static void count_zones(const dnsbl_run_config *cfg, dnsbl_outcome *o)
+{
+	dnsbl_targets *t = cfg->targets;
+
+	for (size_t zi = 0; zi < o->nzones; zi++)
+		if (!o->z[zi].broken)
+			o->zones_used++;
+	for (size_t k = 0; k < t->nunit; k++) {
+		dnsbl_unit *u = &t->unit[k];
+		u->zones = 0;
+		for (size_t zi = 0; zi < o->nzones; zi++)
+			if (!o->z[zi].broken && zone_applies(&cfg->zones->v[zi], u))
+				u->zones++;
+	}
+}
+
 /** Run every phase with engine d; 0, or -1 with a reason in err (bad expansion such as --max-targets). */
 int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf *err)
 {
@@ -628,9 +644,7 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 		mr_buf_puts(err, "out of memory during the self-test");
 		goto out;
 	}
-	for (size_t zi = 0; zi < out->nzones; zi++)
-		if (!out->z[zi].broken)
-			out->zones_used++;
+	count_zones(cfg, out);
 
 	c.dns = d;
 	c.cfg = cfg;

@@ -35,7 +35,6 @@ typedef struct dnsbl_tstate {
 	uint16_t listed;              /**< block zones listing the target */
 	uint16_t errors;              /**< zones without usable answer */
 	uint16_t usable;              /**< block zones with a usable answer */
-	uint16_t applicable;          /**< zones that were asked */
 	uint16_t allowed;             /**< allow-list zones listing the target */
 	uint16_t other;               /**< answers outside the listing codes */
 	uint8_t severity;             /**< worst mr_state among listing zones */

@@ -32,6 +32,7 @@ typedef struct dnsbl_unit {
 	mr_cidr cidr;                    /**< addresses, when neither domain nor failed */
 	uint64_t size;                   /**< number of targets in this unit */
 	uint64_t first;                  /**< index of this unit's first target */
+	uint16_t zones;                  /**< zones asked about each of its targets (apply, not broken); set by the run */
 	char name[DNSBL_NAME_MAX + 1];   /**< origin host name, the domain, or the failed name; "" for plain addresses */
 	char fail[160];                  /**< reason when failed */
 } dnsbl_unit;

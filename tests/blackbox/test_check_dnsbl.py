@@ -746,6 +746,18 @@ def test_timeout_result_sets_the_state(dnsbl, opts, code):
     assert first_line(r.stdout).startswith("DNSBL %s" % STATES[code]), r.stdout
 
 
+def test_targets_the_deadline_cut_off_are_unanswered_not_without_zone(dnsbl):
+    # --rate=50 with -t 1 reaches about 40 of the 192 queries: the later
+    # targets were never asked, yet every zone applies to them
+    r = dnsbl("-H", "198.51.100.0/26", "-z", "zen.test", "-z", "bl2.test", "-z", "bl3.test",
+              "--rate=50", "-t", "1", "--timeout-result=warning", "--max-details=100")
+    perf = check_result(r, "CRITICAL")
+    assert perf["errors"] > 0 and "timed out" in first_line(r.stdout)
+    assert "no configured zone" not in r.stdout
+    last = [ln for ln in r.stdout.splitlines() if ln.startswith("\\_ ") and "198.51.100.63:" in ln]
+    assert last == ["\\_ [WARNING] 198.51.100.63: no usable answer from any zone (0 errors)"], r.stdout
+
+
 # --------------------------------------------------------------------------
 # bad input
 # --------------------------------------------------------------------------

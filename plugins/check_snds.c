@@ -76,8 +76,8 @@ static const mr_option snds_options[] = {
 	{ "missing-state", 0, MR_ARG_REQUIRED, "STATE", "state of a -H address absent from the data (default ok)",
 	  OPT_MISSING, 0 },
 	{ "cafile", 0, MR_ARG_REQUIRED, "FILE", "CA certificates to verify the server with", OPT_CAFILE, 0 },
-	{ "insecure", 0, MR_ARG_NONE, NULL, "do not verify the server certificate: for tests only, never in production",
-	  OPT_INSECURE, 0 },
+	{ "insecure", 0, MR_ARG_NONE, NULL, "do not verify the server certificate and allow an http:// --base-url: "
+	  "for tests only, never in production", OPT_INSECURE, 0 },
 	{ "max-size", 0, MR_ARG_REQUIRED, "BYTES", "largest response accepted (default 33554432)", OPT_MAX_SIZE, 0 },
 	{ "max-details", 0, MR_ARG_REQUIRED, "N", "show at most N IPs in the long output (default 50)",
 	  OPT_MAX_DETAILS, 0 },
@@ -150,7 +150,7 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		return 0;
 	case OPT_BASE_URL:
 		if (strncmp(arg, "https://", 8) != 0 && strncmp(arg, "http://", 7) != 0)
-			return mr_buf_puts(err, "the URL must start with https:// (or http://)"), -1;
+			return mr_buf_puts(err, "the URL must start with https:// (http:// only with --insecure)"), -1;
 		cfg->base_url = arg;
 		return 0;
 	case OPT_IP:
@@ -217,6 +217,15 @@ static void config_defaults(snds_config *cfg)
 	mr_range_parse("0.1", &cfg->judge.complaint.warn);
 	mr_range_parse("0.3", &cfg->judge.complaint.crit);
 	cfg->judge.complaint.has_warn = cfg->judge.complaint.has_crit = 1;
+}
+
+/** 0 if the base URL keeps the key or token encrypted (https://, or http:// with --insecure); else -1 with why. */
+static int check_base_url(const snds_config *cfg, mr_buf *err)
+{
+	if (cfg->base_url == NULL || cfg->insecure || strncmp(cfg->base_url, "http://", 7) != 0)
+		return 0;
+	return mr_buf_puts(err, "--base-url: http:// would send the SNDS key or token unencrypted: use https:// "
+	                        "(--insecure allows http:// for tests)"), -1;
 }
 
 /** Secrets read at start-up; freed at exit. */
@@ -437,7 +446,7 @@ int main(int argc, char **argv)
 		fputs("SNDS UNKNOWN - out of memory\n", stdout);
 		goto out;
 	}
-	if (load_secrets(&cfg, &s, &fc, c, &err) != 0) {
+	if (check_base_url(&cfg, &err) != 0 || load_secrets(&cfg, &s, &fc, c, &err) != 0) {
 		mr_options_print_error(&info, mr_buf_str(&err));
 		goto out;
 	}

@@ -503,6 +503,29 @@ def test_insecure_accepts_a_self_signed_certificate(legacy):
     assert perf["ips"] == 3
 
 
+@pytest.mark.parametrize("api", ["legacy", "rest"])
+def test_plain_http_base_url_is_refused_unless_insecure(snds_plugin, key_file, token_file, tmp_path, api):
+    """Over http:// the key (legacy query string) or the token (REST header) would go unencrypted."""
+    if api == "legacy":
+        routes = legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(GREEN3)})
+        argv, prefix = ["--key-file", key_file], LEGACY_PREFIX
+    else:
+        routes = rest_routes(status=D.json_status([]), data={0: D.json_data(GREEN3)})
+        argv, prefix = ["--token-file", token_file], REST_PREFIX
+    srv = snds_server.start_snds_server(routes, str(tmp_path))    # no certificate: plain HTTP
+    try:
+        argv += ["--date", DATE, "--base-url", srv.url(prefix)]
+        assert srv.url(prefix).startswith("http://")
+        r = run_snds(argv)
+        check_bad_input(r, "http://")
+        assert "unencrypted" in first_line(r.stdout), explain(r)
+        assert srv.requests() == [], "nothing may be sent to an http:// URL"
+        r = run_snds(argv + ["--insecure"])
+        assert check(r, "OK")["ips"] == 3
+    finally:
+        srv.stop()
+
+
 def test_without_cafile_the_test_ca_is_not_trusted(legacy):
     r, srv = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(GREEN3)}),
                     cafile=False)

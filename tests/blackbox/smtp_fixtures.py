@@ -70,7 +70,8 @@ PYTHON = sys.executable or "/usr/bin/python3"
 if SERVERS_DIR not in sys.path:
     sys.path.insert(0, SERVERS_DIR)
 import testcerts  # noqa: E402
-from testutil import free_tcp_port, read_jsonl, read_ready_line, stop_process  # noqa: E402
+from testutil import (free_tcp_port, read_jsonl,  # noqa: E402
+                      start_scripted_server, stop_process)
 
 try:
     import pytest
@@ -213,28 +214,17 @@ def start_fake_mx(script, workdir, certs=None, cert=None, key=None,
     """Start fake_mx.py on a free port of listen_host; return a FakeMx.
 
     certs: a CertSet whose server cert is used (unless cert/key are given);
-    no certificate means no STARTTLS."""
+    no certificate means no STARTTLS.  The server's stderr is the .err file
+    beside its log in workdir."""
     if certs is not None and cert is None:
         cert, key = certs.server_cert, certs.server_key
-    path = script_path(script, workdir)
-    fd, log_path = tempfile.mkstemp(prefix="fake_mx-", suffix=".jsonl",
-                                    dir=workdir)
-    os.close(fd)
-    listen = ("[%s]:0" if ":" in listen_host else "%s:0") % listen_host
-    cmd = [PYTHON, FAKE_MX, "--listen", listen, "--script", path,
-           "--log", log_path]
-    if cert:
-        cmd += ["--cert", cert, "--key", key or cert]
-    cmd += list(extra_args)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    line = read_ready_line(proc, ready_timeout)
-    if not line.startswith(b"READY "):
-        stop_process(proc)
-        err = proc.stderr.read().decode("utf-8", "replace")
-        raise RuntimeError("fake_mx did not start (%r): %s" % (line, err))
-    port = int(line.split()[1])
-    return FakeMx(listen_host, port, log_path, proc, path)
+    config = script if isinstance(script, dict) else script_path(script)
+    srv = start_scripted_server(FAKE_MX, "fake_mx", "--script", config,
+                                workdir, cert=cert, key=key,
+                                host=listen_host, extra_args=extra_args,
+                                ready_timeout=ready_timeout)
+    return FakeMx(listen_host, srv.port, srv.log_path, srv.proc,
+                  srv.config_path)
 
 
 @contextlib.contextmanager

@@ -85,6 +85,8 @@ import sys
 import threading
 import time
 
+from testutil import JsonlWriter, parse_listen
+
 STAGES = ("banner", "ehlo", "ehlo_tls", "helo", "starttls", "mail", "rcpt",
           "data", "data_end", "rset", "quit", "noop", "vrfy", "unknown")
 OTHER_KEYS = ("description", "facts", "host", "server", "advertise_starttls",
@@ -251,24 +253,6 @@ class Script:
         if 1 <= conn_no <= len(self.per_conn):
             stages.update(self.per_conn[conn_no - 1])
         return stages
-
-
-class Logger:
-    """Appends JSON lines to the log file (or nowhere), thread-safe."""
-
-    def __init__(self, path):
-        """path may be None (no log)."""
-        self.path = path
-        self.lock = threading.Lock()
-
-    def write(self, record):
-        """Append one record, flushed at once so tests can read it live."""
-        if not self.path:
-            return
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with self.lock:
-            with open(self.path, "a", encoding="utf-8") as f:
-                f.write(line)
 
 
 class Closed(Exception):
@@ -677,7 +661,7 @@ class Server:
         """Load the script, build the TLS context, bind the socket."""
         with open(args.script, encoding="utf-8") as f:
             self.script = Script(json.load(f))
-        self.logger = Logger(args.log)
+        self.logger = JsonlWriter(args.log)
         self.endless_limit = args.endless_limit
         self.idle_timeout = args.idle_timeout
         self.tls_ctx = None
@@ -686,8 +670,7 @@ class Server:
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
             ctx.load_cert_chain(args.cert, args.key or args.cert)
             self.tls_ctx = ctx
-        host, port = parse_listen(args.listen)
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        host, port, family = parse_listen(args.listen)
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
@@ -705,16 +688,6 @@ class Server:
             sess = Session(self, conn, addr, self.count)
             threading.Thread(target=sess.run, daemon=True,
                              name="conn-%d" % self.count).start()
-
-
-def parse_listen(text):
-    """Split "127.0.0.1:25" or "[::1]:25" into (host, port)."""
-    m = re.match(r"^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$", text) or \
-        re.match(r"^([^:\[\]]+):([0-9]+)$", text)
-    if not m:
-        raise SystemExit("fake_mx: bad --listen %r (HOST:PORT or [V6]:PORT)"
-                         % text)
-    return m.group(1), int(m.group(2))
 
 
 def main(argv=None):

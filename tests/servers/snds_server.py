@@ -44,8 +44,8 @@ Log (--log): one JSON object per line, appended as things happen:
     {"event": "tls_error", "time", "client", "error"}
 The log never holds a bearer token.
 
-For tests in Python: SndsServer / start_snds_server() below start this script as a child process and
-read its log (read_log()).
+For tests in Python: SndsServer / start_snds_server() below start this script as a child process
+(with testutil.start_scripted_server) and read its log (SndsServer.records()).
 """
 
 import argparse
@@ -55,15 +55,12 @@ import select
 import signal
 import socket
 import ssl
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from testutil import read_jsonl, read_ready_line, stop_process
+from testutil import JsonlWriter, parse_listen, read_jsonl, start_scripted_server, stop_process
 
 NOT_FOUND_HTML = (
     "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\" "
@@ -146,25 +143,6 @@ def match_route(routes, normalized, target):
 # the server
 # --------------------------------------------------------------------------
 
-class Logger:
-    """Appends JSON records to the log file, one per line, thread-safe."""
-
-    def __init__(self, path):
-        """path may be None (no log)."""
-        self.path = path
-        self.lock = threading.Lock()
-
-    def write(self, record):
-        """Append one record (with the current time)."""
-        if not self.path:
-            return
-        record = dict(record, time=round(time.time(), 3))
-        line = json.dumps(record, sort_keys=True) + "\n"
-        with self.lock:
-            with open(self.path, "a", encoding="utf-8") as f:
-                f.write(line)
-
-
 class SndsHTTPServer(ThreadingHTTPServer):
     """A threaded HTTP server that does the TLS handshake in the connection's own thread."""
 
@@ -172,7 +150,8 @@ class SndsHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, addr, family, routes, ssl_ctx, logger, endless_limit):
-        """Bind addr (family AF_INET or AF_INET6) and keep the configuration."""
+        """Bind addr (family AF_INET or AF_INET6) and keep the configuration (logger: a
+        testutil.JsonlWriter)."""
         self.address_family = family
         self.routes = routes
         self.normalized = {k: normalize_target(k) for k in routes}
@@ -181,6 +160,10 @@ class SndsHTTPServer(ThreadingHTTPServer):
         self.endless_limit = endless_limit
         super().__init__(addr, SndsHandler)
 
+    def log(self, record):
+        """Append one record to the log, with the current time."""
+        self.logger.write(dict(record, time=round(time.time(), 3)))
+
     def finish_request(self, request, client_address):
         """Wrap the connection in TLS (if configured), then serve it."""
         if self.ssl_ctx is not None:
@@ -188,7 +171,7 @@ class SndsHTTPServer(ThreadingHTTPServer):
                 request.settimeout(15)
                 request = self.ssl_ctx.wrap_socket(request, server_side=True)
             except (ssl.SSLError, OSError) as e:
-                self.logger.write({"event": "tls_error", "client": client_address[0],
+                self.log({"event": "tls_error", "client": client_address[0],
                                    "error": str(e)})
                 try:
                     request.close()
@@ -253,7 +236,7 @@ class SndsHandler(BaseHTTPRequestHandler):
             if name.lower() in HIDDEN_HEADERS:
                 continue
             headers[name] = value
-        self.server.logger.write({
+        self.server.log({
             "event": "request", "client": self.client_address[0], "method": self.command,
             "path": self.path, "route": key, "status": status, "authorization": auth,
             "token_ok": token_ok, "headers": headers, "bytes": sent})
@@ -364,15 +347,6 @@ class SndsHandler(BaseHTTPRequestHandler):
 # command line
 # --------------------------------------------------------------------------
 
-def parse_listen(text):
-    """(host, port, family) of HOST:PORT or [V6]:PORT."""
-    if text.startswith("["):
-        host, _, port = text[1:].partition("]:")
-        return host, int(port), socket.AF_INET6
-    host, _, port = text.rpartition(":")
-    return host, int(port), socket.AF_INET
-
-
 def main(argv=None):
     """Run the server until SIGTERM/SIGINT."""
     ap = argparse.ArgumentParser(description="scripted SNDS-like HTTPS server for tests")
@@ -393,8 +367,12 @@ def main(argv=None):
     if args.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(args.cert, args.key or args.cert)
-    host, port, family = parse_listen(args.listen)
-    server = SndsHTTPServer((host, port), family, routes, ctx, Logger(args.log),
+    try:
+        host, port, family = parse_listen(args.listen)
+    except ValueError as e:
+        print("snds_server: %s" % e, file=sys.stderr)
+        return 2
+    server = SndsHTTPServer((host, port), family, routes, ctx, JsonlWriter(args.log),
                             args.endless_limit)
 
     def stop(_sig, _frame):
@@ -416,11 +394,6 @@ def main(argv=None):
 # --------------------------------------------------------------------------
 # helpers for tests (the server runs as a child process)
 # --------------------------------------------------------------------------
-
-def read_log(path):
-    """Every record of a server log (empty list if none yet)."""
-    return read_jsonl(path)
-
 
 class SndsServer:
     """A running snds_server.py child process."""
@@ -444,7 +417,7 @@ class SndsServer:
 
     def records(self):
         """All log records so far."""
-        return read_log(self.log_path)
+        return read_jsonl(self.log_path)
 
     def requests(self):
         """The request records so far."""
@@ -472,32 +445,11 @@ class SndsServer:
 def start_snds_server(routes, workdir, cert=None, key=None, host="127.0.0.1",
                       extra_args=(), ready_timeout=10.0):
     """Write routes (a dict) to workdir, start the server on a free port; return a SndsServer."""
-    fd, routes_path = tempfile.mkstemp(prefix="routes-", suffix=".json", dir=workdir)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(routes, f, indent=1)
-    fd, log_path = tempfile.mkstemp(prefix="snds-", suffix=".jsonl", dir=workdir)
-    os.close(fd)
-    listen = ("[%s]:0" if ":" in host else "%s:0") % host
-    cmd = [sys.executable or "/usr/bin/python3", os.path.abspath(__file__), "--listen", listen,
-           "--routes", routes_path, "--log", log_path]
-    if cert:
-        cmd += ["--cert", cert, "--key", key or cert]
-    cmd += list(extra_args)
-    err_path = log_path[:-len(".jsonl")] + ".err"
-    with open(err_path, "wb") as errf:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=errf)
-    line = read_ready_line(proc, ready_timeout)
-    if not line.startswith(b"READY "):
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=5)
-        with open(err_path, encoding="utf-8", errors="replace") as f:
-            err = f.read()
-        proc.stdout.close()
-        raise RuntimeError("snds_server did not start (%r): %s" % (line, err))
-    port = int(line.split()[1])
-    return SndsServer(proc, host, port, log_path, routes_path, bool(cert), err_path)
+    srv = start_scripted_server(os.path.abspath(__file__), "snds", "--routes", routes, workdir,
+                                cert=cert, key=key, host=host, extra_args=extra_args,
+                                ready_timeout=ready_timeout)
+    return SndsServer(srv.proc, host, srv.port, srv.log_path, srv.config_path, bool(cert),
+                      srv.err_path)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,24 @@
 """Helpers shared by the test servers and the test suites (black-box, servers, integration).
 
 One copy each of what every suite needs around a server process: a free TCP port, the
-"READY PORT" line a scripted server prints once it listens, stopping a child by its PID,
-reading a JSON-lines log, and skipping a test whose counterpart is not installed.
-Standard library only (pytest is imported where a test needs it), so the scripted servers
-can import this module too.
+"READY PORT" line a scripted server prints once it listens, starting a scripted server
+(fake_mx.py, snds_server.py) and the --listen and JSON-lines log code they share, stopping a
+child by its PID, reading a JSON-lines log, and skipping a test whose counterpart is not
+installed.  Standard library only (pytest is imported where a test needs it), so the scripted
+servers can import this module too.
 """
 
+import collections
 import json
 import os
+import re
 import select
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
 
 
@@ -55,6 +61,77 @@ def read_ready_line(proc, timeout):
                 break
             line += chunk
     return line
+
+
+class JsonlWriter:
+    """Appends records to a JSON-lines file, one object per line, thread-safe (path None: no log)."""
+
+    def __init__(self, path):
+        """path may be None (records go nowhere)."""
+        self.path = path
+        self.lock = threading.Lock()
+
+    def write(self, record):
+        """Append one record (keys sorted, non-ASCII text as is), at once so tests read it live."""
+        if not self.path:
+            return
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        with self.lock:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(line)
+
+
+def parse_listen(text):
+    """(host, port, family) of a --listen value HOST:PORT or [V6]:PORT; ValueError if malformed."""
+    m = re.match(r"^\[([0-9A-Fa-f:.]+)\]:([0-9]+)$", text)
+    if m:
+        return m.group(1), int(m.group(2)), socket.AF_INET6
+    m = re.match(r"^([^:\[\]]+):([0-9]+)$", text)
+    if m:
+        return m.group(1), int(m.group(2)), socket.AF_INET
+    raise ValueError("bad --listen %r (HOST:PORT or [V6]:PORT)" % text)
+
+
+# A scripted server started by start_scripted_server: the child, where it listens, its files.
+ScriptedServer = collections.namedtuple(
+    "ScriptedServer", "proc host port config_path log_path err_path")
+
+
+def start_scripted_server(program, name, config_opt, config, workdir, cert=None, key=None,
+                          host="127.0.0.1", extra_args=(), ready_timeout=10.0):
+    """Start a scripted test server (fake_mx.py, snds_server.py) as a child on a free port of host
+    and wait for its "READY PORT" line; return a ScriptedServer.
+
+    The command line is: program --listen HOST:0 CONFIG_OPT CONFIG --log LOG [--cert C --key K]
+    extra_args.  config is a path, or a dict written as JSON to a new file in workdir; LOG is a
+    new NAME-*.jsonl file in workdir and the server's stderr goes to the .err file beside it.  A
+    server that does not get ready is stopped and RuntimeError tells its stderr."""
+    if isinstance(config, dict):
+        fd, config_path = tempfile.mkstemp(prefix=name + "-", suffix=".json", dir=workdir)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(config, f, indent=1)
+    else:
+        config_path = config
+    fd, log_path = tempfile.mkstemp(prefix=name + "-", suffix=".jsonl", dir=workdir)
+    os.close(fd)
+    err_path = log_path[:-len(".jsonl")] + ".err"
+    listen = ("[%s]:0" if ":" in host else "%s:0") % host
+    cmd = [sys.executable or "/usr/bin/python3", program, "--listen", listen,
+           config_opt, config_path, "--log", log_path]
+    if cert:
+        cmd += ["--cert", cert, "--key", key or cert]
+    cmd += list(extra_args)
+    with open(err_path, "wb") as errf:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=errf)
+    line = read_ready_line(proc, ready_timeout)
+    if not line.startswith(b"READY "):
+        stop_process(proc)
+        proc.stdout.close()
+        with open(err_path, encoding="utf-8", errors="replace") as f:
+            err = f.read()
+        raise RuntimeError("%s did not start (%r): %s" % (name, line, err))
+    return ScriptedServer(proc, host, int(line.split()[1]), config_path, log_path, err_path)
 
 
 def read_jsonl(path):

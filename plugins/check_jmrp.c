@@ -218,10 +218,8 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
 	}
-	if (cfg->state_file != NULL && jmrp_state_save(&counter, cfg->state_file, err) != 0) {
-		mr_sub *w = mr_sub_add(c, NULL, MR_WARNING, "%s", mr_buf_str(err));
-		if (w != NULL)
-			mr_sub_set_informational(w);
+	if (cfg->state_file != NULL && jmrp_state_save(&counter, cfg->state_file, 0, err) != 0) {
+		mr_sub_add_info(c, NULL, MR_WARNING, "%s", mr_buf_str(err));
 		mr_buf_reset(err);
 	}
 	rc_ = 0;
@@ -275,10 +273,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c = mr_check_new(info.prefix);
-	if (c == NULL || jmrp_report_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (c == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		fputs("JMRP UNKNOWN - cannot initialise (out of memory?)\n", stdout);
 		goto out;
 	}
+	jmrp_report_init();
 	mime = 1;
 	if (run_check(&cfg, &common, start, c, &err) != 0) {
 		mr_check_set_summary(c, "%s", mr_buf_str(&err));

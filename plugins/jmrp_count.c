@@ -1,5 +1,6 @@
 /* jmrp_count.c: counts JMRP complaints (filters, per IP and per sender), keeps the state file, builds the report.
- * Complaints are tallied per source IP and per domain in hash tables as they arrive, so without a state file the
+ * Every message met, parsed now or known from the state file, goes through one tally path (tally()): complaints
+ * are tallied per source IP and per domain in hash tables as they arrive, so without a state file the
  * memory grows with the distinct IPs and domains, not with the messages (plus the first unparsed messages, which
  * the long output lists).  With a state file, each message in the window keeps one small jmrp_entry; every
  * string lives in an arena of large blocks. */
@@ -263,20 +264,6 @@ oom:
 	return -1;
 }
 
-/** Append an empty entry; NULL when out of memory. */
-static jmrp_entry *new_entry(jmrp_counter *c)
-{
-	jmrp_entry *v = grow(c->v, &c->cap, c->n, sizeof(*v), 256);
-
-	if (v == NULL) {
-		c->oom = 1;
-		return NULL;
-	}
-	c->v = v;
-	memset(&v[c->n], 0, sizeof(v[0]));
-	return &v[c->n++];
-}
-
 /** 1 if domain d equals f or is a subdomain of f (case-insensitive; a trailing dot of f is ignored). */
 static int domain_matches(const char *d, const char *f)
 {
@@ -306,58 +293,89 @@ static int passes(const jmrp_counter *c, int has_ip, const mr_addr *ip, const ch
 	return 0;
 }
 
-/** Count one state-file entry met in this run. */
-static void count_entry(jmrp_counter *c, jmrp_entry *e)
+/** Keep an unparsed message's "label NUL why" for the long output (only the first MAX_UNPARSED_LINES); 0 or -1. */
+static int list_unparsed(jmrp_counter *c, const char *text)
+{
+	const char **l;
+
+	if (c->nlisted >= MAX_UNPARSED_LINES || text == NULL)
+		return 0;
+	l = grow(c->listed, &c->caplisted, c->nlisted, sizeof(*l), 16);
+	if (l == NULL) {
+		c->oom = 1;
+		return -1;
+	}
+	c->listed = l;
+	l[c->nlisted++] = text;
+	return 0;
+}
+
+/** Count one message met in this run, parsed now or known from the state file (the one tally path): an unparsed
+ *  one is listed, a complaint tallied per IP and domain unless the filters leave it out; 0 or -1 (out of memory). */
+static int tally(jmrp_counter *c, const jmrp_entry *e)
 {
 	jmrp_ip_tally *ip = &c->ipv[e->ip];
 	jmrp_domain_tally *dom = &c->domv[e->domain];
 
-	e->seen = 1;
 	if (e->kind == JMRP_UNPARSED) {
 		c->unparsed++;
-	} else if (passes(c, ip->has_ip, &ip->ip, dom->name)) {
-		c->complaints++;
-		ip->n++;
-		dom->n++;
-	} else {
-		c->filtered++;
+		return list_unparsed(c, e->text);
 	}
+	if (!passes(c, ip->has_ip, &ip->ip, dom->name)) {
+		c->filtered++;
+		return 0;
+	}
+	c->complaints++;
+	ip->n++;
+	dom->n++;
+	return 0;
 }
 
-/** Count one message without a state file: tallies for a complaint, the first unparsed ones kept for the list;
- *  0 or -1 when out of memory. */
-static int count_message(jmrp_counter *c, int kind, int has_ip, const mr_addr *ip, const char *domain,
-                         const char *label, const char *why)
+/** Fill e (key left NULL) from one message's fields, cleaned and cut as in the state file: IP and domain as table
+ *  indices (added if new) and, for an unparsed message when want_text, "label NUL why" in the arena; 0 or -1. */
+static int fill_entry(jmrp_counter *c, jmrp_entry *e, time_t arrival, int kind, int has_ip, const mr_addr *ip,
+                      const char *domain, const char *label, const char *why, int want_text)
 {
+	char d[JMRP_DOMAIN_MAX], l[JMRP_TEXT_MAX], w[JMRP_TEXT_MAX];
 	long ii, di;
 
-	if (kind == JMRP_UNPARSED) {
-		c->unparsed++;
-		if (c->nlisted < MAX_UNPARSED_LINES) {
-			const char **l = grow(c->listed, &c->caplisted, c->nlisted, sizeof(*l), 16);
-			if (l == NULL) {
-				c->oom = 1;
-				return -1;
-			}
-			c->listed = l;
-			l[c->nlisted] = arena_pair(c, label, why);
-			if (l[c->nlisted] == NULL)
-				return -1;
-			c->nlisted++;
-		}
-		return 0;
-	}
-	if (!passes(c, has_ip, ip, domain)) {
-		c->filtered++;
-		return 0;
-	}
+	memset(e, 0, sizeof(*e));
+	jmrp_clean_text(d, sizeof(d), domain);
 	ii = ip_index(c, has_ip, ip);
-	di = ii < 0 ? -1 : domain_index(c, domain);
+	di = ii < 0 ? -1 : domain_index(c, d);
 	if (di < 0)
 		return -1;
-	c->complaints++;
-	c->ipv[ii].n++;
-	c->domv[di].n++;
+	e->arrival = arrival;
+	e->kind = (unsigned char)kind;
+	e->ip = (uint32_t)ii;
+	e->domain = (uint32_t)di;
+	if (kind == JMRP_UNPARSED && want_text) {
+		jmrp_clean_text(l, sizeof(l), label);
+		jmrp_clean_text(w, sizeof(w), why);
+		e->text = arena_pair(c, l, w);
+		if (e->text == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/** Append a copy of src under key (cleaned and cut as in the state file) to the entries; 0 or -1. */
+static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
+{
+	char k[JMRP_KEY_MAX];
+	jmrp_entry *v = grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+
+	if (v == NULL) {
+		c->oom = 1;
+		return -1;
+	}
+	c->v = v;
+	jmrp_clean_text(k, sizeof(k), key);
+	v[c->n] = *src;
+	v[c->n].key = arena_str(c, k);
+	if (v[c->n].key == NULL)
+		return -1;
+	c->n++;
 	return 0;
 }
 
@@ -373,41 +391,6 @@ static int cmp_probe(const void *key, const void *e)
 	return strcmp(key, ((const jmrp_entry *)e)->key);
 }
 
-/** Add an entry for one message (with a state file); strings are cleaned and cut as in the state file; the entry,
- *  or NULL when out of memory. */
-static jmrp_entry *add_entry(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
-                             const mr_addr *ip, const char *domain, const char *label, const char *why)
-{
-	char k[JMRP_KEY_MAX], d[JMRP_DOMAIN_MAX], l[JMRP_TEXT_MAX], w[JMRP_TEXT_MAX];
-	long ii, di;
-	jmrp_entry *e;
-
-	jmrp_clean_text(k, sizeof(k), key);
-	jmrp_clean_text(d, sizeof(d), domain);
-	ii = ip_index(c, has_ip, ip);
-	di = ii < 0 ? -1 : domain_index(c, d);
-	if (di < 0)
-		return NULL;
-	e = new_entry(c);
-	if (e == NULL)
-		return NULL;
-	e->key = arena_str(c, k);
-	e->arrival = arrival;
-	e->kind = (unsigned char)kind;
-	e->ip = (uint32_t)ii;
-	e->domain = (uint32_t)di;
-	if (kind == JMRP_UNPARSED) {
-		jmrp_clean_text(l, sizeof(l), label);
-		jmrp_clean_text(w, sizeof(w), why);
-		e->text = arena_pair(c, l, w);
-	}
-	if (e->key == NULL || (kind == JMRP_UNPARSED && e->text == NULL)) {
-		c->n--;
-		return NULL;
-	}
-	return e;
-}
-
 /** Parse one state-file line and keep it unless it arrived before since; 0, or -1 if corrupt (also a field longer
  *  than the writer ever writes, which would otherwise be cut) or out of memory. */
 static int parse_state_line(jmrp_counter *c, char *line, time_t since)
@@ -418,6 +401,7 @@ static int parse_state_line(jmrp_counter *c, char *line, time_t since)
 	long long arrival;
 	char *end;
 	mr_addr ip;
+	jmrp_entry e;
 
 	for (char *p = line; nf < 7; nf++) {
 		f[nf] = p;
@@ -443,10 +427,10 @@ static int parse_state_line(jmrp_counter *c, char *line, time_t since)
 	}
 	if ((time_t)arrival < since)
 		return 0; /* outside the window now: forget it */
-	if (add_entry(c, f[0], (time_t)arrival, (int)kind, has_ip, &ip, strcmp(f[4], "-") == 0 ? "" : f[4], f[5],
-	              f[6]) == NULL)
+	if (fill_entry(c, &e, (time_t)arrival, (int)kind, has_ip, &ip, strcmp(f[4], "-") == 0 ? "" : f[4], f[5], f[6],
+	               1) != 0)
 		return -1;
-	return 0;
+	return add_entry(c, f[0], &e);
 }
 
 /** Load the state file; a corrupt one is ignored with a note. */
@@ -496,8 +480,8 @@ corrupt:
 	fclose(f);
 }
 
-/** Write the entries seen in this run to path atomically; 0 or -1 with a reason. */
-int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err)
+/** Write the entries seen in this run (and, if partial, the cached ones not met) to path atomically; 0 or -1. */
+int jmrp_state_save(const jmrp_counter *c, const char *path, int partial, mr_buf *err)
 {
 	char tmp[4200], addr[MR_ADDR_STRLEN];
 	FILE *f;
@@ -519,7 +503,7 @@ int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err)
 		const jmrp_entry *e = &c->v[i];
 		const jmrp_ip_tally *ip = &c->ipv[e->ip];
 		const char *dom = c->domv[e->domain].name;
-		if (!e->seen)
+		if (!e->seen && !(partial && i < c->ncached))
 			continue;
 		if (!ip->has_ip || mr_addr_format(&ip->ip, addr, sizeof(addr)) != 0)
 			mr_snprintf(addr, sizeof(addr), "-");
@@ -563,7 +547,8 @@ int jmrp_counter_known(void *counter, const char *key, const char *label, time_t
 		if (text != NULL)
 			e->text = text;
 	}
-	count_entry(c, e);
+	e->seen = 1;
+	tally(c, e); /* out of memory sets c->oom, which the caller checks */
 	return 1;
 }
 
@@ -572,29 +557,23 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 {
 	jmrp_counter *c = counter;
 	jmrp_complaint comp;
-	char why[JMRP_TEXT_MAX], label[JMRP_TEXT_MAX], domain[JMRP_DOMAIN_MAX];
-	jmrp_entry *e;
+	jmrp_entry e;
 
 	if (m->data == NULL) {
 		memset(&comp, 0, sizeof(comp));
 		comp.kind = JMRP_UNPARSED;
-		mr_snprintf(comp.why, sizeof(comp.why), "larger than %d bytes", JMRP_MSG_MAX);
-		c->too_large++;
+		jmrp_clean_text(comp.why, sizeof(comp.why), m->why != NULL ? m->why : "not read");
 	} else {
 		jmrp_parse(m->data, m->len, &comp);
 	}
-	if (c->keep) {
-		e = add_entry(c, m->key, m->arrival, comp.kind, comp.has_ip, &comp.source_ip, comp.domain, m->label,
-		              comp.kind == JMRP_UNPARSED ? comp.why : "");
-		if (e == NULL)
-			return -1;
-		count_entry(c, e);
-		return 0;
-	}
-	jmrp_clean_text(domain, sizeof(domain), comp.domain);
-	jmrp_clean_text(label, sizeof(label), m->label);
-	jmrp_clean_text(why, sizeof(why), comp.kind == JMRP_UNPARSED ? comp.why : "");
-	return count_message(c, comp.kind, comp.has_ip, &comp.source_ip, domain, label, why);
+	/* without a state file, the text of an unparsed message is kept only while it is still listed */
+	if (fill_entry(c, &e, m->arrival, comp.kind, comp.has_ip, &comp.source_ip, comp.domain, m->label, comp.why,
+	               c->keep || c->nlisted < MAX_UNPARSED_LINES) != 0)
+		return -1;
+	e.seen = 1;
+	if (c->keep && add_entry(c, m->key, &e) != 0)
+		return -1;
+	return tally(c, &e);
 }
 
 /** Order IP tallies by count, highest first, then as listed before: by address, "no source IP" last. */
@@ -620,45 +599,15 @@ static int cmp_domain_tally(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/** Add one informational line; 0 or -1. */
-static int info_line(mr_check *chk, mr_state st, const char *text)
-{
-	mr_sub *s = mr_sub_add(chk, NULL, st, "%s", text);
-
-	if (s == NULL)
-		return -1;
-	mr_sub_set_informational(s);
-	return 0;
-}
-
-/** List the unparsed messages (at most MAX_UNPARSED_LINES, then how many more); 0 or -1. */
+/** List the unparsed messages in the order met (at most MAX_UNPARSED_LINES, then how many more); 0 or -1. */
 static int report_unparsed(const jmrp_counter *c, mr_check *chk)
 {
-	char line[512];
-	size_t shown = 0;
-
-	if (c->keep) { /* state-file entries in key order, then the new ones as read */
-		for (size_t i = 0; i < c->n; i++) {
-			const jmrp_entry *e = &c->v[i];
-			if (!e->seen || e->kind != JMRP_UNPARSED || shown++ >= MAX_UNPARSED_LINES)
-				continue;
-			mr_snprintf(line, sizeof(line), "unparsed: %s: %s", e->text, pair_why(e->text));
-			if (info_line(chk, MR_UNKNOWN, line) != 0)
-				return -1;
-		}
-	} else { /* as read */
-		for (size_t i = 0; i < c->nlisted; i++) {
-			mr_snprintf(line, sizeof(line), "unparsed: %s: %s", c->listed[i], pair_why(c->listed[i]));
-			if (info_line(chk, MR_UNKNOWN, line) != 0)
-				return -1;
-		}
-		shown = c->unparsed;
-	}
-	if (shown > MAX_UNPARSED_LINES) {
-		mr_snprintf(line, sizeof(line), "%zu more unparsed messages not listed", shown - MAX_UNPARSED_LINES);
-		if (info_line(chk, MR_UNKNOWN, line) != 0)
+	for (size_t i = 0; i < c->nlisted; i++)
+		if (mr_sub_add_info(chk, NULL, MR_UNKNOWN, "unparsed: %s: %s", c->listed[i], pair_why(c->listed[i])) == NULL)
 			return -1;
-	}
+	if (c->unparsed > c->nlisted &&
+	    mr_sub_add_info(chk, NULL, MR_UNKNOWN, "%zu more unparsed messages not listed", c->unparsed - c->nlisted) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -670,7 +619,7 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 	size_t nip = 0, ndom = 0, distinct_ips = 0;
 	mr_state st = MR_OK;
 	double rate = 0;
-	char addr[MR_ADDR_STRLEN], line[512], r[64];
+	char addr[MR_ADDR_STRLEN], r[64];
 	int rc_ = -1, have_rate = 0; /* have_rate: r holds the formatted rate */
 	mr_buf sum;
 	mr_perf p;
@@ -701,36 +650,33 @@ int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check 
 		have_rate = mr_format_double(rate, r, sizeof(r)) == 0;
 	}
 	for (size_t i = 0; i < nip && i < c->cfg.max_details; i++) {
+		const char *plural = ips[i]->n == 1 ? "" : "s";
+		mr_sub *line;
 		if (!ips[i]->has_ip) {
-			mr_snprintf(line, sizeof(line), "no source IP: %zu complaint%s", ips[i]->n, ips[i]->n == 1 ? "" : "s");
+			line = mr_sub_add_info(chk, NULL, MR_OK, "no source IP: %zu complaint%s", ips[i]->n, plural);
 		} else {
 			if (mr_addr_format(&ips[i]->ip, addr, sizeof(addr)) != 0)
 				mr_snprintf(addr, sizeof(addr), "?");
-			mr_snprintf(line, sizeof(line), "%s: %zu complaint%s", addr, ips[i]->n, ips[i]->n == 1 ? "" : "s");
+			line = mr_sub_add_info(chk, NULL, MR_OK, "%s: %zu complaint%s", addr, ips[i]->n, plural);
 		}
-		if (info_line(chk, MR_OK, line) != 0)
+		if (line == NULL)
 			goto out;
 	}
-	for (size_t i = 0; i < ndom && i < c->cfg.max_details; i++) {
-		mr_snprintf(line, sizeof(line), "sender %s: %zu complaint%s",
-		            doms[i]->name[0] ? doms[i]->name : "(unknown)", doms[i]->n, doms[i]->n == 1 ? "" : "s");
-		if (info_line(chk, MR_OK, line) != 0)
+	for (size_t i = 0; i < ndom && i < c->cfg.max_details; i++)
+		if (mr_sub_add_info(chk, NULL, MR_OK, "sender %s: %zu complaint%s",
+		                    doms[i]->name[0] ? doms[i]->name : "(unknown)", doms[i]->n,
+		                    doms[i]->n == 1 ? "" : "s") == NULL)
 			goto out;
-	}
 	if (report_unparsed(c, chk) != 0)
 		goto out;
-	if (rc->st->vanished > 0) {
-		mr_snprintf(line, sizeof(line), "%zu message%s vanished while reading (moved or deleted meanwhile)",
-		            rc->st->vanished, rc->st->vanished == 1 ? "" : "s");
-		if (info_line(chk, MR_OK, line) != 0)
-			goto out;
-	}
-	if (rc->sent > 0) {
-		mr_snprintf(line, sizeof(line), "rate: %s%% of %ld sent", have_rate ? r : "?", rc->sent);
-		if (info_line(chk, mr_thresholds_state(rc->rate, rate), line) != 0)
-			goto out;
-	}
-	if (c->state_note[0] != '\0' && info_line(chk, MR_OK, c->state_note) != 0)
+	if (rc->st->vanished > 0 &&
+	    mr_sub_add_info(chk, NULL, MR_OK, "%zu message%s vanished while reading (moved or deleted meanwhile)",
+	                    rc->st->vanished, rc->st->vanished == 1 ? "" : "s") == NULL)
+		goto out;
+	if (rc->sent > 0 && mr_sub_add_info(chk, NULL, mr_thresholds_state(rc->rate, rate), "rate: %s%% of %ld sent",
+	                                    have_rate ? r : "?", rc->sent) == NULL)
+		goto out;
+	if (c->state_note[0] != '\0' && mr_sub_add_info(chk, NULL, MR_OK, "%s", c->state_note) == NULL)
 		goto out;
 
 	mr_buf_printf(&sum, "%zu complaint%s in the last %s (%zu IP%s)", c->complaints, c->complaints == 1 ? "" : "s",

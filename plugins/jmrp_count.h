@@ -76,13 +76,12 @@ typedef struct jmrp_counter {
 	size_t ndom;                 /**< used */
 	size_t capdom;               /**< allocated */
 	jmrp_hash domh;              /**< index of domv */
-	const char **listed;         /**< without a state file: label, NUL, reason of the first unparsed messages */
+	const char **listed;         /**< label, NUL, reason of the first unparsed messages, in the order met */
 	size_t nlisted;              /**< used (at most the number listed in the long output) */
 	size_t caplisted;            /**< allocated */
 	struct jmrp_block *arena;    /**< blocks holding every string above, freed together */
 	size_t complaints;           /**< complaints counted (after filters) */
 	size_t unparsed;             /**< messages that are no recognisable complaint */
-	size_t too_large;            /**< of those, too large to read */
 	size_t filtered;             /**< complaints left out by -H / --sender-domain */
 	int oom;                     /**< an allocation failed */
 	char state_note[200];        /**< why the state file was ignored, or "" */
@@ -96,8 +95,9 @@ void jmrp_counter_free(jmrp_counter *c);
  *  dropped.  Calling it (even for a missing file) makes the counter keep the per-message entries jmrp_state_save
  *  writes; without it only the tallies are kept. */
 void jmrp_state_load(jmrp_counter *c, const char *path, time_t since);
-/** Write the entries seen in this run to path atomically (temporary file, fsync, rename); 0 or -1 with a reason. */
-int jmrp_state_save(const jmrp_counter *c, const char *path, mr_buf *err);
+/** Write the entries seen in this run to path atomically (temporary file, fsync, rename); with partial (a run
+ *  that stopped early) also the cached entries it did not reach, so the next run goes on from there; 0 or -1. */
+int jmrp_state_save(const jmrp_counter *c, const char *path, int partial, mr_buf *err);
 /** jmrp_known_cb: 1 (and the cached record counted) if key is in the state file. */
 int jmrp_counter_known(void *counter, const char *key, const char *label, time_t arrival);
 /** jmrp_msg_cb: parse one message and count it. */

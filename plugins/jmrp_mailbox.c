@@ -18,6 +18,10 @@
 #include "../common/trace.h"
 #include "jmrp_mailbox.h"
 
+/** Why a message was not read: larger than JMRP_MSG_MAX (the text spells that number out). */
+#define TOO_LARGE "larger than 8388608 bytes"
+_Static_assert(JMRP_MSG_MAX == 8388608, "TOO_LARGE must name JMRP_MSG_MAX");
+
 /** Month names of asctime and IMAP dates. */
 static const char *const months[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -129,7 +133,6 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 			close(fd);
 			continue;
 		}
-		st->in_window++;
 		mr_snprintf(key, sizeof(key), "%s", e->d_name);
 		colon = strchr(key, ':');
 		if (colon != NULL)
@@ -151,6 +154,7 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 		m.arrival = sb.st_mtime;
 		m.data = too_large ? NULL : mr_buf_str(buf);
 		m.len = too_large ? 0 : buf->len;
+		m.why = too_large ? TOO_LARGE : NULL;
 		if (rc->cb(rc->user, &m) != 0) {
 			rc_ = -1;
 			mr_buf_puts(err, "out of memory while counting");
@@ -185,7 +189,6 @@ static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, m
 	st->listed++;
 	if (arrival == (time_t)-1 || arrival < rc->since)
 		return 0;
-	st->in_window++;
 	mr_snprintf(key, sizeof(key), "mbox:%lld", offset);
 	mr_snprintf(label, sizeof(label), "message %zu", number);
 	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
@@ -195,6 +198,7 @@ static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, m
 	m.arrival = arrival;
 	m.data = too_large ? NULL : mr_buf_str(buf);
 	m.len = too_large ? 0 : buf->len;
+	m.why = too_large ? TOO_LARGE : NULL;
 	return rc->cb(rc->user, &m);
 }
 
@@ -416,7 +420,6 @@ static int imap_fetch_one(imap_conn *c, unsigned long validity, unsigned long ui
 	arrival = jmrp_parse_date(p + 14);
 	if (arrival == (time_t)-1 || arrival < rc->since)
 		return 0;
-	st->in_window++;
 	mr_snprintf(key, sizeof(key), "%lu/%lu", validity, uid);
 	mr_snprintf(label, sizeof(label), "UID %lu", uid);
 	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
@@ -427,6 +430,7 @@ static int imap_fetch_one(imap_conn *c, unsigned long validity, unsigned long ui
 	m.arrival = arrival;
 	m.data = NULL;
 	m.len = 0;
+	m.why = NULL;
 	if (lit != NULL) {
 		size = strtoull(lit + 8, &end, 10);
 		if (*end == '}' && end[1] == '\r' && end[2] == '\n' &&
@@ -442,7 +446,7 @@ static int imap_fetch_one(imap_conn *c, unsigned long validity, unsigned long ui
 int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
 {
 	imap_conn c;
-	char url[1024], base[1024], mailbox[256], cmd[320], since[32];
+	char base[1024], mailbox[256], cmd[320], since[32];
 	const char *slash;
 	unsigned long validity, *uids = NULL;
 	size_t nuids = 0, capuids = 0;
@@ -463,14 +467,13 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 			mr_buf_puts(err, "the IMAP mailbox name has characters this plugin does not quote");
 			goto out;
 		}
-	mr_snprintf(url, sizeof(url), "%s", base);
 	c.h = curl_easy_init();
 	if (c.h == NULL) {
 		mr_buf_puts(err, "cannot initialise libcurl");
 		goto out;
 	}
 	/* libcurl connects, negotiates TLS and logs in; nothing is selected, so the commands below decide. */
-	curl_easy_setopt(c.h, CURLOPT_URL, url);
+	curl_easy_setopt(c.h, CURLOPT_URL, base);
 	curl_easy_setopt(c.h, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(c.h, CURLOPT_USERNAME, ic->user);
 	curl_easy_setopt(c.h, CURLOPT_PASSWORD, ic->password);

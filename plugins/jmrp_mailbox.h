@@ -14,8 +14,9 @@ typedef struct jmrp_msg {
 	const char *key;      /**< stable identity: Maildir unique name, "UIDVALIDITY/UID", or "mbox:OFFSET" */
 	const char *label;    /**< for output: "cur/NAME", "UID 5", "message 12" */
 	time_t arrival;       /**< delivery time: file mtime, From_ line date, INTERNALDATE */
-	const char *data;     /**< raw message bytes, or NULL when too large */
+	const char *data;     /**< raw message bytes, or NULL when they were not read (see why) */
 	size_t len;           /**< bytes in data */
+	const char *why;      /**< when data is NULL: the reason (e.g. "larger than 8388608 bytes") */
 } jmrp_msg;
 
 /** Asked before a message body is read: return 1 if the caller already knows key (from the state file). */
@@ -26,8 +27,7 @@ typedef int (*jmrp_msg_cb)(void *user, const jmrp_msg *m);
 /** Counters of one read. */
 typedef struct jmrp_read_stats {
 	size_t listed;        /**< messages looked at */
-	size_t in_window;     /**< of those, in the window */
-	size_t vanished;      /**< Maildir files gone between listing and reading */
+	size_t vanished;      /**< messages gone between listing and reading (Maildir files, expunged IMAP ones) */
 } jmrp_read_stats;
 
 /** What every reader needs. */

@@ -26,8 +26,6 @@
 #include "jmrp_report.h"
 #include "../common/util.h"
 
-/** Largest message accepted, in bytes; larger input is UNPARSED rather than copied into GMime. */
-#define MAX_MESSAGE ((size_t)64 * 1024 * 1024)
 /** Longest bracketed token of a Received header that is tried as an address. */
 #define MAX_BRACKET 64
 /** How deep the legacy format's multipart tree is searched for the attached original. */
@@ -541,11 +539,10 @@ static int has_no_headers(GMimeMessage *msg)
 	return hl == NULL || g_mime_header_list_get_count(hl) <= 0;
 }
 
-/** Initialise the MIME library once per process (GMime); 0 or -1. */
-int jmrp_report_init(void)
+/** Initialise the MIME library once per process (GMime). */
+void jmrp_report_init(void)
 {
 	g_mime_init();
-	return 0;
 }
 
 /** Release the MIME library. */
@@ -569,8 +566,6 @@ jmrp_kind jmrp_parse(const char *msg, size_t len, jmrp_complaint *out)
 		return unparsed(out, "no input", NULL);
 	if (len == 0)
 		return unparsed(out, "empty message", NULL);
-	if (len > MAX_MESSAGE)
-		return unparsed(out, "message too large", NULL);
 	memset(out, 0, sizeof(*out));
 	m = parse_bytes(msg, len, &flags);
 	if (m == NULL) {

@@ -26,8 +26,8 @@ typedef struct jmrp_complaint {
 	char why[160];             /**< for JMRP_UNPARSED: the reason (e.g. "no message/feedback-report part") */
 } jmrp_complaint;
 
-/** Initialise the MIME library once per process (GMime); 0 or -1. */
-int jmrp_report_init(void);
+/** Initialise the MIME library once per process (GMime; it cannot fail). */
+void jmrp_report_init(void);
 /** Release the MIME library. */
 void jmrp_report_shutdown(void);
 /** Parse raw message bytes (RFC 5322, LF or CRLF) into out; returns out->kind (JMRP_UNPARSED with out->why on failure). */

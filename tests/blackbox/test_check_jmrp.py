@@ -1226,3 +1226,19 @@ def test_long_utf8_labels_are_cut_at_a_character_boundary(tmp_path, jmrp_plugin)
             assert len(lines) == 1, text
             label = lines[0][1][len("unparsed: "):].split(": ", 1)[0]
             assert label.startswith("new/" + name[:30]) and label.endswith("\u00e9"), label
+
+
+def test_unparsed_list_order_is_the_same_with_a_state_file(tmp_path, jmrp_plugin):
+    """Unparsed messages are listed in the order they are met, whether they
+    were parsed in this run or taken from the state file."""
+    now = time.time()
+    md = jm.Maildir(str(tmp_path / "md"))
+    for i in range(12):
+        md.add(jm.non_complaint("welcome" if i % 2 else "plain"), now - HOUR - i)
+    state = str(tmp_path / "jmrp.state")
+    plain = unparsed_lines(run_jmrp(["-M", md.path]).stdout)
+    assert len(plain) == 12
+    for run in range(2):  # the second run takes every message from the state file
+        r = run_jmrp(["-M", md.path, "--state-file=" + state])
+        assert check(r, "OK")["unparsed"] == 12
+        assert unparsed_lines(r.stdout) == plain, (run, r.stdout)

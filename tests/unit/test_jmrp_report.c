@@ -262,7 +262,8 @@ static uint32_t next_random(uint32_t *state)
 static int group_setup(void **state)
 {
 	(void)state;
-	return jmrp_report_init() == 0 ? 0 : -1;
+	jmrp_report_init();
+	return 0;
 }
 
 /** Group teardown: release GMime. */
@@ -963,7 +964,7 @@ static void test_state_file_keeps_long_domains_whole(void **state)
 	jmrp_state_load(&c, path, 0);
 	count_complaint(&c, "k1", "192.0.2.1", a);
 	count_complaint(&c, "k2", "192.0.2.2", b);
-	assert_int_equal(jmrp_state_save(&c, path, &err), 0);
+	assert_int_equal(jmrp_state_save(&c, path, 0, &err), 0);
 	jmrp_counter_free(&c);
 
 	filter[0] = b;

@@ -7,8 +7,7 @@ port), so no run can reach Microsoft.  The server's JSON log tells what the plug
 whether the bearer token matched (the token itself is never logged).
 
 The key and the tokens are secrets: every run asserts that none of them (nor a distinctive part)
-shows in stdout or stderr, and test_zz_no_secret_in_any_output greps the output of all runs of the
-module once more at the end.
+shows in stdout or stderr.
 
 The binary is $CHECK_SNDS, or $BUILDDIR/plugins/check_snds (BUILDDIR defaults to the repository
 root).
@@ -74,9 +73,6 @@ GREEN3 = [D.row("192.0.2.10", rcpt=1000), D.row("192.0.2.11", rcpt=500),
           D.row("192.0.2.12", rcpt=200)]
 GREEN3_TOTALS = {"ips": 3, "blocked": 0, "green": 3, "yellow": 0, "red": 0,
                  "rcpt": 1700, "data": 1694, "recipients": 1691}
-
-ALL_RUNS = []   # every Result of this module, for the final secret grep
-
 
 # --------------------------------------------------------------------------
 # paths and routes
@@ -187,7 +183,7 @@ def assert_no_secret(r):
 
 def run_snds(args, env=None, timeout=60.0):
     """Run check_snds with args; Result(code, stdout, stderr, elapsed, args).  Checks for leaked
-    secrets and remembers the output for the final grep."""
+    secrets."""
     cmd = [snds_plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -195,7 +191,6 @@ def run_snds(args, env=None, timeout=60.0):
     elapsed = time.monotonic() - start
     r = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
-    ALL_RUNS.append(r)
     assert_no_secret(r)
     return r
 
@@ -214,13 +209,12 @@ def summary(r):
 
 
 def check_state(r, state):
-    """Assert exit code, 'SNDS STATE - ' first line and stdout-only output."""
+    """Assert exit code, 'SNDS STATE - ' first line and stdout-only output (-v traces included)."""
     line = first_line(r.stdout)
     assert r.code == STATES[state], "expected %s\n%s" % (state, explain(r))
     assert line.startswith("SNDS %s - " % state), explain(r)
     assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, explain(r)
-    if not any(a.startswith("-vv") or a == "--verbose" for a in r.args):
-        assert r.stderr == "", "everything belongs on stdout\n" + explain(r)
+    assert r.stderr == "", "everything belongs on stdout\n" + explain(r)
 
 
 def check_perf(r, state):
@@ -770,8 +764,7 @@ def test_trap_hit_thresholds(legacy, hits, args, state):
 def test_trap_hits_not_reported_are_u_never_zero(legacy):
     r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(GREEN3)}),
                   "--trap-critical=0", "--trap-warning=0")
-    assert r.code in (0, 3), "missing trap fields are not hits\n" + explain(r)
-    perf = check(r, "OK" if r.code == 0 else "UNKNOWN")
+    perf = check(r, "OK")     # missing trap fields are not hits
     assert perf["trap_hits"] == "U", first_line(r.stdout)
     assert not re.search(r"trap_hits=0\b", r.stdout)
 
@@ -1439,8 +1432,10 @@ def test_no_secret_in_verbose_output(start_snds, snds_certs, key_file, token_fil
     else:
         check(r, state)
     assert srv.requests() or kind == "legacy-nocafile", "the scenario reached the server"
-    assert not re.search(r"key=[0-9a-f]{8}-", r.stdout + r.stderr), explain(r)
-    assert "Bearer ey" not in r.stdout + r.stderr
+    # The trace shows the requests with the secret masked; without a trace this test proves nothing.
+    if kind != "legacy-nocafile" and "--output-format=json" not in args:    # no request / no trace
+        marker = "key=***" if kind.startswith("legacy") else "Authorization: Bearer ***"
+        assert marker in r.stdout, "no masked request in the -vvv trace\n" + explain(r)
 
 
 # --------------------------------------------------------------------------
@@ -1497,19 +1492,3 @@ def test_help_and_version(snds_plugin):
     assert all(len(line) <= 80 for line in text.split("\n")), "help exceeds 80 columns"
     r = run_snds(["-V"])
     assert r.code == 3 and VERSION_RE.match(r.stdout.strip()), explain(r)
-
-
-# --------------------------------------------------------------------------
-# the final grep
-# --------------------------------------------------------------------------
-
-def test_zz_no_secret_in_any_output():
-    """Runs last in this module: no secret in the output of any run above."""
-    if not ALL_RUNS:
-        pytest.skip("no runs in this session (run the whole module)")
-    leaks = []
-    for r in ALL_RUNS:
-        for secret in SECRETS:
-            if secret in r.stdout or secret in r.stderr:
-                leaks.append((secret, r.args))
-    assert not leaks, "secrets leaked: %r" % leaks[:10]

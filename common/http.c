@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "curlio.h"
 #include "deadline.h"
 #include "http.h"
-#include "secret.h"
 #include "trace.h"
 
 #ifndef PACKAGE_VERSION
@@ -38,74 +38,25 @@ static int on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *use
 {
 	const char *dir = type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" :
 	                  type == CURLINFO_TEXT ? "*" : NULL;
-	mr_buf line;
-	size_t start = 0;
 	(void)h;
 	(void)user;
 
-	if (dir == NULL)
-		return 0;
-	/* One trace line per header line, whole: mr_trace masks registered secrets (key, token) before it cuts. */
-	mr_buf_init(&line, n);
-	for (size_t i = 0; i <= n; i++) {
-		if (i == n || data[i] == '\n') {
-			size_t len = i - start;
-			while (len > 0 && (data[start + len - 1] == '\r'))
-				len--;
-			mr_buf_reset(&line);
-			if (len > 0 && mr_buf_append(&line, data + start, len) == 0) {
-				for (size_t k = 0; k < len; k++)
-					if ((unsigned char)line.data[k] < 0x20)
-						line.data[k] = '?';
-				mr_trace("http: %s %s", dir, line.data);
-			}
-			start = i + 1;
-		}
-	}
-	if (line.data != NULL) /* it held the Authorization header: wipe it */
-		memset(line.data, 0, line.cap);
-	mr_buf_free(&line);
+	/* One trace line per header line, whole: the token in the Authorization header is masked. */
+	if (dir != NULL)
+		mr_trace_bytes("http", dir, data, n);
 	return 0;
 }
 
 /** Map a libcurl result to a status and a one-line reason without URL. */
 static mr_http_status map_error(CURLcode rc, const char *errbuf, mr_buf *err)
 {
-	mr_http_status st;
-	char text[CURL_ERROR_SIZE + 64];
-	size_t len;
+	mr_curl_class cls = mr_curl_error(rc, errbuf, err);
 
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		st = MR_HTTP_TIMEOUT;
-		break;
-	case CURLE_WRITE_ERROR:
-		st = MR_HTTP_TOO_LARGE;
-		break;
-	case CURLE_TOO_MANY_REDIRECTS:
-		st = MR_HTTP_REDIRECTS;
-		break;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CRL_BADFILE:
-		st = MR_HTTP_TLS;
-		break;
-	default:
-		st = MR_HTTP_NET;
-		break;
-	}
-	if (mr_snprintf(text, sizeof(text), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc)) != 0)
-		text[sizeof(text) - 1] = '\0';
-	len = mr_secret_mask(text, strlen(text));
-	text[len] = '\0';
-	mr_buf_puts(err, text);
-	return st;
+	if (rc == CURLE_WRITE_ERROR)
+		return MR_HTTP_TOO_LARGE;
+	if (rc == CURLE_TOO_MANY_REDIRECTS)
+		return MR_HTTP_REDIRECTS;
+	return cls == MR_CURL_TLS ? MR_HTTP_TLS : cls == MR_CURL_TIMEOUT ? MR_HTTP_TIMEOUT : MR_HTTP_NET;
 }
 
 /** GET url; see http.h. */
@@ -116,18 +67,15 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 	struct curl_slist *headers = NULL;
 	char errbuf[CURL_ERROR_SIZE], auth[4200];
 	mr_http_status st = MR_HTTP_NET;
-	double left = cfg->deadline - mr_now();
-	/* Rounded up, like curlio's poll waits: a timed-out request ends at or just after the deadline, so callers
-	 * comparing the clock with the deadline see that it was reached (--timeout-result). */
-	long ms = left > 0 ? (long)(left * 1000) + 1 : 1;
 	char *ctype = NULL;
 	CURLcode rc;
 
 	memset(resp, 0, sizeof(*resp));
 	mr_buf_init(&resp->body, cfg->max_body);
-	errbuf[0] = '\0';
 	h = curl_easy_init();
-	if (h == NULL) {
+	/* The timeout is rounded up (mr_ms_until): a timed-out request ends at or just after the deadline, so callers
+	 * comparing the clock with the deadline see that it was reached (--timeout-result). */
+	if (h == NULL || mr_curl_setup(h, cfg->cafile, !cfg->insecure, cfg->deadline, errbuf) != 0) {
 		mr_buf_puts(err, "cannot initialise libcurl");
 		goto out;
 	}
@@ -145,19 +93,11 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, cfg->max_redirects);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, cfg->user_agent);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp->body);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_body);
 	/* An Authorization header must not follow a redirect to another host. */
 	curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
-	if (cfg->cafile != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, cfg->cafile);
 	if (cfg->verbose >= 3) {
 		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(h, CURLOPT_DEBUGFUNCTION, on_debug);

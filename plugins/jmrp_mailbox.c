@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,26 +180,47 @@ int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_sta
 	return rc_;
 }
 
-/** Hand the mbox message collected in buf to the callback if it is in the window; 0 or -1. */
-static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *buf, int too_large,
-                              long long offset, size_t number, time_t arrival)
+/** FNV-1a (64 bits) over n bytes, continuing from h. */
+static uint64_t fnv1a64(const char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+/** First value of fnv1a64. */
+#define FNV64_INIT 14695981039346656037ull
+
+/** One mbox message being collected. */
+typedef struct mbox_msg {
+	mr_buf buf;           /**< its bytes (mboxrd quoting undone), up to JMRP_MSG_MAX */
+	int too_large;        /**< buf stopped at JMRP_MSG_MAX */
+	uint64_t hash;        /**< fnv1a64 of every raw line, From_ line included */
+	unsigned long long length; /**< raw bytes, From_ line included */
+	size_t number;        /**< 1-based position in the file, for the label */
+	time_t arrival;       /**< date of the From_ line, or -1 */
+} mbox_msg;
+
+/** Hand the mbox message collected in mm to the callback if it is in the window; 0 or -1. Its key comes from its
+ *  content (From_ line and bytes), not its place, so deleting an earlier message changes no other key. */
+static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, const mbox_msg *mm)
 {
 	char key[64], label[64];
 	jmrp_msg m;
 
 	st->listed++;
-	if (arrival == (time_t)-1 || arrival < rc->since)
+	if (mm->arrival == (time_t)-1 || mm->arrival < rc->since)
 		return 0;
-	mr_snprintf(key, sizeof(key), "mbox:%lld", offset);
-	mr_snprintf(label, sizeof(label), "message %zu", number);
-	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
+	mr_snprintf(key, sizeof(key), "mbox:%016llx:%llu", (unsigned long long)mm->hash, mm->length);
+	mr_snprintf(label, sizeof(label), "message %zu", mm->number);
+	if (rc->known != NULL && rc->known(rc->user, key, label, mm->arrival))
 		return 0;
 	m.key = key;
 	m.label = label;
-	m.arrival = arrival;
-	m.data = too_large ? NULL : mr_buf_str(buf);
-	m.len = too_large ? 0 : buf->len;
-	m.why = too_large ? TOO_LARGE : NULL;
+	m.arrival = mm->arrival;
+	m.data = mm->too_large ? NULL : mr_buf_str(&mm->buf);
+	m.len = mm->too_large ? 0 : mm->buf.len;
+	m.why = mm->too_large ? TOO_LARGE : NULL;
 	return rc->cb(rc->user, &m);
 }
 
@@ -208,12 +230,10 @@ int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	FILE *f;
 	char *line = NULL;
-	size_t cap = 0, number = 0;
+	size_t cap = 0;
 	ssize_t n;
-	mr_buf buf;
-	int in_msg = 0, too_large = 0, prev_blank = 1, rc_ = 0;
-	long long offset = 0, start = 0;
-	time_t arrival = (time_t)-1;
+	mbox_msg mm;
+	int in_msg = 0, prev_blank = 1, rc_ = 0;
 	struct stat sb;
 
 	if (fd < 0)
@@ -227,29 +247,31 @@ int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats
 		close(fd);
 		return mr_buf_printf(err, "cannot read mbox %s", path), -1;
 	}
-	mr_buf_init(&buf, JMRP_MSG_MAX);
+	memset(&mm, 0, sizeof(mm));
+	mr_buf_init(&mm.buf, JMRP_MSG_MAX);
 	while ((n = getline(&line, &cap, f)) > 0) {
 		if (prev_blank && n > 5 && strncmp(line, "From ", 5) == 0) {
 			const char *sp;
-			if (in_msg && flush_mbox_message(rc, st, &buf, too_large, start, number, arrival) != 0) {
+			if (in_msg && flush_mbox_message(rc, st, &mm) != 0) {
 				rc_ = -1;
 				mr_buf_puts(err, "out of memory while counting");
 				break;
 			}
-			if ((number & 255) == 0 && mr_now() >= rc->deadline) {
+			if ((mm.number & 255) == 0 && mr_now() >= rc->deadline) {
 				rc_ = 1;
 				in_msg = 0;
 				break;
 			}
 			in_msg = 1;
-			number++;
-			start = offset;
-			mr_buf_reset(&buf);
-			too_large = 0;
+			mm.number++;
+			mr_buf_reset(&mm.buf);
+			mm.too_large = 0;
+			mm.hash = FNV64_INIT;
+			mm.length = 0;
 			/* "From SENDER DATE": the date follows the second space. */
 			sp = strchr(line + 5, ' ');
-			arrival = sp != NULL ? jmrp_parse_date(sp + 1) : (time_t)-1;
-		} else if (in_msg && !too_large) {
+			mm.arrival = sp != NULL ? jmrp_parse_date(sp + 1) : (time_t)-1;
+		} else if (in_msg && !mm.too_large) {
 			/* Undo mboxrd quoting of From_ lines inside bodies. */
 			const char *p = line;
 			size_t len = (size_t)n;
@@ -262,23 +284,26 @@ int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats
 					len--;
 				}
 			}
-			if (mr_buf_append(&buf, p, len) != 0)
-				too_large = 1;
+			if (mr_buf_append(&mm.buf, p, len) != 0)
+				mm.too_large = 1;
+		}
+		if (in_msg) {
+			mm.hash = fnv1a64(line, (size_t)n, mm.hash);
+			mm.length += (unsigned long long)n;
 		}
 		prev_blank = n == 1 || (n == 2 && line[0] == '\r');
-		offset += n;
 	}
 	if (rc_ == 0 && ferror(f)) {
 		rc_ = -1;
 		mr_buf_printf(err, "read error in mbox %s", path);
 	}
-	if (rc_ == 0 && in_msg && flush_mbox_message(rc, st, &buf, too_large, start, number, arrival) != 0) {
+	if (rc_ == 0 && in_msg && flush_mbox_message(rc, st, &mm) != 0) {
 		rc_ = -1;
 		mr_buf_puts(err, "out of memory while counting");
 	}
 	free(line);
 	fclose(f);
-	mr_buf_free(&buf);
+	mr_buf_free(&mm.buf);
 	return rc_;
 }
 

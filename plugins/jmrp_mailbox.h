@@ -11,7 +11,8 @@
 
 /** One message handed to the caller. */
 typedef struct jmrp_msg {
-	const char *key;      /**< stable identity: Maildir unique name, "UIDVALIDITY/UID", or "mbox:OFFSET" */
+	const char *key;      /**< stable identity: Maildir unique name, "UIDVALIDITY/UID", or for mbox a hash of the
+	                       *   message's bytes, From_ line included, and their length ("mbox:HASH:LENGTH") */
 	const char *label;    /**< for output: "cur/NAME", "UID 5", "message 12" */
 	time_t arrival;       /**< delivery time: file mtime, From_ line date, INTERNALDATE */
 	const char *data;     /**< raw message bytes, or NULL when they were not read (see why) */

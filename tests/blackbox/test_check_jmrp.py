@@ -1242,3 +1242,26 @@ def test_unparsed_list_order_is_the_same_with_a_state_file(tmp_path, jmrp_plugin
         r = run_jmrp(["-M", md.path, "--state-file=" + state])
         assert check(r, "OK")["unparsed"] == 12
         assert unparsed_lines(r.stdout) == plain, (run, r.stdout)
+
+
+def test_mbox_state_file_follows_messages_not_their_offsets(tmp_path, jmrp_plugin):
+    """With --state-file, deleting an earlier message of the mbox leaves the
+    later ones counted as themselves: B's IP is counted, never A's (whose
+    cached result once sat at B's new offset)."""
+    now = time.time()
+    path = str(tmp_path / "ab.mbox")
+    a = (jm.arf_report("192.0.2.81"), now - 2 * HOUR)
+    b = (jm.legacy_report("198.51.100.82"), now - HOUR)
+    state = str(tmp_path / "jmrp.state")
+    jm.write_mbox(path, [a, b])
+    r = run_jmrp(["--mbox", path, "--state-file=" + state], env=UTC)
+    assert dict(ip_counts(r.stdout)) == {"192.0.2.81": 1, "198.51.100.82": 1}, r.stdout
+    jm.write_mbox(path, [b])
+    r = run_jmrp(["--mbox", path, "--state-file=" + state], env=UTC)
+    perf = check(r, "OK")
+    assert perf["complaints"] == 1, r.stdout
+    assert dict(ip_counts(r.stdout)) == {"198.51.100.82": 1}, r.stdout
+    # a message added later is parsed, the cached one still counted
+    jm.write_mbox(path, [b, (jm.arf_report("203.0.113.83"), now - 60)])
+    r = run_jmrp(["--mbox", path, "--state-file=" + state], env=UTC)
+    assert dict(ip_counts(r.stdout)) == {"198.51.100.82": 1, "203.0.113.83": 1}, r.stdout

@@ -64,8 +64,7 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
                            mr_buf *err)
 {
 	CURL *h = NULL;
-	struct curl_slist *headers = NULL;
-	char errbuf[CURL_ERROR_SIZE], auth[4200];
+	char errbuf[CURL_ERROR_SIZE];
 	mr_http_status st = MR_HTTP_NET;
 	char *ctype = NULL;
 	CURLcode rc;
@@ -79,13 +78,10 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 		mr_buf_puts(err, "cannot initialise libcurl");
 		goto out;
 	}
-	if (bearer != NULL) {
-		if (mr_snprintf(auth, sizeof(auth), "Authorization: Bearer %s", bearer) != 0 ||
-		    (headers = curl_slist_append(NULL, auth)) == NULL) {
-			mr_buf_puts(err, "token too long");
-			goto out;
-		}
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	if (bearer != NULL && (curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BEARER) != CURLE_OK ||
+	                       curl_easy_setopt(h, CURLOPT_XOAUTH2_BEARER, bearer) != CURLE_OK)) {
+		mr_buf_puts(err, "cannot set the bearer token");
+		goto out;
 	}
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https,http");
@@ -96,7 +92,7 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp->body);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cfg->max_body);
-	/* An Authorization header must not follow a redirect to another host. */
+	/* The bearer token must not follow a redirect to another host. */
 	curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
 	if (cfg->verbose >= 3) {
 		curl_easy_setopt(h, CURLOPT_VERBOSE, 1L);
@@ -119,9 +115,6 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 		mr_snprintf(resp->content_type, sizeof(resp->content_type), "%s", ctype);
 	st = MR_HTTP_OK;
 out:
-	/* The header held the token: wipe it. */
-	memset(auth, 0, sizeof(auth));
-	curl_slist_free_all(headers);
 	if (h != NULL)
 		curl_easy_cleanup(h);
 	return st;

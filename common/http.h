@@ -34,7 +34,7 @@ typedef struct mr_http_response {
 	long redirects;          /**< redirects followed */
 } mr_http_response;
 
-/** Fill cfg with defaults (3 redirects, 32 MiB, a mailrep-plugins User-Agent, no deadline). */
+/** Fill cfg with defaults (3 redirects, 32 MiB, a mailrep-plugins User-Agent, a deadline 30 s from now). */
 void mr_http_config_init(mr_http_config *cfg);
 /**
  * GET url, with "Authorization: Bearer TOKEN" when bearer is not NULL. On anything but MR_HTTP_OK, err holds one

@@ -165,6 +165,18 @@ static int check_config(const jmrp_config *cfg, mr_buf *err)
 	return 0;
 }
 
+/** Write the state file (partial: also the cached entries a run that stopped early did not reach); a failure
+ *  becomes an informational WARNING line, never the run's result. */
+static void save_state(const jmrp_counter *counter, const char *path, int partial, mr_check *c)
+{
+	mr_buf why;
+
+	mr_buf_init(&why, 4096);
+	if (jmrp_state_save(counter, path, partial, &why) != 0)
+		mr_sub_add_info(c, NULL, MR_WARNING, "%s", mr_buf_str(&why));
+	mr_buf_free(&why);
+}
+
 /** Read the source and count; 0, or -1 with an UNKNOWN reason. */
 static int run_check(const jmrp_config *cfg, const mr_common *common, double start, mr_check *c, mr_buf *err)
 {
@@ -205,6 +217,8 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		goto out;
 	if (r > 0) {
 		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, common->timeout);
+		if (cfg->state_file != NULL) /* keep what this run learnt, so the next one goes on from there */
+			save_state(&counter, cfg->state_file, 1, c);
 		goto out;
 	}
 	memset(&rep, 0, sizeof(rep));
@@ -218,10 +232,8 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
 	}
-	if (cfg->state_file != NULL && jmrp_state_save(&counter, cfg->state_file, 0, err) != 0) {
-		mr_sub_add_info(c, NULL, MR_WARNING, "%s", mr_buf_str(err));
-		mr_buf_reset(err);
-	}
+	if (cfg->state_file != NULL)
+		save_state(&counter, cfg->state_file, 0, c);
 	rc_ = 0;
 out:
 	mr_secret_free(password);

@@ -1265,3 +1265,32 @@ def test_mbox_state_file_follows_messages_not_their_offsets(tmp_path, jmrp_plugi
     jm.write_mbox(path, [b, (jm.arf_report("203.0.113.83"), now - 60)])
     r = run_jmrp(["--mbox", path, "--state-file=" + state], env=UTC)
     assert dict(ip_counts(r.stdout)) == {"198.51.100.82": 1, "203.0.113.83": 1}, r.stdout
+
+
+def test_state_file_is_saved_when_a_run_times_out(tmp_path, jmrp_plugin):
+    """A mailbox too large for one run's -t: each timed-out run still saves
+    what it parsed (and keeps what earlier runs parsed), so later runs catch
+    up and one finally counts everything."""
+    path = str(tmp_path / "big")
+    expect = jm.write_big_maildir(path, n=12000)
+    state = tmp_path / "jmrp.state"
+    args = ["-M", path, "--state-file=" + str(state), "-t", "0.5"]
+    r = run_jmrp(args)
+    assert r.code == 3 and "timed out after" in first_line(r.stdout), \
+        "the first run should time out:\n" + r.stdout[:500]
+    check_clean(r)
+    assert state.is_file(), "a timed-out run saved no state file"
+    lines = len(state.read_bytes().splitlines())
+    assert lines > 1, state.read_bytes()[:500]
+    for _ in range(200):
+        r = run_jmrp(args)
+        now = len(state.read_bytes().splitlines())
+        if r.code != 3:
+            break
+        assert "timed out after" in first_line(r.stdout), r.stdout[:500]
+        assert now > lines, "a timed-out run lost or added nothing: %d -> %d lines" % (lines, now)
+        lines = now
+    perf = check(r, "OK")
+    assert (perf["complaints"], perf["unparsed"], perf["ips"]) == (
+        expect.complaints, expect.unparsed, expect.ips), (expect, first_line(r.stdout))
+    assert now == 1 + expect.complaints + expect.unparsed

@@ -298,34 +298,80 @@ static int add_zone_notes(const dnsbl_report_config *rc, mr_check *c)
 	return 0;
 }
 
+/** The running choice of the target that decides the state and the summary. */
+typedef struct worst_pick {
+	mr_state overall;   /**< worst state so far */
+	uint64_t target;    /**< the target that has it */
+	why reason;         /**< and why */
+	int have;           /**< a target was picked */
+	int any_checked;    /**< some target has a zone to ask */
+} worst_pick;
+
+/** Weigh target i (state st, reason r); 1 if it counts for the state, 0 if it is only informational. */
+static int pick_worst(worst_pick *w, uint64_t i, mr_state st, why r)
+{
+	/* An address no zone can check (say IPv6 with IPv4-only zones) is shown, but only decides the
+	 * state when nothing at all could be checked. */
+	if (r == WHY_NO_ZONE && w->any_checked)
+		return 0;
+	if (!w->have || mr_state_worst(w->overall, st) != w->overall) {
+		w->overall = mr_state_worst(w->overall, st);
+		w->target = i;
+		w->reason = r;
+		w->have = 1;
+	}
+	return 1;
+}
+
+/** Targets from i on were never asked and no more lines fit: each unit's are alike, so weigh the first
+ * of each unit only; returns how many targets are left unshown. */
+static uint64_t weigh_unasked(const dnsbl_report_config *rc, uint64_t i, worst_pick *w)
+{
+	const dnsbl_targets *t = rc->targets;
+	const dnsbl_unit *u = dnsbl_targets_unit_of(t, i);
+	uint64_t left = 0;
+
+	if (u == NULL)
+		return 0;
+	for (size_t k = (size_t)(u - t->unit); k < t->nunit; k++) {
+		uint64_t j = i > t->unit[k].first ? i : t->unit[k].first;
+		why r;
+		mr_state st = target_state(rc, j, &r);
+		(void)pick_worst(w, j, st, r);
+		left += t->unit[k].first + t->unit[k].size - j;
+	}
+	return left;
+}
+
 /** Fill c from the outcome; 0, or -1 on allocation failure. */
 int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 {
 	const dnsbl_outcome *o = rc->o;
-	mr_state overall = MR_OK;
-	uint64_t worst = 0, shown = 0, hidden = 0;
-	why worst_why = WHY_CLEAN;
-	int rc_ = -1, have_worst = 0;
+	worst_pick w;
+	uint64_t shown = 0, hidden = 0;
+	int rc_ = -1;
 	mr_buf b;
-	int any_checked = 0;
 
+	memset(&w, 0, sizeof(w));
+	w.overall = MR_OK;
+	w.reason = WHY_CLEAN;
 	mr_buf_init(&b, 8192);
-	for (size_t k = 0; k < rc->targets->nunit && !any_checked; k++)
-		any_checked = rc->targets->unit[k].zones > 0;
+	for (size_t k = 0; k < rc->targets->nunit && !w.any_checked; k++)
+		w.any_checked = rc->targets->unit[k].zones > 0;
 	for (uint64_t i = 0; i < o->ntargets; i++) {
 		why r;
-		mr_state st = target_state(rc, i, &r);
+		mr_state st;
 		const dnsbl_tstate *ts = &o->t[i];
-		int notable = st != MR_OK || ts->listed || ts->allowed || ts->errors || r != WHY_CLEAN;
-		/* An address no zone can check (say IPv6 with IPv4-only zones) is shown, but only decides the
-		 * state when nothing at all could be checked. */
-		int counts = !(r == WHY_NO_ZONE && any_checked);
-		if (counts && (!have_worst || mr_state_worst(overall, st) != overall)) {
-			overall = mr_state_worst(overall, st);
-			worst = i;
-			worst_why = r;
-			have_worst = 1;
+		int notable, counts;
+
+		if (i >= o->asked && shown >= rc->max_details) {
+			/* a run cut off early in a large range: no work per target left */
+			hidden += weigh_unasked(rc, i, &w);
+			break;
 		}
+		st = target_state(rc, i, &r);
+		notable = st != MR_OK || ts->listed || ts->allowed || ts->errors || r != WHY_CLEAN;
+		counts = pick_worst(&w, i, st, r);
 		if (!notable && o->ntargets > SHOW_ALL_TARGETS && rc->verbose < 2)
 			continue;
 		if (shown >= rc->max_details) {
@@ -363,18 +409,18 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 		if (s == NULL)
 			goto out;
 		mr_sub_set_informational(s);
-		overall = mr_state_worst(overall, rc->timeout_state);
+		w.overall = mr_state_worst(w.overall, rc->timeout_state);
 	}
 	if (o->zones_used == 0 && o->nzones > 0)
-		overall = MR_UNKNOWN;
+		w.overall = MR_UNKNOWN;
 	mr_buf_reset(&b);
 	if (o->zones_used == 0 && o->nzones > 0)
 		mr_buf_puts(&b, "every zone failed the self-test; nothing was checked");
 	else
-		summary(rc, worst, overall, worst_why, &b);
+		summary(rc, w.target, w.overall, w.reason, &b);
 	if (mr_check_set_summary(c, "%s", mr_buf_str(&b)) != 0 || add_perfdata(rc, c) != 0)
 		goto out;
-	mr_check_set_state(c, overall);
+	mr_check_set_state(c, w.overall);
 	rc_ = 0;
 out:
 	mr_buf_free(&b);

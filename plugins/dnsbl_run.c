@@ -620,6 +620,24 @@ static void count_zones(const dnsbl_run_config *cfg, dnsbl_outcome *o)
 	}
 }
 
+/** Pairs the feed never submitted: the rest of its current target, then each later target's zone count. */
+static uint64_t unsubmitted_pairs(const run_ctx *c)
+{
+	const dnsbl_targets *t = c->cfg->targets;
+	const dnsbl_unit *u = dnsbl_targets_unit_of(t, c->next_target);
+	uint64_t n = 0;
+
+	if (u == NULL)
+		return 0;
+	for (size_t zi = c->next_zone; zi < c->out->nzones; zi++)
+		if (!c->out->z[zi].broken && zone_applies(&c->cfg->zones->v[zi], u))
+			n++;
+	n += (u->first + u->size - c->next_target - 1) * u->zones;
+	for (size_t k = (size_t)(u - t->unit) + 1; k < t->nunit; k++)
+		n += t->unit[k].size * t->unit[k].zones;
+	return n;
+}
+
 /** Run every phase with engine d; 0, or -1 with a reason in err (bad expansion such as --max-targets). */
 int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf *err)
 {
@@ -632,6 +650,7 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	if (expand_targets(d, cfg, err) != 0)
 		return -1;
 	out->ntargets = cfg->targets->total;
+	out->asked = out->ntargets;
 	out->nzones = cfg->zones->n;
 	out->t = calloc(out->ntargets ? out->ntargets : 1, sizeof(*out->t));
 	out->z = calloc(out->nzones ? out->nzones : 1, sizeof(*out->z));
@@ -658,12 +677,8 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	/* Pairs never submitted before the deadline are unfinished as well. */
 	if (c.next_target < cfg->targets->total) {
 		out->timed_out = 1;
-		for (uint64_t i = c.next_target; i < cfg->targets->total; i++) {
-			const dnsbl_unit *u = dnsbl_targets_unit_of(cfg->targets, i);
-			for (size_t zi = (i == c.next_target ? c.next_zone : 0); zi < out->nzones; zi++)
-				if (u != NULL && !out->z[zi].broken && zone_applies(&cfg->zones->v[zi], u))
-					out->unfinished++;
-		}
+		out->unfinished += unsubmitted_pairs(&c);
+		out->asked = c.next_target + 1;
 	}
 	mr_dns_get_stats(d, &st);
 	out->queries = st.queries;
@@ -677,7 +692,7 @@ out:
 void dnsbl_outcome_free(dnsbl_outcome *o)
 {
 	if (o->t != NULL) {
-		for (uint64_t i = 0; i < o->ntargets; i++) {
+		for (uint64_t i = 0; i < o->asked; i++) {
 			dnsbl_detail *d = o->t[i].first;
 			while (d != NULL) {
 				dnsbl_detail *next = d->next;

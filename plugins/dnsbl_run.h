@@ -56,6 +56,7 @@ typedef struct dnsbl_zstat {
 typedef struct dnsbl_outcome {
 	dnsbl_tstate *t;              /**< one per target */
 	uint64_t ntargets;            /**< number of targets */
+	uint64_t asked;               /**< targets from this index on were never asked: no counts, no details */
 	dnsbl_zstat *z;               /**< one per zone */
 	size_t nzones;                /**< number of zones */
 	size_t zones_used;            /**< zones queried (not broken) */

@@ -746,6 +746,21 @@ def test_timeout_result_sets_the_state(dnsbl, opts, code):
     assert first_line(r.stdout).startswith("DNSBL %s" % STATES[code]), r.stdout
 
 
+def test_huge_range_cut_off_by_t_still_gives_the_real_result_within_t(dnsbl):
+    # 16.7 million targets x 9 zones: only a small part is asked within -t; what
+    # is left after the deadline must not cost time per target and zone
+    zones = ["zen.test", "bl2.test", "bl3.test", "err.test", "parked.test", "one.test",
+             "rep.test", "notest.test", "zen.spamhaus.org"]
+    args = [a for z in zones for a in ("-z", z)]
+    r = dnsbl("-H", "10.0.0.0/8", "--max-targets=16777216", "-t", "3", *args, timeout=20)
+    assert r.elapsed < 3.5, r.elapsed
+    assert "plugin timed out" not in r.stdout, r.stdout
+    perf = check_result(r, "UNKNOWN")
+    assert perf["targets"] == 16777216 and perf["zones"] == 9
+    assert perf["errors"] > 150000000, first_line(r.stdout)
+    assert "timed out with" in first_line(r.stdout), r.stdout
+
+
 def test_targets_the_deadline_cut_off_are_unanswered_not_without_zone(dnsbl):
     # --rate=50 with -t 1 reaches about 40 of the 192 queries: the later
     # targets were never asked, yet every zone applies to them

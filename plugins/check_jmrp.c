@@ -213,8 +213,11 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		ic.password = password;
 		r = jmrp_read_imap(&ic, &rc, &st, err);
 	}
-	if (r < 0 || counter.oom)
+	if (r < 0 || counter.oom) {
+		if (r == 0) /* the reader went on; a table or the list of unparsed messages could not grow */
+			mr_buf_puts(err, "out of memory");
 		goto out;
+	}
 	if (r > 0) {
 		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, common->timeout);
 		if (cfg->state_file != NULL) /* keep what this run learnt, so the next one goes on from there */
@@ -269,7 +272,7 @@ int main(int argc, char **argv)
 	mr_check *c = NULL;
 	mr_state st = MR_UNKNOWN;
 	double start = mr_now();
-	int mime = 0;
+	int mime = 0, curl = 0;
 	mr_buf err;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -285,12 +288,19 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c = mr_check_new(info.prefix);
-	if (c == NULL || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+	if (c == NULL) {
 		fputs("JMRP UNKNOWN - cannot initialise (out of memory?)\n", stdout);
 		goto out;
 	}
 	jmrp_report_init();
 	mime = 1;
+	if (cfg.imap != NULL) { /* only the IMAP reader uses libcurl */
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			fputs("JMRP UNKNOWN - cannot initialise libcurl (out of memory?)\n", stdout);
+			goto out;
+		}
+		curl = 1;
+	}
 	if (run_check(&cfg, &common, start, c, &err) != 0) {
 		mr_check_set_summary(c, "%s", mr_buf_str(&err));
 		mr_check_set_state(c, mr_now() >= mr_soft_deadline(start, common.timeout) ? common.timeout_state
@@ -299,10 +309,10 @@ int main(int argc, char **argv)
 	mr_hard_timeout_cancel();
 	st = mr_check_output(c, common.format);
 out:
-	if (mime) {
+	if (curl)
 		curl_global_cleanup();
+	if (mime)
 		jmrp_report_shutdown();
-	}
 	mr_check_free(c);
 	mr_buf_free(&err);
 	return (int)st;

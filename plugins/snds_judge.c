@@ -264,14 +264,56 @@ static int cmp_verdict(const void *pa, const void *pb)
 	return rank[a->state] - rank[b->state];
 }
 
-/** Add the 11 perfdata metrics in their fixed order; 0 or -1. */
+/** The perfdata metrics, in their fixed order. */
+enum {
+	PERF_IPS, PERF_BLOCKED, PERF_GREEN, PERF_YELLOW, PERF_RED, PERF_COMPLAINT, PERF_TRAPS, PERF_RCPT, PERF_DATA,
+	PERF_RECIPIENTS, PERF_TIME, PERF_COUNT
+};
+
+/** Which thresholds a metric carries. */
+typedef enum perf_thr { THR_NONE = 0, THR_COMPLAINT, THR_TRAP } perf_thr;
+
+/** Label, unit and thresholds of each metric, shared by the report and the failure report. */
+static const struct {
+	const char *label;  /**< perfdata label */
+	const char *uom;    /**< unit */
+	perf_thr thr;       /**< thresholds shown with it */
+} perf_defs[PERF_COUNT] = {
+	[PERF_IPS] = { "ips", "", THR_NONE },
+	[PERF_BLOCKED] = { "blocked", "", THR_NONE },
+	[PERF_GREEN] = { "green", "", THR_NONE },
+	[PERF_YELLOW] = { "yellow", "", THR_NONE },
+	[PERF_RED] = { "red", "", THR_NONE },
+	[PERF_COMPLAINT] = { "complaint_rate", "%", THR_COMPLAINT },
+	[PERF_TRAPS] = { "trap_hits", "", THR_TRAP },
+	[PERF_RCPT] = { "rcpt", "", THR_NONE },
+	[PERF_DATA] = { "data", "", THR_NONE },
+	[PERF_RECIPIENTS] = { "recipients", "", THR_NONE },
+	[PERF_TIME] = { "time", "s", THR_NONE },
+};
+
+/** Add metric k: value v, or U when not defined; thresholds from cfg unless it is NULL; 0 or -1. */
+static int add_metric(mr_check *c, const snds_judge_config *cfg, size_t k, int defined, double v)
+{
+	mr_perf p;
+
+	if ((defined ? mr_perf_set(&p, perf_defs[k].label, v, perf_defs[k].uom)
+	             : mr_perf_set_undefined(&p, perf_defs[k].label, perf_defs[k].uom)) != 0)
+		return -1;
+	if (cfg != NULL && perf_defs[k].thr == THR_COMPLAINT)
+		p.thr = cfg->complaint;
+	else if (cfg != NULL && perf_defs[k].thr == THR_TRAP)
+		p.thr = cfg->trap;
+	return mr_check_add_perf(c, &p);
+}
+
+/** Add the perfdata metrics in their fixed order; 0 or -1. */
 static int add_perf(const snds_judge *j, mr_check *c, size_t nsubjects, uint64_t blocked, double elapsed)
 {
 	size_t colour[4] = { 0, 0, 0, 0 };
 	int64_t traps = -1, rcpt = -1, data = -1, recips = -1;
 	int have_rate = 0;
 	double rate = 0;
-	mr_perf p;
 
 	for (size_t i = 0; i < j->nips; i++) {
 		const snds_ip *ip = &j->ips[i];
@@ -286,35 +328,25 @@ static int add_perf(const snds_judge *j, mr_check *c, size_t nsubjects, uint64_t
 		recips = add_count(recips, ip->recipients);
 	}
 	{
-		struct {
-			const char *label;
-			int defined;
-			double v;
-			const char *uom;
-		} m[] = {
-			{ "ips", 1, (double)nsubjects, "" },
-			{ "blocked", j->have_status, (double)blocked, "" },
-			{ "green", j->have_data, (double)colour[SNDS_FILTER_GREEN], "" },
-			{ "yellow", j->have_data, (double)colour[SNDS_FILTER_YELLOW], "" },
-			{ "red", j->have_data, (double)colour[SNDS_FILTER_RED], "" },
-			{ "complaint_rate", have_rate, rate, "%" },
-			{ "trap_hits", traps >= 0, (double)traps, "" },
-			{ "rcpt", rcpt >= 0, (double)rcpt, "" },
-			{ "data", data >= 0, (double)data, "" },
-			{ "recipients", recips >= 0, (double)recips, "" },
-			{ "time", 1, elapsed, "s" },
+		const struct {
+			int defined;  /**< known; else U */
+			double v;     /**< value */
+		} m[PERF_COUNT] = {
+			[PERF_IPS] = { 1, (double)nsubjects },
+			[PERF_BLOCKED] = { j->have_status, (double)blocked },
+			[PERF_GREEN] = { j->have_data, (double)colour[SNDS_FILTER_GREEN] },
+			[PERF_YELLOW] = { j->have_data, (double)colour[SNDS_FILTER_YELLOW] },
+			[PERF_RED] = { j->have_data, (double)colour[SNDS_FILTER_RED] },
+			[PERF_COMPLAINT] = { have_rate, rate },
+			[PERF_TRAPS] = { traps >= 0, (double)traps },
+			[PERF_RCPT] = { rcpt >= 0, (double)rcpt },
+			[PERF_DATA] = { data >= 0, (double)data },
+			[PERF_RECIPIENTS] = { recips >= 0, (double)recips },
+			[PERF_TIME] = { 1, elapsed },
 		};
-		for (size_t k = 0; k < sizeof(m) / sizeof(m[0]); k++) {
-			if ((m[k].defined ? mr_perf_set(&p, m[k].label, m[k].v, m[k].uom)
-			                  : mr_perf_set_undefined(&p, m[k].label, m[k].uom)) != 0)
+		for (size_t k = 0; k < PERF_COUNT; k++)
+			if (add_metric(c, &j->cfg, k, m[k].defined, m[k].v) != 0)
 				return -1;
-			if (k == 5)
-				p.thr = j->cfg.complaint;
-			else if (k == 6)
-				p.thr = j->cfg.trap;
-			if (mr_check_add_perf(c, &p) != 0)
-				return -1;
-		}
 	}
 	return 0;
 }
@@ -426,18 +458,12 @@ static uint64_t blocked_wanted(const snds_judge *j, const mr_addr *lo, const mr_
 /** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
 int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapsed)
 {
-	static const char *const labels[] = { "ips", "blocked", "green", "yellow", "red", "complaint_rate",
-		                                  "trap_hits", "rcpt", "data", "recipients" };
-	mr_perf p;
-
 	mr_check_set_state(c, st);
 	if (mr_check_set_summary(c, "%s", why) != 0)
 		return -1;
-	for (size_t k = 0; k < sizeof(labels) / sizeof(labels[0]); k++)
-		if (mr_perf_set_undefined(&p, labels[k], k == 5 ? "%" : "") != 0 || mr_check_add_perf(c, &p) != 0)
+	for (size_t k = 0; k < PERF_COUNT; k++)
+		if (add_metric(c, NULL, k, k == PERF_TIME, elapsed) != 0)
 			return -1;
-	if (mr_perf_set(&p, "time", elapsed, "s") != 0 || mr_check_add_perf(c, &p) != 0)
-		return -1;
 	return 0;
 }
 

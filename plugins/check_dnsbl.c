@@ -207,7 +207,7 @@ static int run_check(dnsbl_config *cfg, const mr_common *common, dnsbl_catalogue
 	rcfg.selftest = cfg->selftest;
 	rcfg.max_targets = (uint64_t)cfg->max_targets;
 	rcfg.max_stored = MAX_STORED_DETAILS;
-	rcfg.keep_not_listed = common->verbose >= 2;
+	rcfg.verbose = common->verbose;
 	rcfg.deadline = mr_soft_deadline(start, common->timeout);
 	if (dnsbl_run(d, &rcfg, &o, err) != 0)
 		goto out;

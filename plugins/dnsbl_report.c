@@ -54,11 +54,28 @@ static int cmp_detail(const void *pa, const void *pb)
 	return a->zone < b->zone ? -1 : a->zone > b->zone;
 }
 
+/** 1 if a (target, zone) result of this kind is kept and shown, in a run of ntargets at -v level verbose. */
+int dnsbl_detail_kept(dnsbl_verdict_kind kind, uint64_t ntargets, int verbose)
+{
+	switch (kind) {
+	case DNSBL_LISTED:
+	case DNSBL_ERROR:
+		return 1;
+	case DNSBL_OTHER_CODE:
+		return verbose >= 1;
+	case DNSBL_NOT_LISTED:
+		return ntargets == 1 || verbose >= 2;
+	}
+	return 0;
+}
+
 /** Text of one zone line into b; returns the line's state, or -1 if the line is not shown. */
-static int zone_line(const dnsbl_report_config *rc, const dnsbl_detail *d, int single, mr_buf *b)
+static int zone_line(const dnsbl_report_config *rc, const dnsbl_detail *d, mr_buf *b)
 {
 	const dnsbl_zone *z = &rc->zones->v[d->zone];
 
+	if (!dnsbl_detail_kept(d->v.kind, rc->o->ntargets, rc->verbose))
+		return -1;
 	switch (d->v.kind) {
 	case DNSBL_LISTED:
 		if (z->allow) {
@@ -77,13 +94,9 @@ static int zone_line(const dnsbl_report_config *rc, const dnsbl_detail *d, int s
 			mr_buf_printf(b, " - %s", dnsbl_public_resolver_advice);
 		return MR_UNKNOWN;
 	case DNSBL_OTHER_CODE:
-		if (rc->verbose < 1)
-			return -1;
 		mr_buf_printf(b, "%s: answered %s outside the listing codes (not a listing)", z->name, d->v.reason);
 		return MR_OK;
 	case DNSBL_NOT_LISTED:
-		if (!single && rc->verbose < 2)
-			return -1;
 		mr_buf_printf(b, "%s: not listed", z->name);
 		return MR_OK;
 	}
@@ -96,7 +109,7 @@ static int add_zone_lines(const dnsbl_report_config *rc, mr_check *c, mr_sub *t,
 	const dnsbl_tstate *ts = &rc->o->t[i];
 	dnsbl_detail **v = NULL;
 	size_t n = 0, k = 0;
-	int rc_ = -1, single = rc->o->ntargets == 1;
+	int rc_ = -1;
 	mr_buf b;
 
 	mr_buf_init(&b, 2048);
@@ -114,7 +127,7 @@ static int add_zone_lines(const dnsbl_report_config *rc, mr_check *c, mr_sub *t,
 		int st;
 		mr_sub *s;
 		mr_buf_reset(&b);
-		st = zone_line(rc, v[k], single, &b);
+		st = zone_line(rc, v[k], &b);
 		if (st < 0)
 			continue;
 		s = mr_sub_add(c, t, (mr_state)st, "%s", mr_buf_str(&b));
@@ -370,7 +383,8 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 			break;
 		}
 		st = target_state(rc, i, &r);
-		notable = st != MR_OK || ts->listed || ts->allowed || ts->errors || r != WHY_CLEAN;
+		notable = st != MR_OK || ts->listed || ts->allowed || ts->errors || r != WHY_CLEAN ||
+		          (ts->other && dnsbl_detail_kept(DNSBL_OTHER_CODE, o->ntargets, rc->verbose));
 		counts = pick_worst(&w, i, st, r);
 		if (!notable && o->ntargets > SHOW_ALL_TARGETS && rc->verbose < 2)
 			continue;

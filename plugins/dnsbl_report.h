@@ -20,6 +20,8 @@ typedef struct dnsbl_report_config {
 	double elapsed;                 /**< seconds since start */
 } dnsbl_report_config;
 
+/** 1 if a (target, zone) result of this kind is kept and shown, in a run of ntargets at -v level verbose. */
+int dnsbl_detail_kept(dnsbl_verdict_kind kind, uint64_t ntargets, int verbose);
 /** Fill c from the outcome; 0, or -1 on allocation failure. */
 int dnsbl_report(const dnsbl_report_config *rc, mr_check *c);
 

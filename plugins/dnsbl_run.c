@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dnsbl_report.h"
 #include "dnsbl_run.h"
 
 /** Most addresses kept from one host name or MX exchange. */
@@ -260,7 +261,6 @@ typedef struct run_ctx {
 	size_t unit;                       /**< feed cursor: unit of next_target */
 	uint64_t in_flight;                /**< pair queries not finished */
 	zone_suffix *suffix;               /**< query suffix of each zone, built once */
-	int keep_not_listed;               /**< keep details of clean answers too */
 	int oom;                           /**< an allocation failed */
 } run_ctx;
 
@@ -337,13 +337,15 @@ static size_t reply_codes(const mr_dns_result *r, uint32_t *codes, size_t max)
 	return k;
 }
 
-/** Keep a detail for target i if the memory bound allows; returns it or NULL. */
+/** Keep a detail for target i if the output shows it and the memory bound allows; returns it or NULL. */
 static dnsbl_detail *store_detail(run_ctx *c, uint64_t i, uint32_t zone, const dnsbl_verdict *v)
 {
 	dnsbl_outcome *o = c->out;
 	dnsbl_tstate *ts = &o->t[i];
 	dnsbl_detail *d;
 
+	if (!dnsbl_detail_kept(v->kind, o->ntargets, c->cfg->verbose))
+		return NULL;
 	if (o->stored >= c->cfg->max_stored) {
 		o->dropped++;
 		return NULL;
@@ -429,14 +431,12 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 		ts->other++;
 		if (!z->allow)
 			ts->usable++;
-		if (c->keep_not_listed)
-			store_detail(c, i, zi, v);
+		store_detail(c, i, zi, v);
 		break;
 	case DNSBL_NOT_LISTED:
 		if (!z->allow)
 			ts->usable++;
-		if (c->keep_not_listed)
-			store_detail(c, i, zi, v);
+		store_detail(c, i, zi, v);
 		break;
 	}
 }
@@ -668,7 +668,6 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	c.dns = d;
 	c.cfg = cfg;
 	c.out = out;
-	c.keep_not_listed = cfg->keep_not_listed || out->ntargets <= 10;
 	out->timed_out = mr_dns_run(d, cfg->deadline, feed_pairs, &c) != 0;
 	if (c.oom) {
 		mr_buf_puts(err, "out of memory while querying");

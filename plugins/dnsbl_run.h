@@ -18,7 +18,7 @@ typedef struct dnsbl_run_config {
 	int selftest;                 /**< probe RFC 5782 entries first */
 	uint64_t max_targets;         /**< refuse larger expansions */
 	size_t max_stored;            /**< most per-pair details kept in memory */
-	int keep_not_listed;          /**< also keep details of not-listed and other-code pairs */
+	int verbose;                  /**< -v level: decides which details are kept (dnsbl_detail_kept) */
 	double deadline;              /**< monotonic time to stop at */
 } dnsbl_run_config;
 

@@ -489,6 +489,23 @@ def test_code_outside_zone_codes_is_not_a_listing_and_shown_with_verbose(dnsbl):
     assert "listed 127.0.0.17" not in r.stdout
 
 
+@pytest.mark.parametrize("verbose", [[], ["-v"]])
+@pytest.mark.parametrize("target", ["192.0.2.0/29", "192.0.2.0/28"])
+def test_code_outside_zone_codes_in_a_range_is_shown_with_verbose_only(dnsbl, target, verbose):
+    # 192.0.2.2 answers 127.0.0.17 (outside the codes), 192.0.2.3 127.0.0.11 (a listing)
+    r = dnsbl("-H", target, "-z", "rep.test=127.0.0.[10..13]", *verbose)
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["errors"] == 0
+    lines = r.stdout.splitlines()
+    other = [k for k, ln in enumerate(lines) if "answered 127.0.0.17 outside the listing codes" in ln]
+    if not verbose:
+        assert other == [], r.stdout
+        return
+    assert len(other) == 1, r.stdout
+    assert lines[other[0] - 1].startswith("\\_ [OK] 192.0.2.2: "), r.stdout
+    assert lines[other[0]].startswith("  \\_ [OK] rep.test: "), r.stdout
+
+
 def test_code_inside_zone_codes_is_a_listing(dnsbl):
     r = dnsbl("-H", "192.0.2.3", "-z", "rep.test=127.0.0.[10..13]")
     perf = check_result(r, "CRITICAL")

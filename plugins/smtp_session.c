@@ -20,22 +20,11 @@
 /** Longest command line we send, with CRLF and NUL. */
 #define CMD_MAX 600
 
-/** Print one masked trace line at -vvv. */
+/** Trace n bytes of the dialogue at -vvv as masked "smtp: DIR line" lines. */
 static void trace(const smtp_probe_config *cfg, const char *dir, const char *text, size_t n)
 {
-	char line[SMTP_LINE_MAX + 1];
-	size_t len = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
-
-	if (cfg->verbose < 3)
-		return;
-	memcpy(line, text, len);
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	line[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
-	mr_trace("smtp: %s %s", dir, line);
+	if (cfg->verbose >= 3)
+		mr_trace_bytes("smtp", dir, text, n);
 }
 
 /** Set the end of the dialogue: its cause, the stage it ended in and a detail text. */
@@ -151,7 +140,6 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 	size_t npend = 0;
 	smtp_stage st = SMTP_STAGE_MAIL;
 	int rejected = 0;
-	double start = mr_now();
 
 	smtp_reader_init(&rd);
 	res->end = SMTP_END_DONE;
@@ -225,7 +213,6 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 		}
 		st = next;
 	}
-	res->total += mr_now() - start;
 	if (rejected)
 		res->end = SMTP_END_REJECTED;
 	else
@@ -262,7 +249,7 @@ static void greeting_out(curl_ctx *c, const char *data, size_t n)
 		/* The TLS handshake ends when the second EHLO goes out. */
 		if (c->starttls_sent && c->res->st[SMTP_STAGE_STARTTLS].has_reply && !c->res->tls) {
 			c->res->tls = 1;
-			c->res->st[SMTP_STAGE_STARTTLS].seconds = now - c->res->st[SMTP_STAGE_STARTTLS].seconds;
+			c->res->st[SMTP_STAGE_STARTTLS].seconds = now - c->stage_start;
 		}
 	} else if (n >= 8 && strncasecmp(data, "STARTTLS", 8) == 0) {
 		c->stage = SMTP_STAGE_STARTTLS;
@@ -289,8 +276,8 @@ static void greeting_in(curl_ctx *c, const char *data, size_t n)
 		if (s == SMTP_RD_REPLY) {
 			sr->has_reply = 1;
 			sr->reached = 1;
-			/* For STARTTLS, seconds holds the start time until the handshake ends (greeting_out). */
-			sr->seconds = c->stage == SMTP_STAGE_STARTTLS ? c->stage_start : mr_now() - c->stage_start;
+			/* For STARTTLS, seconds becomes the time until the handshake ends (greeting_out, smtp_probe_run). */
+			sr->seconds = mr_now() - c->stage_start;
 			trace(c->cfg, "<", sr->reply.text, strlen(sr->reply.text));
 			if (c->stage == SMTP_STAGE_EHLO || c->stage == SMTP_STAGE_EHLO_TLS)
 				if (strstr(sr->reply.text, "STARTTLS") != NULL || strstr(sr->reply.text, "starttls") != NULL)
@@ -357,6 +344,9 @@ static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
 	smtp_stage st = c->stage;
 	long oserr = 0;
 	char d[256];
+	mr_buf why;
+	const char *w;
+	mr_curl_class cls;
 
 	curl_easy_getinfo(c->h, CURLINFO_OS_ERRNO, &oserr);
 	if (c->bad) {
@@ -375,43 +365,29 @@ static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
 		set_end(res, SMTP_END_REJECTED, st, "");
 		return;
 	}
-	switch (rc) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_INTERFACE_FAILED:
-		mr_snprintf(d, sizeof(d), "%s%s%s", errbuf[0] ? errbuf : curl_easy_strerror(rc), oserr ? ": " : "",
-		            oserr ? strerror((int)oserr) : "");
+	mr_buf_init(&why, sizeof(d));
+	cls = mr_curl_error(rc, errbuf, &why);
+	w = mr_buf_str(&why);
+	if (cls == MR_CURL_CONNECT) {
+		mr_snprintf(d, sizeof(d), "%s%s%s", w, oserr ? ": " : "", oserr ? strerror((int)oserr) : "");
 		set_end(res, SMTP_END_CONNECT_FAILED, SMTP_STAGE_CONNECT, d);
-		return;
-	case CURLE_OPERATION_TIMEDOUT:
-		if (!res->st[SMTP_STAGE_BANNER].reached) {
-			set_end(res, SMTP_END_TIMEOUT, SMTP_STAGE_CONNECT, "no TCP connection in time");
-			return;
-		}
+	} else if (cls == MR_CURL_TIMEOUT && !res->st[SMTP_STAGE_BANNER].reached) {
+		set_end(res, SMTP_END_TIMEOUT, SMTP_STAGE_CONNECT, "no TCP connection in time");
+	} else if (cls == MR_CURL_TIMEOUT) {
 		set_end(res, c->endless ? SMTP_END_BAD_REPLY : SMTP_END_TIMEOUT, st,
 		        c->endless ? "the server sends an endless line" : "no complete reply in time");
-		return;
-	case CURLE_USE_SSL_FAILED:
+	} else if (rc == CURLE_USE_SSL_FAILED) {
 		set_end(res, SMTP_END_NO_TLS, SMTP_STAGE_STARTTLS, "STARTTLS is not offered and --starttls=require");
-		return;
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-		mr_snprintf(d, sizeof(d), "TLS failed: %s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
+	} else if (cls == MR_CURL_TLS) {
+		mr_snprintf(d, sizeof(d), "TLS failed: %s", w);
 		set_end(res, SMTP_END_TLS_FAILED, SMTP_STAGE_STARTTLS, d);
-		return;
-	default:
-		mr_snprintf(d, sizeof(d), "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		if (c->endless || strstr(d, "Too large") != NULL || strstr(d, "too large") != NULL) {
-			mr_snprintf(d, sizeof(d), "the server sends an endless line (%s)",
-			            errbuf[0] ? errbuf : curl_easy_strerror(rc));
-			set_end(res, SMTP_END_BAD_REPLY, st, d);
-		} else {
-			set_end(res, rc == CURLE_WEIRD_SERVER_REPLY ? SMTP_END_BAD_REPLY : SMTP_END_CLOSED, st, d);
-		}
-		return;
+	} else if (c->endless || strstr(w, "Too large") != NULL || strstr(w, "too large") != NULL) {
+		mr_snprintf(d, sizeof(d), "the server sends an endless line (%s)", w);
+		set_end(res, SMTP_END_BAD_REPLY, st, d);
+	} else {
+		set_end(res, rc == CURLE_WEIRD_SERVER_REPLY ? SMTP_END_BAD_REPLY : SMTP_END_CLOSED, st, w);
 	}
+	mr_buf_free(&why);
 }
 
 /** Apply the probe settings to the easy handle; 0 or -1. */
@@ -419,8 +395,7 @@ static int setup_handle(curl_ctx *c, char *errbuf, struct curl_slist **resolve)
 {
 	const smtp_probe_config *cfg = c->cfg;
 	char url[600], iface[128], pin[600];
-	double left = cfg->deadline - mr_now();
-	long total_ms = left > 0 ? (long)(left * 1000) + 1 : 1; /* rounded up: see http.c */
+	long total_ms = mr_ms_until(cfg->deadline);
 	long stage_ms = (long)(cfg->stage_timeout * 1000);
 	int v6 = strchr(cfg->host, ':') != NULL;
 
@@ -429,22 +404,17 @@ static int setup_handle(curl_ctx *c, char *errbuf, struct curl_slist **resolve)
 		return -1;
 	if (curl_easy_setopt(c->h, CURLOPT_URL, url) != CURLE_OK)
 		return -1;
+	if (mr_curl_setup(c->h, cfg->cafile, cfg->tls_verify, cfg->deadline, errbuf) != 0)
+		return -1;
 	curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c->h, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c->h, CURLOPT_VERBOSE, 1L);
 	curl_easy_setopt(c->h, CURLOPT_DEBUGFUNCTION, on_debug);
 	curl_easy_setopt(c->h, CURLOPT_DEBUGDATA, c);
-	curl_easy_setopt(c->h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->h, CURLOPT_TIMEOUT_MS, total_ms);
 	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, stage_ms < total_ms ? stage_ms : total_ms);
 	curl_easy_setopt(c->h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)(cfg->stage_timeout + 0.999));
 	curl_easy_setopt(c->h, CURLOPT_IPRESOLVE, cfg->ipv6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
 	curl_easy_setopt(c->h, CURLOPT_USE_SSL, cfg->tls == SMTP_TLS_NEVER ? (long)CURLUSESSL_NONE :
 	                 cfg->tls == SMTP_TLS_REQUIRE ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYPEER, cfg->tls_verify ? 1L : 0L);
-	curl_easy_setopt(c->h, CURLOPT_SSL_VERIFYHOST, cfg->tls_verify ? 2L : 0L);
-	if (cfg->cafile != NULL)
-		curl_easy_setopt(c->h, CURLOPT_CAINFO, cfg->cafile);
 	if (cfg->bind != NULL) {
 		if (mr_snprintf(iface, sizeof(iface), "host!%s", cfg->bind) != 0)
 			return -1;
@@ -503,7 +473,7 @@ void smtp_probe_run(const smtp_probe_config *cfg, smtp_probe_result *res)
 	if (curl_easy_getinfo(c.h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL)
 		mr_snprintf(res->remote_ip, sizeof(res->remote_ip), "%s", ip);
 	if (c.starttls_sent && res->st[SMTP_STAGE_STARTTLS].has_reply && !res->tls)
-		res->st[SMTP_STAGE_STARTTLS].seconds = mr_now() - res->st[SMTP_STAGE_STARTTLS].seconds;
+		res->st[SMTP_STAGE_STARTTLS].seconds = mr_now() - c.stage_start;
 	if (rc != CURLE_OK || c.bad) {
 		greeting_failed(&c, rc, errbuf);
 		goto out;

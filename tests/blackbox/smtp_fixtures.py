@@ -71,7 +71,7 @@ if SERVERS_DIR not in sys.path:
     sys.path.insert(0, SERVERS_DIR)
 import testcerts  # noqa: E402
 from testutil import (free_tcp_port, read_jsonl,  # noqa: E402
-                      start_scripted_server, stop_process)
+                      start_scripted_server, stop_process, wait_until)
 
 try:
     import pytest
@@ -138,20 +138,13 @@ def stop_pid(pid, timeout=5.0):
 
 def wait_for_banner(host, port, timeout=15.0, source=None):
     """Connect until the server answers with a line; return that line."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=2,
-                                          source_address=source) as s:
-                data = s.recv(4096)
-                if data:
-                    return data.decode("utf-8", "replace")
-        except OSError as e:
-            last = e
-        time.sleep(0.1)
-    raise RuntimeError("no SMTP banner on %s:%d within %.0fs (%s)"
-                       % (host, port, timeout, last))
+    def banner():
+        """One connection: what the server sent first ("" if nothing)."""
+        with socket.create_connection((host, port), timeout=2,
+                                      source_address=source) as s:
+            return s.recv(4096).decode("utf-8", "replace")
+    return wait_until(banner, None, timeout,
+                      "SMTP banner on %s:%d" % (host, port))
 
 
 # --------------------------------------------------------------------------
@@ -439,15 +432,8 @@ def stop_postfix(pf, keep=False):
     pid = pf.master_pid()
     _postfix(pf.config_dir, "stop")
     if pid:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            stop_pid(pid)
+        # "postfix stop" has sent SIGTERM already; SIGKILL after 10 s
+        stop_pid(pid, timeout=10)
     if not keep and not os.environ.get("MAILREP_KEEP_POSTFIX"):
         shutil.rmtree(pf.base, ignore_errors=True)
 

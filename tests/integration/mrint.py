@@ -20,9 +20,6 @@ import socket
 import ssl
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,7 +31,7 @@ SERVERS = os.path.join(REPO_ROOT, "tests", "servers")
 for _p in (BLACKBOX, SERVERS):
     if _p not in sys.path:
         sys.path.insert(0, _p)
-from testutil import free_tcp_port, skip_missing, stop_process  # noqa: E402,F401
+from testutil import free_tcp_port, skip_missing, stop_process, wait_until  # noqa: E402,F401
 
 ICINGA2 = "/usr/sbin/icinga2"
 NAGIOS4 = "/usr/sbin/nagios4"
@@ -76,17 +73,13 @@ def plugin_path(name):
 
 def public_dir(prefix):
     """A temp directory other users can enter (Icinga and NRPE checks run as other users)."""
-    path = tempfile.mkdtemp(prefix=prefix)
-    os.chmod(path, 0o755)
-    return path
+    return load_blackbox_conftest().make_public_dir(prefix)
 
 
 def write(path, text, mode=0o644):
     """Write text to path with mode; return path."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.chmod(path, mode)
-    return path
+    return load_blackbox_conftest().write_file(os.path.dirname(path), os.path.basename(path),
+                                               text, mode)
 
 
 def run(cmd, timeout=120, env=None, cwd=None):
@@ -98,16 +91,11 @@ def run(cmd, timeout=120, env=None, cwd=None):
 
 def wait_tcp(host, port, timeout=15.0, proc=None, what="server"):
     """Wait until host:port accepts connections; fail early when proc dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError("%s exited with %s before listening" % (what, proc.returncode))
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("%s did not listen on %s:%d within %.0f s" % (what, host, port, timeout))
+    def accepts():
+        """One connection attempt."""
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    wait_until(accepts, proc, timeout, "%s on %s:%d" % (what, host, port))
 
 
 def parse_help_options(text):
@@ -225,18 +213,9 @@ object CheckerComponent "checker" { }
         with open(self.log_path, "wb") as logf:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=logf,
                                          stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("icinga2 exited with %s:\n%s" % (self.proc.returncode,
-                                                                   self.log_text()))
-            try:
-                self.api("GET", "/v1/status/IcingaApplication")
-                return
-            except (OSError, urllib.error.URLError, ssl.SSLError):
-                time.sleep(0.2)
-        raise RuntimeError("icinga2 API did not answer within %.0f s:\n%s" % (timeout,
-                                                                             self.log_text()))
+        # URLError and SSLError are OSErrors: wait_until retries them
+        wait_until(lambda: self.api("GET", "/v1/status/IcingaApplication") is not None,
+                   self.proc, timeout, "icinga2 API", self.log_text, interval=0.2)
 
     def log_text(self, tail=6000):
         """The daemon's log so far: its last tail characters (for failure messages), or all of it

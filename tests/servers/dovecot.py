@@ -47,7 +47,7 @@ import subprocess
 import sys
 import time
 
-from testutil import free_tcp_port
+from testutil import free_tcp_port, wait_until
 
 DOVECOT = "/usr/sbin/dovecot"
 DOVECONF = "/usr/bin/doveconf"
@@ -324,24 +324,19 @@ def start_dovecot(workdir, certs, populate=None, ready_timeout=15.0):
                                 stdin=subprocess.DEVNULL, stdout=logf,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     server = Dovecot(d, port, home, conf, certs.ca_cert, proc, log)
-    deadline = time.monotonic() + ready_timeout
-    last = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("dovecot exited with %s:\n%s"
-                               % (proc.returncode, server.log_text()))
-        try:
-            ctx = ssl.create_default_context(cafile=certs.ca_cert)
-            with socket.create_connection((server.host, port), timeout=2) as s:
-                with ctx.wrap_socket(s, server_hostname="localhost") as t:
-                    if t.recv(200).startswith(b"* OK"):
-                        return server
-        except OSError as e:
-            last = e
-        time.sleep(0.1)
-    server.stop()
-    raise RuntimeError("dovecot did not answer on %d within %.0fs (%s):\n%s"
-                       % (port, ready_timeout, last, server.log_text()))
+
+    def greets():
+        """Whether an IMAPS connection gets the "* OK" greeting."""
+        ctx = ssl.create_default_context(cafile=certs.ca_cert)
+        with socket.create_connection((server.host, port), timeout=2) as s:
+            with ctx.wrap_socket(s, server_hostname="localhost") as t:
+                return t.recv(200).startswith(b"* OK")
+    try:
+        wait_until(greets, proc, ready_timeout, "dovecot on %d" % port, server.log_text)
+    except RuntimeError:
+        server.stop()
+        raise
+    return server
 
 
 @contextlib.contextmanager

@@ -1,7 +1,7 @@
 """Helpers shared by the test servers and the test suites (black-box, servers, integration).
 
-One copy each of what every suite needs around a server process: a free TCP port, the
-"READY PORT" line a scripted server prints once it listens, starting a scripted server
+One copy each of what every suite needs around a server process: a free TCP port, waiting
+until a server answers, the "READY PORT" line a scripted server prints once it listens, starting a scripted server
 (fake_mx.py, snds_server.py) and the --listen and JSON-lines log code they share, stopping a
 child by its PID, reading a JSON-lines log, and skipping a test whose counterpart is not
 installed.  Standard library only (pytest is imported where a test needs it), so the scripted
@@ -46,6 +46,30 @@ def stop_process(proc, timeout=5.0):
         except ProcessLookupError:
             pass
         proc.wait(timeout=5)
+
+
+def wait_until(probe, proc=None, timeout=10.0, what="server", log=None, interval=0.1):
+    """Poll probe() until it returns a true value; return that value.  An OSError of probe counts
+    as not ready yet.  RuntimeError when proc (a Popen, may be None) exits first or when timeout
+    seconds pass; log (a callable giving the server's log text, may be None) ends its message."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("%s exited with %s%s" % (
+                what, proc.returncode, ":\n" + log() if log is not None else ""))
+        try:
+            value = probe()
+            if value:
+                return value
+        except OSError as e:
+            last = e
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    raise RuntimeError("%s did not answer within %.0f s%s%s" % (
+        what, timeout, " (%s)" % last if last is not None else "",
+        ":\n" + log() if log is not None else ""))
 
 
 def read_ready_line(proc, timeout):

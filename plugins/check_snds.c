@@ -461,8 +461,8 @@ int main(int argc, char **argv)
 	fc.http.deadline = mr_soft_deadline(start, common.timeout);
 	fc.http.verbose = common.verbose;
 	if (run_check(&cfg, &fc, start, c, &err) != 0)
-		snds_report_failure(c, mr_buf_str(&err), mr_now() >= fc.http.deadline ? common.timeout_state : MR_UNKNOWN,
-		                    mr_now() - start);
+		snds_report_failure(c, &cfg.judge, mr_buf_str(&err),
+		                    mr_now() >= fc.http.deadline ? common.timeout_state : MR_UNKNOWN, mr_now() - start);
 	mr_hard_timeout_cancel();
 	st = mr_check_output(c, common.format);
 	curl_global_cleanup();

@@ -292,7 +292,7 @@ static const struct {
 	[PERF_TIME] = { "time", "s", THR_NONE },
 };
 
-/** Add metric k: value v, or U when not defined; thresholds from cfg unless it is NULL; 0 or -1. */
+/** Add metric k: value v, or U when not defined, with its thresholds from cfg; 0 or -1. */
 static int add_metric(mr_check *c, const snds_judge_config *cfg, size_t k, int defined, double v)
 {
 	mr_perf p;
@@ -300,9 +300,9 @@ static int add_metric(mr_check *c, const snds_judge_config *cfg, size_t k, int d
 	if ((defined ? mr_perf_set(&p, perf_defs[k].label, v, perf_defs[k].uom)
 	             : mr_perf_set_undefined(&p, perf_defs[k].label, perf_defs[k].uom)) != 0)
 		return -1;
-	if (cfg != NULL && perf_defs[k].thr == THR_COMPLAINT)
+	if (perf_defs[k].thr == THR_COMPLAINT)
 		p.thr = cfg->complaint;
-	else if (cfg != NULL && perf_defs[k].thr == THR_TRAP)
+	else if (perf_defs[k].thr == THR_TRAP)
 		p.thr = cfg->trap;
 	return mr_check_add_perf(c, &p);
 }
@@ -455,14 +455,14 @@ static uint64_t blocked_wanted(const snds_judge *j, const mr_addr *lo, const mr_
 	return n;
 }
 
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
-int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapsed)
+/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
+int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed)
 {
 	mr_check_set_state(c, st);
 	if (mr_check_set_summary(c, "%s", why) != 0)
 		return -1;
 	for (size_t k = 0; k < PERF_COUNT; k++)
-		if (add_metric(c, NULL, k, k == PERF_TIME, elapsed) != 0)
+		if (add_metric(c, cfg, k, k == PERF_TIME, elapsed) != 0)
 			return -1;
 	return 0;
 }

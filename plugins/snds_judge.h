@@ -63,8 +63,8 @@ int snds_judge_add_data(void *judge, const snds_data_row *row);
 int snds_judge_add_status(void *judge, const snds_status_row *row);
 /** Judge everything and fill c (subchecks, summary, state, perfdata); day names the data day used or NULL. */
 int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed);
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time. */
-int snds_report_failure(mr_check *c, const char *why, mr_state st, double elapsed);
+/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
+int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed);
 /** Free the judge's memory. */
 void snds_judge_free(snds_judge *j);
 

@@ -1272,6 +1272,18 @@ def test_perfdata_labels_units_and_order(legacy):
     assert "|" not in "\n".join(r.stdout.split("\n")[1:]), "perfdata only on the first line"
 
 
+def test_failure_perfdata_keeps_the_thresholds(legacy):
+    """A failed run has every value U but time, and the same thresholds as a run that worked."""
+    r, _ = legacy(legacy_routes(status={"status": 500}, data={0: D.legacy_data_csv(GREEN3)}),
+                  "--trap-warning=5", "--trap-critical=20")
+    check_unknown(r, r"\b500\b")
+    perf = parse_perfdata(first_line(r.stdout))
+    assert all(perf[k]["value"] == "U" for k in PERF_LABELS if k != "time"), first_line(r.stdout)
+    assert (perf["complaint_rate"]["warn"], perf["complaint_rate"]["crit"]) == ("0.1", "0.3"), \
+        first_line(r.stdout)
+    assert (perf["trap_hits"]["warn"], perf["trap_hits"]["crit"]) == ("5", "20"), first_line(r.stdout)
+
+
 def test_one_line_output(legacy):
     r, _ = legacy(legacy_routes(status=D.legacy_status_csv([D.status("192.0.2.10")]),
                                 data={0: D.legacy_data_csv(GREEN3)}), "--output-format=one-line")

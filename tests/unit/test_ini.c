@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/ini.h"
+#include "tests/unit/unit_util.h"
 
 /** What the recording callback saw and how it behaves. */
 typedef struct recorder {
@@ -479,47 +480,18 @@ static void test_copy_text_checks_length_and_control_characters(void **state)
 
 /* ---- file loading ----------------------------------------------------------------------------- */
 
-/** Scratch directory of the file tests. */
-static char scratch[] = "/tmp/test_ini.XXXXXX";
-
-/** Path of name in the scratch directory (static buffer). */
-static const char *scratch_path(const char *name)
-{
-	static char path[256];
-
-	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/%s", scratch, name), 0);
-	return path;
-}
-
-/** Write n bytes to name in the scratch directory; returns its path. */
-static const char *write_bytes(const char *name, const char *data, size_t n)
-{
-	const char *path = scratch_path(name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, n, f), n);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
-/** Create the scratch directory. */
+/** Group setup: the scratch directory of the file tests. */
 static int setup_scratch(void **state)
 {
 	(void)state;
-	return mkdtemp(scratch) != NULL ? 0 : -1;
+	return scratch_init("test_ini");
 }
 
-/** Remove the scratch files and directory. */
+/** Group teardown: remove the scratch directory with its files. */
 static int teardown_scratch(void **state)
 {
-	static const char *const names[] = { "small.ini", "empty.ini", "big.ini", "limit.ini", "nul.ini", "dir" };
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		(void)remove(scratch_path(names[i]));
-	return rmdir(scratch);
+	return scratch_remove();
 }
 
 static void test_read_file_gives_the_whole_text(void **state)
@@ -532,11 +504,11 @@ static void test_read_file_gives_the_whole_text(void **state)
 
 	(void)state;
 	mr_buf_init(&err, 1024);
-	text = mr_ini_read_file(write_bytes("small.ini", "[s]\nk = v\n", 10), MR_INI_FILE_MAX, &err);
+	text = mr_ini_read_file(scratch_write("small.ini", "[s]\nk = v\n", 10, 0644), MR_INI_FILE_MAX, &err);
 	assert_non_null(text);
 	assert_string_equal(text, "[s]\nk = v\n");
 	mr_ini_text_free(text);
-	text = mr_ini_read_file(write_bytes("empty.ini", "", 0), MR_INI_FILE_MAX, &err);
+	text = mr_ini_read_file(scratch_write("empty.ini", "", 0, 0644), MR_INI_FILE_MAX, &err);
 	assert_non_null(text);
 	assert_string_equal(text, "");
 	mr_ini_text_free(text);
@@ -545,7 +517,7 @@ static void test_read_file_gives_the_whole_text(void **state)
 	assert_non_null(big);
 	for (i = 0; i < big_len; i++)
 		big[i] = i % 50 == 49 ? '\n' : (char)('a' + i % 26);
-	text = mr_ini_read_file(write_bytes("big.ini", big, big_len), MR_INI_FILE_MAX, &err);
+	text = mr_ini_read_file(scratch_write("big.ini", big, big_len, 0644), MR_INI_FILE_MAX, &err);
 	assert_non_null(text);
 	assert_int_equal(strlen(text), big_len);
 	assert_memory_equal(text, big, big_len);
@@ -566,7 +538,7 @@ static void test_read_file_enforces_the_ceiling(void **state)
 
 	(void)state;
 	mr_buf_init(&err, 1024);
-	path = write_bytes("limit.ini", "0123456789", 10);
+	path = scratch_write("limit.ini", "0123456789", 10, 0644);
 	text = mr_ini_read_file(path, 10, &err);
 	assert_non_null(text);
 	assert_string_equal(text, "0123456789");
@@ -579,7 +551,7 @@ static void test_read_file_enforces_the_ceiling(void **state)
 	big = malloc(20001);
 	assert_non_null(big);
 	memset(big, '#', 20001);
-	path = write_bytes("big.ini", big, 20001);
+	path = scratch_write("big.ini", big, 20001, 0644);
 	free(big);
 	assert_null(mr_ini_read_file(path, 20000, &err));
 	assert_int_equal(mr_snprintf(want, sizeof(want), "%s: larger than 20000 bytes", path), 0);
@@ -599,7 +571,7 @@ static void test_read_file_errors_name_the_file(void **state)
 
 	(void)state;
 	mr_buf_init(&err, 1024);
-	path = write_bytes("nul.ini", "[s]\nk = v\nx\0y\n", 14);
+	path = scratch_write("nul.ini", "[s]\nk = v\nx\0y\n", 14, 0644);
 	assert_null(mr_ini_read_file(path, MR_INI_FILE_MAX, &err));
 	assert_int_equal(mr_snprintf(want, sizeof(want), "%s line 3: NUL byte (not a text file?)", path), 0);
 	assert_string_equal(mr_buf_str(&err), want);

@@ -26,6 +26,7 @@
 #include "common/deadline.h"
 #include "common/options.h"
 #include "common/secret.h"
+#include "tests/unit/unit_util.h"
 
 /* ---- a test plugin ------------------------------------------------------------------------- */
 
@@ -117,8 +118,6 @@ static const mr_plugin_info info_nothr = {
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-/** Scratch directory of this test run. */
-static char dir[256];
 /** Argument strings handed to the parser, freed at the end (handlers keep pointers to them). */
 static char *pool[1024];
 /** Used entries of pool. */
@@ -179,43 +178,6 @@ static void expect_error(const char *msg, ...)
 	mr_buf_free(&err);
 }
 
-/** Saved stdout while capturing. */
-static int saved_stdout = -1;
-/** File receiving the captured stdout. */
-static FILE *capture_file;
-
-/** Start sending stdout to a temporary file. */
-static void capture_begin(void)
-{
-	fflush(stdout);
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	saved_stdout = dup(STDOUT_FILENO);
-	assert_true(saved_stdout >= 0);
-	assert_true(dup2(fileno(capture_file), STDOUT_FILENO) >= 0);
-}
-
-/** Stop capturing; the captured text (caller frees). */
-static char *capture_end(void)
-{
-	long size;
-	char *text;
-
-	fflush(stdout);
-	assert_true(dup2(saved_stdout, STDOUT_FILENO) >= 0);
-	close(saved_stdout);
-	saved_stdout = -1;
-	size = ftell(capture_file);
-	assert_true(size >= 0);
-	text = calloc(1, (size_t)size + 1);
-	assert_non_null(text);
-	rewind(capture_file);
-	assert_int_equal(fread(text, 1, (size_t)size, capture_file), (size_t)size);
-	fclose(capture_file);
-	capture_file = NULL;
-	return text;
-}
-
 /** Assert that every line of text is at most 80 columns; returns the number of lines. */
 static int check_width(const char *text)
 {
@@ -242,31 +204,10 @@ static void starts_with(const char *text, const char *prefix)
 		fail_msg("'%.200s' should start with '%s'", text, prefix);
 }
 
-/** Full path of name in the scratch directory (static buffer). */
-static const char *path_of(const char *name)
-{
-	static char path[512];
-
-	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/%s", dir, name), 0);
-	return path;
-}
-
-/** Write text (len bytes) to name in the scratch directory; returns the path (static buffer). */
-static const char *write_bytes(const char *name, const char *text, size_t len)
-{
-	const char *path = path_of(name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-	return path;
-}
-
 /** Write a NUL-terminated text to name in the scratch directory; returns the path. */
 static const char *write_text(const char *name, const char *text)
 {
-	return write_bytes(name, text, strlen(text));
+	return scratch_write(name, text, strlen(text), 0644);
 }
 
 /** "--extra-opts=SPEC" in the pool. */
@@ -283,7 +224,7 @@ static const char *at_file(const char *section, const char *name)
 {
 	char buf[600];
 
-	assert_int_equal(mr_snprintf(buf, sizeof(buf), "%s@%s", section != NULL ? section : "", path_of(name)), 0);
+	assert_int_equal(mr_snprintf(buf, sizeof(buf), "%s@%s", section != NULL ? section : "", scratch_path(name)), 0);
 	return pooled(buf);
 }
 
@@ -336,8 +277,7 @@ static void expect_read_error(const char *spec, const char *what, const char *ne
 static int group_setup(void **state)
 {
 	(void)state;
-	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_options.XXXXXX"), 0);
-	if (mkdtemp(dir) == NULL)
+	if (scratch_init("test_options") != 0)
 		return -1;
 	unsetenv("MP_CONFIG_FILE");
 	unsetenv("NAGIOS_CONFIG_PATH");
@@ -347,7 +287,6 @@ static int group_setup(void **state)
 /** Group teardown: remove the scratch directory, free the pool. */
 static int group_teardown(void **state)
 {
-	char cmd[300];
 	int i;
 
 	(void)state;
@@ -355,9 +294,7 @@ static int group_teardown(void **state)
 		free(pool[i]);
 	npool = 0;
 	mr_secret_clear();
-	if (mr_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) == 0 && system(cmd) != 0)
-		return -1;
-	return 0;
+	return scratch_remove();
 }
 
 /** Per-test setup: empty recorder, no secrets, no ini environment. */
@@ -839,7 +776,7 @@ static void test_ini_errors_name_file_and_line(void **state)
 		assert_int_equal(mr_snprintf(want, sizeof(want), "--zone=%s", line + 7), 0);
 		expect_args(at_file(NULL, "longok.ini"), want, NULL);
 	}
-	write_bytes("nul.ini", "[check_test]\nzone = a\0b\n", 24);
+	scratch_write("nul.ini", "[check_test]\nzone = a\0b\n", 24, 0644);
 	expect_read_error(at_file(NULL, "nul.ini"), "nul.ini line 2: NUL byte", NULL);
 	write_text("inline.ini", "[check_test]\ndqs-key = abc ;def\n");
 	expect_read_error(at_file(NULL, "inline.ini"), "inline.ini line 2: a ';' after a blank", "abc");
@@ -858,7 +795,7 @@ static void test_ini_errors_name_file_and_line(void **state)
 		assert_non_null(text_big);
 		for (i = 0; i < big; i += 2)
 			memcpy(text_big + i, "#\n", 2);
-		write_bytes("big.ini", text_big, big);
+		scratch_write("big.ini", text_big, big, 0644);
 		free(text_big);
 		expect_read_error(at_file(NULL, "big.ini"), "big.ini: larger than 1048576 bytes", NULL);
 	}
@@ -916,15 +853,15 @@ static void test_ini_search_path_from_environment(void **state)
 	(void)state;
 	/* $MP_CONFIG_FILE comes first */
 	write_text("mp.ini", "[check_test]\nzone = from-mp\n");
-	assert_int_equal(setenv("MP_CONFIG_FILE", path_of("mp.ini"), 1), 0);
+	assert_int_equal(setenv("MP_CONFIG_FILE", scratch_path("mp.ini"), 1), 0);
 	expect_args(NULL, "--zone=from-mp", NULL);
 	expect_args("", "--zone=from-mp", NULL);
 	expect_args("check_test", "--zone=from-mp", NULL);
 
 	/* a missing $MP_CONFIG_FILE falls through to $NAGIOS_CONFIG_PATH, directory by directory */
-	assert_int_equal(setenv("MP_CONFIG_FILE", path_of("does-not-exist.ini"), 1), 0);
-	assert_int_equal(mr_snprintf(d1, sizeof(d1), "%s", path_of("d1")), 0);
-	assert_int_equal(mr_snprintf(d2, sizeof(d2), "%s", path_of("d2")), 0);
+	assert_int_equal(setenv("MP_CONFIG_FILE", scratch_path("does-not-exist.ini"), 1), 0);
+	assert_int_equal(mr_snprintf(d1, sizeof(d1), "%s", scratch_path("d1")), 0);
+	assert_int_equal(mr_snprintf(d2, sizeof(d2), "%s", scratch_path("d2")), 0);
 	assert_int_equal(mkdir(d1, 0700), 0);
 	assert_int_equal(mkdir(d2, 0700), 0);
 	write_text("d2/nagios-plugins.ini", "[check_test]\nzone = d2-nagios\n");
@@ -957,8 +894,8 @@ static void test_ini_search_fails_when_nothing_exists(void **state)
 	for (i = 0; i < sizeof(std) / sizeof(std[0]); i++)
 		if (stat(std[i], &st) == 0)
 			skip(); /* this machine has a real ini file */
-	assert_int_equal(setenv("MP_CONFIG_FILE", path_of("nope.ini"), 1), 0);
-	assert_int_equal(setenv("NAGIOS_CONFIG_PATH", path_of("nodir"), 1), 0);
+	assert_int_equal(setenv("MP_CONFIG_FILE", scratch_path("nope.ini"), 1), 0);
+	assert_int_equal(setenv("NAGIOS_CONFIG_PATH", scratch_path("nodir"), 1), 0);
 	expect_read_error(NULL, "no ini file found", NULL);
 }
 
@@ -1012,7 +949,7 @@ static void test_bare_extra_opts_uses_plugin_section_and_search_path(void **stat
 	(void)state;
 	mr_buf_init(&err, 4096);
 	write_text("bare.ini", "[check_test]\nv =\nv =\n");
-	assert_int_equal(setenv("MP_CONFIG_FILE", path_of("bare.ini"), 1), 0);
+	assert_int_equal(setenv("MP_CONFIG_FILE", scratch_path("bare.ini"), 1), 0);
 	assert_int_equal(parse(&c, &err, "--extra-opts", NULL), MR_PARSE_OK);
 	assert_int_equal(c.verbose, 2);
 	assert_int_equal(parse(&c, &err, "--extra-opts=", "-v", NULL), MR_PARSE_OK);
@@ -1029,7 +966,7 @@ static void test_ini_problems_are_reported_as_extra_opts_errors(void **state)
 	(void)state;
 	mr_buf_init(&err, 4096);
 	assert_int_equal(parse(&c, &err, extra(at_file(NULL, "absent.ini")), NULL), MR_PARSE_ERROR);
-	assert_int_equal(mr_snprintf(want, sizeof(want), "--extra-opts: %s: cannot open", path_of("absent.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "--extra-opts: %s: cannot open", scratch_path("absent.ini")), 0);
 	starts_with(mr_buf_str(&err), want);
 	write_text("bogus.ini", "[check_test]\nbogus = 1\n");
 	assert_int_equal(parse(&c, &err, extra(at_file(NULL, "bogus.ini")), NULL), MR_PARSE_ERROR);

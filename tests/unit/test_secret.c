@@ -15,54 +15,23 @@
 #include "common/secret.h"
 #include "common/trace.h"
 #include "common/util.h"
+#include "tests/unit/unit_util.h"
 
-/** Scratch directory of this test run. */
-static char dir[256];
-
-/** Full path of name inside the scratch directory (static buffer, one at a time). */
-static const char *path_of(const char *name)
-{
-	static char path[512];
-
-	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/%s", dir, name), 0);
-	return path;
-}
-
-/** Create file name with len bytes of content and the given mode; returns its path. */
-static const char *write_file(const char *name, const char *content, size_t len, mode_t mode)
-{
-	const char *path = path_of(name);
-	int fd;
-
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	assert_int_equal(fchmod(fd, mode), 0);
-	close(fd);
-	return path;
-}
-
-/** write_file for a string literal (which may hold NUL bytes). */
-#define WRITE_LIT(name, lit, mode) write_file((name), (lit), sizeof(lit) - 1, (mode))
+/** scratch_write for a string literal (which may hold NUL bytes). */
+#define WRITE_LIT(name, lit, mode) scratch_write((name), (lit), sizeof(lit) - 1, (mode))
 
 /** Group setup: a fresh scratch directory. */
 static int setup_dir(void **state)
 {
 	(void)state;
-	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_secret.XXXXXX"), 0);
-	return mkdtemp(dir) != NULL ? 0 : -1;
+	return scratch_init("test_secret");
 }
 
 /** Group teardown: remove the scratch directory and its files. */
 static int remove_dir(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	if (mr_snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) == 0 && system(cmd) != 0)
-		return -1;
-	return 0;
+	return scratch_remove();
 }
 
 /** Per-test setup: an empty registry. */
@@ -180,7 +149,7 @@ static void test_clear_forgets_all_secrets(void **state)
 static void test_read_file_returns_first_line_trimmed_and_registers_it(void **state)
 {
 	const char text[] = "dqs-key-0123456789 \t\r\nsecond line\n";
-	const char *path = write_file("key", text, sizeof(text) - 1, 0600);
+	const char *path = scratch_write("key", text, sizeof(text) - 1, 0600);
 	mr_buf err;
 	int loose = -1;
 	char *s;
@@ -255,7 +224,7 @@ static void test_read_file_errors_name_the_path_never_the_content(void **state)
 	const char *p;
 
 	(void)state;
-	expect_read_error(path_of("missing"), "cannot open", NULL);
+	expect_read_error(scratch_path("missing"), "cannot open", NULL);
 	expect_read_error(WRITE_LIT("empty", "", 0600), "empty", NULL);
 	expect_read_error(WRITE_LIT("blank", " \t\r\nsecond-line-secret\n", 0600), "empty",
 	                  "second-line-secret");
@@ -263,8 +232,8 @@ static void test_read_file_errors_name_the_path_never_the_content(void **state)
 	expect_read_error(WRITE_LIT("nul", "topsecret\0zz\n", 0600), "NUL", "topsecret");
 	expect_read_error(WRITE_LIT("short", "abc\n", 0600), "shorter", NULL);
 	memset(big, 'k', sizeof(big));
-	expect_read_error(write_file("big", big, MR_SECRET_MAX + 1, 0600), "larger", NULL);
-	p = write_file("max", big, MR_SECRET_MAX, 0600);
+	expect_read_error(scratch_write("big", big, MR_SECRET_MAX + 1, 0600), "larger", NULL);
+	p = scratch_write("max", big, MR_SECRET_MAX, 0600);
 	{
 		mr_buf err;
 		char *s;
@@ -285,14 +254,14 @@ static void test_read_file_refuses_symlinks_directories_and_fifos(void **state)
 
 	(void)state;
 	assert_int_equal(mr_snprintf(target, sizeof(target), "%s", WRITE_LIT("real", "real-secret\n", 0600)), 0);
-	p = path_of("link");
+	p = scratch_path("link");
 	unlink(p);
 	assert_int_equal(symlink(target, p), 0);
 	expect_read_error(p, "symbolic link", "real-secret");
-	p = path_of("subdir");
+	p = scratch_path("subdir");
 	assert_int_equal(mkdir(p, 0700), 0);
 	expect_read_error(p, "not a regular file", NULL);
-	p = path_of("fifo");
+	p = scratch_path("fifo");
 	assert_int_equal(mkfifo(p, 0600), 0);
 	expect_read_error(p, "not a regular file", NULL); /* and it does not hang */
 }

@@ -35,17 +35,14 @@ static void set_end(smtp_probe_result *res, smtp_end end, smtp_stage st, const c
 	mr_snprintf(res->detail, sizeof(res->detail), "%s", detail ? detail : "");
 }
 
-/** Read one complete reply for stage st through t; 0 on a valid reply, -1 after setting res->end. */
+/** Read one complete reply for stage st (started then) through t before deadline; 0, or -1 after setting res->end. */
 static int read_reply(const smtp_probe_config *cfg, const smtp_transport *t, smtp_reader *rd, char *pend,
-                      size_t *npend, smtp_stage st, double started, smtp_probe_result *res)
+                      size_t *npend, smtp_stage st, double started, double deadline, smtp_probe_result *res)
 {
 	smtp_stage_result *sr = &res->st[st];
-	double deadline = started + cfg->stage_timeout;
 	mr_buf err;
 	int rc = -1;
 
-	if (deadline > cfg->deadline)
-		deadline = cfg->deadline;
 	mr_buf_init(&err, 256);
 	for (;;) {
 		size_t used = 0, got = 0;
@@ -88,20 +85,22 @@ static int command(const smtp_probe_config *cfg, const smtp_transport *t, smtp_r
                    smtp_probe_result *res)
 {
 	double started = mr_now();
+	/* The stage's time, but never past the run's deadline: for the send as for the reply. */
+	double deadline = started + cfg->stage_timeout < cfg->deadline ? started + cfg->stage_timeout : cfg->deadline;
 	mr_buf err;
 	int rc;
 
 	res->st[st].reached = 1;
 	trace(cfg, ">", shown, strlen(shown));
 	mr_buf_init(&err, 256);
-	rc = t->send(t->ctx, data, n, started + cfg->stage_timeout, &err);
+	rc = t->send(t->ctx, data, n, deadline, &err);
 	if (rc != 0) {
 		set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "cannot send");
 		mr_buf_free(&err);
 		return -1;
 	}
 	mr_buf_free(&err);
-	return read_reply(cfg, t, rd, pend, npend, st, started, res);
+	return read_reply(cfg, t, rd, pend, npend, st, started, deadline, res);
 }
 
 /** Build the dated test message sent with --send into out; 0 or -1. */

@@ -17,15 +17,18 @@ typedef struct script {
 	size_t nsent;             /**< bytes in sent */
 	const char *pending;      /**< reply bytes not yet delivered */
 	int chunk;                /**< deliver replies in pieces of this many bytes (0 = whole) */
+	double send_deadline;     /**< latest deadline the dialogue gave a send */
+	double recv_deadline;     /**< latest deadline the dialogue gave a receive */
 } script;
 
 /** Scripted send: record the command and queue the next reply. */
 static int fake_send(void *ctx, const char *buf, size_t n, double deadline, mr_buf *err)
 {
 	script *s = ctx;
-	(void)deadline;
 	(void)err;
 
+	if (deadline > s->send_deadline)
+		s->send_deadline = deadline;
 	if (s->nsent + n < sizeof(s->sent)) {
 		memcpy(s->sent + s->nsent, buf, n);
 		s->nsent += n;
@@ -40,9 +43,10 @@ static int fake_recv(void *ctx, char *buf, size_t cap, size_t *got, double deadl
 {
 	script *s = ctx;
 	size_t n;
-	(void)deadline;
 	(void)err;
 
+	if (deadline > s->recv_deadline)
+		s->recv_deadline = deadline;
 	*got = 0;
 	if (s->pending == NULL || *s->pending == '\0')
 		return 1;
@@ -57,8 +61,9 @@ static int fake_recv(void *ctx, char *buf, size_t cap, size_t *got, double deadl
 	return 0;
 }
 
-/** Run the dialogue part of a probe against script s with or without RCPT and DATA. */
-static void run(script *s, const char *rcpt, int send_data, smtp_probe_result *res)
+/** Run the dialogue against script s with stage_timeout and a run deadline total seconds away; that deadline. */
+static double run_timed(script *s, const char *rcpt, int send_data, double stage_timeout, double total,
+                        smtp_probe_result *res)
 {
 	smtp_probe_config cfg;
 	smtp_transport t = { s, fake_send, fake_recv };
@@ -69,16 +74,23 @@ static void run(script *s, const char *rcpt, int send_data, smtp_probe_result *r
 	cfg.from = "postmaster@probe.example";
 	cfg.rcpt = rcpt;
 	cfg.send_data = send_data;
-	cfg.stage_timeout = 1;
-	cfg.deadline = mr_now() + 5;
+	cfg.stage_timeout = stage_timeout;
+	cfg.deadline = mr_now() + total;
 	memset(res, 0, sizeof(*res));
 	smtp_dialogue_run(&cfg, &t, res);
+	return cfg.deadline;
+}
+
+/** Run the dialogue part of a probe against script s with or without RCPT and DATA. */
+static void run(script *s, const char *rcpt, int send_data, smtp_probe_result *res)
+{
+	run_timed(s, rcpt, send_data, 1, 5, res);
 }
 
 /** MAIL and RCPT accepted: the probe ends with RSET and QUIT and sends no DATA. */
 static void test_accepted_probe_resets_and_quits(void **state)
 {
-	script s = { { "250 2.1.0 ok\r\n", "250 2.1.5 ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 0 };
+	script s = { { "250 2.1.0 ok\r\n", "250 2.1.5 ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 0, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
@@ -94,7 +106,7 @@ static void test_block_at_mail_from_stops_before_rcpt(void **state)
 {
 	script s = { { "550-5.7.1 Unfortunately, messages from [192.0.2.5] weren't sent.\r\n"
 	               "550 5.7.1 part of their network is on our block list (S3140)\r\n",
-	               "221 bye\r\n" }, 0, "", 0, NULL, 0 };
+	               "221 bye\r\n" }, 0, "", 0, NULL, 0, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
@@ -110,7 +122,7 @@ static void test_block_at_mail_from_stops_before_rcpt(void **state)
 /** Replies that arrive a few bytes at a time are reassembled. */
 static void test_trickled_replies_are_reassembled(void **state)
 {
-	script s = { { "250 2.1.0 sender ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 3 };
+	script s = { { "250 2.1.0 sender ok\r\n", "250 reset\r\n", "221 bye\r\n" }, 0, "", 0, NULL, 3, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
@@ -123,7 +135,7 @@ static void test_trickled_replies_are_reassembled(void **state)
 static void test_send_transmits_a_dated_message(void **state)
 {
 	script s = { { "250 ok\r\n", "250 ok\r\n", "354 go ahead\r\n", "250 queued\r\n", "221 bye\r\n" },
-	             0, "", 0, NULL, 0 };
+	             0, "", 0, NULL, 0, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
@@ -137,7 +149,7 @@ static void test_send_transmits_a_dated_message(void **state)
 /** Silence at MAIL FROM is a timeout at that stage, not a verdict. */
 static void test_silence_is_a_timeout_at_the_stage(void **state)
 {
-	script s = { { NULL }, 0, "", 0, NULL, 0 };
+	script s = { { NULL }, 0, "", 0, NULL, 0, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
@@ -149,13 +161,29 @@ static void test_silence_is_a_timeout_at_the_stage(void **state)
 /** Garbage instead of a reply is a bad reply that names what was wrong. */
 static void test_garbage_is_a_bad_reply(void **state)
 {
-	script s = { { "HTTP/1.1 400 Bad Request\r\n" }, 0, "", 0, NULL, 0 };
+	script s = { { "HTTP/1.1 400 Bad Request\r\n" }, 0, "", 0, NULL, 0, 0, 0 };
 	smtp_probe_result res;
 	(void)state;
 
 	run(&s, NULL, 0, &res);
 	assert_int_equal(res.end, SMTP_END_BAD_REPLY);
 	assert_non_null(strstr(res.detail, "HTTP/1.1"));
+}
+
+/** A stage timeout longer than what is left of the run is clipped to the run deadline, for sends and receives. */
+static void test_stage_deadline_is_clipped_to_the_run_deadline(void **state)
+{
+	script s = { { "250 ok\r\n", "250 ok\r\n", "354 go ahead\r\n", "250 queued\r\n", "221 bye\r\n" },
+	             0, "", 0, NULL, 0, 0, 0 };
+	smtp_probe_result res;
+	double deadline;
+	(void)state;
+
+	deadline = run_timed(&s, "probe@hotmail.test", 1, 60, 2, &res);
+	assert_int_equal(res.end, SMTP_END_DONE);
+	assert_true(s.send_deadline > 0 && s.recv_deadline > 0);
+	assert_true(s.send_deadline <= deadline);
+	assert_true(s.recv_deadline <= deadline);
 }
 
 /** Entry point: run the dialogue tests. */
@@ -168,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_send_transmits_a_dated_message),
 		cmocka_unit_test(test_silence_is_a_timeout_at_the_stage),
 		cmocka_unit_test(test_garbage_is_a_bad_reply),
+		cmocka_unit_test(test_stage_deadline_is_clipped_to_the_run_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

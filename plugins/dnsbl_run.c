@@ -381,7 +381,7 @@ static void on_txt(pair_query *q, const mr_dns_result *r)
 	mr_buf_free(&b);
 }
 
-/** Record the verdict v of (target, zone) in the counters and maybe as a detail; asks for TXT on listings. */
+/** Record the verdict v of (target, zone) in the counters and maybe as a detail; asks for TXT on block listings. */
 static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verdict *v, const char *qname)
 {
 	const dnsbl_zone *z = &c->cfg->zones->v[zi];
@@ -404,8 +404,9 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 			o->listed_pairs++;
 			ts->severity = (uint8_t)mr_state_worst((mr_state)ts->severity, z->severity);
 		}
+		/* the reason text is shown for block listings only */
 		d = store_detail(c, i, zi, v);
-		if (d != NULL) {
+		if (d != NULL && !z->allow) {
 			pair_query *tq = calloc(1, sizeof(*tq));
 			if (tq != NULL) {
 				tq->ctx = c;

@@ -583,6 +583,15 @@ def test_allow_list_listing_never_raises_the_state(dnsbl, thresholds):
     assert "[OK]" in zl and "allow" in zl.lower() and "127.0.10.2" in zl
 
 
+def test_allow_list_listings_cost_no_txt_query(dnsbl):
+    # 192.0.2.40 and .41 are allow-listed, none is on zen.test: 2 x 16 A queries and
+    # no TXT query (its text is never shown for an allow-list)
+    r = dnsbl("-H", "192.0.2.32/28", "--allow-zone", "wl.test", "-z", "zen.test")
+    perf = check_result(r, "OK")
+    assert perf["targets"] == 16 and perf["listed"] == 0 and perf["errors"] == 0
+    assert perf["queries"] == 32, first_line(r.stdout)
+
+
 def test_allow_list_does_not_hide_a_block_listing(dnsbl):
     r = dnsbl("-H", "192.0.2.2", "--allow-zone", "wl.test", "-z", "zen.test")
     assert check_result(r, "CRITICAL")["listed"] == 1

@@ -73,18 +73,20 @@ static int wait_socket(CURL *h, short events, double deadline)
 {
 	curl_socket_t fd;
 	struct pollfd p;
-	double left = deadline - mr_now();
+	int n;
 
 	if (curl_easy_getinfo(h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK || fd == CURL_SOCKET_BAD)
 		return -1;
-	if (left <= 0)
+	if (deadline - mr_now() <= 0)
 		return 0;
 	p.fd = fd;
 	p.events = events;
 	p.revents = 0;
-	if (poll(&p, 1, (int)(left * 1000) + 1) < 0)
+	/* rounded up: a wait that times out ends at or after the deadline */
+	n = poll(&p, 1, (int)mr_ms_until(deadline));
+	if (n < 0)
 		return -1;
-	return 1;
+	return n == 0 ? 0 : 1;
 }
 
 /** Send all n bytes on h's connection before the monotonic deadline; 0 or -1. */

@@ -110,6 +110,7 @@ static void expect_refused(const char *text, unsigned flags, const char *want)
 
 /* ---- parsing -------------------------------------------------------------------------------- */
 
+/** Sections and keys reach the callback in file order with their line numbers; comments, blanks are skipped. */
 static void test_items_arrive_in_file_order_with_line_numbers(void **state)
 {
 	(void)state;
@@ -131,6 +132,7 @@ static void test_items_arrive_in_file_order_with_line_numbers(void **state)
 	             "13 [last]\n");
 }
 
+/** An empty text, only comments and blank lines, or only a byte order mark give no item. */
 static void test_empty_and_comment_only_texts_give_no_items(void **state)
 {
 	(void)state;
@@ -139,6 +141,7 @@ static void test_empty_and_comment_only_texts_give_no_items(void **state)
 	expect_items("\xEF\xBB\xBF", 0, "");
 }
 
+/** A leading byte order mark and CR LF line ends are accepted; a BOM elsewhere makes the key invalid. */
 static void test_bom_and_crlf_are_accepted(void **state)
 {
 	(void)state;
@@ -149,6 +152,7 @@ static void test_bom_and_crlf_are_accepted(void **state)
 	expect_refused("[s]\n\xEF\xBB\xBFk=v\n", 0, "t line 2: invalid key name");
 }
 
+/** Values lose outer blanks but keep quotes, '=', '#', ';' inside words, and may be empty. */
 static void test_values_are_trimmed_but_not_unquoted(void **state)
 {
 	(void)state;
@@ -165,6 +169,7 @@ static void test_values_are_trimmed_but_not_unquoted(void **state)
 	             "6 s.tab=<x y>\n7 s.url=<http://x:80/?a=1;b=2>\n8 s.none=<>\n");
 }
 
+/** A 199-character line (the libinih maximum) is read whole, CR and BOM not counted, headers too. */
 static void test_line_of_199_characters_is_read_whole(void **state)
 {
 	char text[600];
@@ -191,6 +196,7 @@ static void test_line_of_199_characters_is_read_whole(void **state)
 	expect_items(text, 0, want);
 }
 
+/** A 200-character line of any kind, the last one too, is refused instead of being split. */
 static void test_line_of_200_characters_is_an_error(void **state)
 {
 	char text[600];
@@ -214,6 +220,7 @@ static void test_line_of_200_characters_is_an_error(void **state)
 	expect_refused(text, 0, "t line 1: line too long (200 characters, at most 199)");
 }
 
+/** An indented key, header or continuation line is refused with every flag but MR_INI_INDENT_OK. */
 static void test_indented_lines_are_errors(void **state)
 {
 	(void)state;
@@ -224,6 +231,7 @@ static void test_indented_lines_are_errors(void **state)
 	expect_refused("[s]\nk = v\n  k2 = w\n", MR_INI_INLINE_COMMENTS | MR_INI_COLON, "t line 3: indented line");
 }
 
+/** MR_INI_INDENT_OK accepts indented headers and keys; a continuation line is still refused. */
 static void test_indentation_is_ignored_with_indent_ok(void **state)
 {
 	(void)state;
@@ -232,6 +240,7 @@ static void test_indentation_is_ignored_with_indent_ok(void **state)
 	expect_refused("[s]\n  more\n", MR_INI_INDENT_OK, "t line 2: line without '='");
 }
 
+/** A line without '=' is refused, and the message does not repeat its words (a secret). */
 static void test_line_without_equals_is_an_error(void **state)
 {
 	(void)state;
@@ -243,6 +252,7 @@ static void test_line_without_equals_is_an_error(void **state)
 	               "t line 2: line without '=' (expected 'key = value' or a [section] header)");
 }
 
+/** A key before the first section header is refused. */
 static void test_content_before_the_first_section_is_an_error(void **state)
 {
 	(void)state;
@@ -251,6 +261,7 @@ static void test_content_before_the_first_section_is_an_error(void **state)
 	               "t line 1: content before the first section header");
 }
 
+/** Without MR_INI_COLON a ':' never ends the key: "k: v" is refused, "a:b" in a value is kept. */
 static void test_colon_is_not_a_delimiter(void **state)
 {
 	(void)state;
@@ -259,6 +270,7 @@ static void test_colon_is_not_a_delimiter(void **state)
 	expect_items("[s]\nurl = http://x:80/\nk = a:b\n", 0, "1 [s]\n2 s.url=<http://x:80/>\n3 s.k=<a:b>\n");
 }
 
+/** With MR_INI_COLON the first '=' or ':' ends the key, as in libinih. */
 static void test_colon_delimits_with_colon_flag(void **state)
 {
 	(void)state;
@@ -267,6 +279,7 @@ static void test_colon_delimits_with_colon_flag(void **state)
 	             "1 [s]\n2 s.k=<v>\n3 s.IPv6=<Yes>\n4 s.a=<b = c>\n5 s.url=<http://x:80/>\n");
 }
 
+/** Keys are letters, digits, '-' and '_' starting with a letter or digit; anything else is refused. */
 static void test_keys_are_letters_digits_dash_and_underscore(void **state)
 {
 	static const char *const bad[] = {
@@ -281,6 +294,7 @@ static void test_keys_are_letters_digits_dash_and_underscore(void **state)
 		expect_refused(bad[i], 0, "t line 2: invalid key name (letters, digits, '-' and '_'");
 }
 
+/** Error messages never show the key or value of the offending line. */
 static void test_messages_never_quote_keys_or_values(void **state)
 {
 	recorder rec;
@@ -297,6 +311,7 @@ static void test_messages_never_quote_keys_or_values(void **state)
 	rec_close(&rec, &err);
 }
 
+/** A ';' after a blank in a value is refused; inside a word or opening the value it is kept. */
 static void test_semicolon_after_blank_in_value_is_an_error(void **state)
 {
 	(void)state;
@@ -306,6 +321,7 @@ static void test_semicolon_after_blank_in_value_is_an_error(void **state)
 	expect_items("[s]\na = x;y\nb = ;z\nc=;w\n", 0, "1 [s]\n2 s.a=<x;y>\n3 s.b=<;z>\n4 s.c=<;w>\n");
 }
 
+/** With MR_INI_INLINE_COMMENTS a ';' after a blank starts a comment, flagged on the item. */
 static void test_semicolon_after_blank_starts_a_comment_with_inline_flag(void **state)
 {
 	(void)state;
@@ -320,6 +336,7 @@ static void test_semicolon_after_blank_starts_a_comment_with_inline_flag(void **
 	             "1 [s]\n2 s.a=<x> ;\n3 s.b=<x;y>\n4 s.c=<> ;\n5 s.d=<;kept>\n6 s.e=<x> ;\n");
 }
 
+/** Headers need a closing ']', nothing after it but a comment, and a non-empty name without '[' or ';'. */
 static void test_section_header_rules(void **state)
 {
 	(void)state;
@@ -334,6 +351,7 @@ static void test_section_header_rules(void **state)
 	expect_items("[  rule my-name  ] # comment\n[x=y:z]\n", 0, "1 [rule my-name]\n2 [x=y:z]\n");
 }
 
+/** Section names longer than libinih's 49 characters reach the callback whole. */
 static void test_long_section_names_are_delivered_whole(void **state)
 {
 	char text[400];
@@ -350,6 +368,7 @@ static void test_long_section_names_are_delivered_whole(void **state)
 	expect_items(text, 0, want);
 }
 
+/** A broken line anywhere in the text refuses it before the callback sees any item. */
 static void test_rule_broken_anywhere_is_reported_before_any_item(void **state)
 {
 	(void)state;
@@ -357,6 +376,7 @@ static void test_rule_broken_anywhere_is_reported_before_any_item(void **state)
 	expect_refused("[s]\na = 1\nb = 2\n[t]\nc = 3\nbroken\n", 0, "t line 6: line without '='");
 }
 
+/** A callback returning -1 stops the parse with its message, or a generic one at the item's line. */
 static void test_callback_stops_the_parse_with_its_message(void **state)
 {
 	recorder rec;
@@ -386,6 +406,7 @@ static void test_callback_stops_the_parse_with_its_message(void **state)
 	rec_close(&rec, &err);
 }
 
+/** A NULL text is refused with a message; without a message holder the return code still tells. */
 static void test_parse_without_text_or_message_holder(void **state)
 {
 	recorder rec;
@@ -406,6 +427,7 @@ static void test_parse_without_text_or_message_holder(void **state)
 
 /* ---- messages and helpers -------------------------------------------------------------------- */
 
+/** mr_ini_fail writes "origin line N: text" (each part optional) and keeps the first message. */
 static void test_fail_formats_origin_and_line_and_keeps_the_first(void **state)
 {
 	mr_buf err;
@@ -437,6 +459,7 @@ static void test_fail_formats_origin_and_line_and_keeps_the_first(void **state)
 	mr_buf_free(&err);
 }
 
+/** mr_ini_key_index finds a key in the name list ignoring case; no prefix match, -1 if absent. */
 static void test_key_index_ignores_case(void **state)
 {
 	static const char *const names[] = { "type", "ipv4", "description" };
@@ -450,6 +473,7 @@ static void test_key_index_ignores_case(void **state)
 	assert_int_equal(mr_ini_key_index("type", names, 0), -1);
 }
 
+/** mr_ini_copy_text refuses values too long for the field or holding control bytes, leaving the field. */
 static void test_copy_text_checks_length_and_control_characters(void **state)
 {
 	char field[8];
@@ -494,6 +518,7 @@ static int teardown_scratch(void **state)
 	return scratch_remove();
 }
 
+/** mr_ini_read_file returns small, empty and larger-than-one-buffer files whole. */
 static void test_read_file_gives_the_whole_text(void **state)
 {
 	mr_buf err;
@@ -528,6 +553,7 @@ static void test_read_file_gives_the_whole_text(void **state)
 	mr_buf_free(&err);
 }
 
+/** A file of exactly the ceiling is read, one byte more is refused, below and above the read buffer. */
 static void test_read_file_enforces_the_ceiling(void **state)
 {
 	mr_buf err;
@@ -563,6 +589,7 @@ static void test_read_file_enforces_the_ceiling(void **state)
 	mr_buf_free(&err);
 }
 
+/** NUL bytes, a missing file, a directory and a NULL name fail with messages naming the file. */
 static void test_read_file_errors_name_the_file(void **state)
 {
 	mr_buf err;
@@ -592,6 +619,7 @@ static void test_read_file_errors_name_the_file(void **state)
 	mr_buf_free(&err);
 }
 
+/** mr_ini_read_fd reads a pipe and names it in its messages ("stdin line 1: NUL byte"). */
 static void test_read_fd_reads_a_pipe_under_its_name(void **state)
 {
 	mr_buf err;

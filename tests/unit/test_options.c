@@ -311,6 +311,7 @@ static int reset(void **state)
 
 /* ---- common options ------------------------------------------------------------------------ */
 
+/** Without arguments: not verbose, 15 s timeout ending UNKNOWN, multi-line output, no thresholds, no handler call. */
 static void test_defaults_without_arguments(void **state)
 {
 	mr_common c;
@@ -330,6 +331,7 @@ static void test_defaults_without_arguments(void **state)
 	mr_buf_free(&err);
 }
 
+/** -w/-c set the warning and critical ranges (each alone too); an invalid range is an error naming the option. */
 static void test_warning_sets_warn_and_critical_sets_crit(void **state)
 {
 	mr_common c;
@@ -359,6 +361,7 @@ static void test_warning_sets_warn_and_critical_sets_crit(void **state)
 	expect_error("-c/--critical: invalid range '1:2:3'", "-c", "1:2:3", NULL);
 }
 
+/** A plugin without thresholds knows no -w/--critical, and its default timeout 0 means 10 s. */
 static void test_thresholds_exist_only_when_the_plugin_asks(void **state)
 {
 	mr_common c;
@@ -377,6 +380,7 @@ static void test_thresholds_exist_only_when_the_plugin_asks(void **state)
 	mr_buf_free(&err);
 }
 
+/** -v and --verbose add up and stop at 3. */
 static void test_verbose_repeats_and_caps_at_three(void **state)
 {
 	mr_common c;
@@ -393,6 +397,7 @@ static void test_verbose_repeats_and_caps_at_three(void **state)
 	mr_buf_free(&err);
 }
 
+/** -t takes seconds with an optional :STATE (name or number); --timeout-result sets the state alone. */
 static void test_timeout_accepts_seconds_and_state(void **state)
 {
 	mr_common c;
@@ -416,6 +421,7 @@ static void test_timeout_accepts_seconds_and_state(void **state)
 	mr_buf_free(&err);
 }
 
+/** -t refuses non-numbers, 0, over 3600, negatives, bad states and empty values; --timeout-result bad states. */
 static void test_timeout_rejects_bad_values(void **state)
 {
 	(void)state;
@@ -430,6 +436,7 @@ static void test_timeout_rejects_bad_values(void **state)
 	             "--timeout-result", "maybe", NULL);
 }
 
+/** --output-format takes json and one-line (joined or separate argument) and refuses others. */
 static void test_output_format_values(void **state)
 {
 	mr_common c;
@@ -446,6 +453,7 @@ static void test_output_format_values(void **state)
 	             "--output-format=xml", NULL);
 }
 
+/** Unknown or ambiguous options, missing or surplus option arguments and operands are errors; values not echoed. */
 static void test_unknown_ambiguous_and_malformed_options(void **state)
 {
 	(void)state;
@@ -465,6 +473,7 @@ static void test_unknown_ambiguous_and_malformed_options(void **state)
 	expect_error("--extra-opts: write it in full, before any \"--\"", "--extra=x", NULL);
 }
 
+/** An unambiguous prefix of a long option is accepted. */
 static void test_abbreviated_long_option_is_accepted(void **state)
 {
 	mr_common c;
@@ -480,6 +489,7 @@ static void test_abbreviated_long_option_is_accepted(void **state)
 
 /* ---- plugin groups ------------------------------------------------------------------------- */
 
+/** Plugin option handlers get their ids and arguments in command-line order, optional arguments as NULL. */
 static void test_group_handlers_get_ids_and_args_in_order(void **state)
 {
 	mr_common c;
@@ -509,6 +519,7 @@ static void test_group_handlers_get_ids_and_args_in_order(void **state)
 	mr_buf_free(&err);
 }
 
+/** A handler's refusal is reported after the option's names. */
 static void test_handler_reason_is_prefixed_with_the_option_name(void **state)
 {
 	(void)state;
@@ -518,6 +529,7 @@ static void test_handler_reason_is_prefixed_with_the_option_name(void **state)
 	expect_error("--rate: bad value", "--rate", "-1", NULL);
 }
 
+/** A secret option is registered (masked) before its handler runs; a too short secret is refused. */
 static void test_secret_is_registered_before_the_handler_sees_it(void **state)
 {
 	mr_common c;
@@ -533,6 +545,7 @@ static void test_secret_is_registered_before_the_handler_sees_it(void **state)
 	expect_error("--dqs-key: too short for a secret (at least 4 characters)", "--dqs-key=abc", NULL);
 }
 
+/** A second parse starts from the defaults, with no state left from the first. */
 static void test_parsing_twice_starts_afresh(void **state)
 {
 	mr_common c;
@@ -549,6 +562,7 @@ static void test_parsing_twice_starts_afresh(void **state)
 	mr_buf_free(&err);
 }
 
+/** A plugin option clashing with a common long or short option is an internal error; -w is free without thresholds. */
 static void test_duplicate_option_definitions_are_refused(void **state)
 {
 	static const mr_option dup_opts[] = {
@@ -583,6 +597,7 @@ static void test_duplicate_option_definitions_are_refused(void **state)
 
 /* ---- texts ----------------------------------------------------------------------------------- */
 
+/** --help prints the version, description, usage, every option and the notes within 80 columns, then exits. */
 static void test_help_lists_every_option_within_80_columns(void **state)
 {
 	mr_common c;
@@ -627,6 +642,7 @@ static void test_help_lists_every_option_within_80_columns(void **state)
 	mr_buf_free(&err);
 }
 
+/** The help of a plugin without thresholds has no -w/-c and shows its own default timeout. */
 static void test_help_without_thresholds_has_no_w_or_c(void **state)
 {
 	char *out;
@@ -642,6 +658,7 @@ static void test_help_without_thresholds_has_no_w_or_c(void **state)
 	free(out);
 }
 
+/** -V prints "NAME vVERSION (mailrep-plugins VERSION)" and exits. */
 static void test_version_prints_one_line_and_exits(void **state)
 {
 	mr_common c;
@@ -658,6 +675,7 @@ static void test_version_prints_one_line_and_exits(void **state)
 	mr_buf_free(&err);
 }
 
+/** The short usage fits 80 columns and 23 lines, continuation lines aligned. */
 static void test_short_usage_fits_80_columns_and_23_lines(void **state)
 {
 	char *out;
@@ -675,6 +693,7 @@ static void test_short_usage_fits_80_columns_and_23_lines(void **state)
 	free(out);
 }
 
+/** -? prints the short usage and exits. */
 static void test_question_mark_prints_usage(void **state)
 {
 	mr_common c;
@@ -691,6 +710,7 @@ static void test_question_mark_prints_usage(void **state)
 	mr_buf_free(&err);
 }
 
+/** An option error prints "NAME UNKNOWN - message" with secrets masked, the usage and the --help hint. */
 static void test_print_error_shows_message_usage_and_hint_without_secrets(void **state)
 {
 	char *out;
@@ -710,6 +730,7 @@ static void test_print_error_shows_message_usage_and_hint_without_secrets(void *
 
 /* ---- --extra-opts: reading ------------------------------------------------------------------- */
 
+/** Keys of the plugin's (or the named) section become options in file order, values kept verbatim. */
 static void test_ini_keys_become_arguments(void **state)
 {
 	(void)state;
@@ -736,6 +757,7 @@ static void test_ini_keys_become_arguments(void **state)
 	expect_args(at_file("other", "basic.ini"), "--zone=other.example", "--rate=9", NULL);
 }
 
+/** An ini file with CR LF line ends and a byte order mark is read. */
 static void test_ini_accepts_crlf_and_bom(void **state)
 {
 	(void)state;
@@ -745,6 +767,7 @@ static void test_ini_accepts_crlf_and_bom(void **state)
 	expect_args(at_file(NULL, "bomkey.ini"), "--rate=1", NULL);
 }
 
+/** Every ini problem is reported with the file and line, never with the offending key or value. */
 static void test_ini_errors_name_file_and_line(void **state)
 {
 	char line[300];
@@ -807,6 +830,7 @@ static void test_ini_errors_name_file_and_line(void **state)
 	expect_read_error("check_test@", "empty file name", NULL);
 }
 
+/** An indented line is a key of its own, not a continuation of the previous value. */
 static void test_ini_ignores_indentation_instead_of_continuing_values(void **state)
 {
 	(void)state;
@@ -815,6 +839,7 @@ static void test_ini_ignores_indentation_instead_of_continuing_values(void **sta
 	expect_args(at_file(NULL, "indent.ini"), "--zone=a.example", "--zone=b.example", "-v", NULL);
 }
 
+/** "@-" reads the ini text from standard input, named "stdin" in errors. */
 static void test_ini_from_stdin(void **state)
 {
 	static const char text[] = "[check_test]\nzone = stdin.example\n";
@@ -844,6 +869,7 @@ static void test_ini_from_stdin(void **state)
 	close(saved);
 }
 
+/** Without a file: $MP_CONFIG_FILE first, then $NAGIOS_CONFIG_PATH directory by directory, file names in order. */
 static void test_ini_search_path_from_environment(void **state)
 {
 	char d1[300];
@@ -878,6 +904,7 @@ static void test_ini_search_path_from_environment(void **state)
 	expect_args(at_file(NULL, "mp.ini"), "--zone=from-mp", NULL);
 }
 
+/** With no ini file anywhere the search fails with "no ini file found" (skipped on hosts that have one). */
 static void test_ini_search_fails_when_nothing_exists(void **state)
 {
 	static const char *const std[] = {
@@ -901,6 +928,7 @@ static void test_ini_search_fails_when_nothing_exists(void **state)
 
 /* ---- --extra-opts: merging into the command line ----------------------------------------------- */
 
+/** A single-valued option on the command line wins over the ini value, wherever --extra-opts stands. */
 static void test_command_line_wins_over_ini_for_single_options(void **state)
 {
 	mr_common c;
@@ -918,6 +946,7 @@ static void test_command_line_wins_over_ini_for_single_options(void **state)
 	mr_buf_free(&err);
 }
 
+/** Repeatable options from ini files come first, then the command line's, and stay valid after the parse. */
 static void test_repeatable_options_accumulate_ini_first(void **state)
 {
 	mr_common c;
@@ -941,6 +970,7 @@ static void test_repeatable_options_accumulate_ini_first(void **state)
 	mr_buf_free(&err);
 }
 
+/** A bare --extra-opts (or with an empty value) reads the plugin's section from the search path. */
 static void test_bare_extra_opts_uses_plugin_section_and_search_path(void **state)
 {
 	mr_common c;
@@ -957,6 +987,7 @@ static void test_bare_extra_opts_uses_plugin_section_and_search_path(void **stat
 	mr_buf_free(&err);
 }
 
+/** Unreadable files and bad ini options are errors marked "(from --extra-opts)"; the ini value is checked first. */
 static void test_ini_problems_are_reported_as_extra_opts_errors(void **state)
 {
 	mr_common c;
@@ -966,7 +997,8 @@ static void test_ini_problems_are_reported_as_extra_opts_errors(void **state)
 	(void)state;
 	mr_buf_init(&err, 4096);
 	assert_int_equal(parse(&c, &err, extra(at_file(NULL, "absent.ini")), NULL), MR_PARSE_ERROR);
-	assert_int_equal(mr_snprintf(want, sizeof(want), "--extra-opts: %s: cannot open", scratch_path("absent.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "--extra-opts: %s: cannot open", scratch_path("absent.ini")),
+	                 0);
 	starts_with(mr_buf_str(&err), want);
 	write_text("bogus.ini", "[check_test]\nbogus = 1\n");
 	assert_int_equal(parse(&c, &err, extra(at_file(NULL, "bogus.ini")), NULL), MR_PARSE_ERROR);
@@ -981,6 +1013,7 @@ static void test_ini_problems_are_reported_as_extra_opts_errors(void **state)
 	mr_buf_free(&err);
 }
 
+/** A secret read from an ini file is registered for masking before its handler runs. */
 static void test_ini_secrets_are_registered(void **state)
 {
 	mr_common c;
@@ -996,6 +1029,7 @@ static void test_ini_secrets_are_registered(void **state)
 	mr_buf_free(&err);
 }
 
+/** After "--", --extra-opts is an operand, not an option. */
 static void test_extra_opts_after_double_dash_is_an_argument(void **state)
 {
 	(void)state;
@@ -1004,6 +1038,7 @@ static void test_extra_opts_after_double_dash_is_an_argument(void **state)
 
 /* ---- deadline ---------------------------------------------------------------------------------- */
 
+/** mr_now is positive and advances with a short sleep. */
 static void test_now_is_monotonic(void **state)
 {
 	struct timespec pause_ts = { 0, 2000000 };
@@ -1018,6 +1053,7 @@ static void test_now_is_monotonic(void **state)
 	assert_true(b < a + 5.0);
 }
 
+/** The soft deadline keeps 10 % of the timeout (0.2 s to 1 s) free, never before the start. */
 static void test_soft_deadline_leaves_a_bounded_margin(void **state)
 {
 	(void)state;
@@ -1095,6 +1131,7 @@ static void child_cancels(void)
 	_exit(0);
 }
 
+/** The hard timeout prints "NAME STATE - plugin timed out after N seconds" and exits with the state. */
 static void test_hard_timeout_prints_and_exits_with_the_state(void **state)
 {
 	char out[256];
@@ -1108,6 +1145,7 @@ static void test_hard_timeout_prints_and_exits_with_the_state(void **state)
 	assert_string_equal(out, "SNDS UNKNOWN - plugin timed out after 0.25 seconds\n");
 }
 
+/** A cancelled hard timeout never fires. */
 static void test_hard_timeout_cancel_stops_it(void **state)
 {
 	char out[256];
@@ -1117,6 +1155,7 @@ static void test_hard_timeout_cancel_stops_it(void **state)
 	assert_string_equal(out, "");
 }
 
+/** Zero, negative or NaN seconds, an invalid state, no name or a zero shown time are refused. */
 static void test_hard_timeout_rejects_bad_arguments(void **state)
 {
 	(void)state;

@@ -56,6 +56,7 @@ static const char *masked(const char *text)
 	return buf;
 }
 
+/** NULL, empty and secrets under 4 characters are refused (never masked); 4 characters are enough. */
 static void test_register_refuses_short_or_null_secrets(void **state)
 {
 	(void)state;
@@ -67,6 +68,7 @@ static void test_register_refuses_short_or_null_secrets(void **state)
 	assert_string_equal(masked("abc abcd"), "abc ***");
 }
 
+/** Every occurrence becomes "***" and the returned length is that of the shorter text. */
 static void test_mask_replaces_every_occurrence_and_shrinks(void **state)
 {
 	char buf[64] = "key=hunter22 again hunter22!";
@@ -79,6 +81,7 @@ static void test_mask_replaces_every_occurrence_and_shrinks(void **state)
 	assert_int_equal(n, strlen("key=*** again ***!"));
 }
 
+/** Back-to-back occurrences, a text that is only the secret and a partial match at the end; case matters. */
 static void test_mask_handles_adjacent_and_edge_occurrences(void **state)
 {
 	(void)state;
@@ -90,6 +93,7 @@ static void test_mask_handles_adjacent_and_edge_occurrences(void **state)
 	assert_string_equal(masked(""), "");
 }
 
+/** With no secret registered the text stays as it is; NULL masks to length 0. */
 static void test_mask_without_secrets_changes_nothing(void **state)
 {
 	char buf[] = "nothing to hide";
@@ -100,6 +104,7 @@ static void test_mask_without_secrets_changes_nothing(void **state)
 	assert_int_equal(mr_secret_mask(NULL, 5), 0);
 }
 
+/** A secret containing a shorter registered one is masked whole, whatever the order of registration. */
 static void test_mask_masks_the_longer_secret_as_a_whole(void **state)
 {
 	(void)state;
@@ -109,6 +114,7 @@ static void test_mask_masks_the_longer_secret_as_a_whole(void **state)
 	assert_string_equal(masked("[xxabcdyy] [abcd]"), "[***] [***]");
 }
 
+/** Only the first len bytes are masked and the result is NUL-terminated at its new length. */
 static void test_mask_only_looks_at_len_bytes(void **state)
 {
 	char buf[32] = "ab 1234 | 1234";
@@ -122,6 +128,7 @@ static void test_mask_only_looks_at_len_bytes(void **state)
 	assert_int_equal(buf[6], '\0');
 }
 
+/** A duplicate takes no slot; a 17th distinct secret is refused and the 16 registered stay masked. */
 static void test_register_ignores_duplicates_and_caps_at_16(void **state)
 {
 	char s[16];
@@ -137,6 +144,7 @@ static void test_register_ignores_duplicates_and_caps_at_16(void **state)
 	assert_string_equal(masked("secret-15 one-too-many"), "*** one-too-many");
 }
 
+/** mr_secret_clear empties the registry: the text is no longer masked. */
 static void test_clear_forgets_all_secrets(void **state)
 {
 	(void)state;
@@ -146,6 +154,7 @@ static void test_clear_forgets_all_secrets(void **state)
 	assert_string_equal(masked("forget-me"), "forget-me");
 }
 
+/** A secret file gives its first line without trailing blanks, registered for masking; 0600 is not loose. */
 static void test_read_file_returns_first_line_trimmed_and_registers_it(void **state)
 {
 	const char text[] = "dqs-key-0123456789 \t\r\nsecond line\n";
@@ -165,6 +174,7 @@ static void test_read_file_returns_first_line_trimmed_and_registers_it(void **st
 	mr_buf_free(&err);
 }
 
+/** A file without a final newline and a CRLF line are read whole, inner blanks kept. */
 static void test_read_file_without_newline_and_with_crlf(void **state)
 {
 	mr_buf err;
@@ -183,6 +193,7 @@ static void test_read_file_without_newline_and_with_crlf(void **state)
 	mr_buf_free(&err);
 }
 
+/** A group- or world-readable secret file is read but reported as loose. */
 static void test_read_file_reports_loose_permissions(void **state)
 {
 	mr_buf err;
@@ -218,6 +229,7 @@ static void expect_read_error(const char *path, const char *what, const char *ne
 	mr_buf_free(&err);
 }
 
+/** Unreadable, empty, blank, control/NUL, too short or too long files fail naming the path, never the content. */
 static void test_read_file_errors_name_the_path_never_the_content(void **state)
 {
 	char big[MR_SECRET_MAX + 2];
@@ -247,6 +259,7 @@ static void test_read_file_errors_name_the_path_never_the_content(void **state)
 	}
 }
 
+/** Symbolic links, directories and FIFOs are refused (a FIFO without hanging). */
 static void test_read_file_refuses_symlinks_directories_and_fifos(void **state)
 {
 	char target[512];
@@ -266,6 +279,7 @@ static void test_read_file_refuses_symlinks_directories_and_fifos(void **state)
 	expect_read_error(p, "not a regular file", NULL); /* and it does not hang */
 }
 
+/** mr_secret_free takes NULL and a heap string. */
 static void test_secret_free_accepts_null(void **state)
 {
 	(void)state;

@@ -234,7 +234,7 @@ static void numbers_ignore_process_locale(void **state)
 	(void)state;
 	if (!use_comma_locale()) {
 		if (getenv("CI") != NULL && getenv("CI")[0] != '\0')
-			fail_msg("no locale with ',' as decimal point (CI is set: tests/run-tests.sh should have made de_DE.UTF-8)");
+			fail_msg("no locale with ',' as decimal point (CI is set: run-tests.sh makes de_DE.UTF-8)");
 		skip();
 	}
 	assert_int_equal(mr_parse_double("0.5", -1, 1, &v), 0);

@@ -27,7 +27,8 @@ static FILE *capture_file;
 /** Create a fresh scratch directory /tmp/PREFIX.XXXXXX; 0, or -1 if it cannot be made. */
 int scratch_init(const char *prefix)
 {
-	if (mr_snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/%s.XXXXXX", prefix) != 0 || mkdtemp(scratch_dir) == NULL) {
+	if (mr_snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/%s.XXXXXX", prefix) != 0 ||
+	    mkdtemp(scratch_dir) == NULL) {
 		scratch_dir[0] = '\0';
 		return -1;
 	}

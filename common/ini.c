@@ -16,6 +16,7 @@
 #include <ini.h>
 
 #include "ini.h"
+#include "secret.h"
 
 _Static_assert(MR_INI_LINE_MAX < INI_MAX_LINE, "libinih must hold a line of MR_INI_LINE_MAX characters");
 
@@ -76,7 +77,7 @@ static void wipe_free(char *p, size_t n)
 {
 	if (p == NULL)
 		return;
-	explicit_bzero(p, n);
+	mr_wipe(p, n);
 	free(p);
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/secret.h"
 #include "snds_feed.h"
 
 /** 1 if key has only the characters an SNDS key has. */
@@ -56,7 +57,7 @@ snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *d
 	}
 	mr_buf_init(&why, 1024);
 	hs = mr_http_get(&cfg->http, url, cfg->api == SNDS_API_REST ? cfg->token : NULL, resp, &why);
-	memset(url, 0, sizeof(url));
+	mr_wipe(url, sizeof(url)); /* a legacy URL holds the key */
 	switch (hs) {
 	case MR_HTTP_OK:
 		break;

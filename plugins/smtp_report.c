@@ -54,23 +54,20 @@ static void add_stage_lines(smtp_report *r, mr_sub *node, const smtp_probe_resul
 	for (int s = SMTP_STAGE_CONNECT; s < SMTP_STAGE_COUNT; s++) {
 		const smtp_stage_result *sr = &res->st[s];
 		mr_state st = s == (int)bad ? bad_state : MR_OK;
-		mr_sub *l;
 
 		if (!sr->reached)
 			continue;
 		if (s == SMTP_STAGE_CONNECT)
-			l = mr_sub_add(r->c, node, st, "connect: %s from %s (%.3fs)", res->remote_ip[0] ? res->remote_ip : "-",
-			               res->local_ip[0] ? res->local_ip : "-", sr->seconds);
+			mr_sub_add_info(r->c, node, st, "connect: %s from %s (%.3fs)", res->remote_ip[0] ? res->remote_ip : "-",
+			                res->local_ip[0] ? res->local_ip : "-", sr->seconds);
 		else if (!sr->has_reply)
-			l = mr_sub_add(r->c, node, st, "%s: no reply", smtp_stage_name((smtp_stage)s));
+			mr_sub_add_info(r->c, node, st, "%s: no reply", smtp_stage_name((smtp_stage)s));
 		else if (s == (int)bad || r->verbose >= 1)
-			l = mr_sub_add(r->c, node, st, "%s (%.3fs): %s", smtp_stage_name((smtp_stage)s), sr->seconds,
-			               sr->reply.text);
+			mr_sub_add_info(r->c, node, st, "%s (%.3fs): %s", smtp_stage_name((smtp_stage)s), sr->seconds,
+			                sr->reply.text);
 		else
-			l = mr_sub_add(r->c, node, st, "%s (%.3fs): %.*s%s", smtp_stage_name((smtp_stage)s), sr->seconds,
-			               OK_EXCERPT, sr->reply.text, strlen(sr->reply.text) > OK_EXCERPT ? "..." : "");
-		if (l != NULL)
-			mr_sub_set_informational(l);
+			mr_sub_add_info(r->c, node, st, "%s (%.3fs): %.*s%s", smtp_stage_name((smtp_stage)s), sr->seconds,
+			                OK_EXCERPT, sr->reply.text, strlen(sr->reply.text) > OK_EXCERPT ? "..." : "");
 	}
 }
 
@@ -142,7 +139,6 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config
 		return;
 	if (res->end == SMTP_END_REJECTED) {
 		mr_buf b;
-		mr_sub *l;
 		mr_buf_init(&b, 1024);
 		mr_buf_puts(&b, v.reason);
 		if (v.enhanced[0])
@@ -153,9 +149,7 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config
 			mr_buf_printf(&b, "; front end %s", v.frontend);
 		if (v.rule != NULL && v.rule->delist[0])
 			mr_buf_printf(&b, "; delist: %s", v.rule->delist);
-		l = mr_sub_add(r->c, node, st, "%s", mr_buf_str(&b));
-		if (l != NULL)
-			mr_sub_set_informational(l);
+		mr_sub_add_info(r->c, node, st, "%s", mr_buf_str(&b));
 		mr_buf_free(&b);
 	}
 	add_stage_lines(r, node, res, res->end == SMTP_END_DONE ? SMTP_STAGE_COUNT : res->last, st);
@@ -205,9 +199,7 @@ void smtp_report_finish(smtp_report *r, double elapsed, mr_state timeout_state, 
 		}
 	}
 	if (timed_out && !r->all_complete) {
-		mr_sub *s = mr_sub_add(r->c, NULL, timeout_state, "timeout: the run reached -t before the probe ended");
-		if (s != NULL)
-			mr_sub_set_informational(s);
+		mr_sub_add_info(r->c, NULL, timeout_state, "timeout: the run reached -t before the probe ended");
 		if (st == MR_UNKNOWN)
 			st = timeout_state;
 	}

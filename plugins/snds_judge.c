@@ -378,17 +378,6 @@ static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
 	mr_buf_printf(b, ": blocked by Outlook.com: %s", block_reason(j, v->block));
 }
 
-/** Add one informational OK line; 0 or -1. */
-static int info_line(mr_check *c, const char *text)
-{
-	mr_sub *s = mr_sub_add(c, NULL, MR_OK, "%s", text);
-
-	if (s == NULL)
-		return -1;
-	mr_sub_set_informational(s);
-	return 0;
-}
-
 /** a + b, saturated at UINT64_MAX. */
 static uint64_t add_saturated(uint64_t a, uint64_t b)
 {
@@ -533,26 +522,23 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		if (mr_sub_add(c, NULL, v[i].state, "%s", mr_buf_str(&b)) == NULL)
 			goto out;
 	}
-	if (n > j->cfg.max_details) {
-		mr_sub *s = mr_sub_add(c, NULL, MR_OK, "%zu more IPs not shown (--max-details)", n - j->cfg.max_details);
-		if (s == NULL)
-			goto out;
-		mr_sub_set_informational(s);
-	}
+	if (n > j->cfg.max_details &&
+	    mr_sub_add_info(c, NULL, MR_OK, "%zu more IPs not shown (--max-details)", n - j->cfg.max_details) == NULL)
+		goto out;
 	if (j->status_format != NULL) {
 		mr_buf_reset(&b);
 		mr_buf_printf(&b, "status feed: %s, %ld row%s, %zu blocked range%s matching", j->status_format,
 		              j->status_rows, j->status_rows == 1 ? "" : "s", j->nblocks, j->nblocks == 1 ? "" : "s");
-		if (info_line(c, mr_buf_str(&b)) != 0)
+		if (mr_sub_add_info(c, NULL, MR_OK, "%s", mr_buf_str(&b)) == NULL)
 			goto out;
-	} else if (j->have_status && info_line(c, "status feed: empty (nothing blocked)") != 0) {
+	} else if (j->have_status && mr_sub_add_info(c, NULL, MR_OK, "status feed: empty (nothing blocked)") == NULL) {
 		goto out;
 	}
 	if (j->data_format != NULL) {
 		mr_buf_reset(&b);
 		mr_buf_printf(&b, "data feed: %s, %s, %ld row%s", day ? day : "newest day", j->data_format, j->data_rows,
 		              j->data_rows == 1 ? "" : "s");
-		if (info_line(c, mr_buf_str(&b)) != 0)
+		if (mr_sub_add_info(c, NULL, MR_OK, "%s", mr_buf_str(&b)) == NULL)
 			goto out;
 	}
 	mr_buf_reset(&b);

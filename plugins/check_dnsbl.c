@@ -181,8 +181,11 @@ static void list_zones(const dnsbl_catalogue *cat)
 	mr_buf b;
 
 	mr_buf_init(&b, 1 << 20);
-	if (dnsbl_catalogue_print(cat, &b) == 0)
+	if (dnsbl_catalogue_print(cat, &b) == 0) {
+		/* a zone named KEY.zen.dq.spamhaus.net holds a DQS key */
+		b.len = mr_secret_mask(b.data, b.len);
 		fputs(mr_buf_str(&b), stdout);
+	}
 	mr_buf_free(&b);
 }
 

@@ -10,6 +10,7 @@
 
 #include "../common/addr.h"
 #include "../common/ini.h"
+#include "../common/secret.h"
 #include "dnsbl_zones.h"
 
 /** The catalogue format's ini leniencies (doc/zone-catalogue.md): "key: value" and ' ;' comments. */
@@ -473,6 +474,39 @@ static int zone_name_normalise(const char *in, char *out, const char **why)
 	return 0;
 }
 
+/** If text[0..n) is a DQS zone name KEY.NAME.dq.spamhaus.net (any case, final dot allowed), register KEY
+ * for masking as written and lower-cased: the key is a secret however it reaches the plugin. */
+static void register_dqs_key(const char *text, size_t n)
+{
+	static const char dq[] = ".dq.spamhaus.net";
+	size_t l = sizeof dq - 1, ds, ks, i;
+	char lower[DNSBL_ZONE_MAX + 2], key[64];
+
+	if (n > 0 && text[n - 1] == '.')
+		n--;
+	if (n <= l || n >= sizeof lower)
+		return;
+	for (i = 0; i < n; i++)
+		lower[i] = (char)tolower((unsigned char)text[i]);
+	lower[n] = '\0';
+	if (strcmp(lower + n - l, dq) != 0)
+		return;
+	/* ds: start of NAME; ks: start of KEY, the label before it */
+	for (ds = n - l; ds > 0 && lower[ds - 1] != '.'; ds--)
+		;
+	if (ds < 2)
+		return;
+	for (ks = ds - 1; ks > 0 && lower[ks - 1] != '.'; ks--)
+		;
+	if (ds - 1 - ks == 0 || ds - 1 - ks >= sizeof key)
+		return;
+	memcpy(key, text + ks, ds - 1 - ks);
+	key[ds - 1 - ks] = '\0';
+	(void)mr_secret_register(key);
+	memcpy(key, lower + ks, ds - 1 - ks);
+	(void)mr_secret_register(key);
+}
+
 /** 1 if name (normalised) is spamhaus.org or lies under spamhaus.org or spamhaus.net. */
 static int is_spamhaus(const char *name)
 {
@@ -650,6 +684,7 @@ static int zone_start(parse_ctx *ctx, unsigned line, const char *section)
 	zone_info *zi;
 	long prev;
 
+	register_dqs_key(section, strlen(section));
 	if (zone_name_normalise(section, name, &why) != 0) {
 		mr_ini_fail(&ctx->msg, line, "[%.*s]: %s", QUOTE_MAX, section, why);
 		return -1;
@@ -942,6 +977,7 @@ int dnsbl_catalogue_add_spec(dnsbl_catalogue *c, const char *spec, int allow, mr
 		seterr(err, "%s: no zone given", opt);
 		return -1;
 	}
+	register_dqs_key(spec, strcspn(spec, ":="));
 	n = strlen(spec);
 	if (n >= sizeof buf) {
 		seterr(err, "%s '%.*s...': longer than %zu characters", opt, QUOTE_MAX, spec, sizeof buf - 1);

@@ -705,6 +705,27 @@ def test_dqs_key_rewrites_domain_list_too(dnsbl):
     assert_no_key(r)
 
 
+@pytest.mark.parametrize("key", [DQS_KEY, DQS_KEY.upper()])
+@pytest.mark.parametrize("extra", [[], ["-vvv"], ["--output-format=json"], ["-vvv", "--output-format=json"]])
+def test_dqs_key_in_a_zone_name_is_masked(dnsbl, key, extra):
+    # run_plugin fails the test if the key shows in any case
+    r = dnsbl("-H", "192.0.2.6", "-z", key + ".zen.dq.spamhaus.net", *extra)
+    assert r.code == 2, r.stdout
+    assert "***.zen.dq.spamhaus.net" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["--list-zones"],
+    ["-H", "192.0.2.6"],
+    ["-H", "192.0.2.6", "-z", DQS_KEY + ".zen.dq.spamhaus.net:fatal"],
+    ["-H", "192.0.2.6", "--allow-zone", DQS_KEY.upper() + ".zen.dq.spamhaus.net=bad"],
+])
+def test_dqs_key_in_a_zones_file_or_bad_spec_is_masked(dnsbl, tmp_files, args):
+    path = tmp_files("dqs-zones.ini", "[%s.zen.dq.spamhaus.net]\ntype = ip\n" % DQS_KEY.upper())
+    r = dnsbl("--zones-file", path, *args)
+    assert "***.zen.dq.spamhaus.net" in r.stdout, r.stdout
+
+
 def test_malformed_dqs_key_is_refused_without_echoing_it(dnsbl):
     bad = "shortsecretkey42"
     r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key", bad)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "common/secret.h"
 #include "plugins/dnsbl_zones.h"
 
 /** Build a host-order code from octets. */
@@ -613,6 +614,40 @@ static void test_spec_spamhaus_zones_get_knowledge(void **state)
 }
 
 /** A spec naming a catalogue zone replaces its settings in place and keeps its knowledge and texts. */
+/** Mask text with the registered secrets and compare with want. */
+static void assert_masked(const char *text, const char *want)
+{
+	char buf[256];
+
+	assert_int_equal(mr_snprintf(buf, sizeof buf, "%s", text), 0);
+	mr_secret_mask(buf, strlen(buf));
+	assert_string_equal(buf, want);
+}
+
+static void test_dqs_zone_names_register_their_key(void **state)
+{
+	dnsbl_catalogue c;
+	mr_buf err;
+	(void)state;
+
+	mr_secret_clear();
+	mr_buf_init(&err, 1024);
+	dnsbl_catalogue_init(&c);
+	/* refused specs register the key too: their messages quote the spec */
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "Key1Abcd.zen.dq.spamhaus.net:fatal", 0, &err), -1);
+	assert_masked("Key1Abcd.zen key1abcd.zen", "***.zen ***.zen");
+	assert_int_equal(dnsbl_catalogue_parse(&c, "[key2abcd.DBL.dq.spamhaus.net.]\ntype = domain\n", "t", &err), 0);
+	assert_masked("key2abcd.dbl", "***.dbl");
+	/* not the DQS form: nothing registered */
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "key3abcd.zen.spamhaus.org", 0, &err), 0);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "dq.spamhaus.net", 0, &err), 0);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "zen.dq.spamhaus.net", 0, &err), 0);
+	assert_masked("key3abcd zen dq spamhaus net", "key3abcd zen dq spamhaus net");
+	dnsbl_catalogue_free(&c);
+	mr_buf_free(&err);
+	mr_secret_clear();
+}
+
 static void test_spec_replaces_catalogue_zone(void **state)
 {
 	dnsbl_catalogue c;
@@ -843,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_spec_codes_and_severity),
 		cmocka_unit_test(test_spec_rejects_bad_input),
 		cmocka_unit_test(test_spec_spamhaus_zones_get_knowledge),
+		cmocka_unit_test(test_dqs_zone_names_register_their_key),
 		cmocka_unit_test(test_spec_replaces_catalogue_zone),
 		cmocka_unit_test(test_apply_spamhaus),
 		cmocka_unit_test(test_print_round_trips),

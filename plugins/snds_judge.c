@@ -12,6 +12,7 @@ typedef struct verdict {
 	size_t block;                 /**< index of its blocking range, or SIZE_MAX */
 	int missing;                  /**< a -H address absent from the data feed */
 	mr_addr addr;                 /**< the address (for missing ones) */
+	size_t pos;                   /**< place in the order found, the tie-break of the sort */
 } verdict;
 
 /** Start a judge with a copy of cfg. */
@@ -261,7 +262,9 @@ static int cmp_verdict(const void *pa, const void *pb)
 	static const int rank[4] = { 3, 1, 0, 2 }; /* OK, WARNING, CRITICAL, UNKNOWN */
 	const verdict *a = pa, *b = pb;
 
-	return rank[a->state] - rank[b->state];
+	if (rank[a->state] != rank[b->state])
+		return rank[a->state] - rank[b->state];
+	return (a->pos > b->pos) - (a->pos < b->pos); /* qsort is not stable */
 }
 
 /** The perfdata metrics, in their fixed order. */
@@ -512,6 +515,8 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		blocked = add_saturated(blocked, blocked_wanted(j, &j->blocks[k].first, &j->blocks[k].last));
 		n++;
 	}
+	for (size_t i = 0; i < n; i++)
+		v[i].pos = i;
 	qsort(v, n, sizeof(*v), cmp_verdict);
 	for (size_t i = 0; i < n; i++) {
 		overall = mr_state_worst(overall, v[i].state);

@@ -484,6 +484,8 @@ def test_long_output_puts_problem_ips_first(legacy):
     states = [s for s, _, _ in ip_lines(r.stdout)]
     assert len(states) == 5, explain(r)
     assert states[:2] == ["CRITICAL", "WARNING"] and states[2:] == ["OK"] * 3, explain(r)
+    # IPs of the same state stay in numerical order
+    assert [i for _, i, _ in ip_lines(r.stdout)][2:] == ["192.0.2.1", "192.0.2.2", "192.0.2.5"], explain(r)
 
 
 # --------------------------------------------------------------------------

@@ -948,20 +948,17 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 
 	mr_buf_init(&why, 512);
 	if (!cfg) {
-		if (err)
-			mr_buf_puts(err, "no DNS configuration");
+		mr_buf_puts(err, "no DNS configuration");
 		goto out;
 	}
 	if (!(cfg->query_timeout > 0) || cfg->retries < 0 || cfg->concurrency < 1 ||
 	    cfg->concurrency > MAX_CONCURRENCY || !(cfg->rate >= 0) || cfg->nservers > MR_DNS_MAX_SERVERS) {
-		if (err)
-			mr_buf_puts(err, "invalid DNS settings (timeout, retries, concurrency, rate or servers)");
+		mr_buf_puts(err, "invalid DNS settings (timeout, retries, concurrency, rate or servers)");
 		goto out;
 	}
 	d = calloc(1, sizeof *d);
 	if (!d) {
-		if (err)
-			mr_buf_puts(err, "out of memory");
+		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
 	d->cfg = *cfg;
@@ -971,9 +968,8 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 		const char *path = d->cfg.resolv_conf ? d->cfg.resolv_conf : "/etc/resolv.conf";
 
 		if (mr_dns_read_resolv_conf(&d->cfg, path, &why) < 0 || d->cfg.nservers == 0) {
-			if (err)
-				mr_buf_printf(err, "no DNS server: %s",
-				              why.len ? mr_buf_str(&why) : "no nameserver line found");
+			mr_buf_printf(err, "no DNS server: %s",
+			              why.len ? mr_buf_str(&why) : "no nameserver line found");
 			goto out;
 		}
 	}
@@ -984,8 +980,7 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 	d->pslot = calloc(d->concurrency + NSOCKS, sizeof *d->pslot);
 	d->rbuf = malloc(MAXMSG);
 	if (!d->slots || !d->freeslots || !d->pfds || !d->pslot || !d->rbuf) {
-		if (err)
-			mr_buf_puts(err, "out of memory");
+		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < d->concurrency; i++)

@@ -157,14 +157,12 @@ int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
 	int rc = -1;
 
 	if (!cfg || !path) {
-		if (err)
-			mr_buf_puts(err, "no resolv.conf file given");
+		mr_buf_puts(err, "no resolv.conf file given");
 		goto out;
 	}
 	f = fopen(path, "re");
 	if (!f) {
-		if (err)
-			mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	while (getline(&line, &linecap, f) >= 0) {
@@ -181,13 +179,11 @@ int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
 			cfg->servers[cfg->nservers++] = s;
 	}
 	if (ferror(f)) {
-		if (err)
-			mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
+		mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!found) {
-		if (err)
-			mr_buf_printf(err, "no nameserver line in %s", path);
+		mr_buf_printf(err, "no nameserver line in %s", path);
 		goto out;
 	}
 	rc = 0;
@@ -236,21 +232,18 @@ static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
 	double v;
 
 	if (!cfg || !arg) {
-		if (err)
-			mr_buf_puts(err, "a value is required");
+		mr_buf_puts(err, "a value is required");
 		return -1;
 	}
 	switch (id) {
 	case OPT_SERVER:
 		if (cfg->nservers >= MR_DNS_MAX_SERVERS) {
-			if (err)
-				mr_buf_printf(err, "at most %d resolvers may be given", MR_DNS_MAX_SERVERS);
+			mr_buf_printf(err, "at most %d resolvers may be given", MR_DNS_MAX_SERVERS);
 			return -1;
 		}
 		if (mr_dns_server_parse(arg, &cfg->servers[cfg->nservers]) < 0) {
-			if (err)
-				mr_buf_printf(err, "'%s' is not ADDRESS, ADDRESS:PORT or [IPv6]:PORT "
-				              "with a numeric IP address and a port from 1 to 65535", arg);
+			mr_buf_printf(err, "'%s' is not ADDRESS, ADDRESS:PORT or [IPv6]:PORT "
+			              "with a numeric IP address and a port from 1 to 65535", arg);
 			return -1;
 		}
 		cfg->nservers++;
@@ -266,40 +259,35 @@ static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
 	}
 	case OPT_QUERY_TIMEOUT:
 		if (mr_parse_double(arg, 0.05, 60.0, &v) < 0) {
-			if (err)
-				mr_buf_printf(err, "'%s' is not a number of seconds from 0.05 to 60", arg);
+			mr_buf_printf(err, "'%s' is not a number of seconds from 0.05 to 60", arg);
 			return -1;
 		}
 		cfg->query_timeout = v;
 		return 0;
 	case OPT_RETRIES:
 		if (mr_parse_long(arg, 0, 10, &l) < 0) {
-			if (err)
-				mr_buf_printf(err, "'%s' is not a whole number from 0 to 10", arg);
+			mr_buf_printf(err, "'%s' is not a whole number from 0 to 10", arg);
 			return -1;
 		}
 		cfg->retries = (int)l;
 		return 0;
 	case OPT_CONCURRENCY:
 		if (mr_parse_long(arg, 1, 10000, &l) < 0) {
-			if (err)
-				mr_buf_printf(err, "'%s' is not a whole number from 1 to 10000", arg);
+			mr_buf_printf(err, "'%s' is not a whole number from 1 to 10000", arg);
 			return -1;
 		}
 		cfg->concurrency = (int)l;
 		return 0;
 	case OPT_RATE:
 		if (mr_parse_double(arg, 0.0, 1000000.0, &v) < 0) {
-			if (err)
-				mr_buf_printf(err, "'%s' is not a number of queries per second (0 or more, "
-				              "0 = no limit)", arg);
+			mr_buf_printf(err, "'%s' is not a number of queries per second (0 or more, "
+			              "0 = no limit)", arg);
 			return -1;
 		}
 		cfg->rate = v;
 		return 0;
 	default:
-		if (err)
-			mr_buf_puts(err, "unknown DNS option");
+		mr_buf_puts(err, "unknown DNS option");
 		return -1;
 	}
 }

@@ -316,7 +316,18 @@ typedef struct imap_conn {
 	char errbuf[CURL_ERROR_SIZE]; /**< libcurl's error text */
 	unsigned tagno;        /**< number of the next command tag */
 	char status[200];      /**< the last tagged status line, e.g. "NO Mailbox doesn't exist" */
+	int verbose;           /**< -v level: at 3, commands and their tagged status lines are traced */
 } imap_conn;
+
+/** What the metadata fetch says about one message, before its body is asked for. */
+typedef struct imap_meta {
+	unsigned long uid;     /**< the UID */
+	time_t arrival;        /**< INTERNALDATE, or -1 if it was not in the answer (expunged meanwhile) */
+	unsigned long long size; /**< RFC822.SIZE */
+} imap_meta;
+
+/** UIDs per metadata fetch: keeps the command line and the answer small. */
+#define META_BATCH 500
 
 /** libcurl debug callback (user: int set once login began): masked -vvv trace of the set-up, login lines hidden. */
 static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
@@ -391,28 +402,49 @@ static int imap_scan(imap_conn *c, const char *tag, size_t *pos, size_t *literal
 /** Run one IMAP command and read its whole response (literals included); 0 on OK, -1 with a reason. */
 static int imap_command(imap_conn *c, const char *cmd, double deadline, mr_buf *err)
 {
-	char tag[16], line[512];
+	char tag[16];
 	size_t pos = 0, literal = 0;
+	mr_buf line;
+	int rc_ = -1;
 
 	mr_buf_reset(&c->resp);
 	c->status[0] = '\0';
 	mr_snprintf(tag, sizeof(tag), "M%u", ++c->tagno);
-	if (mr_snprintf(line, sizeof(line), "%s %s\r\n", tag, cmd) != 0 || mr_curl_send_all(c->h, line, strlen(line), deadline) != 0)
-		return mr_buf_printf(err, "IMAP: cannot send %.40s", cmd), -1;
+	mr_buf_init(&line, 16 + META_BATCH * 24);
+	if (mr_buf_printf(&line, "%s %s\r\n", tag, cmd) != 0 ||
+	    mr_curl_send_all(c->h, line.data, line.len, deadline) != 0) {
+		mr_buf_printf(err, "IMAP: cannot send %.40s", cmd);
+		goto out;
+	}
+	if (c->verbose >= 3)
+		mr_trace("imap: > %s %.300s", tag, cmd);
 	while (!imap_scan(c, tag, &pos, &literal)) {
 		char chunk[65536];
 		size_t got = 0;
 		int rc = mr_curl_recv_some(c->h, chunk, sizeof(chunk), &got, deadline);
-		if (rc == 1)
-			return mr_buf_printf(err, "IMAP: no complete answer to %.40s in time", cmd), -1;
-		if (rc != 0)
-			return mr_buf_printf(err, "IMAP: the server closed the connection during %.40s", cmd), -1;
-		if (mr_buf_append(&c->resp, chunk, got) != 0)
-			return mr_buf_printf(err, "IMAP: answer to %.40s larger than %d bytes", cmd, JMRP_MSG_MAX), -1;
+		if (rc == 1) {
+			mr_buf_printf(err, "IMAP: no complete answer to %.40s in time", cmd);
+			goto out;
+		}
+		if (rc != 0) {
+			mr_buf_printf(err, "IMAP: the server closed the connection during %.40s", cmd);
+			goto out;
+		}
+		if (mr_buf_append(&c->resp, chunk, got) != 0) {
+			mr_buf_printf(err, "IMAP: answer to %.40s larger than %zu bytes", cmd, c->resp.max);
+			goto out;
+		}
 	}
-	if (strncmp(c->status, "OK", 2) != 0)
-		return mr_buf_printf(err, "IMAP %.60s failed: %s", cmd, c->status), -1;
-	return 0;
+	if (c->verbose >= 3)
+		mr_trace("imap: < %s %s", tag, c->status);
+	if (strncmp(c->status, "OK", 2) != 0) {
+		mr_buf_printf(err, "IMAP %.60s failed: %s", cmd, c->status);
+		goto out;
+	}
+	rc_ = 0;
+out:
+	mr_buf_free(&line);
+	return rc_;
 }
 
 /** Find "UIDVALIDITY n" in the EXAMINE response; 0 if absent. */
@@ -423,48 +455,158 @@ static unsigned long parse_uidvalidity(const char *resp)
 	return p != NULL ? strtoul(p + 12, NULL, 10) : 0;
 }
 
-/** Fetch one message by UID and hand it to the callback; 0, or -1 with a reason. */
-static int imap_fetch_one(imap_conn *c, unsigned long validity, unsigned long uid, const jmrp_read_config *rc,
-                          jmrp_read_stats *st, mr_buf *err)
+/** Compare UIDs (qsort, bsearch). */
+static int cmp_uid(const void *a, const void *b)
 {
-	char cmd[96], key[64], label[32];
-	const char *r, *p, *lit;
-	time_t arrival;
-	jmrp_msg m;
-	unsigned long long size;
-	char *end;
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
 
-	mr_snprintf(cmd, sizeof(cmd), "UID FETCH %lu (UID INTERNALDATE BODY.PEEK[])", uid);
-	if (imap_command(c, cmd, rc->deadline, err) != 0)
-		return -1;
-	r = mr_buf_str(&c->resp);
-	p = strstr(r, "INTERNALDATE \"");
-	st->listed++;
-	if (p == NULL)
-		return 0; /* gone meanwhile (expunged) */
-	arrival = jmrp_parse_date(p + 14);
-	if (arrival == (time_t)-1 || arrival < rc->since)
-		return 0;
-	mr_snprintf(key, sizeof(key), "%lu/%lu", validity, uid);
-	mr_snprintf(label, sizeof(label), "UID %lu", uid);
-	if (rc->known != NULL && rc->known(rc->user, key, label, arrival))
-		return 0;
-	lit = strstr(r, "BODY[] {");
+	return x < y ? -1 : x > y;
+}
+
+/** Append the n sorted UIDs as an IMAP sequence set ("3,5:9,12") to out; 0 or -1. */
+static int uid_set(mr_buf *out, const unsigned long *uid, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j + 1 < n && uid[j + 1] == uid[j] + 1)
+			j++;
+		if (mr_buf_printf(out, i > 0 ? ",%lu" : "%lu", uid[i]) != 0 ||
+		    (j > i && mr_buf_printf(out, ":%lu", uid[j]) != 0))
+			return -1;
+		i = j + 1;
+	}
+	return 0;
+}
+
+/** Fill meta (n entries, uid set, sorted) from one "UID FETCH set (UID INTERNALDATE RFC822.SIZE)"; 0 or -1. */
+static int imap_fetch_meta(imap_conn *c, imap_meta *meta, size_t n, double deadline, mr_buf *err)
+{
+	unsigned long uids[META_BATCH];
+	const char *p;
+	mr_buf cmd;
+	int rc_ = -1;
+
+	mr_buf_init(&cmd, 64 + META_BATCH * 24);
+	for (size_t i = 0; i < n; i++) {
+		uids[i] = meta[i].uid;
+		meta[i].arrival = (time_t)-1;
+		meta[i].size = 0;
+	}
+	if (mr_buf_puts(&cmd, "UID FETCH ") != 0 || uid_set(&cmd, uids, n) != 0 ||
+	    mr_buf_puts(&cmd, " (UID INTERNALDATE RFC822.SIZE)") != 0) {
+		mr_buf_puts(err, "IMAP: UID set too long");
+		goto out;
+	}
+	if (imap_command(c, cmd.data, deadline, err) != 0)
+		goto out;
+	/* "* 12 FETCH (UID 40 INTERNALDATE "28-Nov-2026 10:00:00 +0100" RFC822.SIZE 2519)", items in any order */
+	for (p = mr_buf_str(&c->resp); *p != '\0';) {
+		const char *eol = strstr(p, "\r\n"), *u, *d, *z;
+		const unsigned long *hit;
+		char line[512];
+		size_t len = eol != NULL ? (size_t)(eol - p) : strlen(p);
+		unsigned long uid;
+
+		if (len < sizeof(line) && strncmp(p, "* ", 2) == 0) {
+			memcpy(line, p, len);
+			line[len] = '\0';
+			u = strstr(line, " FETCH (") != NULL ? strstr(line, "UID ") : NULL;
+			d = strstr(line, "INTERNALDATE \"");
+			z = strstr(line, "RFC822.SIZE ");
+			if (u != NULL && d != NULL && z != NULL) {
+				uid = strtoul(u + 4, NULL, 10);
+				hit = bsearch(&uid, uids, n, sizeof(uids[0]), cmp_uid);
+				if (hit != NULL) {
+					meta[hit - uids].arrival = jmrp_parse_date(d + 14);
+					meta[hit - uids].size = strtoull(z + 12, NULL, 10);
+				}
+			}
+		}
+		p += eol != NULL ? len + 2 : len;
+	}
+	rc_ = 0;
+out:
+	mr_buf_free(&cmd);
+	return rc_;
+}
+
+/** Hand one message whose metadata passed to the callback: its body fetched with BODY.PEEK[] unless RFC822.SIZE
+ *  says it is too large; 0, or -1 with a reason. */
+static int imap_fetch_body(imap_conn *c, const imap_meta *meta, const char *key, const char *label,
+                           const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	char cmd[96];
+	const char *r, *lit;
+	jmrp_msg m;
+
 	m.key = key;
 	m.label = label;
-	m.arrival = arrival;
+	m.arrival = meta->arrival;
 	m.data = NULL;
 	m.len = 0;
 	m.why = NULL;
-	if (lit != NULL) {
-		size = strtoull(lit + 8, &end, 10);
+	if (meta->size > JMRP_MSG_MAX) {
+		m.why = TOO_LARGE;
+		return rc->cb(rc->user, &m);
+	}
+	mr_snprintf(cmd, sizeof(cmd), "UID FETCH %lu (BODY.PEEK[])", meta->uid);
+	if (imap_command(c, cmd, rc->deadline, err) != 0)
+		return -1;
+	r = mr_buf_str(&c->resp);
+	lit = strstr(r, "BODY[] ");
+	if (lit == NULL) {
+		st->vanished++; /* expunged since the metadata fetch */
+		return 0;
+	}
+	if (lit[7] == '{') {
+		char *end;
+		unsigned long long size = strtoull(lit + 8, &end, 10);
 		if (*end == '}' && end[1] == '\r' && end[2] == '\n' &&
 		    size <= (unsigned long long)(c->resp.len - (size_t)(end + 3 - r))) {
 			m.data = end + 3;
 			m.len = (size_t)size;
 		}
 	}
+	if (m.data == NULL)
+		m.why = "the IMAP server sent no message body";
 	return rc->cb(rc->user, &m);
+}
+
+/** Read the messages of uids (sorted) in batches: metadata first, so that messages outside the window, known from
+ *  the state file or too large are never downloaded; 0, 1 on deadline, or -1 with a reason. */
+static int imap_read_uids(imap_conn *c, unsigned long validity, const unsigned long *uids, size_t nuids,
+                          const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	imap_meta meta[META_BATCH];
+	char key[64], label[32];
+
+	for (size_t i = 0; i < nuids; i += META_BATCH) {
+		size_t n = nuids - i < META_BATCH ? nuids - i : META_BATCH;
+		if (mr_now() >= rc->deadline)
+			return 1;
+		for (size_t k = 0; k < n; k++)
+			meta[k].uid = uids[i + k];
+		if (imap_fetch_meta(c, meta, n, rc->deadline, err) != 0)
+			return -1;
+		for (size_t k = 0; k < n; k++) {
+			if (mr_now() >= rc->deadline)
+				return 1;
+			st->listed++;
+			if (meta[k].arrival == (time_t)-1) {
+				st->vanished++; /* expunged since the search */
+				continue;
+			}
+			if (meta[k].arrival < rc->since)
+				continue;
+			mr_snprintf(key, sizeof(key), "%lu/%lu", validity, meta[k].uid);
+			mr_snprintf(label, sizeof(label), "UID %lu", meta[k].uid);
+			if (rc->known != NULL && rc->known(rc->user, key, label, meta[k].arrival))
+				continue;
+			if (imap_fetch_body(c, &meta[k], key, label, rc, st, err) != 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed). */
@@ -479,6 +621,7 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 	int rc_ = -1, login_seen = 0;
 
 	memset(&c, 0, sizeof(c));
+	c.verbose = rc->verbose;
 	mr_buf_init(&c.resp, (size_t)JMRP_MSG_MAX + 65536);
 	/* Split imaps://host[:port]/MAILBOX: libcurl gets the server URL only, so that it never SELECTs. */
 	if (strncmp(ic->url, "imaps://", 8) != 0 || (slash = strchr(ic->url + 8, '/')) == NULL || slash[1] == '\0' ||
@@ -575,17 +718,9 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 			uids[nuids++] = uid;
 		}
 	}
-	rc_ = 0;
-	for (size_t i = 0; i < nuids; i++) {
-		if (mr_now() >= rc->deadline) {
-			rc_ = 1;
-			break;
-		}
-		if (imap_fetch_one(&c, validity, uids[i], rc, st, err) != 0) {
-			rc_ = -1;
-			break;
-		}
-	}
+	if (nuids > 1)
+		qsort(uids, nuids, sizeof(*uids), cmp_uid);
+	rc_ = imap_read_uids(&c, validity, uids, nuids, rc, st, err);
 out:
 	if (c.h != NULL)
 		curl_easy_cleanup(c.h);

@@ -27,6 +27,8 @@ imap_server (session)
                 203.0.113.5 (3 days), the JMRP welcome mail (1h, unparsed)
                 -> 24h: 7 complaints, 3 IPs, 1 unparsed
     Complaints  legacy 203.0.113.9 x2 (1h, 2h)
+    Large       an ARF 192.0.2.77 of more than 8 MiB (1h, too large to read:
+                unparsed), an ARF 192.0.2.78 (2h)
 
     Yields an ImapServer with .dovecot (dovecot.Dovecot: url(), client(),
     flags(), internaldates(), uids_by_message_id()), .uids ({name: UID}
@@ -133,6 +135,17 @@ IMAP_INBOX_EXPECT = {"complaints": 7, "ips": 3, "unparsed": 1,
 IMAP_FOLDER = "Complaints"
 IMAP_FOLDER_EXPECT = {"complaints": 2, "ips": 1, "unparsed": 0,
                       "by_ip": {"203.0.113.9": 2}}
+IMAP_LARGE_FOLDER = "Large"
+IMAP_LARGE_BYTES = 9 * 1024 * 1024
+
+
+def large_arf(ip, size):
+    """An ARF report of at least size bytes: the original's body padded with text lines."""
+    data = jm.arf_report(ip)
+    pad = (b"x" * 76 + b"\n") * (size // 77 + 1)
+    data = data.replace(b"Hello,\n", b"Hello,\n" + pad, 1)
+    assert len(data) >= size
+    return data
 
 ImapServer = namedtuple("ImapServer", "dovecot uids flags0 started")
 
@@ -158,6 +171,9 @@ def imap_server(jmrp_workdir, jmrp_certs):
         for h in (1, 2):
             folder.add(jm.legacy_report("203.0.113.9", sender="promo@example.org"),
                        now - h * 3600)
+        large = jm.Maildir(os.path.join(maildir, "." + IMAP_LARGE_FOLDER))
+        large.add(large_arf("192.0.2.77", IMAP_LARGE_BYTES), now - 3600)
+        large.add(jm.arf_report("192.0.2.78"), now - 2 * 3600)
 
     base = os.path.join(jmrp_workdir, "dovecot")
     os.mkdir(base)

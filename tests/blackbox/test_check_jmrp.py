@@ -26,7 +26,7 @@ import pytest
 
 from conftest import Result, first_line, free_port, parse_perfdata, plugin_env
 from jmrp_fixtures import (IMAP_FOLDER, IMAP_FOLDER_EXPECT,  # noqa: F401
-                           IMAP_INBOX, IMAP_INBOX_EXPECT, dovecot, imap_password_file,
+                           IMAP_INBOX, IMAP_INBOX_EXPECT, IMAP_LARGE_FOLDER, dovecot, imap_password_file,
                            imap_server, jm, jmrp_certs, jmrp_plugin, jmrp_plugin_path,
                            jmrp_workdir, run_jmrp, testcerts)
 
@@ -923,6 +923,76 @@ def test_imap_state_file_second_run_same_counts(imap_server, imap_password_file,
         assert p1[k] == p2[k] == IMAP_INBOX_EXPECT[k], (p1, p2)
     assert jm.RCPT_MARK.encode() not in state.read_bytes()
     assert dovecot.PASSWORD.encode() not in state.read_bytes()
+
+
+SESSION_RE = re.compile(r"imap\(%s\).*Disconnected: .*body_count=(\d+) body_bytes=(\d+)"
+                        % re.escape(dovecot.USER))
+
+
+def run_counting_bodies(server, args):
+    """Run check_jmrp against server; (Result, body_count, body_bytes) of its
+    IMAP session, from the 'Disconnected' line Dovecot logs for it."""
+    def sessions():
+        with open(server.dovecot.log, errors="replace") as f:
+            return SESSION_RE.findall(f.read())
+    before = len(sessions())
+    r = run_jmrp(args)
+    deadline = time.monotonic() + 5
+    while len(sessions()) <= before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    done = sessions()
+    assert len(done) == before + 1, "no single session logged:\n" + server.dovecot.log_text()
+    return r, int(done[-1][0]), int(done[-1][1])
+
+
+def body_fetches(stdout):
+    """The BODY.PEEK commands in the -vvv trace."""
+    return [ln for ln in stdout.splitlines() if ln.startswith("imap: > ") and "BODY.PEEK" in ln]
+
+
+def test_imap_bodies_are_fetched_only_for_messages_in_the_window(imap_server, imap_password_file):
+    """The search asks from the day before; the window is then checked on
+    INTERNALDATE before any body is fetched."""
+    args = imap_args(imap_server, imap_password_file) + ["--window=90m", "-vvv"]
+    r, bodies, _ = run_counting_bodies(imap_server, args)
+    perf = check(r, "OK")
+    assert (perf["complaints"], perf["unparsed"]) == (1, 1), r.stdout
+    assert bodies == 2
+    assert len(body_fetches(r.stdout)) == 2, r.stdout
+
+
+def test_imap_state_file_second_run_fetches_no_body(imap_server, imap_password_file, tmp_path):
+    """With a state file, a second run asks only for the metadata of the
+    messages: Dovecot serves no body at all."""
+    state = str(tmp_path / "jmrp.state")
+    args = imap_args(imap_server, imap_password_file) + ["--state-file=" + state, "-vvv"]
+    in_window = IMAP_INBOX_EXPECT["complaints"] + IMAP_INBOX_EXPECT["unparsed"]
+    r, bodies, _ = run_counting_bodies(imap_server, args)
+    p1 = check(r, "OK")
+    assert bodies == in_window, bodies
+    r, bodies, body_bytes = run_counting_bodies(imap_server, args)
+    p2 = check(r, "OK")
+    assert (bodies, body_bytes) == (0, 0)
+    assert any("RFC822.SIZE" in ln for ln in r.stdout.splitlines()
+               if ln.startswith("imap: > ")), r.stdout
+    assert body_fetches(r.stdout) == [], r.stdout
+    for k in ("complaints", "ips", "unparsed"):
+        assert p1[k] == p2[k] == IMAP_INBOX_EXPECT[k], (p1, p2)
+    assert dict(ip_counts(r.stdout)) == IMAP_INBOX_EXPECT["by_ip"], r.stdout
+
+
+def test_imap_message_too_large_is_unparsed_not_fetched(imap_server, imap_password_file):
+    """A message over 8 MiB is listed as unparsed ("larger than 8388608
+    bytes") from its RFC822.SIZE, never downloaded; the others are counted."""
+    args = imap_args(imap_server, imap_password_file, IMAP_LARGE_FOLDER)
+    r, bodies, body_bytes = run_counting_bodies(imap_server, args)
+    perf = check(r, "OK")
+    assert (perf["complaints"], perf["unparsed"]) == (1, 1), r.stdout
+    assert dict(ip_counts(r.stdout)) == {"192.0.2.78": 1}, r.stdout
+    lines = unparsed_lines(r.stdout)
+    assert len(lines) == 1 and re.match(r"^unparsed: UID \d+: larger than 8388608 bytes$",
+                                        lines[0][1]), r.stdout
+    assert bodies == 1 and body_bytes < 1024 * 1024, (bodies, body_bytes)
 
 
 # --------------------------------------------------------------------------

@@ -259,7 +259,6 @@ typedef struct run_ctx {
 	uint64_t next_target;              /**< feed cursor: target */
 	size_t next_zone;                  /**< feed cursor: zone */
 	size_t unit;                       /**< feed cursor: unit of next_target */
-	uint64_t in_flight;                /**< pair queries not finished */
 	zone_suffix *suffix;               /**< query suffix of each zone, built once */
 	int oom;                           /**< an allocation failed */
 } run_ctx;
@@ -267,8 +266,8 @@ typedef struct run_ctx {
 /** One (target, zone) query, or the TXT query of a stored listing. */
 typedef struct pair_query {
 	run_ctx *ctx;                      /**< phase state */
-	uint64_t target;                   /**< target index */
-	uint32_t zone;                     /**< zone index */
+	uint64_t target;                   /**< target index (A queries) */
+	uint32_t zone;                     /**< zone index (A queries) */
 	dnsbl_detail *detail;              /**< for TXT queries: where the text goes */
 } pair_query;
 
@@ -410,8 +409,6 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 			pair_query *tq = calloc(1, sizeof(*tq));
 			if (tq != NULL) {
 				tq->ctx = c;
-				tq->target = i;
-				tq->zone = zi;
 				tq->detail = d;
 				if (mr_dns_submit(c->dns, qname, LDNS_RR_TYPE_TXT, on_pair, tq) != 0)
 					free(tq);
@@ -422,8 +419,6 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 		ts->errors++;
 		zs->errors++;
 		o->error_pairs++;
-		if (v->public_resolver)
-			ts->public_resolver = 1;
 		if (zs->first_error[0] == '\0')
 			mr_snprintf(zs->first_error, sizeof(zs->first_error), "%s", v->reason);
 		store_detail(c, i, zi, v);
@@ -456,7 +451,6 @@ static void on_pair(void *user, const char *qname, ldns_rr_type type, const mr_d
 		free(q);
 		return;
 	}
-	c->in_flight--;
 	if (r->status == MR_DNS_CANCELLED) {
 		c->out->unfinished++;
 		free(q);
@@ -517,7 +511,6 @@ static int feed_pairs(void *user, mr_dns *d)
 				c->oom = 1;
 				return 0;
 			}
-			c->in_flight++;
 			return 1;
 		}
 	}

@@ -38,7 +38,6 @@ typedef struct dnsbl_tstate {
 	uint16_t allowed;             /**< allow-list zones listing the target */
 	uint16_t other;               /**< answers outside the listing codes */
 	uint8_t severity;             /**< worst mr_state among listing zones */
-	uint8_t public_resolver;      /**< an answer was 127.255.255.254 */
 	dnsbl_detail *first;          /**< stored details, in zone order of arrival */
 	dnsbl_detail *last;           /**< tail for appending */
 } dnsbl_tstate;

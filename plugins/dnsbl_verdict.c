@@ -174,8 +174,6 @@ void dnsbl_judge(const dnsbl_zone *z, mr_dns_status status, const uint32_t *a, s
 		char part[192];
 		answer_class cls;
 		int dup = 0;
-		if (v->ncodes < DNSBL_MAX_CODES)
-			v->codes[v->ncodes++] = a[i];
 		for (j = 0; j < i && !dup; j++)
 			dup = a[j] == a[i];
 		if (dup)

@@ -15,14 +15,12 @@ typedef enum dnsbl_verdict_kind {
 	DNSBL_ERROR           /**< no usable answer: rcode, timeout, error code, non-127 answer */
 } dnsbl_verdict_kind;
 
-/** Most A answers kept per verdict. */
+/** Most A answers of one reply that are judged. */
 #define DNSBL_MAX_CODES 8
 
-/** The judged outcome with the raw answers and a human reason. */
+/** The judged outcome with a human reason naming the raw answers. */
 typedef struct dnsbl_verdict {
 	dnsbl_verdict_kind kind;       /**< see above */
-	uint32_t codes[DNSBL_MAX_CODES]; /**< A answers in host order, as received */
-	size_t ncodes;                 /**< answers kept */
 	int public_resolver;           /**< an answer was 127.255.255.254 (public/unattributable resolver) */
 	char reason[256];              /**< listing meanings joined ("SBL; DROP") or error text ("SERVFAIL", "answer 62.0.58.94 outside 127.0.0.0/8 (hijacked or parked zone?)") */
 } dnsbl_verdict;

@@ -77,7 +77,6 @@ static void test_failed_status_is_error_named_by_status(void **state)
 		assert_int_equal(v.kind, DNSBL_ERROR);
 		assert_true(v.reason[0] != '\0');
 		assert_string_equal(v.reason, mr_dns_status_name(bad[i]));
-		assert_int_equal(v.ncodes, 0);
 		assert_false(v.public_resolver);
 	}
 	dnsbl_judge(zone("zen.spamhaus.org"), MR_DNS_SERVFAIL, NULL, 0, &v);
@@ -96,7 +95,6 @@ static void test_nxdomain_and_nodata_are_not_listed(void **state)
 	dnsbl_judge(zone("zen.spamhaus.org"), MR_DNS_NOERROR, NULL, 0, &v);
 	assert_int_equal(v.kind, DNSBL_NOT_LISTED);
 	assert_non_null(strstr(v.reason, "without A"));
-	assert_int_equal(v.ncodes, 0);
 }
 
 /** A listing code is a listing with the code and its meaning. */
@@ -109,8 +107,6 @@ static void test_listing_code_with_meaning(void **state)
 	judge("zen.spamhaus.org", a, 1, &v);
 	assert_int_equal(v.kind, DNSBL_LISTED);
 	assert_string_equal(v.reason, "127.0.0.4 XBL: exploited or infected host");
-	assert_int_equal(v.ncodes, 1);
-	assert_int_equal(v.codes[0], C4(127, 0, 0, 4));
 }
 
 /** Several A records are all judged and their meanings joined in order. */
@@ -124,8 +120,6 @@ static void test_multiple_listing_codes_are_joined(void **state)
 	assert_int_equal(v.kind, DNSBL_LISTED);
 	assert_string_equal(v.reason, "127.0.0.2 SBL: Spamhaus Block List (spam source or operation); "
 	                              "127.0.0.9 DROP: hijacked or criminal network");
-	assert_int_equal(v.ncodes, 3);
-	assert_int_equal(v.codes[1], C4(127, 0, 0, 9));
 }
 
 /** A valid answer outside the zone's listing codes is another code, not a listing. */
@@ -187,7 +181,7 @@ static void test_answer_outside_loopback_net_is_error(void **state)
 	judge("bl.spamcop.net", a, 2, &v);
 	assert_int_equal(v.kind, DNSBL_ERROR);
 	assert_null(strstr(v.reason, "127.0.0.2"));
-	assert_int_equal(v.ncodes, 2);
+	assert_non_null(strstr(v.reason, "62.0.58.94"));
 }
 
 /** 127.0.0.1 is never a listing (RFC 5782): an error hinting at a refused query. */
@@ -280,8 +274,8 @@ static void test_allow_list_answer(void **state)
 	assert_string_equal(v.reason, "127.0.10.2 DNSWL trust 2 (medium)");
 }
 
-/** Only DNSBL_MAX_CODES answers are kept, but all of them are judged. */
-static void test_codes_kept_are_bounded_but_all_judged(void **state)
+/** Every answer is judged, the last of many too. */
+static void test_every_answer_is_judged(void **state)
 {
 	uint32_t a[DNSBL_MAX_CODES + 3];
 	dnsbl_verdict v;
@@ -292,10 +286,8 @@ static void test_codes_kept_are_bounded_but_all_judged(void **state)
 		a[i] = C4(127, 0, 0, 2 + i);
 	a[DNSBL_MAX_CODES + 2] = C4(127, 255, 255, 254);
 	judge("plain.example", a, DNSBL_MAX_CODES + 3, &v);
-	assert_int_equal(v.ncodes, DNSBL_MAX_CODES);
-	for (i = 0; i < DNSBL_MAX_CODES; i++)
-		assert_int_equal(v.codes[i], a[i]);
 	assert_int_equal(v.kind, DNSBL_ERROR);
+	assert_non_null(strstr(v.reason, "127.255.255.254"));
 	assert_true(v.public_resolver);
 }
 
@@ -343,7 +335,7 @@ int main(void)
 		cmocka_unit_test(test_error_net_codes),
 		cmocka_unit_test(test_zone_error_codes),
 		cmocka_unit_test(test_allow_list_answer),
-		cmocka_unit_test(test_codes_kept_are_bounded_but_all_judged),
+		cmocka_unit_test(test_every_answer_is_judged),
 		cmocka_unit_test(test_long_reason_is_cut),
 		cmocka_unit_test(test_public_resolver_advice),
 	};

@@ -1,6 +1,7 @@
 /* jmrp_mailbox.c: read-only readers of Maildir, mbox and IMAP mailboxes that hand each message in the window to
  * a callback. Nothing is ever written: Maildir files are only opened for reading (no move from new/ to cur/, no
- * flag change), the mbox is opened O_RDONLY, and IMAP uses EXAMINE and BODY.PEEK through libcurl. */
+ * flag change), the mbox is opened O_RDONLY (and O_NOATIME where allowed, so its atime still says whether there
+ * is new mail), and IMAP uses EXAMINE and BODY.PEEK through libcurl. */
 #include <ctype.h>
 #include <curl/curl.h>
 #include <dirent.h>
@@ -224,10 +225,21 @@ static int flush_mbox_message(const jmrp_read_config *rc, jmrp_read_stats *st, c
 	return rc->cb(rc->user, &m);
 }
 
+/** Open the mbox for reading without updating its access time (mail clients take atime < mtime as "new mail");
+ *  O_NOATIME is only allowed to the file's owner (or CAP_FOWNER), so anyone else opens it plainly. */
+static int open_mbox(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+
+	if (fd < 0 && errno == EPERM)
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
 /** Read an mbox file read-only. */
 int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_mbox(path);
 	FILE *f;
 	char *line = NULL;
 	size_t cap = 0;

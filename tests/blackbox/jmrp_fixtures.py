@@ -41,6 +41,7 @@ imap_password_file (session)
 
 import base64
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -69,14 +70,18 @@ def jmrp_plugin_path():
     return os.path.join(builddir, "plugins", "check_jmrp")
 
 
-def run_jmrp(args, timeout=60.0, env=None):
-    """Run check_jmrp with args; Result(code, stdout, stderr, elapsed, args).  Every run is
-    checked for the IMAP password (dovecot.PASSWORD)."""
+def run_jmrp(args, timeout=60.0, env=None, user=None):
+    """Run check_jmrp with args (as user, a name, if given: needs root); Result(code, stdout,
+    stderr, elapsed, args).  Every run is checked for the IMAP password (dovecot.PASSWORD)."""
     cmd = [jmrp_plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
+    extra = {}
+    if user:
+        pw = pwd.getpwnam(user)
+        extra = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout,
-                          env=plugin_env(env))
+                          env=plugin_env(env), **extra)
     elapsed = time.monotonic() - start
     r = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
                proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])

@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -764,6 +765,32 @@ def test_unreadable_mbox_is_unknown(basic_mbox):
         check_source_error(r, path, "mbox", "permission")
     finally:
         os.chmod(path, 0o600)
+
+
+def test_mbox_read_leaves_its_access_time(basic_mbox):
+    """Mail clients take atime < mtime as "new mail": reading the mbox does not
+    change its atime (O_NOATIME, which only the owner may use)."""
+    path, _ = basic_mbox
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_mtime_ns - 1000 * 10**9, st.st_mtime_ns))
+    before = os.stat(path).st_atime_ns
+    check_basic_counts(run_jmrp(["--mbox", path], env=UTC))
+    assert os.stat(path).st_atime_ns == before, "reading the mbox updated its atime"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the plugin as another user")
+def test_mbox_of_another_owner_is_read_without_noatime(jmrp_plugin, jmrp_workdir):
+    """Someone who does not own the mbox may not ask for O_NOATIME (EPERM):
+    the plugin opens it plainly and counts it."""
+    d = tempfile.mkdtemp(prefix="mbox-other.", dir=jmrp_workdir)
+    os.chmod(d, 0o755)
+    path = os.path.join(d, "jmrp.mbox")
+    make_mbox(path, BASIC)
+    os.chmod(path, 0o644)
+    try:
+        check_basic_counts(run_jmrp(["--mbox", path], env=UTC, user="nobody"))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def test_empty_mbox_is_ok_with_zero(tmp_path, jmrp_plugin):

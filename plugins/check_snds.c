@@ -31,8 +31,7 @@ typedef struct snds_config {
 	const char *token_file;         /**< --token-file */
 	int api;                        /**< -1 auto, else snds_api */
 	const char *base_url;           /**< --base-url */
-	mr_cidr filters[MAX_FILTERS];   /**< -H */
-	size_t nfilters;                /**< used */
+	mr_cidr filters[MAX_FILTERS];   /**< -H (judge.filters points here, judge.nfilters counts them) */
 	int want_status;                /**< --feed includes status */
 	int want_data;                  /**< --feed includes data */
 	int have_date;                  /**< --date given */
@@ -154,11 +153,11 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		cfg->base_url = arg;
 		return 0;
 	case OPT_IP:
-		if (cfg->nfilters == MAX_FILTERS)
+		if (cfg->judge.nfilters == MAX_FILTERS)
 			return mr_buf_printf(err, "at most %d addresses or ranges", MAX_FILTERS), -1;
-		if (mr_cidr_parse(arg, &cfg->filters[cfg->nfilters], &why) != 0)
+		if (mr_cidr_parse(arg, &cfg->filters[cfg->judge.nfilters], &why) != 0)
 			return mr_buf_printf(err, "invalid address or range '%s': %s", arg, why ? why : "not an IP"), -1;
-		cfg->nfilters++;
+		cfg->judge.nfilters++;
 		return 0;
 	case OPT_FEED:
 		cfg->want_status = strcmp(arg, "status") == 0 || strcmp(arg, "both") == 0;
@@ -209,6 +208,7 @@ static void config_defaults(snds_config *cfg)
 	cfg->want_status = cfg->want_data = 1;
 	cfg->lookback = 3;
 	cfg->max_size = 32L * 1024 * 1024;
+	cfg->judge.filters = cfg->filters;
 	cfg->judge.max_details = 50;
 	cfg->judge.yellow_state = MR_WARNING;
 	cfg->judge.red_state = MR_CRITICAL;
@@ -380,8 +380,6 @@ static int run_check(const snds_config *cfg, const snds_feed_config *fc, double 
 	int rc = -1;
 
 	snds_judge_init(&j, &cfg->judge);
-	j.cfg.filters = cfg->filters;
-	j.cfg.nfilters = cfg->nfilters;
 	if (cfg->have_date) {
 		day = cfg->date;
 	} else {

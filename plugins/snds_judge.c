@@ -66,7 +66,6 @@ int snds_judge_add_data(void *judge, const snds_data_row *row)
 	snds_judge *j = judge;
 	snds_ip *ip;
 
-	j->have_data = 1;
 	if (!wanted(j, &row->ip))
 		return 0;
 	if (j->nips == j->capips) {
@@ -100,7 +99,6 @@ int snds_judge_add_status(void *judge, const snds_status_row *row)
 {
 	snds_judge *j = judge;
 
-	j->have_status = 1;
 	if (!row->blocked || !range_wanted(j, &row->first, &row->last))
 		return 0;
 	if (j->nblocks == j->capblocks) {

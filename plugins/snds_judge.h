@@ -46,8 +46,8 @@ typedef struct snds_judge {
 	snds_status_row *blocks;      /**< blocked status ranges matching the filters */
 	size_t nblocks;               /**< used */
 	size_t capblocks;             /**< allocated */
-	int have_status;              /**< the status feed was read */
-	int have_data;                /**< the data feed was read */
+	int have_status;              /**< the status feed was read (set by the caller: an empty feed has no rows) */
+	int have_data;                /**< a day of the data feed had rows (set by the caller) */
 	long status_rows;             /**< rows in the status feed */
 	long data_rows;               /**< rows in the data feed */
 	const char *status_format;    /**< "CSV" or "JSON", or NULL */

@@ -173,18 +173,14 @@ static query *list_pop(qlist *l)
 MR_PRINTF(2, 3)
 static void trace(const mr_dns *d, const char *fmt, ...)
 {
-	mr_buf line;
 	va_list ap;
 
 	if (d->cfg.verbose < 3)
 		return;
-	/* Whole line: mr_trace masks secrets (a key in a zone name) before it cuts a long line. */
-	mr_buf_init(&line, MR_TRACE_MAX);
+	/* mr_vtrace masks secrets (a key in a zone name) before it cuts a long line. */
 	va_start(ap, fmt);
-	(void)mr_buf_vprintf(&line, fmt, ap);
+	mr_vtrace("dns: ", fmt, ap);
 	va_end(ap);
-	mr_trace("dns: %s", mr_buf_str(&line));
-	mr_buf_free(&line);
 }
 
 /** Name of an RR type for traces. */

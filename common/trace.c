@@ -18,20 +18,15 @@ static mr_buf trace_buf = { NULL, 0, 0, MR_TRACE_MAX, 0 };
 /** Lines dropped because the buffer was full. */
 static unsigned long trace_dropped;
 
-/** Append one formatted line (newline added), with registered secrets masked before a long line is cut. */
-void mr_trace(const char *fmt, ...)
+/** Append prefix and one formatted line (newline added), with registered secrets masked before a long line is cut. */
+void mr_vtrace(const char *prefix, const char *fmt, va_list ap)
 {
 	mr_buf line;
-	va_list ap;
 	size_t len;
-	int rc;
 
 	/* Mask before cutting: a secret cut in two would no longer match and half of it would be shown. */
 	mr_buf_init(&line, MR_TRACE_MAX);
-	va_start(ap, fmt);
-	rc = mr_buf_vprintf(&line, fmt, ap);
-	va_end(ap);
-	if (rc != 0) {
+	if (mr_buf_puts(&line, prefix != NULL ? prefix : "") != 0 || mr_buf_vprintf(&line, fmt, ap) != 0) {
 		trace_dropped++;
 		goto out;
 	}
@@ -42,6 +37,16 @@ void mr_trace(const char *fmt, ...)
 		trace_dropped++;
 out:
 	mr_buf_free(&line);
+}
+
+/** Append one formatted line (newline added), with registered secrets masked before a long line is cut. */
+void mr_trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mr_vtrace("", fmt, ap);
+	va_end(ap);
 }
 
 /** Trace one line of data (len bytes, no line end) as "TAG: DIR line", using scratch (len + 1 bytes). */

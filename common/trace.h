@@ -2,6 +2,7 @@
 #ifndef MR_TRACE_H
 #define MR_TRACE_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include "util.h"
 
@@ -10,6 +11,8 @@
 
 /** Append one formatted line (newline added), with registered secrets masked. */
 void mr_trace(const char *fmt, ...) MR_PRINTF(1, 2);
+/** As mr_trace, from a va_list, with prefix (a plain string, "" for none) before the formatted text. */
+void mr_vtrace(const char *prefix, const char *fmt, va_list ap) MR_PRINTF(2, 0);
 /**
  * Trace raw protocol bytes as "TAG: DIR line", one trace line per line of data: CR/LF stripped, empty lines
  * skipped, registered secrets masked first, then control bytes (DEL too) shown as '?', then the line cut.

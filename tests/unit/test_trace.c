@@ -1,5 +1,5 @@
 /* test_trace.c: unit tests of the -v trace collector (common/trace.c): mr_trace_bytes line splitting, masking
- * before the control-byte replacement and the cut, and the "TAG: DIR line" format. */
+ * before the control-byte replacement and the cut, and the "TAG: DIR line" format; mr_vtrace's prefix. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -100,6 +100,32 @@ static void test_bytes_masks_before_the_cut(void **state)
 	free(out);
 }
 
+/** Forward to mr_vtrace with prefix, as a module's own trace function does. */
+MR_PRINTF(2, 3)
+static void vtrace_with(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	mr_vtrace(prefix, fmt, ap);
+	va_end(ap);
+}
+
+/** mr_vtrace puts the prefix before the formatted text and masks secrets in both; mr_trace has no prefix. */
+static void test_vtrace_prefixes_and_masks(void **state)
+{
+	char *out;
+
+	(void)state;
+	assert_int_equal(mr_secret_register("k3y-in-zone"), 0);
+	vtrace_with("dns: ", "send %s A to %s id %u", "2.0.0.127.k3y-in-zone.dq.test", "127.0.0.1:53", 7u);
+	vtrace_with(NULL, "%d", 42);
+	mr_trace("plain %s", "line");
+	out = flushed();
+	assert_string_equal(out, "dns: send 2.0.0.127.***.dq.test A to 127.0.0.1:53 id 7\n42\nplain line\n");
+	free(out);
+}
+
 /** NULL arguments and empty data trace nothing. */
 static void test_bytes_ignores_null_and_empty(void **state)
 {
@@ -123,6 +149,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bytes_masks_secrets, reset),
 		cmocka_unit_test_setup(test_bytes_masks_before_the_cut, reset),
 		cmocka_unit_test_setup(test_bytes_ignores_null_and_empty, reset),
+		cmocka_unit_test_setup(test_vtrace_prefixes_and_masks, reset),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -46,6 +46,28 @@ int mr_hostname_check(const char *s, const char **why)
 	return reason ? -1 : 0;
 }
 
+/** Check a name as mr_hostname_check does and copy it lower-cased without its final dot into out; 0, or -1 with a reason. */
+int mr_hostname_normalise(const char *in, char *out, size_t outsize, const char **why)
+{
+	size_t n;
+
+	if (mr_hostname_check(in, why) != 0)
+		return -1;
+	n = strlen(in);
+	if (in[n - 1] == '.')
+		n--;
+	if (n >= outsize) {
+		if (why)
+			*why = "longer than the space for it";
+		return -1;
+	}
+	/* the check let only ASCII letters, digits, '-', '_' and dots through */
+	for (size_t i = 0; i < n; i++)
+		out[i] = in[i] >= 'A' && in[i] <= 'Z' ? (char)(in[i] - 'A' + 'a') : in[i];
+	out[n] = '\0';
+	return 0;
+}
+
 /** Number of significant bytes of an address of family f (4, 16, or 0 if unknown). */
 static size_t addr_len(int family)
 {

@@ -27,6 +27,8 @@ typedef struct mr_cidr {
 
 /** Check a host or domain name (labels of letters, digits, '-', '_'; one final dot allowed); 0, or -1 with a reason. */
 int mr_hostname_check(const char *s, const char **why);
+/** Check a name as mr_hostname_check does and copy it lower-cased without its final dot into out (outsize bytes); 0, or -1 with a reason. */
+int mr_hostname_normalise(const char *in, char *out, size_t outsize, const char **why);
 /** Parse a plain IPv4 or IPv6 address (no brackets, no zone id); 0 or -1. */
 int mr_addr_parse(const char *s, mr_addr *a);
 /** Parse ADDRESS or ADDRESS/PREFIX; host bits must be zero; 0, or -1 with a reason in why (may be NULL). */

@@ -19,20 +19,6 @@ void dnsbl_targets_free(dnsbl_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/** Copy a name lower-cased and without its final dot into dst (DNSBL_NAME_MAX + 1 bytes). */
-static void copy_name(char *dst, const char *src)
-{
-	size_t len = strlen(src);
-
-	if (len > 0 && src[len - 1] == '.')
-		len--;
-	if (len > DNSBL_NAME_MAX)
-		len = DNSBL_NAME_MAX;
-	for (size_t i = 0; i < len; i++)
-		dst[i] = (char)tolower((unsigned char)src[i]);
-	dst[len] = '\0';
-}
-
 /** Append a spec to the list; 0 or -1 when out of memory. */
 static int push_spec(dnsbl_targets *t, const dnsbl_tspec *s)
 {
@@ -73,9 +59,8 @@ int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err)
 			return -1;
 		}
 		s.kind = DNSBL_T_CIDR;
-	} else if (mr_hostname_check(text, &why) == 0) {
+	} else if (mr_hostname_normalise(text, s.name, sizeof(s.name), &why) == 0) {
 		s.kind = DNSBL_T_HOST;
-		copy_name(s.name, text);
 	} else {
 		mr_buf_printf(err, "invalid target '%s': not an IP address, CIDR range or host name (%s)", text, why);
 		return -1;
@@ -94,12 +79,11 @@ int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text,
 	const char *why = NULL;
 
 	memset(&s, 0, sizeof(s));
-	if (mr_hostname_check(text, &why) != 0 || looks_ipv4(text)) {
+	if (mr_hostname_normalise(text, s.name, sizeof(s.name), &why) != 0 || looks_ipv4(text)) {
 		mr_buf_printf(err, "invalid domain name '%s'%s%s", text, why ? ": " : "", why ? why : "");
 		return -1;
 	}
 	s.kind = kind;
-	copy_name(s.name, text);
 	if (push_spec(t, &s) != 0) {
 		mr_buf_puts(err, "out of memory");
 		return -1;

@@ -459,21 +459,6 @@ int dnsbl_codes_parse(const char *spec, dnsbl_codeset *set, mr_buf *err)
 
 /* ---- zone names and Spamhaus knowledge ---- */
 
-/** Lower-case in, strip one final dot and check it is a DNS name; 0, or -1 with a static reason. */
-static int zone_name_normalise(const char *in, char *out, const char **why)
-{
-	size_t n = strlen(in), i;
-
-	if (mr_hostname_check(in, why) != 0)
-		return -1;
-	if (in[n - 1] == '.')
-		n--;
-	for (i = 0; i < n; i++)
-		out[i] = (char)tolower((unsigned char)in[i]);
-	out[n] = '\0';
-	return 0;
-}
-
 /** If text[0..n) is a DQS zone name KEY.NAME.dq.spamhaus.net (any case, final dot allowed), register KEY
  * for masking as written and lower-cased: the key is a secret however it reaches the plugin. */
 static void register_dqs_key(const char *text, size_t n)
@@ -685,7 +670,7 @@ static int zone_start(parse_ctx *ctx, unsigned line, const char *section)
 	long prev;
 
 	register_dqs_key(section, strlen(section));
-	if (zone_name_normalise(section, name, &why) != 0) {
+	if (mr_hostname_normalise(section, name, sizeof name, &why) != 0) {
 		mr_ini_fail(&ctx->msg, line, "[%.*s]: %s", QUOTE_MAX, section, why);
 		return -1;
 	}
@@ -1002,7 +987,7 @@ int dnsbl_catalogue_add_spec(dnsbl_catalogue *c, const char *spec, int allow, mr
 		*eq = '\0';
 		codes = eq + 1;
 	}
-	if (zone_name_normalise(buf, name, &why) != 0) {
+	if (mr_hostname_normalise(buf, name, sizeof name, &why) != 0) {
 		seterr(err, "%s '%.*s': %s", opt, QUOTE_MAX, spec, why);
 		return -1;
 	}

@@ -443,11 +443,50 @@ static void test_hostname_check_bounds_and_reasons(void **state)
 	assert_string_equal(why, "longer than 253 characters");
 }
 
+/** Normalising: the same checks, lower case, no final dot, bounded by the output size. */
+static void test_hostname_normalise_lowers_and_drops_the_final_dot(void **state)
+{
+	char out[32], small[16], name[300];
+	const char *why = "unset";
+
+	(void)state;
+	assert_int_equal(mr_hostname_normalise("Mail-1.Example.COM.", out, sizeof(out), &why), 0);
+	assert_string_equal(out, "mail-1.example.com");
+	assert_null(why);
+	assert_int_equal(mr_hostname_normalise("_Dmarc.x", out, sizeof(out), NULL), 0);
+	assert_string_equal(out, "_dmarc.x");
+	/* failures keep mr_hostname_check's reasons */
+	assert_int_equal(mr_hostname_normalise("a..b", out, sizeof(out), &why), -1);
+	assert_string_equal(why, "empty label (two dots in a row?)");
+	assert_int_equal(mr_hostname_normalise(".", out, sizeof(out), &why), -1);
+	assert_string_equal(why, "empty name");
+	/* 15 characters fit in 16 bytes (with or without the final dot), 16 do not */
+	assert_int_equal(mr_hostname_normalise("abcdefghij.ABCD", small, sizeof(small), NULL), 0);
+	assert_string_equal(small, "abcdefghij.abcd");
+	assert_int_equal(mr_hostname_normalise("abcdefghij.ABCD.", small, sizeof(small), NULL), 0);
+	assert_string_equal(small, "abcdefghij.abcd");
+	assert_int_equal(mr_hostname_normalise("abcdefghij.abcde", small, sizeof(small), &why), -1);
+	assert_string_equal(why, "longer than the space for it");
+	assert_int_equal(mr_hostname_normalise("a", small, 0, &why), -1);
+	/* a 253-character name fits MR_HOSTNAME_MAX + 1 bytes */
+	for (size_t i = 0; i < 253; i++)
+		name[i] = (i % 50 == 49) ? '.' : 'B';
+	name[253] = '.';
+	name[254] = '\0';
+	{
+		char big[MR_HOSTNAME_MAX + 1];
+		assert_int_equal(mr_hostname_normalise(name, big, sizeof(big), NULL), 0);
+		assert_int_equal(strlen(big), 253);
+		assert_int_equal(big[0], 'b');
+	}
+}
+
 /** Run the address tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostname_check_bounds_and_reasons),
+		cmocka_unit_test(test_hostname_normalise_lowers_and_drops_the_final_dot),
 		cmocka_unit_test(test_parse_accepts_plain_ipv4),
 		cmocka_unit_test(test_parse_rejects_sloppy_ipv4),
 		cmocka_unit_test(test_parse_accepts_ipv6_forms),

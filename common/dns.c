@@ -13,8 +13,6 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
@@ -853,18 +851,6 @@ static void cancel_all(mr_dns *d)
 	}
 }
 
-/** Milliseconds from now until t, for poll(), at least 0. */
-static int ms_until(double now, double t)
-{
-	double ms = ceil((t - now) * 1000.0);
-
-	if (ms < 0)
-		return 0;
-	if (ms > INT_MAX / 2)
-		return INT_MAX / 2;
-	return (int)ms;
-}
-
 /** The started query in slot that still has TCP socket fd, or NULL if it moved on meanwhile. */
 static query *tcp_query_at(const mr_dns *d, long slot, int fd)
 {
@@ -910,7 +896,8 @@ static void wait_events(mr_dns *d, double deadline)
 			n++;
 		}
 	}
-	if (poll(d->pfds, n, ms_until(now, next)) <= 0)
+	/* A time already reached is handled without waiting; else the wait is rounded up (mr_ms_until). */
+	if (poll(d->pfds, n, next <= now ? 0 : (int)mr_ms_until(next)) <= 0)
 		return; /* timeout, or EINTR: the loop re-checks the clock */
 	/*
 	 * Handling one entry may finish other queries, but no new socket or query

@@ -305,7 +305,7 @@ static int read_status(const snds_feed_config *fc, snds_judge *j, mr_buf *err)
 	snds_format fmt;
 	long rows;
 	int rc = -1;
-	snds_got got = snds_feed_get(fc, 0, NULL, &resp, &fmt, err);
+	snds_got got = snds_feed_get(fc, NULL, &resp, &fmt, err);
 
 	if (got == SNDS_GOT_404) {
 		mr_buf_puts(err, "the IP status feed answered HTTP 404: expired or unknown link or key");
@@ -340,7 +340,7 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 			t -= 86400;
 			gmtime_r(&t, day);
 		}
-		got = snds_feed_get(fc, 1, day, &resp, &fmt, err);
+		got = snds_feed_get(fc, day, &resp, &fmt, err);
 		if (got == SNDS_GOT_ERROR) {
 			mr_http_response_free(&resp);
 			return -1;

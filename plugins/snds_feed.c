@@ -17,33 +17,29 @@ int snds_key_valid(const char *key)
 	return 1;
 }
 
-/** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. */
-int snds_feed_url(const snds_feed_config *cfg, int data, const struct tm *day, char *dst, size_t size)
+/** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. The URL may hold the key. */
+static int feed_url(const snds_feed_config *cfg, const struct tm *day, char *dst, size_t size)
 {
 	const char *base = cfg->base_url;
 	const char *sep = base[0] != '\0' && base[strlen(base) - 1] == '/' ? "" : "/";
 
 	if (cfg->api == SNDS_API_REST) {
-		if (!data)
-			return mr_snprintf(dst, size, "%s%sapi/report/status/ip", base, sep);
 		if (day == NULL)
-			return mr_snprintf(dst, size, "%s%sapi/report/data", base, sep);
+			return mr_snprintf(dst, size, "%s%sapi/report/status/ip", base, sep);
 		return mr_snprintf(dst, size, "%s%sapi/report/data/%04d-%02d-%02d", base, sep, day->tm_year + 1900,
 		                   day->tm_mon + 1, day->tm_mday);
 	}
-	if (!data)
-		return mr_snprintf(dst, size, "%s%sipStatus.aspx?key=%s", base, sep, cfg->key);
 	if (day == NULL)
-		return mr_snprintf(dst, size, "%s%sdata.aspx?key=%s", base, sep, cfg->key);
+		return mr_snprintf(dst, size, "%s%sipStatus.aspx?key=%s", base, sep, cfg->key);
 	return mr_snprintf(dst, size, "%s%sdata.aspx?key=%s&date=%02d%02d%02d", base, sep, cfg->key, day->tm_mon + 1,
 	                   day->tm_mday, day->tm_year % 100);
 }
 
-/** Fetch one feed and classify the response. */
-snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *day, mr_http_response *resp,
-                       snds_format *fmt, mr_buf *err)
+/** Fetch one feed (day NULL: the status feed) and classify the response. */
+snds_got snds_feed_get(const snds_feed_config *cfg, const struct tm *day, mr_http_response *resp, snds_format *fmt,
+                       mr_buf *err)
 {
-	const char *feed = data ? "data feed" : "IP status feed";
+	const char *feed = day != NULL ? "data feed" : "IP status feed";
 	char url[2048];
 	mr_buf why;
 	mr_http_status hs;
@@ -51,7 +47,7 @@ snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *d
 
 	*fmt = SNDS_FMT_UNKNOWN;
 	memset(resp, 0, sizeof(*resp));
-	if (snds_feed_url(cfg, data, day, url, sizeof(url)) != 0) {
+	if (feed_url(cfg, day, url, sizeof(url)) != 0) {
 		mr_buf_printf(err, "the %s URL is too long (--base-url)", feed);
 		return SNDS_GOT_ERROR;
 	}

@@ -35,10 +35,8 @@ typedef enum snds_got {
 
 /** 1 if key has only the characters an SNDS key has ([A-Za-z0-9-_]), so it is safe in a URL. */
 int snds_key_valid(const char *key);
-/** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. The URL holds the key: never print it. */
-int snds_feed_url(const snds_feed_config *cfg, int data, const struct tm *day, char *dst, size_t size);
-/** Fetch one feed and classify the response; resp holds the body (free it); fmt the detected format. */
-snds_got snds_feed_get(const snds_feed_config *cfg, int data, const struct tm *day, mr_http_response *resp,
-                       snds_format *fmt, mr_buf *err);
+/** Fetch the status feed (day NULL) or the data feed of day and classify it; free resp; fmt: the body's format. */
+snds_got snds_feed_get(const snds_feed_config *cfg, const struct tm *day, mr_http_response *resp, snds_format *fmt,
+                       mr_buf *err);
 
 #endif

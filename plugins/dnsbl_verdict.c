@@ -27,16 +27,6 @@ typedef enum answer_class {
 	CLS_ERROR        /**< error of the zone */
 } answer_class;
 
-/** Meanings of 127.255.255.0/24 codes for zones that do not define their own (Spamhaus convention). */
-static const struct {
-	uint32_t code;     /**< answer */
-	const char *text;  /**< meaning */
-} errnet_meanings[] = {
-	{ 0x7ffffffcu, "typo in the DNSBL zone name" },
-	{ 0x7ffffffeu, "public/open or unattributable resolver" },
-	{ 0x7fffffffu, "too many queries (rate limit)" },
-};
-
 /** A bounded "; "-joined list of reason parts. */
 typedef struct joined {
 	char s[512]; /**< text, NUL-terminated */
@@ -115,13 +105,10 @@ static answer_class classify(const dnsbl_zone *z, uint32_t code, char *part, siz
 	}
 	e = z != NULL ? dnsbl_codeset_find(&z->errors, code) : NULL;
 	if ((code & ERRNET_MASK) == ERRNET) {
-		const char *text = e != NULL && e->text[0] != '\0' ? e->text : NULL;
-		size_t i;
+		/* the zone's own meaning, else the Spamhaus convention */
+		const char *text = e != NULL && e->text[0] != '\0' ? e->text : dnsbl_errnet_meaning(code);
 		if (code == CODE_PUBLIC_RESOLVER)
 			*public_resolver = 1;
-		for (i = 0; text == NULL && i < sizeof errnet_meanings / sizeof errnet_meanings[0]; i++)
-			if (errnet_meanings[i].code == code)
-				text = errnet_meanings[i].text;
 		if (text != NULL)
 			rc = mr_snprintf(part, size, "%s: %s", dotted, text);
 		else

@@ -80,12 +80,13 @@ static const spamhaus_code spamhaus_meanings[] = {
 	{ "zrd", CODE(127, 0, 2, 2), CODE(127, 0, 2, 24), "ZRD: domain first seen in the last 24 hours" },
 };
 
-/** Error codes every Spamhaus zone may answer (and the domain-list error of DBL and ZRD). */
+/** The domain-list error of DBL and ZRD, and the error codes every Spamhaus zone may answer (this order is
+ * the order of --list-zones). */
 static const spamhaus_code spamhaus_errors[] = {
+	{ "dbl zrd", CODE(127, 0, 1, 255), CODE(127, 0, 1, 255), "IP query to a domain list" },
 	{ "*", CODE(127, 255, 255, 252), CODE(127, 255, 255, 252), "typo in the DNSBL zone name" },
 	{ "*", CODE(127, 255, 255, 254), CODE(127, 255, 255, 254), "public/open or unattributable resolver" },
 	{ "*", CODE(127, 255, 255, 255), CODE(127, 255, 255, 255), "too many queries (rate limit)" },
-	{ "dbl zrd", CODE(127, 0, 1, 255), CODE(127, 0, 1, 255), "IP query to a domain list" },
 };
 
 /** Default listing codes of Spamhaus datasets without a listing= (Postfix guidance). */
@@ -562,6 +563,18 @@ static int add_known(dnsbl_codeset *set, const spamhaus_code *tab, size_t n, con
 			return -1;
 	}
 	return 0;
+}
+
+/** Meaning of a 127.255.255.0/24 error code as every Spamhaus zone uses it, or NULL. */
+const char *dnsbl_errnet_meaning(uint32_t code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof spamhaus_errors / sizeof spamhaus_errors[0]; i++)
+		if (strcmp(spamhaus_errors[i].datasets, "*") == 0 && spamhaus_errors[i].lo <= code &&
+		    code <= spamhaus_errors[i].hi)
+			return spamhaus_errors[i].text;
+	return NULL;
 }
 
 /** Apply Spamhaus knowledge to z if its name is a Spamhaus zone. */

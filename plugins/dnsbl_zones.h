@@ -83,6 +83,8 @@ const dnsbl_code *dnsbl_codeset_find(const dnsbl_codeset *set, uint32_t code);
 /** Free a code set's entries. */
 void dnsbl_codeset_free(dnsbl_codeset *set);
 
+/** Meaning of a 127.255.255.0/24 error code as every Spamhaus zone uses it (the convention for other zones too), or NULL. */
+const char *dnsbl_errnet_meaning(uint32_t code);
 /** Apply Spamhaus knowledge to z if its name is a Spamhaus zone (error codes, meanings, dqs name). */
 void dnsbl_zone_apply_spamhaus(dnsbl_zone *z);
 

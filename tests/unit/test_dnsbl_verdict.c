@@ -239,6 +239,13 @@ static void test_error_net_codes(void **state)
 	judge("plain.example", other, 1, &v);
 	assert_int_equal(v.kind, DNSBL_ERROR);
 	assert_string_equal(v.reason, "127.255.255.200 error (127.255.255.0/24 is never a listing)");
+	/* other zones get the Spamhaus meanings of 127.255.255.0/24, not DBL's own codes */
+	judge("plain.example", typo, 1, &v);
+	assert_string_equal(v.reason, "127.255.255.252: typo in the DNSBL zone name");
+	judge("plain.example", rate, 1, &v);
+	assert_string_equal(v.reason, "127.255.255.255: too many queries (rate limit)");
+	assert_null(dnsbl_errnet_meaning(C4(127, 0, 1, 255)));
+	assert_null(dnsbl_errnet_meaning(C4(127, 255, 255, 253)));
 }
 
 /** A zone's own error codes are errors with their text: DBL's IP-query code, DNSWL's refusal. */

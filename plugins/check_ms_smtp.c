@@ -202,7 +202,7 @@ static void local_fqdn(char *dst, size_t size)
 		mr_snprintf(dst, size, "localhost");
 }
 
-/** Probe one domain (or --host) and add its subcheck; the probe results go into the report state. */
+/** Probe one domain (or --host) and add its subcheck to the report. */
 static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *dns, const smtp_rules *rules,
                          const char *domain, const char *ehlo, const char *from, double deadline,
                          smtp_report *rep)
@@ -210,11 +210,9 @@ static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *
 	smtp_candidate cand[MAX_CANDIDATES];
 	size_t ncand = 0;
 	smtp_probe_config pc;
-	smtp_probe_result *res = smtp_report_next(rep);
+	smtp_probe_result res; /* about 90 KB: one probe at a time */
 	char why[256] = "";
 
-	if (res == NULL)
-		return;
 	memset(&pc, 0, sizeof(pc));
 	pc.port = cfg->port;
 	pc.bind = cfg->bind;
@@ -243,13 +241,13 @@ static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *
 	for (size_t i = 0; i < ncand; i++) {
 		pc.host = cand[i].host;
 		pc.connect_addr = cand[i].addr[0] ? cand[i].addr : NULL;
-		smtp_probe_run(&pc, res);
+		smtp_probe_run(&pc, &res);
 		/* Fall back to the next MX only when this one could not be reached at all. */
-		if (!(res->end == SMTP_END_CONNECT_FAILED ||
-		      (res->end == SMTP_END_TIMEOUT && res->last == SMTP_STAGE_CONNECT)) || mr_now() >= deadline)
+		if (!(res.end == SMTP_END_CONNECT_FAILED ||
+		      (res.end == SMTP_END_TIMEOUT && res.last == SMTP_STAGE_CONNECT)) || mr_now() >= deadline)
 			break;
 	}
-	smtp_report_add(rep, domain, &pc, rules, cfg->throttle_state);
+	smtp_report_add(rep, domain, &res, &pc, rules, cfg->throttle_state);
 }
 
 /** Entry point: parse options, probe each domain, render, exit with the state. */
@@ -291,7 +289,6 @@ int main(int argc, char **argv)
 	mr_buf err;
 
 	memset(&cfg, 0, sizeof(cfg));
-	memset(&rep, 0, sizeof(rep));
 	cfg.port = 25;
 	cfg.throttle_state = MR_WARNING;
 	mr_buf_init(&err, 4096);
@@ -354,7 +351,6 @@ int main(int argc, char **argv)
 	st = mr_check_output(c, common.format);
 	curl_global_cleanup();
 out:
-	smtp_report_free(&rep);
 	mr_dns_free(dns);
 	mr_check_free(c);
 	smtp_rules_free(&rules);

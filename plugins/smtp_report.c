@@ -1,5 +1,4 @@
 /* smtp_report.c: judges check_ms_smtp probe results and builds the result tree, summary and perfdata. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "smtp_report.h"
@@ -15,15 +14,6 @@ void smtp_report_init(smtp_report *r, mr_check *c, const mr_thresholds *thr, int
 	r->thr = thr;
 	r->verbose = verbose;
 	r->all_complete = 1;
-}
-
-/** A zeroed probe result for the next domain, owned by the report; NULL when full or out of memory. */
-smtp_probe_result *smtp_report_next(smtp_report *r)
-{
-	if (r->n == SMTP_REPORT_MAX)
-		return NULL;
-	r->res[r->n] = calloc(1, sizeof(smtp_probe_result));
-	return r->res[r->n] != NULL ? r->res[r->n++] : NULL;
 }
 
 /** Fold one domain's state and text into the summary choice. */
@@ -119,11 +109,10 @@ static mr_state judge(const smtp_probe_result *res, const smtp_probe_config *pc,
 	return MR_UNKNOWN;
 }
 
-/** Judge the latest probe result of domain and add its subcheck. */
-void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config *pc, const smtp_rules *rules,
-                     mr_state throttle_state)
+/** Judge the probe result res of domain and add its subcheck. */
+void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result *res, const smtp_probe_config *pc,
+                     const smtp_rules *rules, mr_state throttle_state)
 {
-	const smtp_probe_result *res = r->res[r->n - 1];
 	smtp_verdict v;
 	char what[SMTP_REPLY_TEXT_MAX + 200], text[1024];
 	mr_state st = judge(res, pc, rules, throttle_state, &v, what, sizeof(what));
@@ -215,12 +204,4 @@ void smtp_report_finish(smtp_report *r, double elapsed, mr_state timeout_state, 
 			continue;
 		mr_check_add_perf(r->c, &p);
 	}
-}
-
-/** Free the probe results. */
-void smtp_report_free(smtp_report *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->res[i]);
-	r->n = 0;
 }

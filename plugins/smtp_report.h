@@ -7,16 +7,11 @@
 #include "smtp_rules.h"
 #include "smtp_session.h"
 
-/** Most domains in one report. */
-#define SMTP_REPORT_MAX 8
-
 /** Report state across the probed domains. */
 typedef struct smtp_report {
 	mr_check *c;                        /**< the result being filled (not owned) */
 	const mr_thresholds *thr;           /**< -w/-c on the dialogue time */
 	int verbose;                        /**< -v level */
-	smtp_probe_result *res[SMTP_REPORT_MAX]; /**< one per domain, owned */
-	size_t n;                           /**< used */
 	mr_state worst;                     /**< worst domain state so far */
 	int have_worst;                     /**< worst is set */
 	char summary[600];                  /**< text of the worst domain */
@@ -27,16 +22,12 @@ typedef struct smtp_report {
 
 /** Start a report that fills c. */
 void smtp_report_init(smtp_report *r, mr_check *c, const mr_thresholds *thr, int verbose);
-/** A zeroed probe result for the next domain, owned by the report; NULL when full or out of memory. */
-smtp_probe_result *smtp_report_next(smtp_report *r);
 /** Record that the MX lookup of domain failed (UNKNOWN). */
 void smtp_report_lookup_failed(smtp_report *r, const char *domain, const char *why);
-/** Judge the latest probe result of domain and add its subcheck. */
-void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_config *pc, const smtp_rules *rules,
-                     mr_state throttle_state);
+/** Judge the probe result res of domain (probed with pc) and add its subcheck. */
+void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result *res, const smtp_probe_config *pc,
+                     const smtp_rules *rules, mr_state throttle_state);
 /** Set summary, state and perfdata; timed_out tells that the run deadline passed. */
 void smtp_report_finish(smtp_report *r, double elapsed, mr_state timeout_state, int timed_out);
-/** Free the probe results. */
-void smtp_report_free(smtp_report *r);
 
 #endif

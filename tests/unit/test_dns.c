@@ -870,20 +870,32 @@ static void reflector_serve(int udp, int other, int tcp, enum reflect_mode m)
 static void reflector_start(reflector *r, enum reflect_mode m)
 {
 	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
-	int udp = socket(AF_INET, SOCK_DGRAM, 0), other = socket(AF_INET, SOCK_DGRAM, 0);
+	socklen_t len;
+	int udp = -1, other = socket(AF_INET, SOCK_DGRAM, 0);
 	int tcp = socket(AF_INET, SOCK_STREAM, 0);
 	int one = 1;
+	int tries;
 
-	assert_true(udp >= 0 && other >= 0 && tcp >= 0);
+	assert_true(other >= 0 && tcp >= 0);
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	assert_int_equal(bind(other, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(bind(udp, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(udp, (struct sockaddr *)&sa, &len), 0);
 	assert_int_equal(setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one), 0);
-	assert_int_equal(bind(tcp, (struct sockaddr *)&sa, sizeof sa), 0);
+	/* The TCP port must equal the UDP port the kernel picked; another process may hold it over TCP: try again. */
+	for (tries = 0; tries < 50; tries++) {
+		udp = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(udp >= 0);
+		sa.sin_port = 0;
+		len = sizeof sa;
+		assert_int_equal(bind(udp, (struct sockaddr *)&sa, sizeof sa), 0);
+		assert_int_equal(getsockname(udp, (struct sockaddr *)&sa, &len), 0);
+		if (bind(tcp, (struct sockaddr *)&sa, sizeof sa) == 0)
+			break;
+		close(udp);
+		udp = -1;
+	}
+	assert_true(udp >= 0);
 	assert_int_equal(listen(tcp, 8), 0);
 	assert_int_equal(mr_snprintf(r->server, sizeof r->server, "127.0.0.1:%u", (unsigned)ntohs(sa.sin_port)), 0);
 	r->pid = fork();

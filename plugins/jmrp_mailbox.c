@@ -92,14 +92,65 @@ static int read_all(int fd, mr_buf *buf, int *too_large)
 	}
 }
 
-/** Read one Maildir subdirectory (new or cur); 0, 1 on deadline, -1 with a reason. */
+/** FNV-1a (64 bits) over n bytes, continuing from h. */
+static uint64_t fnv1a64(const char *p, size_t n, uint64_t h)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+/** First value of fnv1a64. */
+#define FNV64_INIT 14695981039346656037ull
+
+/** Hashes of the Maildir keys read from new/: a message that a mail client moves to cur/ during the scan is met
+ *  twice under one key, and counted once. */
+typedef struct key_set {
+	uint64_t *v;          /**< fnv1a64 of each key, sorted before cur/ is read */
+	size_t n;             /**< used */
+	size_t cap;           /**< allocated */
+} key_set;
+
+/** Add the hash of key to the set; 0 or -1 when out of memory. */
+static int key_set_add(key_set *ks, const char *key)
+{
+	if (ks->n == ks->cap) {
+		size_t cap = ks->cap ? ks->cap * 2 : 1024;
+		uint64_t *v = cap <= SIZE_MAX / sizeof(*v) ? realloc(ks->v, cap * sizeof(*v)) : NULL;
+		if (v == NULL)
+			return -1;
+		ks->v = v;
+		ks->cap = cap;
+	}
+	ks->v[ks->n++] = fnv1a64(key, strlen(key), FNV64_INIT);
+	return 0;
+}
+
+/** Compare two hashes (qsort, bsearch). */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/** 1 if the hash of key is in the (sorted) set. */
+static int key_set_has(const key_set *ks, const char *key)
+{
+	uint64_t h = fnv1a64(key, strlen(key), FNV64_INIT);
+
+	return ks->n > 0 && bsearch(&h, ks->v, ks->n, sizeof(h), cmp_u64) != NULL;
+}
+
+/** Read one Maildir subdirectory (new or cur): reading new/, the keys handed on are added to from_new; reading
+ *  cur/, keys found there are skipped (moved meanwhile); 0, 1 on deadline, -1 with a reason. */
 static int read_subdir(const char *dir, const char *sub, const jmrp_read_config *rc, jmrp_read_stats *st,
-                       mr_buf *buf, mr_buf *err)
+                       key_set *from_new, mr_buf *buf, mr_buf *err)
 {
 	char path[4096], key[512], label[600];
 	DIR *d;
 	struct dirent *e;
-	int rc_ = 0, dfd;
+	int rc_ = 0, dfd, is_new = strcmp(sub, "new") == 0;
 	size_t count = 0;
 
 	if (mr_snprintf(path, sizeof(path), "%s/%s", dir, sub) != 0)
@@ -120,6 +171,13 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 			rc_ = 1;
 			break;
 		}
+		/* the key is the unique part of the name: the flags after ':' change when a client reads the message */
+		mr_snprintf(key, sizeof(key), "%s", e->d_name);
+		colon = strchr(key, ':');
+		if (colon != NULL)
+			*colon = '\0';
+		if (!is_new && key_set_has(from_new, key))
+			continue; /* read in new/ already, moved to cur/ since */
 		st->listed++;
 		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
@@ -127,70 +185,61 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 				st->vanished++;
 			continue;
 		}
-		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime < rc->since) {
 			close(fd);
 			continue;
 		}
-		if (sb.st_mtime < rc->since) {
-			close(fd);
-			continue;
-		}
-		mr_snprintf(key, sizeof(key), "%s", e->d_name);
-		colon = strchr(key, ':');
-		if (colon != NULL)
-			*colon = '\0';
 		mr_snprintf(label, sizeof(label), "%s/%s", sub, e->d_name);
 		if (rc->known != NULL && rc->known(rc->user, key, label, sb.st_mtime)) {
 			close(fd);
-			continue;
-		}
-		if (read_all(fd, buf, &too_large) != 0) {
+		} else {
+			if (read_all(fd, buf, &too_large) != 0) {
+				close(fd);
+				if (errno == ENOENT || errno == ESTALE)
+					st->vanished++;
+				continue;
+			}
 			close(fd);
-			if (errno == ENOENT || errno == ESTALE)
-				st->vanished++;
-			continue;
+			m.key = key;
+			m.label = label;
+			m.arrival = sb.st_mtime;
+			m.data = too_large ? NULL : mr_buf_str(buf);
+			m.len = too_large ? 0 : buf->len;
+			m.why = too_large ? TOO_LARGE : NULL;
+			if (rc->cb(rc->user, &m) != 0) {
+				rc_ = -1;
+				break;
+			}
 		}
-		close(fd);
-		m.key = key;
-		m.label = label;
-		m.arrival = sb.st_mtime;
-		m.data = too_large ? NULL : mr_buf_str(buf);
-		m.len = too_large ? 0 : buf->len;
-		m.why = too_large ? TOO_LARGE : NULL;
-		if (rc->cb(rc->user, &m) != 0) {
+		if (is_new && key_set_add(from_new, key) != 0) {
 			rc_ = -1;
-			mr_buf_puts(err, "out of memory while counting");
 			break;
 		}
 	}
 	closedir(d);
+	if (rc_ < 0)
+		mr_buf_puts(err, "out of memory while counting");
 	return rc_;
 }
 
 /** Read DIR/new and DIR/cur without changing anything. */
 int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
 {
+	key_set from_new = { NULL, 0, 0 };
 	mr_buf buf;
 	int rc_;
 
 	mr_buf_init(&buf, JMRP_MSG_MAX);
-	rc_ = read_subdir(dir, "new", rc, st, &buf, err);
-	if (rc_ == 0)
-		rc_ = read_subdir(dir, "cur", rc, st, &buf, err);
+	rc_ = read_subdir(dir, "new", rc, st, &from_new, &buf, err);
+	if (rc_ == 0) {
+		if (from_new.n > 1)
+			qsort(from_new.v, from_new.n, sizeof(*from_new.v), cmp_u64);
+		rc_ = read_subdir(dir, "cur", rc, st, &from_new, &buf, err);
+	}
+	free(from_new.v);
 	mr_buf_free(&buf);
 	return rc_;
 }
-
-/** FNV-1a (64 bits) over n bytes, continuing from h. */
-static uint64_t fnv1a64(const char *p, size_t n, uint64_t h)
-{
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
-}
-
-/** First value of fnv1a64. */
-#define FNV64_INIT 14695981039346656037ull
 
 /** One mbox message being collected. */
 typedef struct mbox_msg {

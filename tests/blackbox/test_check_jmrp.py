@@ -363,6 +363,46 @@ def test_files_removed_during_a_scan_leave_a_valid_run(tmp_path, jmrp_plugin):
         assert perf["complaints"] + vanished <= n, r.stdout[:500]
 
 
+def test_messages_moved_to_cur_during_a_scan_count_once(tmp_path, jmrp_plugin):
+    """A mail client moves every message from new/ to cur/ (adding ':2,S')
+    while the plugin reads 20,000: none is counted twice."""
+    n = 20000
+    md = jm.Maildir(str(tmp_path / "md"))
+    data = jm.arf_report("192.0.2.31")
+    now = time.time() - HOUR
+    names = []
+    for i in range(n):
+        name = "%d.M%dP1Q%d.move" % (int(now), i, i)
+        with open(os.path.join(md.path, "new", name), "wb") as f:
+            f.write(data)
+        names.append(name)
+    moved = []
+    go = threading.Event()
+
+    def move():
+        """Move the messages to cur/ as fast as possible, once the plugin runs."""
+        go.wait(10)
+        for name in names:
+            os.rename(os.path.join(md.path, "new", name),
+                      os.path.join(md.path, "cur", name + ":2,S"))
+            moved.append(name)
+
+    cmd = [jmrp_plugin_path(), "-M", md.path, "-t", "60"]
+    t = threading.Thread(target=move)
+    t.start()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, env=plugin_env())
+    go.set()
+    out, err = proc.communicate(timeout=90)
+    t.join()
+    r = Result(proc.returncode, out.decode("utf-8", "replace"),
+               err.decode("utf-8", "replace"), 0.0, cmd[1:])
+    perf = check(r, "OK")
+    assert len(moved) == n
+    assert perf["complaints"] <= n, "messages counted twice: %d of %d" % (perf["complaints"], n)
+    assert perf["unparsed"] == 0, r.stdout
+
+
 # --------------------------------------------------------------------------
 # window
 # --------------------------------------------------------------------------

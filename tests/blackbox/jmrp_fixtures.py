@@ -37,6 +37,10 @@ imap_server (session)
 
 imap_password_file (session)
     A 0600 file holding the password and a newline.
+
+run_jmrp(args, ...) runs the plugin; it and make_result (for runs started
+otherwise) check every output with check_result: no IMAP password in any of
+its secret_forms, no complainant address (jm.RCPT_MARK).
 """
 
 import base64
@@ -70,9 +74,33 @@ def jmrp_plugin_path():
     return os.path.join(builddir, "plugins", "check_jmrp")
 
 
+def secret_forms(user, password):
+    """Every form in which an IMAP password may travel: as it is, and base64-encoded as SASL
+    PLAIN sends it (without and with an authorization identity) and as AUTH=LOGIN does."""
+    u, p = user.encode(), password.encode()
+    return [password] + [base64.b64encode(b).decode()
+                         for b in (b"\0" + u + b"\0" + p, u + b"\0" + u + b"\0" + p, p)]
+
+
+def check_result(r):
+    """Checks every run gets: no IMAP password (dovecot.PASSWORD, in any form) and no
+    complainant address (jm.RCPT_MARK) in stdout or stderr."""
+    out = r.stdout + r.stderr
+    for form in secret_forms(dovecot.USER, dovecot.PASSWORD):
+        assert form not in out, "IMAP password (%r) leaked by %r:\n%s" % (form, r.args, out)
+    assert jm.RCPT_MARK not in out, "recipient address leaked by %r:\n%s" % (r.args, out)
+    return r
+
+
+def make_result(code, stdout, stderr, elapsed, args):
+    """A Result of raw output bytes, checked by check_result."""
+    return check_result(Result(code, stdout.decode("utf-8", "replace"),
+                               stderr.decode("utf-8", "replace"), elapsed, args))
+
+
 def run_jmrp(args, timeout=60.0, env=None, user=None):
     """Run check_jmrp with args (as user, a name, if given: needs root); Result(code, stdout,
-    stderr, elapsed, args).  Every run is checked for the IMAP password (dovecot.PASSWORD)."""
+    stderr, elapsed, args), checked by check_result."""
     cmd = [jmrp_plugin_path()] + [str(a) for a in args]
     start = time.monotonic()
     extra = {}
@@ -82,17 +110,8 @@ def run_jmrp(args, timeout=60.0, env=None, user=None):
     proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, timeout=timeout,
                           env=plugin_env(env), **extra)
-    elapsed = time.monotonic() - start
-    r = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-               proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
-    out = r.stdout + r.stderr
-    assert dovecot.PASSWORD not in out, \
-        "IMAP password leaked by %r:\n%s%s" % (r.args, r.stdout, r.stderr)
-    # SASL PLAIN and LOGIN send the password base64-encoded, which masking by text cannot see.
-    for encoded in (b"\0" + dovecot.USER.encode() + b"\0" + dovecot.PASSWORD.encode(), dovecot.PASSWORD.encode()):
-        assert base64.b64encode(encoded).decode() not in out, \
-            "base64 IMAP credentials leaked by %r:\n%s" % (r.args, out)
-    return r
+    return make_result(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start,
+                       cmd[1:])
 
 
 @pytest.fixture(scope="session")

@@ -315,24 +315,23 @@ uint64_t mr_cidr_size(const mr_cidr *c)
 	return (uint64_t)1 << host;
 }
 
-/** Add one with carry; -1 (a unchanged) at the largest address. */
-int mr_addr_next(mr_addr *a)
+/** Add off with carry, low-order byte first; -1 (a unchanged) past the largest address. */
+int mr_addr_add(mr_addr *a, uint64_t off)
 {
+	mr_addr sum;
 	size_t n;
-	size_t i;
 
 	if (a == NULL || (n = addr_len(a->family)) == 0)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (a->b[i] != 0xff)
-			break;
-	if (i == n)
-		return -1; /* the largest address: leave it unchanged */
-	for (i = n; i-- > 0;) {
-		a->b[i]++;
-		if (a->b[i] != 0)
-			break;
+	sum = *a;
+	for (size_t i = n; off != 0 && i-- > 0;) {
+		unsigned byte = sum.b[i] + (unsigned)(off & 0xff);
+		sum.b[i] = (uint8_t)byte;
+		off = (off >> 8) + (byte >> 8);
 	}
+	if (off != 0)
+		return -1; /* carried out of the top byte */
+	*a = sum;
 	return 0;
 }
 

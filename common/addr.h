@@ -45,8 +45,8 @@ int mr_cidr_contains(const mr_cidr *c, const mr_addr *a);
 int mr_addr_in_range(const mr_addr *a, const mr_addr *lo, const mr_addr *hi);
 /** Number of addresses in c, saturated at UINT64_MAX. */
 uint64_t mr_cidr_size(const mr_cidr *c);
-/** Add one to a (with carry); 0, or -1 if it wrapped past the largest address. */
-int mr_addr_next(mr_addr *a);
+/** Add off to a (with carry); 0, or -1 (a unchanged) if the sum would pass the largest address. */
+int mr_addr_add(mr_addr *a, uint64_t off);
 /** Reverse name for DNSBL queries, without zone or trailing dot: "5.2.0.192" or 32 dotted nibbles; 0 or -1. */
 int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size);
 /** Fill a from a sockaddr (AF_INET/AF_INET6); 0 or -1. */

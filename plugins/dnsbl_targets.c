@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "dnsbl_targets.h"
 
@@ -193,16 +192,9 @@ const dnsbl_unit *dnsbl_targets_unit_of(const dnsbl_targets *t, uint64_t i)
 /** The address of target i inside unit u (not for domain or failed units). */
 void dnsbl_unit_addr(const dnsbl_unit *u, uint64_t i, mr_addr *out)
 {
-	uint64_t off = i - u->first;
-	int pos = u->cidr.base.family == AF_INET ? 3 : 15;
-
 	*out = u->cidr.base;
-	/* Add the offset to the low-order bytes with carry. */
-	for (; off != 0 && pos >= 0; pos--) {
-		unsigned sum = out->b[pos] + (unsigned)(off & 0xff);
-		out->b[pos] = (uint8_t)sum;
-		off = (off >> 8) + (sum >> 8);
-	}
+	/* i - first < the unit's size: the sum stays inside the range, it cannot wrap */
+	(void)mr_addr_add(out, i - u->first);
 }
 
 /** Print target i for output: "192.0.2.5", "192.0.2.5 (mail.example.com)" or the domain; 0 or -1. */

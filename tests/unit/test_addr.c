@@ -308,33 +308,43 @@ static void test_cidr_size_counts_and_saturates(void **state)
 	assert_true(mr_cidr_size(&c) == UINT64_MAX);
 }
 
-static void test_next_carries_and_stops_at_the_top(void **state)
+/** text + off as printed, or "wrap" when mr_addr_add refuses (and then the address must be unchanged). */
+static const char *plus(const char *text, uint64_t off)
 {
-	char buf[MR_ADDR_STRLEN];
-	mr_addr a;
+	static char buf[MR_ADDR_STRLEN];
+	mr_addr a = addr(text), before = a;
 
-	(void)state;
-	a = addr("1.2.3.255");
-	assert_int_equal(mr_addr_next(&a), 0);
+	if (mr_addr_add(&a, off) != 0) {
+		assert_memory_equal(&a, &before, sizeof(a));
+		return "wrap";
+	}
 	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "1.2.4.0");
-	a = addr("1.255.255.255");
-	assert_int_equal(mr_addr_next(&a), 0);
-	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "2.0.0.0");
-	a = addr("255.255.255.255");
-	assert_int_equal(mr_addr_next(&a), -1);
-	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "255.255.255.255");
-	a = addr("2001:db8::ffff");
-	assert_int_equal(mr_addr_next(&a), 0);
-	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
-	assert_string_equal(buf, "2001:db8::1:0");
-	a = addr("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
-	assert_int_equal(mr_addr_next(&a), -1);
+	return buf;
 }
 
-static void test_next_walks_a_range_crossing_octets(void **state)
+static void test_add_carries_and_stops_at_the_top(void **state)
+{
+	(void)state;
+	assert_string_equal(plus("1.2.3.4", 0), "1.2.3.4");
+	assert_string_equal(plus("1.2.3.255", 1), "1.2.4.0");
+	assert_string_equal(plus("1.255.255.255", 1), "2.0.0.0");
+	assert_string_equal(plus("10.0.0.0", 65535), "10.0.255.255");
+	assert_string_equal(plus("10.0.0.0", 16777215), "10.255.255.255");
+	assert_string_equal(plus("10.0.255.200", 300), "10.1.0.244");
+	assert_string_equal(plus("0.0.0.0", UINT64_C(4294967295)), "255.255.255.255");
+	assert_string_equal(plus("255.255.255.255", 1), "wrap");
+	assert_string_equal(plus("0.0.0.1", UINT64_C(4294967295)), "wrap");
+	assert_string_equal(plus("1.2.3.4", UINT64_MAX), "wrap");
+	assert_string_equal(plus("2001:db8::ffff", 1), "2001:db8::1:0");
+	assert_string_equal(plus("2001:db8::", UINT64_MAX), "2001:db8::ffff:ffff:ffff:ffff");
+	assert_string_equal(plus("2001:db8::ffff:ffff:ffff:ffff", 1), "2001:db8:0:1::");
+	assert_string_equal(plus("2001:db8::1", UINT64_MAX), "2001:db8:0:1::");
+	assert_string_equal(plus("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1), "wrap");
+	assert_string_equal(plus("ffff:ffff:ffff:ffff:ffff:ffff:ffff:0", UINT64_MAX), "wrap");
+	assert_int_equal(mr_addr_add(NULL, 1), -1);
+}
+
+static void test_add_walks_a_range_crossing_octets(void **state)
 {
 	mr_addr a = addr("1.1.255.250");
 	mr_addr hi = addr("1.2.0.5");
@@ -342,7 +352,7 @@ static void test_next_walks_a_range_crossing_octets(void **state)
 
 	(void)state;
 	while (mr_addr_cmp(&a, &hi) < 0) {
-		assert_int_equal(mr_addr_next(&a), 0);
+		assert_int_equal(mr_addr_add(&a, 1), 0);
 		n++;
 	}
 	assert_int_equal(n, 12);
@@ -499,8 +509,8 @@ int main(void)
 		cmocka_unit_test(test_cidr_contains_respects_prefix_and_family),
 		cmocka_unit_test(test_in_range_compares_numerically_across_octets),
 		cmocka_unit_test(test_cidr_size_counts_and_saturates),
-		cmocka_unit_test(test_next_carries_and_stops_at_the_top),
-		cmocka_unit_test(test_next_walks_a_range_crossing_octets),
+		cmocka_unit_test(test_add_carries_and_stops_at_the_top),
+		cmocka_unit_test(test_add_walks_a_range_crossing_octets),
 		cmocka_unit_test(test_reverse_names_for_dnsbl_queries),
 		cmocka_unit_test(test_from_sockaddr_reads_both_families),
 	};

@@ -16,7 +16,6 @@
 
 #include "../common/curlio.h"
 #include "../common/deadline.h"
-#include "../common/secret.h"
 #include "../common/trace.h"
 #include "jmrp_mailbox.h"
 
@@ -393,31 +392,23 @@ typedef struct imap_meta {
 /** libcurl debug callback (user: int set once login began): masked -vvv trace of the set-up, login lines hidden. */
 static int imap_on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
 {
-	char line[512];
-	size_t len = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
+	const char *dir = type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" :
+	                  type == CURLINFO_TEXT ? "*" : NULL;
 	int *login_seen = user;
 	(void)h;
 
-	if (type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN && type != CURLINFO_TEXT)
+	if (dir == NULL)
 		return 0;
-	memcpy(line, data, len);
-	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		len--;
-	line[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if ((unsigned char)line[i] < 0x20)
-			line[i] = '?';
 	/* LOGIN and AUTHENTICATE carry the password (AUTHENTICATE PLAIN in base64, which masking cannot see); without
 	 * SASL-IR the base64 answers follow as bare lines after "+" prompts, so every later line we send is hidden. */
-	if ((type == CURLINFO_HEADER_OUT && *login_seen) || strstr(line, "LOGIN ") != NULL ||
-	    strstr(line, "AUTHENTICATE") != NULL) {
+	if ((type == CURLINFO_HEADER_OUT && *login_seen) || memmem(data, n, "LOGIN ", 6) != NULL ||
+	    memmem(data, n, "AUTHENTICATE", 12) != NULL) {
 		if (type == CURLINFO_HEADER_OUT)
 			*login_seen = 1;
 		mr_trace("imap: > (login, not shown)");
-	} else {
-		mr_trace("imap: %s %s", type == CURLINFO_HEADER_OUT ? ">" : type == CURLINFO_HEADER_IN ? "<" : "*",
-		         line);
+		return 0;
 	}
+	mr_trace_bytes("imap", dir, data, n);
 	return 0;
 }
 
@@ -478,7 +469,7 @@ static int imap_command(imap_conn *c, const char *cmd, double deadline, mr_buf *
 		goto out;
 	}
 	if (c->verbose >= 3)
-		mr_trace("imap: > %s %.300s", tag, cmd);
+		mr_trace_bytes("imap", ">", line.data, line.len);
 	while (!imap_scan(c, tag, &pos, &literal)) {
 		char chunk[65536];
 		size_t got = 0;
@@ -702,21 +693,15 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 		goto out;
 	}
 	/* libcurl connects, negotiates TLS and logs in; nothing is selected, so the commands below decide. */
-	curl_easy_setopt(c.h, CURLOPT_URL, base);
-	curl_easy_setopt(c.h, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c.h, CURLOPT_USERNAME, ic->user);
-	curl_easy_setopt(c.h, CURLOPT_PASSWORD, ic->password);
-	curl_easy_setopt(c.h, CURLOPT_ERRORBUFFER, c.errbuf);
-	curl_easy_setopt(c.h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "imaps");
-	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYPEER, ic->insecure ? 0L : 1L);
-	curl_easy_setopt(c.h, CURLOPT_SSL_VERIFYHOST, ic->insecure ? 0L : 2L);
-	{
-		double left = rc->deadline - mr_now();
-		curl_easy_setopt(c.h, CURLOPT_TIMEOUT_MS, left > 0 ? (long)(left * 1000) + 1 : 1L); /* rounded up: see http.c */
+	if (mr_curl_setup(c.h, ic->cafile, !ic->insecure, rc->deadline, c.errbuf) != 0 ||
+	    curl_easy_setopt(c.h, CURLOPT_URL, base) != CURLE_OK ||
+	    curl_easy_setopt(c.h, CURLOPT_CONNECT_ONLY, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c.h, CURLOPT_USERNAME, ic->user) != CURLE_OK ||
+	    curl_easy_setopt(c.h, CURLOPT_PASSWORD, ic->password) != CURLE_OK ||
+	    curl_easy_setopt(c.h, CURLOPT_PROTOCOLS_STR, "imaps") != CURLE_OK) {
+		mr_buf_puts(err, "libcurl refused the IMAP settings");
+		goto out;
 	}
-	if (ic->cafile != NULL)
-		curl_easy_setopt(c.h, CURLOPT_CAINFO, ic->cafile);
 	if (rc->verbose >= 3) {
 		curl_easy_setopt(c.h, CURLOPT_VERBOSE, 1L);
 		curl_easy_setopt(c.h, CURLOPT_DEBUGFUNCTION, imap_on_debug);
@@ -725,18 +710,17 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 	{
 		CURLcode cr = curl_easy_perform(c.h);
 		if (cr != CURLE_OK) {
-			char text[CURL_ERROR_SIZE + 64];
-			size_t len;
-			mr_snprintf(text, sizeof(text), "%s", c.errbuf[0] ? c.errbuf : curl_easy_strerror(cr));
-			len = mr_secret_mask(text, strlen(text));
-			text[len] = '\0';
+			mr_buf why;
+			mr_curl_class cls;
+			mr_buf_init(&why, 1024);
+			cls = mr_curl_error(cr, c.errbuf, &why);
 			if (cr == CURLE_LOGIN_DENIED)
-				mr_buf_printf(err, "IMAP login failed for %s: %s", ic->user, text);
-			else if (cr == CURLE_PEER_FAILED_VERIFICATION || cr == CURLE_SSL_CONNECT_ERROR ||
-			         cr == CURLE_SSL_CACERT_BADFILE)
-				mr_buf_printf(err, "IMAP TLS or certificate problem: %s (--cafile?)", text);
+				mr_buf_printf(err, "IMAP login failed for %s: %s", ic->user, mr_buf_str(&why));
+			else if (cls == MR_CURL_TLS)
+				mr_buf_printf(err, "IMAP TLS or certificate problem: %s (--cafile?)", mr_buf_str(&why));
 			else
-				mr_buf_printf(err, "cannot connect to the IMAP server: %s", text);
+				mr_buf_printf(err, "cannot connect to the IMAP server: %s", mr_buf_str(&why));
+			mr_buf_free(&why);
 			goto out;
 		}
 	}

@@ -20,7 +20,8 @@ typedef struct jmrp_msg {
 	const char *why;      /**< when data is NULL: the reason (e.g. "larger than 8388608 bytes") */
 } jmrp_msg;
 
-/** Asked before a message body is read: return 1 if the caller already knows key (from the state file). */
+/** Asked before a message is parsed and, for Maildir and IMAP, before its body is read (an mbox key is made from
+ *  the bytes): return 1 if the caller already knows key (from the state file). */
 typedef int (*jmrp_known_cb)(void *user, const char *key, const char *label, time_t arrival);
 /** Called for each message in the window whose key was not known; return 0 to go on, -1 to stop. */
 typedef int (*jmrp_msg_cb)(void *user, const jmrp_msg *m);

@@ -28,15 +28,13 @@ VERSION_RE = re.compile(r"^check_dnsbl v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+
 def check_result(r, state):
     """Assert exit code, first-line state word, stdout-only output and the perfdata label set.
 
-    A -vvv trace may go to stderr; otherwise stderr must stay empty (and an
-    ASan/UBSan report there fails the test).
+    Everything, a -vvv trace included, belongs on stdout: stderr must stay
+    empty (so an ASan/UBSan report there fails the test too).
     """
     line = first_line(r.stdout)
     assert r.code == {v: k for k, v in STATES.items()}[state], r.stdout + r.stderr
     assert line.startswith("DNSBL %s - " % state), r.stdout
-    if "-vvv" not in r.args:
-        assert r.stderr == "", "everything belongs on stdout; stderr was:\n" + r.stderr
-    assert "runtime error" not in r.stderr and "Sanitizer" not in r.stderr, r.stderr
+    assert r.stderr == "", "everything belongs on stdout; stderr was:\n" + r.stderr
     perf = parse_perfdata(line)
     assert list(perf) == PERF_LABELS, line
     assert perf["time"]["uom"] == "s", line
@@ -374,34 +372,23 @@ def test_hostname_that_does_not_resolve_is_unknown(via_unbound):
     assert "nosuch.example.test" in r.stdout
 
 
+@pytest.mark.parametrize("zone", ["dbl.test", "dbl.spamhaus.org"])
 @pytest.mark.parametrize("domain,state,code", [
     ("bad.example", "CRITICAL", "127.0.1.2"),
     ("www.evil.example", "CRITICAL", "127.0.1.4"),
     ("good.example", "OK", None),
 ])
-def test_domain_target_on_a_dnset_zone_from_zones_file(dnsbl, zones_file, domain, state, code):
-    r = dnsbl("--zones-file", zones_file, "--domain", domain)
+def test_domain_target_on_a_domain_zone(dnsbl, zones_file, zone, domain, state, code):
+    """dbl.test comes from a zones file (type = domain); dbl.spamhaus.org is given
+    with -z and becomes a domain zone through the built-in Spamhaus knowledge."""
+    zones = ["--zones-file", zones_file] if zone == "dbl.test" else ["-z", zone]
+    r = dnsbl(*zones, "--domain", domain)
     perf = check_result(r, state)
     assert perf["targets"] == 1 and perf["errors"] == 0
     assert perf["listed"] == (1 if code else 0)
     assert domain in r.stdout
     if code:
-        assert code in zone_line(r.stdout, "dbl.test")
-
-
-@pytest.mark.parametrize("domain,state,code", [
-    ("bad.example", "CRITICAL", "127.0.1.2"),
-    ("www.evil.example", "CRITICAL", "127.0.1.4"),
-    ("good.example", "OK", None),
-])
-def test_domain_target_on_spamhaus_dbl_given_with_z(dnsbl, domain, state, code):
-    r = dnsbl("--domain", domain, "-z", "dbl.spamhaus.org")
-    perf = check_result(r, state)
-    assert perf["targets"] == 1 and perf["errors"] == 0
-    assert perf["listed"] == (1 if code else 0)
-    assert domain in r.stdout
-    if code:
-        assert code in zone_line(r.stdout, "dbl.spamhaus.org")
+        assert code in zone_line(r.stdout, zone)
 
 
 # --------------------------------------------------------------------------
@@ -645,9 +632,9 @@ def test_selftest_passes_healthy_domain_zone(dnsbl):
 # Spamhaus DQS: key rewriting, and the key is a secret
 # --------------------------------------------------------------------------
 
-def assert_no_key(r):
-    """The DQS key appears nowhere."""
-    assert DQS_KEY.lower() not in (r.stdout + r.stderr).lower(), "DQS key leaked:\n" + r.stdout + r.stderr
+# run_plugin (conftest.py) fails every run that shows the DQS key; a -vvv trace
+# shows where it was masked
+MASKED_DQS_ZONE = ".***.zen.dq.spamhaus.net"
 
 
 def test_dqs_key_rewrites_spamhaus_zone_to_dqs_zone(dnsbl):
@@ -656,7 +643,6 @@ def test_dqs_key_rewrites_spamhaus_zone_to_dqs_zone(dnsbl):
     perf = check_result(r, "CRITICAL")
     assert perf["listed"] == 1 and perf["errors"] == 0
     assert "127.0.0.4" in r.stdout
-    assert_no_key(r)
 
 
 def test_without_dqs_key_the_public_zone_name_is_queried(dnsbl):
@@ -674,7 +660,8 @@ def test_dqs_key_never_appears_in_output(dnsbl, extra):
     r = dnsbl("-H", "192.0.2.6", "-H", "192.0.2.99", "-z", "zen.spamhaus.org",
               "--dqs-key", DQS_KEY, *extra)
     assert r.code == 2, r.stdout
-    assert_no_key(r)
+    if extra == ["-vvv"]:
+        assert MASKED_DQS_ZONE in r.stdout, r.stdout
 
 
 def test_dqs_key_never_appears_in_error_output(dnsbl):
@@ -682,27 +669,26 @@ def test_dqs_key_never_appears_in_error_output(dnsbl):
     r = dnsbl("-vvv", "-H", "192.0.2.6", "-z", "zen.spamhaus.org", "-z", "parked.test",
               "--dqs-key", DQS_KEY)
     assert r.code == 2, r.stdout
-    assert_no_key(r)
+    assert MASKED_DQS_ZONE in r.stdout, r.stdout
 
 
 def test_dqs_key_file_rewrites_and_stays_secret(dnsbl, tmp_files):
     path = tmp_files("dqs.key", DQS_KEY + "\n", mode=0o600)
     r = dnsbl("-vvv", "-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key-file", path)
     assert check_result(r, "CRITICAL")["listed"] == 1
-    assert_no_key(r)
+    assert MASKED_DQS_ZONE in r.stdout, r.stdout
 
 
 def test_dqs_key_from_extra_opts_rewrites_and_stays_secret(dnsbl, tmp_files):
     ini = tmp_files("plugins.ini", "[check_dnsbl]\ndqs-key = %s\n" % DQS_KEY, mode=0o600)
     r = dnsbl("-vvv", "--extra-opts=@" + ini, "-H", "192.0.2.6", "-z", "zen.spamhaus.org")
     assert check_result(r, "CRITICAL")["listed"] == 1
-    assert_no_key(r)
+    assert MASKED_DQS_ZONE in r.stdout, r.stdout
 
 
 def test_dqs_key_rewrites_domain_list_too(dnsbl):
     r = dnsbl("--domain", "dqsonly.example", "-z", "dbl.spamhaus.org", "--dqs-key", DQS_KEY)
     assert check_result(r, "CRITICAL")["listed"] == 1
-    assert_no_key(r)
 
 
 @pytest.mark.parametrize("key", [DQS_KEY, DQS_KEY.upper()])
@@ -770,16 +756,8 @@ def test_nameserver_from_resolv_conf_is_used_without_s(dnsbl, servers):
     assert check_result(r, "CRITICAL")["listed"] == 1
 
 
-def test_global_timeout_gives_valid_output_within_t(dnsbl):
-    r = dnsbl("-H", "192.0.2.2", "-z", "silent.test", "-t", "3",
-              "--query-timeout=2.5", "--retries=3", server="testns", timeout=20)
-    assert r.elapsed < 3.5, r.elapsed
-    assert first_line(r.stdout).startswith("DNSBL "), r.stdout
-    assert r.code == 3, r.stdout
-    assert first_line(r.stdout).startswith("DNSBL UNKNOWN")
-
-
 @pytest.mark.parametrize("opts,code", [
+    (["-t", "3"], 3),                                   # default: UNKNOWN
     (["-t", "3", "--timeout-result=critical"], 2),
     (["-t", "3", "--timeout-result=1"], 1),
     (["-t", "3:warning"], 1),

@@ -125,15 +125,12 @@ static int add_zone_lines(const dnsbl_report_config *rc, mr_check *c, mr_sub *t,
 	qsort(v, n, sizeof(*v), cmp_detail);
 	for (k = 0; k < n; k++) {
 		int st;
-		mr_sub *s;
 		mr_buf_reset(&b);
 		st = zone_line(rc, v[k], &b);
 		if (st < 0)
 			continue;
-		s = mr_sub_add(c, t, (mr_state)st, "%s", mr_buf_str(&b));
-		if (s == NULL)
+		if (mr_sub_add_info(c, t, (mr_state)st, "%s", mr_buf_str(&b)) == NULL)
 			goto out;
-		mr_sub_set_informational(s);
 	}
 	rc_ = 0;
 out:
@@ -297,16 +294,15 @@ static int add_zone_notes(const dnsbl_report_config *rc, mr_check *c)
 		const dnsbl_zstat *zs = &o->z[zi];
 		mr_sub *s = NULL;
 		if (zs->broken)
-			s = mr_sub_add(c, NULL, MR_UNKNOWN, "%s: broken, not queried: %s", rc->zones->v[zi].name,
-			               zs->broken_reason);
+			s = mr_sub_add_info(c, NULL, MR_UNKNOWN, "%s: broken, not queried: %s", rc->zones->v[zi].name,
+			                    zs->broken_reason);
 		else if (aggregate && zs->errors > 0)
-			s = mr_sub_add(c, NULL, MR_UNKNOWN, "%s: %llu targets without usable answer (first: %s)",
-			               rc->zones->v[zi].name, (unsigned long long)zs->errors, zs->first_error);
+			s = mr_sub_add_info(c, NULL, MR_UNKNOWN, "%s: %llu targets without usable answer (first: %s)",
+			                    rc->zones->v[zi].name, (unsigned long long)zs->errors, zs->first_error);
 		else
 			continue;
 		if (s == NULL)
 			return -1;
-		mr_sub_set_informational(s);
 	}
 	return 0;
 }
@@ -408,21 +404,16 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 		}
 	}
 	if (hidden > 0) {
-		mr_sub *s = mr_sub_add(c, NULL, MR_OK, "%llu more targets not shown (--max-details)",
-		                       (unsigned long long)hidden);
-		if (s == NULL)
+		if (mr_sub_add_info(c, NULL, MR_OK, "%llu more targets not shown (--max-details)",
+		                    (unsigned long long)hidden) == NULL)
 			goto out;
-		mr_sub_set_informational(s);
 	}
 	if (add_zone_notes(rc, c) != 0)
 		goto out;
 	if (o->timed_out) {
-		mr_sub *s = mr_sub_add(c, NULL, rc->timeout_state,
-		                       "timeout: %llu queries not answered within %g seconds (-t)",
-		                       (unsigned long long)o->unfinished, rc->timeout);
-		if (s == NULL)
+		if (mr_sub_add_info(c, NULL, rc->timeout_state, "timeout: %llu queries not answered within %g seconds (-t)",
+		                    (unsigned long long)o->unfinished, rc->timeout) == NULL)
 			goto out;
-		mr_sub_set_informational(s);
 		w.overall = mr_state_worst(w.overall, rc->timeout_state);
 	}
 	if (o->zones_used == 0 && o->nzones > 0)

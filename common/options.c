@@ -910,3 +910,20 @@ int mr_plugin_begin(const mr_plugin_info *p, int argc, char **argv, mr_common *c
 	                          common->timeout_state, p->prefix);
 	return 1;
 }
+
+/** The common end of every plugin's main: record a failure, stop the hard timeout, print; see options.h. */
+mr_state mr_plugin_finish(const mr_plugin_info *p, const mr_common *common, mr_check *c, const char *failure,
+                          int timed_out)
+{
+	mr_hard_timeout_cancel();
+	if (c != NULL && failure != NULL) {
+		if (mr_check_set_summary(c, "%s", failure) != 0)
+			c = NULL;
+		mr_check_set_state(c, timed_out ? common->timeout_state : MR_UNKNOWN);
+	}
+	if (c == NULL) {
+		printf("%s UNKNOWN - out of memory\n", p->prefix);
+		return MR_UNKNOWN;
+	}
+	return mr_check_output(c, common->format);
+}

@@ -100,6 +100,14 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
  */
 int mr_plugin_begin(const mr_plugin_info *p, int argc, char **argv, mr_common *common);
 
+/**
+ * The common end of every plugin's main. With c NULL (it could not be made) prints "PREFIX UNKNOWN - out of
+ * memory". Else, when failure is given, it becomes the summary and the state is --timeout-result's if timed_out,
+ * UNKNOWN if not. Then the hard timeout is cancelled and c printed in the chosen format. Returns the exit state.
+ */
+mr_state mr_plugin_finish(const mr_plugin_info *p, const mr_common *common, mr_check *c, const char *failure,
+                          int timed_out);
+
 /** Print the short usage (at most 80 columns, 23 lines) to stdout. */
 void mr_options_print_usage(const mr_plugin_info *p);
 /** Print the full --help text (version line, purpose, usage, all options, notes) to stdout. */

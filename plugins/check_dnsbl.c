@@ -265,8 +265,7 @@ int main(int argc, char **argv)
 	mr_check *c = NULL;
 	dnsbl_catalogue cat;
 	char *key_from_file = NULL;
-	const char *dqs_key;
-	int loose = 0;
+	const char *dqs_key, *failure = NULL;
 	mr_state st = MR_UNKNOWN;
 	double start = mr_now();
 	mr_buf err;
@@ -295,9 +294,14 @@ int main(int argc, char **argv)
 		mr_options_print_error(&info, "no target: give -H, --mx, -F or --domain");
 		goto out;
 	}
+	c = mr_check_new(info.prefix);
+	if (c == NULL) {
+		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
+		goto out;
+	}
 	dqs_key = cfg.dqs_key;
 	if (cfg.dqs_key_file != NULL) {
-		key_from_file = mr_secret_read_file(cfg.dqs_key_file, &loose, &err);
+		key_from_file = mr_check_read_secret(c, cfg.dqs_key_file, &err);
 		if (key_from_file == NULL) {
 			mr_options_print_error(&info, mr_buf_str(&err));
 			goto out;
@@ -308,24 +312,10 @@ int main(int argc, char **argv)
 		mr_options_print_error(&info, "--dqs-key: a Spamhaus DQS key is 26 letters or digits");
 		goto out;
 	}
-	c = mr_check_new(info.prefix);
-	if (c == NULL) {
-		fputs("DNSBL UNKNOWN - out of memory\n", stdout);
-		goto out;
-	}
-	if (loose)
-		mr_check_note_loose_secret(c, cfg.dqs_key_file);
-	if (run_check(&cfg, &common, &cat, dqs_key, start, c, &err) != 0) {
-		mr_check_free(c);
-		c = mr_check_new(info.prefix);
-		if (c == NULL || mr_check_set_summary(c, "%s", mr_buf_str(&err)) != 0) {
-			fputs("DNSBL UNKNOWN - out of memory\n", stdout);
-			goto out;
-		}
-		mr_check_set_state(c, MR_UNKNOWN);
-	}
-	mr_hard_timeout_cancel();
-	st = mr_check_output(c, common.format);
+	/* A failure before any result (no resolver, out of memory) is the summary, UNKNOWN. */
+	if (run_check(&cfg, &common, &cat, dqs_key, start, c, &err) != 0)
+		failure = mr_buf_str(&err);
+	st = mr_plugin_finish(&info, &common, c, failure, 0);
 out:
 	mr_check_free(c);
 	mr_secret_free(key_from_file);

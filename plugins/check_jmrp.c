@@ -186,7 +186,7 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 	jmrp_read_stats st;
 	jmrp_report_config rep;
 	char *password = NULL;
-	int loose = 0, rc_ = -1, r;
+	int rc_ = -1, r;
 
 	memset(&st, 0, sizeof(st));
 	jmrp_counter_init(&counter, &cc);
@@ -205,11 +205,9 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		r = jmrp_read_mbox(cfg->mbox, &rc, &st, err);
 	} else {
 		jmrp_imap_config ic = { cfg->imap, cfg->imap_user, NULL, cfg->cafile, cfg->insecure };
-		password = mr_secret_read_file(cfg->imap_password_file, &loose, err);
+		password = mr_check_read_secret(c, cfg->imap_password_file, err);
 		if (password == NULL)
 			goto out;
-		if (loose)
-			mr_check_note_loose_secret(c, cfg->imap_password_file);
 		ic.password = password;
 		r = jmrp_read_imap(&ic, &rc, &st, err);
 	}
@@ -273,6 +271,7 @@ int main(int argc, char **argv)
 	mr_state st = MR_UNKNOWN;
 	double start = mr_now();
 	int mime = 0, curl = 0;
+	const char *failure = NULL;
 	mr_buf err;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -289,7 +288,7 @@ int main(int argc, char **argv)
 	}
 	c = mr_check_new(info.prefix);
 	if (c == NULL) {
-		fputs("JMRP UNKNOWN - cannot initialise (out of memory?)\n", stdout);
+		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
 		goto out;
 	}
 	jmrp_report_init();
@@ -301,13 +300,9 @@ int main(int argc, char **argv)
 		}
 		curl = 1;
 	}
-	if (run_check(&cfg, &common, start, c, &err) != 0) {
-		mr_check_set_summary(c, "%s", mr_buf_str(&err));
-		mr_check_set_state(c, mr_now() >= mr_soft_deadline(start, common.timeout) ? common.timeout_state
-		                                                                           : MR_UNKNOWN);
-	}
-	mr_hard_timeout_cancel();
-	st = mr_check_output(c, common.format);
+	if (run_check(&cfg, &common, start, c, &err) != 0)
+		failure = mr_buf_str(&err);
+	st = mr_plugin_finish(&info, &common, c, failure, mr_now() >= mr_soft_deadline(start, common.timeout));
 out:
 	if (curl)
 		curl_global_cleanup();

@@ -283,6 +283,7 @@ int main(int argc, char **argv)
 	mr_dns *dns = NULL;
 	smtp_rules rules;
 	smtp_report rep;
+	const char *failure = NULL;
 	mr_state st = MR_UNKNOWN;
 	char ehlo[256], from[320];
 	double start = mr_now(), deadline;
@@ -330,25 +331,20 @@ int main(int argc, char **argv)
 	}
 	c = mr_check_new(info.prefix);
 	if (c == NULL) {
-		fputs("MS_SMTP UNKNOWN - out of memory\n", stdout);
+		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
+		curl_global_cleanup();
 		goto out;
 	}
 	deadline = mr_soft_deadline(start, common.timeout);
-	if (cfg.host == NULL) {
-		dns = mr_dns_new(&cfg.dns, &err);
-		if (dns == NULL) {
-			mr_check_set_summary(c, "%s", mr_buf_str(&err));
-			mr_check_set_state(c, MR_UNKNOWN);
-		}
-	}
+	if (cfg.host == NULL && (dns = mr_dns_new(&cfg.dns, &err)) == NULL)
+		failure = mr_buf_str(&err);
 	if (cfg.host != NULL || dns != NULL) {
 		smtp_report_init(&rep, c, &common.thr, common.verbose);
 		for (size_t i = 0; i < cfg.ndomains && mr_now() < deadline; i++)
 			probe_domain(&cfg, &common, dns, &rules, cfg.domains[i], ehlo, from, deadline, &rep);
 		smtp_report_finish(&rep, mr_now() - start, common.timeout_state, mr_now() >= deadline);
 	}
-	mr_hard_timeout_cancel();
-	st = mr_check_output(c, common.format);
+	st = mr_plugin_finish(&info, &common, c, failure, 0);
 	curl_global_cleanup();
 out:
 	mr_dns_free(dns);

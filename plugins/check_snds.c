@@ -237,15 +237,12 @@ typedef struct secrets {
 /** Read key and token, choose the API; 0, or -1 with a reason (bad arguments). */
 static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_check *c, mr_buf *err)
 {
-	int loose = 0;
 	const char *env = getenv("SNDS_KEY");
 
 	if (cfg->key_file != NULL) {
-		s->key = mr_secret_read_file(cfg->key_file, &loose, err);
+		s->key = mr_check_read_secret(c, cfg->key_file, err);
 		if (s->key == NULL)
 			return -1;
-		if (loose)
-			mr_check_note_loose_secret(c, cfg->key_file);
 		fc->key = s->key;
 	} else if (cfg->key != NULL) {
 		fc->key = cfg->key;
@@ -255,12 +252,9 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_c
 		fc->key = env;
 	}
 	if (cfg->token_file != NULL) {
-		loose = 0;
-		s->token = mr_secret_read_file(cfg->token_file, &loose, err);
+		s->token = mr_check_read_secret(c, cfg->token_file, err);
 		if (s->token == NULL)
 			return -1;
-		if (loose)
-			mr_check_note_loose_secret(c, cfg->token_file);
 		fc->token = s->token;
 	}
 	fc->api = cfg->api >= 0 ? (snds_api)cfg->api : fc->token != NULL ? SNDS_API_REST : SNDS_API_LEGACY;
@@ -441,7 +435,7 @@ int main(int argc, char **argv)
 		goto out;
 	c = mr_check_new(info.prefix);
 	if (c == NULL) {
-		fputs("SNDS UNKNOWN - out of memory\n", stdout);
+		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
 		goto out;
 	}
 	if (check_base_url(&cfg, &err) != 0 || load_secrets(&cfg, &s, &fc, c, &err) != 0) {
@@ -461,8 +455,7 @@ int main(int argc, char **argv)
 	if (run_check(&cfg, &fc, start, c, &err) != 0)
 		snds_report_failure(c, &cfg.judge, mr_buf_str(&err),
 		                    mr_now() >= fc.http.deadline ? common.timeout_state : MR_UNKNOWN, mr_now() - start);
-	mr_hard_timeout_cancel();
-	st = mr_check_output(c, common.format);
+	st = mr_plugin_finish(&info, &common, c, NULL, 0);
 	curl_global_cleanup();
 out:
 	mr_check_free(c);

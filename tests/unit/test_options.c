@@ -1155,6 +1155,54 @@ static void test_hard_timeout_cancel_stops_it(void **state)
 	assert_string_equal(out, "");
 }
 
+
+/** mr_plugin_finish: a failure becomes the summary, UNKNOWN or --timeout-result's state; no result is "out of memory". */
+static void test_plugin_finish_reports_failures_and_out_of_memory(void **state)
+{
+	mr_common common;
+	mr_check *c;
+	char *out;
+
+	(void)state;
+	memset(&common, 0, sizeof(common));
+	common.format = MR_FMT_MULTILINE;
+	common.timeout_state = MR_CRITICAL;
+	c = mr_check_new("TEST");
+	assert_non_null(c);
+	mr_sub_add_info(c, NULL, MR_WARNING, "key file is readable by others");
+	capture_begin();
+	assert_int_equal(mr_plugin_finish(&info, &common, c, "no resolver: bad file", 0), MR_UNKNOWN);
+	out = capture_end();
+	assert_string_equal(out, "TEST UNKNOWN - no resolver: bad file\n\\_ [WARNING] key file is readable by others\n");
+	free(out);
+	mr_check_free(c);
+
+	c = mr_check_new("TEST");
+	assert_non_null(c);
+	capture_begin();
+	assert_int_equal(mr_plugin_finish(&info, &common, c, "timed out after 10 s", 1), MR_CRITICAL);
+	out = capture_end();
+	assert_string_equal(out, "TEST CRITICAL - timed out after 10 s\n");
+	free(out);
+	mr_check_free(c);
+
+	c = mr_check_new("TEST");
+	assert_non_null(c);
+	assert_non_null(mr_sub_add(c, NULL, MR_WARNING, "one listing"));
+	capture_begin();
+	assert_int_equal(mr_plugin_finish(&info, &common, c, NULL, 1), MR_WARNING);
+	out = capture_end();
+	assert_non_null(strstr(out, "[WARNING] one listing"));
+	free(out);
+	mr_check_free(c);
+
+	capture_begin();
+	assert_int_equal(mr_plugin_finish(&info, &common, NULL, "ignored", 0), MR_UNKNOWN);
+	out = capture_end();
+	assert_string_equal(out, "TEST UNKNOWN - out of memory\n");
+	free(out);
+}
+
 /** Zero, negative or NaN seconds, an invalid state, no name or a zero shown time are refused. */
 static void test_hard_timeout_rejects_bad_arguments(void **state)
 {
@@ -1208,6 +1256,7 @@ int main(void)
 		cmocka_unit_test(test_hard_timeout_prints_and_exits_with_the_state),
 		cmocka_unit_test(test_hard_timeout_cancel_stops_it),
 		cmocka_unit_test(test_hard_timeout_rejects_bad_arguments),
+		cmocka_unit_test(test_plugin_finish_reports_failures_and_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -8,13 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
 
 #include "common/render.h"
 #include "common/secret.h"
+#include "tests/unit/unit_util.h"
 
 /** Expected first line of the small tree (shared by multi-line and one-line). */
 #define SMALL_LINE1 \
@@ -99,32 +99,12 @@ static void assert_render(const mr_check *c, mr_format f, const char *want)
 	free(got);
 }
 
-/** Run mr_check_output with stdout redirected to a temporary file; returns what it printed. */
+/** Run mr_check_output with stdout captured; returns what it printed. */
 static char *capture_output(const mr_check *c, mr_format f, mr_state *st)
 {
-	FILE *tmp = tmpfile();
-	int saved;
-	long size;
-	char *text;
-
-	assert_non_null(tmp);
-	fflush(stdout);
-	saved = dup(STDOUT_FILENO);
-	assert_true(saved >= 0);
-	assert_true(dup2(fileno(tmp), STDOUT_FILENO) >= 0);
+	capture_begin();
 	*st = mr_check_output(c, f);
-	fflush(stdout);
-	assert_true(dup2(saved, STDOUT_FILENO) >= 0);
-	close(saved);
-	assert_int_equal(fseek(tmp, 0, SEEK_END), 0);
-	size = ftell(tmp);
-	assert_true(size >= 0);
-	rewind(tmp);
-	text = calloc(1, (size_t)size + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)size, tmp), (size_t)size);
-	fclose(tmp);
-	return text;
+	return capture_end();
 }
 
 /* ---- formats ----------------------------------------------------------- */

@@ -358,29 +358,28 @@ int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s", text);
 }
 
-/** Copy the address out of a sockaddr_in or sockaddr_in6. */
-int mr_addr_from_sockaddr(const void *sa, mr_addr *a)
+/** Fill ss with a and port (a sockaddr_in or sockaddr_in6) and *len with its size; 0 or -1. */
+int mr_addr_to_sockaddr(const mr_addr *a, unsigned port, struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct sockaddr generic;
-
-	if (sa == NULL || a == NULL)
+	if (a == NULL || ss == NULL || len == NULL || port > 65535)
 		return -1;
-	memcpy(&generic, sa, sizeof(generic));
-	memset(a, 0, sizeof(*a));
-	if (generic.sa_family == AF_INET) {
-		struct sockaddr_in in4;
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 
-		memcpy(&in4, sa, sizeof(in4));
-		memcpy(a->b, &in4.sin_addr, 4);
-		a->family = AF_INET;
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		memcpy(&in4->sin_addr, a->b, 4);
+		*len = sizeof(*in4);
 		return 0;
 	}
-	if (generic.sa_family == AF_INET6) {
-		struct sockaddr_in6 in6;
+	if (a->family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
-		memcpy(&in6, sa, sizeof(in6));
-		memcpy(a->b, &in6.sin6_addr, 16);
-		a->family = AF_INET6;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		memcpy(&in6->sin6_addr, a->b, 16);
+		*len = sizeof(*in6);
 		return 0;
 	}
 	return -1;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 /** Longest printed address including NUL. */
 #define MR_ADDR_STRLEN 46
@@ -49,7 +50,7 @@ uint64_t mr_cidr_size(const mr_cidr *c);
 int mr_addr_add(mr_addr *a, uint64_t off);
 /** Reverse name for DNSBL queries, without zone or trailing dot: "5.2.0.192" or 32 dotted nibbles; 0 or -1. */
 int mr_addr_reverse_name(const mr_addr *a, char *dst, size_t size);
-/** Fill a from a sockaddr (AF_INET/AF_INET6); 0 or -1. */
-int mr_addr_from_sockaddr(const void *sa, mr_addr *a);
+/** Fill ss with a and port (a sockaddr_in or sockaddr_in6) and *len with its size; 0 or -1. */
+int mr_addr_to_sockaddr(const mr_addr *a, unsigned port, struct sockaddr_storage *ss, socklen_t *len);
 
 #endif

@@ -7,9 +7,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,31 +50,13 @@ static int server_set(mr_dns_server *server, const char *host, unsigned port)
 {
 	mr_dns_server s;
 	char text[MR_ADDR_STRLEN];
+	mr_addr a;
 
 	memset(&s, 0, sizeof s);
-	if (strchr(host, ':')) {
-		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&s.sa;
-
-		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
-			return -1;
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons((uint16_t)port);
-		s.salen = sizeof *a;
-		if (!inet_ntop(AF_INET6, &a->sin6_addr, text, sizeof text) ||
-		    mr_snprintf(s.text, sizeof s.text, "[%s]:%u", text, port) < 0)
-			return -1;
-	} else {
-		struct sockaddr_in *a = (struct sockaddr_in *)&s.sa;
-
-		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
-			return -1;
-		a->sin_family = AF_INET;
-		a->sin_port = htons((uint16_t)port);
-		s.salen = sizeof *a;
-		if (!inet_ntop(AF_INET, &a->sin_addr, text, sizeof text) ||
-		    mr_snprintf(s.text, sizeof s.text, "%s:%u", text, port) < 0)
-			return -1;
-	}
+	if (mr_addr_parse(host, &a) != 0 || mr_addr_to_sockaddr(&a, port, &s.sa, &s.salen) != 0 ||
+	    mr_addr_format(&a, text, sizeof text) != 0 ||
+	    mr_snprintf(s.text, sizeof s.text, a.family == AF_INET6 ? "[%s]:%u" : "%s:%u", text, port) < 0)
+		return -1;
 	*server = s;
 	return 0;
 }

@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include "common/addr.h"
 
@@ -376,35 +375,35 @@ static void test_reverse_names_for_dnsbl_queries(void **state)
 	assert_int_equal(mr_addr_reverse_name(&a, small, sizeof(small)), -1);
 }
 
-static void test_from_sockaddr_reads_both_families(void **state)
+/** An address and port become a sockaddr_in or sockaddr_in6 of the right length. */
+static void test_to_sockaddr_fills_both_families(void **state)
 {
-	struct sockaddr_in in4;
-	struct sockaddr_in6 in6;
-	struct sockaddr_un un;
+	struct sockaddr_storage ss;
+	const struct sockaddr_in *in4 = (const struct sockaddr_in *)&ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+	socklen_t len = 0;
 	char buf[MR_ADDR_STRLEN];
-	mr_addr a;
+	mr_addr a = addr("192.0.2.7");
 
 	(void)state;
-	memset(&in4, 0, sizeof(in4));
-	in4.sin_family = AF_INET;
-	in4.sin_port = htons(53);
-	assert_int_equal(inet_pton(AF_INET, "192.0.2.7", &in4.sin_addr), 1);
-	assert_int_equal(mr_addr_from_sockaddr(&in4, &a), 0);
-	assert_int_equal(a.family, AF_INET);
-	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
+	assert_int_equal(mr_addr_to_sockaddr(&a, 53, &ss, &len), 0);
+	assert_int_equal(len, sizeof(struct sockaddr_in));
+	assert_int_equal(in4->sin_family, AF_INET);
+	assert_int_equal(ntohs(in4->sin_port), 53);
+	assert_non_null(inet_ntop(AF_INET, &in4->sin_addr, buf, sizeof(buf)));
 	assert_string_equal(buf, "192.0.2.7");
 
-	memset(&in6, 0, sizeof(in6));
-	in6.sin6_family = AF_INET6;
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8::7", &in6.sin6_addr), 1);
-	assert_int_equal(mr_addr_from_sockaddr(&in6, &a), 0);
-	assert_int_equal(a.family, AF_INET6);
-	assert_int_equal(mr_addr_format(&a, buf, sizeof(buf)), 0);
+	a = addr("2001:db8::7");
+	assert_int_equal(mr_addr_to_sockaddr(&a, 5353, &ss, &len), 0);
+	assert_int_equal(len, sizeof(struct sockaddr_in6));
+	assert_int_equal(in6->sin6_family, AF_INET6);
+	assert_int_equal(ntohs(in6->sin6_port), 5353);
+	assert_non_null(inet_ntop(AF_INET6, &in6->sin6_addr, buf, sizeof(buf)));
 	assert_string_equal(buf, "2001:db8::7");
 
-	memset(&un, 0, sizeof(un));
-	un.sun_family = AF_UNIX;
-	assert_int_equal(mr_addr_from_sockaddr(&un, &a), -1);
+	assert_int_equal(mr_addr_to_sockaddr(&a, 65536, &ss, &len), -1);
+	a.family = AF_UNIX;
+	assert_int_equal(mr_addr_to_sockaddr(&a, 53, &ss, &len), -1);
 }
 
 /** Host and domain names: one final dot, labels of 1..63 letters, digits, '-' or '_', at most 253 characters. */
@@ -512,7 +511,7 @@ int main(void)
 		cmocka_unit_test(test_add_carries_and_stops_at_the_top),
 		cmocka_unit_test(test_add_walks_a_range_crossing_octets),
 		cmocka_unit_test(test_reverse_names_for_dnsbl_queries),
-		cmocka_unit_test(test_from_sockaddr_reads_both_families),
+		cmocka_unit_test(test_to_sockaddr_fills_both_families),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

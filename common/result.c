@@ -195,20 +195,13 @@ void mr_check_set_state(mr_check *c, mr_state st)
 int mr_check_add_perf(mr_check *c, const mr_perf *p)
 {
 	mr_perf *np;
-	size_t ncap;
 
 	if (c == NULL || p == NULL)
 		return -1;
-	if (c->nperf == c->capperf) {
-		ncap = c->capperf == 0 ? 8 : c->capperf * 2;
-		if (ncap < c->capperf || ncap > SIZE_MAX / sizeof(*np))
-			return -1;
-		np = realloc(c->perf, ncap * sizeof(*np));
-		if (np == NULL)
-			return -1;
-		c->perf = np;
-		c->capperf = ncap;
-	}
+	np = mr_grow(c->perf, &c->capperf, c->nperf, sizeof(*np), 8);
+	if (np == NULL)
+		return -1;
+	c->perf = np;
 	c->perf[c->nperf++] = *p;
 	return 0;
 }

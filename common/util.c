@@ -315,6 +315,25 @@ int mr_format_double(double v, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s", tmp);
 }
 
+/** Room for one more element in array p; the (maybe moved) array, or NULL (p untouched). See util.h. */
+void *mr_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	size_t ncap;
+	void *q;
+
+	if (n < *cap)
+		return p;
+	ncap = *cap ? *cap : first;
+	if (ncap == 0 || elem == 0 || ncap > SIZE_MAX / 2 / elem)
+		return NULL;
+	if (*cap)
+		ncap *= 2;
+	q = realloc(p, ncap * elem);
+	if (q != NULL)
+		*cap = ncap;
+	return q;
+}
+
 /** strdup that returns NULL on NULL input or on allocation failure. */
 char *mr_strdup(const char *s)
 {

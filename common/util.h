@@ -52,6 +52,9 @@ int mr_format_double(double v, char *dst, size_t size);
 
 /** strdup that returns NULL on NULL input or on allocation failure. */
 char *mr_strdup(const char *s);
+/** Room for one more element in array p of *cap elements of elem bytes holding n (first: size of a new array):
+ *  the array, moved if it grew (*cap updated), or NULL when out of memory or too large (p untouched). */
+void *mr_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
 /** Case-insensitive ASCII string equality. */
 int mr_streq_ci(const char *a, const char *b);
 

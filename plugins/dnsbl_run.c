@@ -55,16 +55,13 @@ static void add_resolved(resolve_ctx *c, size_t spec, int failed, const mr_addr 
 {
 	resolved *r;
 
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 32;
-		resolved *v = realloc(c->v, cap * sizeof(*v));
-		if (v == NULL) {
-			c->oom = 1;
-			return;
-		}
-		c->v = v;
-		c->cap = cap;
+	resolved *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 32);
+
+	if (v == NULL) {
+		c->oom = 1;
+		return;
 	}
+	c->v = v;
 	r = &c->v[c->n++];
 	memset(r, 0, sizeof(*r));
 	r->spec = spec;

@@ -21,14 +21,11 @@ void dnsbl_targets_free(dnsbl_targets *t)
 /** Append a spec to the list; 0 or -1 when out of memory. */
 static int push_spec(dnsbl_targets *t, const dnsbl_tspec *s)
 {
-	if (t->nspec == t->capspec) {
-		size_t cap = t->capspec ? t->capspec * 2 : 16;
-		dnsbl_tspec *v = realloc(t->spec, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		t->spec = v;
-		t->capspec = cap;
-	}
+	dnsbl_tspec *v = mr_grow(t->spec, &t->capspec, t->nspec, sizeof(*v), 16);
+
+	if (v == NULL)
+		return -1;
+	t->spec = v;
 	t->spec[t->nspec++] = *s;
 	return 0;
 }
@@ -150,21 +147,19 @@ out:
 /** Append an expanded unit; refuses (-1, reason) when the total would pass max_targets. */
 int dnsbl_targets_add_unit(dnsbl_targets *t, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err)
 {
+	dnsbl_unit *v;
+
 	if (u->size > max_targets || t->total > max_targets - u->size) {
 		mr_buf_printf(err, "the targets expand to more than %llu addresses (--max-targets)",
 		              (unsigned long long)max_targets);
 		return -1;
 	}
-	if (t->nunit == t->capunit) {
-		size_t cap = t->capunit ? t->capunit * 2 : 16;
-		dnsbl_unit *v = realloc(t->unit, cap * sizeof(*v));
-		if (v == NULL) {
-			mr_buf_puts(err, "out of memory");
-			return -1;
-		}
-		t->unit = v;
-		t->capunit = cap;
+	v = mr_grow(t->unit, &t->capunit, t->nunit, sizeof(*v), 16);
+	if (v == NULL) {
+		mr_buf_puts(err, "out of memory");
+		return -1;
 	}
+	t->unit = v;
 	t->unit[t->nunit] = *u;
 	t->unit[t->nunit].first = t->total;
 	t->total += u->size;

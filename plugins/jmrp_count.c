@@ -117,24 +117,6 @@ static const char *pair_why(const char *text)
 	return text + strlen(text) + 1;
 }
 
-/** Room for one more element in array p of *cap elements of elem bytes holding n; the (maybe moved) array, or NULL
- *  when out of memory (p is then untouched). */
-static void *grow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
-{
-	size_t ncap;
-	void *q;
-
-	if (n < *cap)
-		return p;
-	if (*cap > SIZE_MAX / 2 / elem)
-		return NULL;
-	ncap = *cap ? *cap * 2 : first;
-	q = realloc(p, ncap * elem);
-	if (q != NULL)
-		*cap = ncap;
-	return q;
-}
-
 /** FNV-1a over n bytes, continuing from h. */
 static uint32_t hash_bytes(const void *p, size_t n, uint32_t h)
 {
@@ -219,7 +201,7 @@ static long ip_index(jmrp_counter *c, int has_ip, const mr_addr *ip)
 		if (o->has_ip == t.has_ip && o->ip.family == t.ip.family && memcmp(o->ip.b, t.ip.b, sizeof(t.ip.b)) == 0)
 			return (long)c->iph.slot[k] - 1;
 	}
-	v = grow(c->ipv, &c->capip, c->nip, sizeof(*v), 64);
+	v = mr_grow(c->ipv, &c->capip, c->nip, sizeof(*v), 64);
 	if (v == NULL)
 		goto oom;
 	c->ipv = v;
@@ -248,7 +230,7 @@ static long domain_index(jmrp_counter *c, const char *d)
 	for (k = h & mask; c->domh.slot[k] != 0; k = (k + 1) & mask)
 		if (strcmp(c->domv[c->domh.slot[k] - 1].name, d) == 0)
 			return (long)c->domh.slot[k] - 1;
-	v = grow(c->domv, &c->capdom, c->ndom, sizeof(*v), 64);
+	v = mr_grow(c->domv, &c->capdom, c->ndom, sizeof(*v), 64);
 	if (v == NULL)
 		goto oom;
 	c->domv = v;
@@ -300,7 +282,7 @@ static int list_unparsed(jmrp_counter *c, const char *text)
 
 	if (c->nlisted >= MAX_UNPARSED_LINES || text == NULL)
 		return 0;
-	l = grow(c->listed, &c->caplisted, c->nlisted, sizeof(*l), 16);
+	l = mr_grow(c->listed, &c->caplisted, c->nlisted, sizeof(*l), 16);
 	if (l == NULL) {
 		c->oom = 1;
 		return -1;
@@ -363,7 +345,7 @@ static int fill_entry(jmrp_counter *c, jmrp_entry *e, time_t arrival, int kind, 
 static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
 {
 	char k[JMRP_KEY_MAX];
-	jmrp_entry *v = grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+	jmrp_entry *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
 
 	if (v == NULL) {
 		c->oom = 1;

@@ -113,14 +113,11 @@ typedef struct key_set {
 /** Add the hash of key to the set; 0 or -1 when out of memory. */
 static int key_set_add(key_set *ks, const char *key)
 {
-	if (ks->n == ks->cap) {
-		size_t cap = ks->cap ? ks->cap * 2 : 1024;
-		uint64_t *v = cap <= SIZE_MAX / sizeof(*v) ? realloc(ks->v, cap * sizeof(*v)) : NULL;
-		if (v == NULL)
-			return -1;
-		ks->v = v;
-		ks->cap = cap;
-	}
+	uint64_t *v = mr_grow(ks->v, &ks->cap, ks->n, sizeof(*v), 1024);
+
+	if (v == NULL)
+		return -1;
+	ks->v = v;
 	ks->v[ks->n++] = fnv1a64(key, strlen(key), FNV64_INIT);
 	return 0;
 }
@@ -750,16 +747,12 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 			if (end == p)
 				break;
 			p = end;
-			if (nuids == capuids) {
-				size_t cap = capuids ? capuids * 2 : 256;
-				unsigned long *v = realloc(uids, cap * sizeof(*v));
-				if (v == NULL) {
-					mr_buf_puts(err, "out of memory");
-					goto out;
-				}
-				uids = v;
-				capuids = cap;
+			unsigned long *v = mr_grow(uids, &capuids, nuids, sizeof(*v), 256);
+			if (v == NULL) {
+				mr_buf_puts(err, "out of memory");
+				goto out;
 			}
+			uids = v;
 			uids[nuids++] = uid;
 		}
 	}

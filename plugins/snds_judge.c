@@ -64,20 +64,16 @@ static int range_wanted(const snds_judge *j, const mr_addr *lo, const mr_addr *h
 int snds_judge_add_data(void *judge, const snds_data_row *row)
 {
 	snds_judge *j = judge;
-	snds_ip *ip;
+	snds_ip *ip, *v;
 
 	if (!wanted(j, &row->ip))
 		return 0;
-	if (j->nips == j->capips) {
-		size_t cap = j->capips ? j->capips * 2 : 64;
-		snds_ip *v = realloc(j->ips, cap * sizeof(*v));
-		if (v == NULL) {
-			j->oom = 1;
-			return -1;
-		}
-		j->ips = v;
-		j->capips = cap;
+	v = mr_grow(j->ips, &j->capips, j->nips, sizeof(*v), 64);
+	if (v == NULL) {
+		j->oom = 1;
+		return -1;
 	}
+	j->ips = v;
 	ip = &j->ips[j->nips++];
 	memset(ip, 0, sizeof(*ip));
 	ip->ip = row->ip;
@@ -98,19 +94,16 @@ int snds_judge_add_data(void *judge, const snds_data_row *row)
 int snds_judge_add_status(void *judge, const snds_status_row *row)
 {
 	snds_judge *j = judge;
+	snds_status_row *v;
 
 	if (!row->blocked || !range_wanted(j, &row->first, &row->last))
 		return 0;
-	if (j->nblocks == j->capblocks) {
-		size_t cap = j->capblocks ? j->capblocks * 2 : 16;
-		snds_status_row *v = realloc(j->blocks, cap * sizeof(*v));
-		if (v == NULL) {
-			j->oom = 1;
-			return -1;
-		}
-		j->blocks = v;
-		j->capblocks = cap;
+	v = mr_grow(j->blocks, &j->capblocks, j->nblocks, sizeof(*v), 16);
+	if (v == NULL) {
+		j->oom = 1;
+		return -1;
 	}
+	j->blocks = v;
 	j->blocks[j->nblocks++] = *row;
 	return 0;
 }

@@ -379,6 +379,32 @@ static void state_parse_accepts_names_any_case_and_digits(void **state)
 	}
 }
 
+
+/** mr_grow leaves a roomy array alone, starts at first, doubles when full and refuses sizes that overflow. */
+static void grow_doubles_and_refuses_overflow(void **state)
+{
+	size_t cap = 0;
+	int *v = NULL, *w;
+
+	(void)state;
+	v = mr_grow(v, &cap, 0, sizeof(*v), 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 4);
+	w = mr_grow(v, &cap, 3, sizeof(*v), 4);
+	assert_ptr_equal(w, v);
+	assert_int_equal(cap, 4);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	v = mr_grow(v, &cap, 4, sizeof(*v), 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 8);
+	assert_int_equal(v[3], 3);
+	cap = SIZE_MAX / 4;
+	assert_null(mr_grow(v, &cap, cap, sizeof(*v), 4));
+	assert_int_equal(cap, SIZE_MAX / 4);
+	free(v);
+}
+
 /** Run the util and state tests. */
 int main(void)
 {
@@ -401,6 +427,7 @@ int main(void)
 		cmocka_unit_test(state_worst_orders_ok_unknown_warning_critical),
 		cmocka_unit_test(state_names_and_codes),
 		cmocka_unit_test(state_parse_accepts_names_any_case_and_digits),
+		cmocka_unit_test(grow_doubles_and_refuses_overflow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,18 +11,25 @@ Every test talks only to servers started here on loopback ports:
   need name resolution (hostnames, --mx), as users run the plugin.
 
 Servers live for the whole session and are stopped by PID in teardown,
-whatever the tests did.  The plugin binary is $CHECK_DNSBL, or
-$BUILDDIR/plugins/check_dnsbl (BUILDDIR defaults to the repository root).
+whatever the tests did.
+
+Shared by the black-box tests of every plugin: binary_path / require_binary /
+run_binary / Result (one runner for all four plugins; each plugin's own runner
+adds only its secrets and defaults), check_bad_input, STATES and the perfdata
+parser.  A plugin binary is $CHECK_<NAME> (CHECK_DNSBL, CHECK_MS_SMTP, ...), or
+$BUILDDIR/plugins/<name> (BUILDDIR defaults to the repository root).
 """
 
 import ipaddress
 import os
+import pwd
 import shutil
 import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import namedtuple
 
@@ -33,7 +40,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
 if SERVERS_DIR not in sys.path:
     sys.path.insert(0, SERVERS_DIR)
-from testutil import skip_missing, stop_process  # noqa: E402
+from testutil import STATE_NAMES, STATES, skip_missing, stop_process, wait_until  # noqa: E402,F401
 
 # 26 characters, like a real Spamhaus DQS key; must never appear in any output.
 DQS_KEY = "fakedqskey0123456789abcdef"
@@ -50,22 +57,33 @@ Result = namedtuple("Result", "code stdout stderr elapsed args")
 
 
 # --------------------------------------------------------------------------
-# the plugin
+# the plugins (shared by the black-box tests of all four)
 # --------------------------------------------------------------------------
 
-def plugin_path():
-    """Path of the binary under test."""
-    path = os.environ.get("CHECK_DNSBL")
+def binary_path(name):
+    """Path of plugin name (check_dnsbl, ...): $CHECK_<NAME>, or $BUILDDIR/plugins/<name>."""
+    path = os.environ.get(name.upper())
     if path:
         return path
     builddir = os.environ.get("BUILDDIR", REPO_ROOT)
-    return os.path.join(builddir, "plugins", "check_dnsbl")
+    return os.path.join(builddir, "plugins", name)
 
 
-def plugin_env(extra=None):
-    """Environment for the plugin: C locale, no host extra-opts config."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MP_CONFIG_FILE", "NAGIOS_CONFIG_PATH")}
+def require_binary(name):
+    """binary_path(name); fail the test loudly if that binary was not built."""
+    path = binary_path(name)
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail("%s binary not found at %s (set %s or BUILDDIR)"
+                    % (name, path, name.upper()))
+    return path
+
+
+def plugin_env(extra=None, unset=()):
+    """Environment for a plugin: C locale, no host extra-opts config, none of the variables
+    named in unset (any case), then the variables of extra."""
+    drop = {"MP_CONFIG_FILE", "NAGIOS_CONFIG_PATH"}
+    unset = {n.lower() for n in unset}
+    env = {k: v for k, v in os.environ.items() if k not in drop and k.lower() not in unset}
     env["LC_ALL"] = "C"
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1")
     if extra:
@@ -73,23 +91,76 @@ def plugin_env(extra=None):
     return env
 
 
-def run_plugin(args, timeout=30.0, env=None):
-    """Run check_dnsbl with args; return Result(code, stdout, stderr, elapsed, args).
+def check_no_secret(r, secrets):
+    """No string of secrets, in any case, in the run's stdout or stderr (or across both)."""
+    out = (r.stdout + r.stderr).lower()
+    for secret in secrets:
+        if secret.lower() in out:
+            where = [name for name, text in (("stdout", r.stdout), ("stderr", r.stderr))
+                     if secret.lower() in text.lower()] or ["stdout+stderr"]
+            raise AssertionError("secret %r leaked on %s of %r:\n--- stdout:\n%s--- stderr:\n%s"
+                                 % (secret, "/".join(where), r.args, r.stdout[:6000],
+                                    r.stderr[:3000]))
 
-    Every run is checked for the DQS key (whether the run was given it or not)."""
-    cmd = [plugin_path()] + [str(a) for a in args]
+
+def run_binary(name, args, env=None, timeout=30.0, secrets=(), user=None, unset=(),
+               wrapper=(), while_running=None):
+    """Run plugin name with args; Result(code, stdout, stderr, elapsed, args), checked by
+    check_no_secret(secrets).
+
+    env: variables added to plugin_env(), unset: variables taken out of it; user: a user name
+    to run as (needs root); wrapper: a command the plugin's path and args are appended to;
+    while_running: a callable run in a thread started once the plugin runs (joined after).
+    A run past timeout seconds is killed and raises subprocess.TimeoutExpired."""
+    args = [str(a) for a in args]
+    cmd = [str(w) for w in wrapper] + [binary_path(name)] + args
+    as_user = {}
+    if user:
+        pw = pwd.getpwnam(user)
+        as_user = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
     start = time.monotonic()
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout,
-                          env=plugin_env(env))
-    elapsed = time.monotonic() - start
-    r = Result(proc.returncode,
-               proc.stdout.decode("utf-8", "replace"),
-               proc.stderr.decode("utf-8", "replace"),
-               elapsed, cmd[1:])
-    assert DQS_KEY.lower() not in (r.stdout + r.stderr).lower(), \
-        "DQS key leaked by %r:\n%s%s" % (r.args, r.stdout, r.stderr)
+    with subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=plugin_env(env, unset),
+                          **as_user) as proc:
+        helper = None
+        if while_running is not None:
+            helper = threading.Thread(target=while_running)
+            helper.start()
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            raise
+        finally:
+            elapsed = time.monotonic() - start
+            if helper is not None:
+                helper.join()
+    r = Result(proc.returncode, out.decode("utf-8", "replace"),
+               err.decode("utf-8", "replace"), elapsed, args)
+    check_no_secret(r, secrets)
     return r
+
+
+def check_bad_input(r, prefix, *needles):
+    """Bad arguments: exit 3, a 'PREFIX UNKNOWN - ' first line naming one of needles (any case),
+    the usage of check_<prefix> after it, no sanitizer report."""
+    text = "args %r, exit %d\n--- stdout:\n%s--- stderr:\n%s" % (
+        r.args, r.code, r.stdout[:6000], r.stderr[:3000])
+    line = first_line(r.stdout)
+    assert r.code == 3, text
+    assert line.startswith("%s UNKNOWN - " % prefix), text
+    assert any(n.lower() in line.lower() for n in needles), \
+        "first line should name one of %r\n%s" % (needles, text)
+    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
+    assert "check_" + prefix.lower() in rest, "usage expected after the first line\n" + text
+    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, text
+
+
+def run_plugin(args, timeout=30.0, env=None):
+    """Run check_dnsbl with args; Result.  Every run is checked for the DQS key (whether the
+    run was given it or not)."""
+    return run_binary("check_dnsbl", args, env=env, timeout=timeout, secrets=[DQS_KEY])
 
 
 def first_line(stdout):
@@ -319,16 +390,7 @@ class Server:
 
     def wait_ready(self, probe, timeout=10.0):
         """Poll probe() until it is true; fail with the log if the server dies or never answers."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if not self.alive():
-                raise RuntimeError("%s exited with %s:\n%s" % (
-                    self.name, self.proc.returncode, self.log_text()))
-            if probe():
-                return
-            time.sleep(0.1)
-        raise RuntimeError("%s did not answer within %.0f s:\n%s" % (
-            self.name, timeout, self.log_text()))
+        wait_until(probe, self.proc, timeout, self.name, self.log_text)
 
     def stop(self):
         """SIGTERM by PID, then SIGKILL if it lingers; reap it."""
@@ -745,11 +807,8 @@ def servers(workdir, rbldnsd, testns):
 
 @pytest.fixture(scope="session")
 def plugin():
-    """The plugin binary; fail loudly if it was not built."""
-    path = plugin_path()
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail("check_dnsbl binary not found at %s (set CHECK_DNSBL or BUILDDIR)" % path)
-    return path
+    """The check_dnsbl binary; fail loudly if it was not built."""
+    return require_binary("check_dnsbl")
 
 
 @pytest.fixture

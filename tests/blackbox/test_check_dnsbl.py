@@ -12,10 +12,9 @@ import socket
 
 import pytest
 
-from conftest import (DQS_KEY, PERF_LABELS, a_values, dns_query, first_line,
-                      parse_perfdata, perf_values, run_plugin)
+from conftest import (DQS_KEY, PERF_LABELS, STATE_NAMES, STATES, a_values, check_bad_input,
+                      dns_query, first_line, parse_perfdata, perf_values, run_plugin)
 
-STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
 # fast per-query settings for runs that must wait for a silent server
 FAST = ["--query-timeout=0.5", "--retries=1"]
 VERSION_RE = re.compile(r"^check_dnsbl v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+\.\d+\)$")
@@ -32,7 +31,7 @@ def check_result(r, state):
     empty (so an ASan/UBSan report there fails the test too).
     """
     line = first_line(r.stdout)
-    assert r.code == {v: k for k, v in STATES.items()}[state], r.stdout + r.stderr
+    assert r.code == STATES[state], r.stdout + r.stderr
     assert line.startswith("DNSBL %s - " % state), r.stdout
     assert r.stderr == "", "everything belongs on stdout; stderr was:\n" + r.stderr
     perf = parse_perfdata(line)
@@ -42,17 +41,6 @@ def check_result(r, state):
         assert perf[label]["uom"] == "", line
         assert perf[label]["value"] == int(perf[label]["value"]), line
     return perf_values(line)
-
-
-def check_bad_input(r, *needles):
-    """Assert the bad-argument answer: exit 3, 'DNSBL UNKNOWN - ' naming the problem, then the usage."""
-    line = first_line(r.stdout)
-    assert r.code == 3, r.stdout + r.stderr
-    assert line.startswith("DNSBL UNKNOWN - "), r.stdout
-    assert any(n.lower() in line.lower() for n in needles), \
-        "first line should name one of %r: %r" % (needles, line)
-    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
-    assert "check_dnsbl" in rest, "short usage expected after the first line:\n" + r.stdout
 
 
 def lines_with(stdout, text):
@@ -715,7 +703,7 @@ def test_dqs_key_in_a_zones_file_or_bad_spec_is_masked(dnsbl, tmp_files, args):
 def test_malformed_dqs_key_is_refused_without_echoing_it(dnsbl):
     bad = "shortsecretkey42"
     r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key", bad)
-    check_bad_input(r, "dqs")
+    check_bad_input(r, "DNSBL", "dqs")
     assert bad not in r.stdout + r.stderr
 
 
@@ -768,7 +756,7 @@ def test_timeout_result_sets_the_state(dnsbl, opts, code):
               *opts, server="testns", timeout=20)
     assert r.elapsed < 3.5, r.elapsed
     assert r.code == code, r.stdout
-    assert first_line(r.stdout).startswith("DNSBL %s" % STATES[code]), r.stdout
+    assert first_line(r.stdout).startswith("DNSBL %s" % STATE_NAMES[code]), r.stdout
 
 
 def test_huge_range_cut_off_by_t_still_gives_the_real_result_within_t(dnsbl):
@@ -834,13 +822,13 @@ def test_targets_the_deadline_cut_off_are_unanswered_not_without_zone(dnsbl):
 def test_bad_input_is_unknown_naming_the_problem(dnsbl, args, needles):
     zones = [] if any(a in ("-z", "--allow-zone") for a in args) else ["-z", "zen.test"]
     r = dnsbl(*(zones + args))
-    check_bad_input(r, *needles)
+    check_bad_input(r, "DNSBL", *needles)
 
 
 def test_bad_zones_file_is_unknown_naming_the_file(dnsbl, tmp_files):
     path = tmp_files("zones.ini", "[zen.test]\nthis line has no equals sign\n")
     r = dnsbl("-H", "192.0.2.1", "--zones-file", path)
-    check_bad_input(r, path, "zones.ini")
+    check_bad_input(r, "DNSBL", path, "zones.ini")
 
 
 @pytest.mark.parametrize("text", [
@@ -850,7 +838,7 @@ def test_bad_zones_file_is_unknown_naming_the_file(dnsbl, tmp_files):
 def test_bad_extra_opts_ini_is_unknown(dnsbl, tmp_files, text):
     path = tmp_files("bad.ini", text)
     r = dnsbl("--extra-opts=@" + path, "-H", "192.0.2.2", "-z", "zen.test")
-    check_bad_input(r, path, "extra-opts", "section", "line")
+    check_bad_input(r, "DNSBL", path, "extra-opts", "section", "line")
 
 
 # --------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 One copy each of what every suite needs around a server process: a free TCP port, waiting
 until a server answers, the "READY PORT" line a scripted server prints once it listens, starting a scripted server
 (fake_mx.py, snds_server.py) and the --listen and JSON-lines log code they share, stopping a
-child by its PID, reading a JSON-lines log, and skipping a test whose counterpart is not
-installed.  Standard library only (pytest is imported where a test needs it), so the scripted
+child by its PID, reading a JSON-lines log, skipping a test whose counterpart is not
+installed, and the plugin states (STATES, STATE_NAMES).  Standard library only (pytest is imported where a test needs it), so the scripted
 servers can import this module too.
 """
 
@@ -20,6 +20,10 @@ import sys
 import tempfile
 import threading
 import time
+
+# Plugin exit codes by state name, and the names by exit code (the Nagios plugin API).
+STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
+STATE_NAMES = {code: name for name, code in STATES.items()}
 
 
 def free_tcp_port(host="127.0.0.1"):

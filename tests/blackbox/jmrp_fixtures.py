@@ -8,8 +8,8 @@ Import them into the test module:
 Fixtures
 --------
 jmrp_plugin (session)
-    The binary: $CHECK_JMRP, or $BUILDDIR/plugins/check_jmrp (BUILDDIR
-    defaults to the repository root); fails the test when it is not built.
+    The binary (conftest.binary_path: $CHECK_JMRP, or
+    $BUILDDIR/plugins/check_jmrp); fails the test when it is not built.
 
 jmrp_certs (session)
     testcerts.CertSet made with openssl in a temp dir: the test CA (ca_cert)
@@ -38,23 +38,21 @@ imap_server (session)
 imap_password_file (session)
     A 0600 file holding the password and a newline.
 
-run_jmrp(args, ...) runs the plugin; it and make_result (for runs started
-otherwise) check every output with check_result: no IMAP password in any of
-its secret_forms, no complainant address (jm.RCPT_MARK).
+run_jmrp(args, ...) runs the plugin with conftest.run_binary and checks every
+output for SECRETS: no IMAP password in any of its secret_forms, no
+complainant address (jm.RCPT_MARK).
 """
 
 import base64
 import os
-import pwd
 import shutil
-import subprocess
 import sys
 import time
 from collections import namedtuple
 
 import pytest
 
-from conftest import REPO_ROOT, Result, make_public_dir, plugin_env
+from conftest import REPO_ROOT, make_public_dir, require_binary, run_binary
 
 SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
 if SERVERS_DIR not in sys.path:
@@ -65,15 +63,6 @@ import testcerts  # noqa: E402
 from testutil import skip_missing  # noqa: E402
 
 
-def jmrp_plugin_path():
-    """Path of the binary under test."""
-    path = os.environ.get("CHECK_JMRP")
-    if path:
-        return path
-    builddir = os.environ.get("BUILDDIR", REPO_ROOT)
-    return os.path.join(builddir, "plugins", "check_jmrp")
-
-
 def secret_forms(user, password):
     """Every form in which an IMAP password may travel: as it is, and base64-encoded as SASL
     PLAIN sends it (without and with an authorization identity) and as AUTH=LOGIN does."""
@@ -82,46 +71,22 @@ def secret_forms(user, password):
                          for b in (b"\0" + u + b"\0" + p, u + b"\0" + u + b"\0" + p, p)]
 
 
-def check_result(r):
-    """Checks every run gets: no IMAP password (dovecot.PASSWORD, in any form) and no
-    complainant address (jm.RCPT_MARK) in stdout or stderr."""
-    out = r.stdout + r.stderr
-    for form in secret_forms(dovecot.USER, dovecot.PASSWORD):
-        assert form not in out, "IMAP password (%r) leaked by %r:\n%s" % (form, r.args, out)
-    assert jm.RCPT_MARK not in out, "recipient address leaked by %r:\n%s" % (r.args, out)
-    return r
+# What no run may print: the IMAP password (dovecot.PASSWORD) in any form, and the complainant
+# address (every one contains jm.RCPT_MARK).
+SECRETS = secret_forms(dovecot.USER, dovecot.PASSWORD) + [jm.RCPT_MARK]
 
 
-def make_result(code, stdout, stderr, elapsed, args):
-    """A Result of raw output bytes, checked by check_result."""
-    return check_result(Result(code, stdout.decode("utf-8", "replace"),
-                               stderr.decode("utf-8", "replace"), elapsed, args))
-
-
-def run_jmrp(args, timeout=60.0, env=None, user=None):
-    """Run check_jmrp with args (as user, a name, if given: needs root); Result(code, stdout,
-    stderr, elapsed, args), checked by check_result."""
-    cmd = [jmrp_plugin_path()] + [str(a) for a in args]
-    start = time.monotonic()
-    extra = {}
-    if user:
-        pw = pwd.getpwnam(user)
-        extra = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout,
-                          env=plugin_env(env), **extra)
-    return make_result(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - start,
-                       cmd[1:])
+def run_jmrp(args, timeout=60.0, env=None, user=None, **kw):
+    """Run check_jmrp with args (as user, a name, if given: needs root); conftest.run_binary's
+    Result (more keywords go to it), checked for SECRETS."""
+    return run_binary("check_jmrp", args, env=env, timeout=timeout, secrets=SECRETS, user=user,
+                      **kw)
 
 
 @pytest.fixture(scope="session")
 def jmrp_plugin():
     """The check_jmrp binary; fail loudly if it was not built."""
-    path = jmrp_plugin_path()
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail("check_jmrp binary not found at %s (set CHECK_JMRP or BUILDDIR)"
-                    % path)
-    return path
+    return require_binary("check_jmrp")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ so a plugin that used them would count too much.
 
 Every complainant address contains jm.RCPT_MARK and every run's output is
 checked not to contain it; the IMAP password is checked likewise, also in its
-base64 SASL forms (jmrp_fixtures.check_result, for run_jmrp and make_result).
+base64 SASL forms (jmrp_fixtures.SECRETS, checked by run_jmrp).
 The binary is $CHECK_JMRP, or $BUILDDIR/plugins/check_jmrp.
 """
 
@@ -18,22 +18,19 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import pytest
 
-from conftest import first_line, free_port, parse_perfdata, plugin_env
+from conftest import STATES, check_bad_input, first_line, free_port, parse_perfdata, plugin_env
 from jmrp_fixtures import (IMAP_FOLDER, IMAP_FOLDER_EXPECT,  # noqa: F401
                            IMAP_INBOX, IMAP_INBOX_EXPECT, IMAP_LARGE_FOLDER, dovecot,
-                           make_result, secret_forms, imap_password_file,
-                           imap_server, jm, jmrp_certs, jmrp_plugin, jmrp_plugin_path,
+                           secret_forms, imap_password_file,
+                           imap_server, jm, jmrp_certs, jmrp_plugin,
                            jmrp_workdir, run_jmrp, testcerts)
 
-STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 PERF_LABELS = ["complaints", "ips", "unparsed", "time"]
 VERSION_RE = re.compile(r"^check_jmrp v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+\.\d+\)$")
 HOUR = 3600
@@ -46,7 +43,7 @@ DAY = 86400
 
 def check_clean(r):
     """No sanitizer report (recipient addresses and the password are checked
-    in every run by jmrp_fixtures.check_result)."""
+    in every run by run_jmrp)."""
     assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, r.stderr
 
 
@@ -73,20 +70,6 @@ def check_source_error(r, *needles):
     assert line.startswith("JMRP UNKNOWN - "), r.stdout
     assert any(n.lower() in line.lower() for n in needles), \
         "first line should name one of %r: %r" % (needles, line)
-    check_clean(r)
-
-
-def check_bad_input(r, *needles):
-    """Bad arguments: exit 3, 'JMRP UNKNOWN - ' naming the problem, then usage."""
-    line = first_line(r.stdout)
-    assert r.code == 3, r.stdout + r.stderr
-    assert line.startswith("JMRP UNKNOWN - "), r.stdout
-    if needles:
-        assert any(n.lower() in line.lower() for n in needles), \
-            "first line should name one of %r: %r" % (needles, line)
-    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
-    assert "check_jmrp" in rest or "usage" in rest.lower(), \
-        "usage expected after the first line:\n" + r.stdout
     check_clean(r)
 
 
@@ -345,14 +328,7 @@ def test_files_removed_during_a_scan_leave_a_valid_run(tmp_path, jmrp_plugin):
             except FileNotFoundError:
                 pass
 
-    cmd = [jmrp_plugin_path(), "-M", md.path, "-t", "60"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, env=plugin_env())
-    t = threading.Thread(target=remove)
-    t.start()
-    out, err = proc.communicate(timeout=90)
-    t.join()
-    r = make_result(proc.returncode, out, err, 0.0, cmd[1:])
+    r = run_jmrp(["-M", md.path, "-t", "60"], timeout=90, while_running=remove)
     perf = check(r, "OK")
     assert perf["unparsed"] == 0, r.stdout
     assert n - len(removed) <= perf["complaints"] <= n, (len(removed), r.stdout[:500])
@@ -376,25 +352,15 @@ def test_messages_moved_to_cur_during_a_scan_count_once(tmp_path, jmrp_plugin):
             f.write(data)
         names.append(name)
     moved = []
-    go = threading.Event()
 
     def move():
         """Move the messages to cur/ as fast as possible, once the plugin runs."""
-        go.wait(10)
         for name in names:
             os.rename(os.path.join(md.path, "new", name),
                       os.path.join(md.path, "cur", name + ":2,S"))
             moved.append(name)
 
-    cmd = [jmrp_plugin_path(), "-M", md.path, "-t", "60"]
-    t = threading.Thread(target=move)
-    t.start()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, env=plugin_env())
-    go.set()
-    out, err = proc.communicate(timeout=90)
-    t.join()
-    r = make_result(proc.returncode, out, err, 0.0, cmd[1:])
+    r = run_jmrp(["-M", md.path, "-t", "60"], timeout=90, while_running=move)
     perf = check(r, "OK")
     assert len(moved) == n
     assert perf["complaints"] <= n, "messages counted twice: %d of %d" % (perf["complaints"], n)
@@ -578,7 +544,7 @@ def test_sender_domain_that_is_no_dns_name_is_refused(tmp_path, jmrp_plugin, dom
     exit 3 with one clear line naming the problem, then the usage."""
     md = jm.Maildir(str(tmp_path / "md"))
     r = run_jmrp(["-M", md.path, "--sender-domain=" + domain])
-    check_bad_input(r, *needles)
+    check_bad_input(r, "JMRP", *needles)
     line = first_line(r.stdout)
     assert "sender-domain" in line, line
     assert len(line) < 400 and "\r" not in line, line
@@ -1194,17 +1160,12 @@ def test_hundred_thousand_messages_in_one_run_with_bounded_memory(tmp_path, jmrp
     assert len(os.listdir(os.path.join(path, "new"))) + \
         len(os.listdir(os.path.join(path, "cur"))) == 100000
     rss_file = str(tmp_path / "rss")
-    env = plugin_env()
+    env = None
     asan = _is_asan(jmrp_plugin)
     if asan:
-        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16"
-    cmd = [sys.executable, "-c", _RUSAGE_WRAPPER, rss_file, jmrp_plugin, "-M", path,
-           "-t", "120", "--max-details=5"]
-    start = time.monotonic()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=150, env=env)
-    elapsed = time.monotonic() - start
-    r = make_result(proc.returncode, proc.stdout, proc.stderr, elapsed, cmd)
+        env = {"ASAN_OPTIONS": plugin_env().get("ASAN_OPTIONS", "") + ":quarantine_size_mb=16"}
+    r = run_jmrp(["-M", path, "-t", "120", "--max-details=5"], timeout=150, env=env,
+                 wrapper=[sys.executable, "-c", _RUSAGE_WRAPPER, rss_file])
     perf = check(r, "OK")
     assert perf["complaints"] == expect.complaints, (expect, first_line(r.stdout))
     assert perf["unparsed"] == expect.unparsed, (expect, first_line(r.stdout))
@@ -1216,7 +1177,7 @@ def test_hundred_thousand_messages_in_one_run_with_bounded_memory(tmp_path, jmrp
         maxrss_mb = int(f.read()) / 1024.0
     bound = 400 if asan else 200
     assert maxrss_mb < bound, "peak RSS %.0f MB (bound %d MB)" % (maxrss_mb, bound)
-    print("100k maildir: %.1fs, peak RSS %.1f MB%s" % (elapsed, maxrss_mb,
+    print("100k maildir: %.1fs, peak RSS %.1f MB%s" % (r.elapsed, maxrss_mb,
                                                        " (ASan)" if asan else ""))
     shutil.rmtree(path, ignore_errors=True)
 
@@ -1320,7 +1281,7 @@ def test_bad_arguments_exit_3_with_usage(tmp_path, jmrp_plugin, args, needles):
             a = a.replace(k, v)
         real.append(a)
     r = run_jmrp(real)
-    check_bad_input(r, *needles)
+    check_bad_input(r, "JMRP", *needles)
 
 
 def test_password_file_content_is_never_echoed_in_errors(tmp_path, jmrp_plugin):

@@ -14,8 +14,7 @@ Servers (see smtp_fixtures.py and tests/servers/fake_mx.py):
 Every run passes -e (so the plugin never looks up this host's own name) and
 either -H with a loopback address or -s with the local DNS server plus a
 loopback-only --resolv-conf, so no test can reach the internet.  The binary
-is $CHECK_MS_SMTP, or $BUILDDIR/plugins/check_ms_smtp (BUILDDIR defaults to
-the repository root).
+is $CHECK_MS_SMTP, or $BUILDDIR/plugins/check_ms_smtp (conftest.binary_path).
 """
 
 import email.utils
@@ -24,21 +23,19 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import time
 from datetime import datetime, timezone
 
 import pytest
 
-from conftest import (REPO_ROOT, Result, _catch_all, _entry, dns_query,
-                      first_line, make_public_dir, parse_perfdata,
-                      plugin_env, start_server, write_file)
+from conftest import (REPO_ROOT, STATES, _catch_all, _entry, check_bad_input,
+                      dns_query, first_line, make_public_dir, parse_perfdata,
+                      require_binary, run_binary, start_server, write_file)
 from conftest import free_port as free_udp_tcp_port
 from smtp_fixtures import (SCRIPTS_DIR, PostfixMx, fake_mx,  # noqa: F401
                            fake_mx_factory, postfix_mx, smtp_certs)
 from testutil import free_tcp_port, skip_missing
 
-STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 PERF_LABELS = ["time", "connect", "banner", "ehlo", "tls", "mail", "rcpt"]
 EHLO = "probe.mailrep.test"
 DOMAIN = "hotmail.test"
@@ -56,39 +53,19 @@ RESOLV_ADDR = "127.77.0.1"   # never serves anything but the check_dnsbl tests
 # running the plugin
 # --------------------------------------------------------------------------
 
-def ms_plugin_path():
-    """Path of the binary under test."""
-    path = os.environ.get("CHECK_MS_SMTP")
-    if path:
-        return path
-    builddir = os.environ.get("BUILDDIR", REPO_ROOT)
-    return os.path.join(builddir, "plugins", "check_ms_smtp")
-
-
 @pytest.fixture(scope="session")
 def ms_plugin():
     """The check_ms_smtp binary; fail loudly if it was not built."""
-    path = ms_plugin_path()
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail("check_ms_smtp binary not found at %s (set CHECK_MS_SMTP "
-                    "or BUILDDIR)" % path)
-    return path
+    return require_binary("check_ms_smtp")
 
 
 def run_ms(args, timeout=30.0, env=None):
-    """Run check_ms_smtp with args (-e EHLO added unless given); Result."""
+    """Run check_ms_smtp with args (-e EHLO added unless given); conftest.run_binary's Result."""
     args = [str(a) for a in args]
     if not any(a in ("-e", "--ehlo") or a.startswith("--ehlo=")
                for a in args):
         args = ["-e", EHLO] + args
-    cmd = [ms_plugin_path()] + args
-    start = time.monotonic()
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=timeout, env=plugin_env(env))
-    elapsed = time.monotonic() - start
-    return Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                  proc.stderr.decode("utf-8", "replace"), elapsed, args)
+    return run_binary("check_ms_smtp", args, env=env, timeout=timeout)
 
 
 def probe(mx, *args, t=5):
@@ -112,19 +89,6 @@ def check(r, state):
             assert p["value"] >= 0, line
     assert perf["time"]["value"] != "U", line
     return {k: v["value"] for k, v in perf.items()}
-
-
-def check_bad_input(r, *needles):
-    """Exit 3, 'MS_SMTP UNKNOWN - ' naming the problem, then the usage."""
-    line = first_line(r.stdout)
-    assert r.code == 3, r.stdout + r.stderr
-    assert line.startswith("MS_SMTP UNKNOWN - "), r.stdout
-    assert any(n.lower() in line.lower() for n in needles), \
-        "first line should name one of %r: %r" % (needles, line)
-    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
-    assert "check_ms_smtp" in rest, "usage expected after the first line:\n" \
-        + r.stdout
-    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr
 
 
 def check_clean_text(r):
@@ -333,7 +297,7 @@ def test_throttle_state_ok_does_not_apply_to_unknown_replies(
 
 def test_bad_throttle_state(ms_plugin):
     """An invalid --throttle-state is bad input."""
-    check_bad_input(run_ms(["-H", "127.0.0.1", "--throttle-state=purple"]),
+    check_bad_input(run_ms(["-H", "127.0.0.1", "--throttle-state=purple"]), "MS_SMTP",
                     "throttle-state", "purple")
 
 
@@ -618,7 +582,7 @@ def test_no_tls_verify_accepts_any_certificate(ms_plugin, fake_mx_factory,
 def test_bad_cafile(ms_plugin):
     """An unreadable --cafile is bad input."""
     check_bad_input(run_ms(["-H", "127.0.0.1", "--tls-verify", "--cafile",
-                            "/nonexistent/ca.pem"]), "cafile", "/nonexistent")
+                            "/nonexistent/ca.pem"]), "MS_SMTP", "cafile", "/nonexistent")
 
 
 # --------------------------------------------------------------------------
@@ -806,7 +770,7 @@ def test_bad_input(ms_plugin, fake_mx, args, needles):
     """Bad arguments: exit 3, the reason on the first line, the usage; no
     connection is made."""
     r = probe(fake_mx, *args)
-    check_bad_input(r, *needles)
+    check_bad_input(r, "MS_SMTP", *needles)
     time.sleep(0.1)
     assert fake_mx.connections() == 0
 
@@ -839,14 +803,14 @@ def test_bad_rules_file(ms_plugin, fake_mx, tmp_path, name, text, needles):
     path = tmp_path / (name + ".ini")
     path.write_text(text)
     r = probe(fake_mx, "--rules-file", str(path))
-    check_bad_input(r, *needles)
+    check_bad_input(r, "MS_SMTP", *needles)
     assert fake_mx.connections() == 0
 
 
 def test_missing_rules_file(ms_plugin, fake_mx):
     """A missing rules file: exit 3 naming the file."""
     r = probe(fake_mx, "--rules-file", "/nonexistent/rules.ini")
-    check_bad_input(r, "/nonexistent/rules.ini")
+    check_bad_input(r, "MS_SMTP", "/nonexistent/rules.ini")
     assert fake_mx.connections() == 0
 
 

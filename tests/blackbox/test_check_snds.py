@@ -9,8 +9,7 @@ whether the bearer token matched (the token itself is never logged).
 The key and the tokens are secrets: every run asserts that none of them (nor a distinctive part)
 shows in stdout or stderr.
 
-The binary is $CHECK_SNDS, or $BUILDDIR/plugins/check_snds (BUILDDIR defaults to the repository
-root).
+The binary is $CHECK_SNDS, or $BUILDDIR/plugins/check_snds (conftest.binary_path).
 """
 
 import datetime
@@ -19,14 +18,13 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
-from conftest import REPO_ROOT, Result, first_line, parse_perfdata, plugin_env
+from conftest import (REPO_ROOT, STATES, check_bad_input, first_line, parse_perfdata,
+                      require_binary, run_binary)
 
 SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
 if SERVERS_DIR not in sys.path:
@@ -35,7 +33,6 @@ import snds_data as D  # noqa: E402
 import snds_server  # noqa: E402
 import testcerts  # noqa: E402
 
-STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 PERF_LABELS = ["ips", "blocked", "green", "yellow", "red", "complaint_rate", "trap_hits", "rcpt",
                "data", "recipients", "time"]
 COUNT_LABELS = ["ips", "blocked", "green", "yellow", "red"]
@@ -152,47 +149,16 @@ def rest_routes(status=None, data=None, token=TOKEN):
 # running the plugin
 # --------------------------------------------------------------------------
 
-def snds_plugin_path():
-    """Path of the binary under test."""
-    path = os.environ.get("CHECK_SNDS")
-    if path:
-        return path
-    builddir = os.environ.get("BUILDDIR", REPO_ROOT)
-    return os.path.join(builddir, "plugins", "check_snds")
-
-
-def snds_env(extra=None):
-    """C locale, no SNDS_KEY, proxy or CA bundle from the caller's environment."""
-    env = plugin_env()
-    for name in list(env):
-        if name.lower() in ("snds_key", "http_proxy", "https_proxy", "all_proxy", "no_proxy",
-                            "curl_ca_bundle", "ssl_cert_file", "ssl_cert_dir"):
-            del env[name]
-    if extra:
-        env.update(extra)
-    return env
-
-
-def assert_no_secret(r):
-    """No secret (or distinctive part of one) in the run's stdout or stderr."""
-    for secret in SECRETS:
-        for name, text in (("stdout", r.stdout), ("stderr", r.stderr)):
-            assert secret not in text, "secret %r leaked on %s of %r:\n%s" % (
-                secret, name, r.args, text[:3000])
+# Taken out of the caller's environment (any case): no SNDS_KEY, proxy or CA bundle.
+UNSET_ENV = ("SNDS_KEY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "CURL_CA_BUNDLE",
+             "SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def run_snds(args, env=None, timeout=60.0):
-    """Run check_snds with args; Result(code, stdout, stderr, elapsed, args).  Checks for leaked
-    secrets."""
-    cmd = [snds_plugin_path()] + [str(a) for a in args]
-    start = time.monotonic()
-    proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=timeout, env=snds_env(env))
-    elapsed = time.monotonic() - start
-    r = Result(proc.returncode, proc.stdout.decode("utf-8", "replace"),
-               proc.stderr.decode("utf-8", "replace"), elapsed, cmd[1:])
-    assert_no_secret(r)
-    return r
+    """Run check_snds with args, without UNSET_ENV; conftest.run_binary's Result, checked for
+    SECRETS (every secret and distinctive part of one)."""
+    return run_binary("check_snds", args, env=env, timeout=timeout, secrets=SECRETS,
+                      unset=UNSET_ENV)
 
 
 def explain(r):
@@ -264,18 +230,6 @@ def check_unknown(r, *patterns):
     return check_perf(r, "UNKNOWN")
 
 
-def check_bad_input(r, *needles):
-    """Exit 3, 'SNDS UNKNOWN - ' naming the problem, then the usage."""
-    line = first_line(r.stdout)
-    assert r.code == 3, explain(r)
-    assert line.startswith("SNDS UNKNOWN - "), explain(r)
-    assert any(n.lower() in line.lower() for n in needles), \
-        "first line should name one of %r\n%s" % (needles, explain(r))
-    rest = r.stdout.split("\n", 1)[1] if "\n" in r.stdout else ""
-    assert "check_snds" in rest, "short usage expected after the first line\n" + explain(r)
-    assert "Sanitizer" not in r.stderr and "runtime error" not in r.stderr, explain(r)
-
-
 def ip_lines(stdout):
     """[(state, ip, text)] of the long-output IP lines, in order."""
     out = []
@@ -314,11 +268,8 @@ def data_dates(srv, legacy=True):
 
 @pytest.fixture(scope="session")
 def snds_plugin():
-    """The binary; fail loudly if it was not built."""
-    path = snds_plugin_path()
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.fail("check_snds binary not found at %s (set CHECK_SNDS or BUILDDIR)" % path)
-    return path
+    """The check_snds binary; fail loudly if it was not built."""
+    return require_binary("check_snds")
 
 
 @pytest.fixture(scope="session")
@@ -513,7 +464,7 @@ def test_plain_http_base_url_is_refused_unless_insecure(snds_plugin, key_file, t
         argv += ["--date", DATE, "--base-url", srv.url(prefix)]
         assert srv.url(prefix).startswith("http://")
         r = run_snds(argv)
-        check_bad_input(r, "http://")
+        check_bad_input(r, "SNDS", "http://")
         assert "unencrypted" in first_line(r.stdout), explain(r)
         assert srv.requests() == [], "nothing may be sent to an http:// URL"
         r = run_snds(argv + ["--insecure"])
@@ -1487,7 +1438,7 @@ def test_bad_arguments(snds_plugin, key_file, name, args, needles):
                                               for a in args):
         argv += ["--key-file", key_file]
     r = run_snds(argv + args)
-    check_bad_input(r, *needles)
+    check_bad_input(r, "SNDS", *needles)
 
 
 def test_help_and_version(snds_plugin):

@@ -32,7 +32,6 @@ from jmrp_fixtures import (IMAP_FOLDER, IMAP_FOLDER_EXPECT,  # noqa: F401
                            jmrp_workdir, run_jmrp, testcerts)
 
 PERF_LABELS = ["complaints", "ips", "unparsed", "time"]
-VERSION_RE = re.compile(r"^check_jmrp v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+\.\d+\)$")
 HOUR = 3600
 DAY = 86400
 
@@ -1183,7 +1182,7 @@ def test_hundred_thousand_messages_in_one_run_with_bounded_memory(tmp_path, jmrp
 
 
 # --------------------------------------------------------------------------
-# output formats, help, version
+# output formats (--help and --version: test_contract.py)
 # --------------------------------------------------------------------------
 
 def test_one_line_format(basic_maildir):
@@ -1211,28 +1210,6 @@ def test_json_format(basic_maildir):
     assert any(t.startswith("sender example.com: 6") for t in texts), texts
     unp = [s for s in doc["subchecks"] if s["text"].startswith("unparsed: ")]
     assert len(unp) == 2 and all(s["state"] == "UNKNOWN" for s in unp), unp
-
-
-def test_help(jmrp_plugin):
-    r = run_jmrp(["--help"])
-    assert r.code == 3 and r.stderr == ""
-    lines = r.stdout.splitlines()
-    assert any(VERSION_RE.match(ln) for ln in lines), r.stdout[:300]
-    too_long = [ln for ln in lines if len(ln) > 80]
-    assert not too_long, too_long
-    for opt in ("--maildir", "--mbox", "--imap", "--imap-user", "--imap-password-file",
-                "--cafile", "--insecure", "--window", "--ip", "--sender-domain", "--sent",
-                "--rate-warning", "--rate-critical", "--state-file", "--max-details",
-                "--warning", "--critical", "--timeout", "--extra-opts", "--output-format",
-                "--verbose", "--version"):
-        assert opt in r.stdout, opt
-
-
-@pytest.mark.parametrize("opt", ["-V", "--version"])
-def test_version(jmrp_plugin, opt):
-    r = run_jmrp([opt])
-    assert r.code == 3
-    assert VERSION_RE.match(r.stdout.strip()), r.stdout
 
 
 # --------------------------------------------------------------------------

@@ -43,8 +43,6 @@ BIND = "127.0.0.5"
 FRONT_END = "BN8NAM12FT123.eop-nam12.prod.protection.outlook.com"
 CONSUMER_DELIST = "olcsupport.office.com"
 EOP_DELIST = "sender.office.com"
-VERSION_RE = re.compile(
-    r"^check_ms_smtp v\d+\.\d+\.\d+ \(mailrep-plugins \d+\.\d+\.\d+\)$")
 SLACK = 0.5   # seconds a run may exceed -t (process start, ASan)
 RESOLV_ADDR = "127.77.0.1"   # never serves anything but the check_dnsbl tests
 
@@ -880,31 +878,8 @@ def test_builtin_rules_file_loads(ms_plugin, fake_mx_factory):
 
 
 # --------------------------------------------------------------------------
-# help, version, output formats
+# output formats (--help and --version: test_contract.py)
 # --------------------------------------------------------------------------
-
-def test_help(ms_plugin):
-    """--help: exit 3, 80 columns, the harvesting warning, every option."""
-    r = run_ms(["--help"])
-    assert r.code == 3, r.stdout
-    long_lines = [x for x in r.stdout.split("\n") if len(x) > 80]
-    assert not long_lines, long_lines
-    text = " ".join(r.stdout.split())
-    assert "SC-002" in text
-    assert re.search(r"namespace mining|harvest", text, re.I), text
-    for opt in ("--domain", "--host", "--port", "--bind", "--ehlo", "--from",
-                "--rcpt", "--send", "--starttls", "--tls-verify", "--cafile",
-                "--rules-file", "--throttle-state", "--server", "--timeout",
-                "--output-format", "--warning", "--critical"):
-        assert opt in r.stdout, opt
-
-
-def test_version(ms_plugin):
-    """-V: 'check_ms_smtp vX.Y.Z (mailrep-plugins X.Y.Z)', exit 3."""
-    r = run_ms(["-V"])
-    assert r.code == 3
-    assert VERSION_RE.match(r.stdout.strip()), r.stdout
-
 
 def test_one_line_output(ms_plugin, fake_mx_factory):
     """--output-format=one-line: the first line with perfdata only."""

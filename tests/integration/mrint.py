@@ -31,7 +31,8 @@ SERVERS = os.path.join(REPO_ROOT, "tests", "servers")
 for _p in (BLACKBOX, SERVERS):
     if _p not in sys.path:
         sys.path.insert(0, _p)
-from testutil import free_tcp_port, skip_missing, stop_process, wait_until  # noqa: E402,F401
+from testutil import (STATE_NAMES, free_tcp_port, skip_missing,  # noqa: E402,F401
+                      stop_process, wait_until)
 
 ICINGA2 = "/usr/sbin/icinga2"
 NAGIOS4 = "/usr/sbin/nagios4"
@@ -41,7 +42,8 @@ CHECK_NRPE = "/usr/lib/nagios/plugins/check_nrpe"
 # The plugins the shipped Icinga/Nagios/NRPE configuration covers.
 PLUGINS = ["check_dnsbl", "check_ms_smtp", "check_snds", "check_jmrp"]
 
-STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
+# State names by exit code (testutil's one table).
+STATES = STATE_NAMES
 
 
 def load_blackbox_conftest():

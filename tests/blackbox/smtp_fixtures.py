@@ -65,7 +65,6 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 SERVERS_DIR = os.path.join(REPO_ROOT, "tests", "servers")
 SCRIPTS_DIR = os.path.join(SERVERS_DIR, "scripts")
 FAKE_MX = os.path.join(SERVERS_DIR, "fake_mx.py")
-PYTHON = sys.executable or "/usr/bin/python3"
 
 if SERVERS_DIR not in sys.path:
     sys.path.insert(0, SERVERS_DIR)

@@ -22,7 +22,7 @@ typedef enum why {
 /** Classify target i and return its state; *reason tells why. */
 static mr_state target_state(const dnsbl_report_config *rc, uint64_t i, why *reason)
 {
-	const dnsbl_tstate *ts = &rc->o->t[i];
+	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
 	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
 	int thresholds = rc->thr->has_warn || rc->thr->has_crit;
 
@@ -106,7 +106,7 @@ static int zone_line(const dnsbl_report_config *rc, const dnsbl_detail *d, mr_bu
 /** Add the zone lines of target i under node t; 0 or -1. */
 static int add_zone_lines(const dnsbl_report_config *rc, mr_check *c, mr_sub *t, uint64_t i)
 {
-	const dnsbl_tstate *ts = &rc->o->t[i];
+	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
 	dnsbl_detail **v = NULL;
 	size_t n = 0, k = 0;
 	int rc_ = -1;
@@ -150,7 +150,7 @@ static unsigned zones_asked(const dnsbl_report_config *rc, uint64_t i)
 /** Text of a target line for target i with state reason r into b. */
 static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const char *label, mr_buf *b)
 {
-	const dnsbl_tstate *ts = &rc->o->t[i];
+	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
 	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
 	unsigned asked = u != NULL ? u->zones : 0;
 
@@ -189,7 +189,7 @@ static const dnsbl_detail *first_listing(const dnsbl_report_config *rc, uint64_t
 {
 	const dnsbl_detail *best = NULL;
 
-	for (const dnsbl_detail *d = rc->o->t[i].first; d != NULL; d = d->next) {
+	for (const dnsbl_detail *d = dnsbl_outcome_target(rc->o, i)->first; d != NULL; d = d->next) {
 		const dnsbl_zone *z = &rc->zones->v[d->zone];
 		if (d->v.kind != DNSBL_LISTED || z->allow)
 			continue;
@@ -203,7 +203,7 @@ static const dnsbl_detail *first_listing(const dnsbl_report_config *rc, uint64_t
 /** First error detail of target i, or NULL. */
 static const dnsbl_detail *first_error(const dnsbl_report_config *rc, uint64_t i)
 {
-	for (const dnsbl_detail *d = rc->o->t[i].first; d != NULL; d = d->next)
+	for (const dnsbl_detail *d = dnsbl_outcome_target(rc->o, i)->first; d != NULL; d = d->next)
 		if (d->v.kind == DNSBL_ERROR)
 			return d;
 	return NULL;
@@ -221,7 +221,7 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 		mr_buf_puts(b, "no targets");
 		return;
 	}
-	ts = &o->t[w];
+	ts = dnsbl_outcome_target(o, w);
 	asked = zones_asked(rc, w);
 	if (dnsbl_target_label(rc->targets, w, label, sizeof(label)) != 0)
 		mr_snprintf(label, sizeof(label), "target %llu", (unsigned long long)w);
@@ -370,7 +370,7 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 	for (uint64_t i = 0; i < o->ntargets; i++) {
 		why r;
 		mr_state st;
-		const dnsbl_tstate *ts = &o->t[i];
+		const dnsbl_tstate *ts = dnsbl_outcome_target(o, i);
 		int notable, counts;
 
 		if (i >= o->asked && shown >= rc->max_details) {

@@ -333,14 +333,38 @@ static size_t reply_codes(const mr_dns_result *r, uint32_t *codes, size_t max)
 	return k;
 }
 
+/** Counters of target i of o (all zero if it got no verdict). */
+const dnsbl_tstate *dnsbl_outcome_target(const dnsbl_outcome *o, uint64_t i)
+{
+	static const dnsbl_tstate none;
+	const dnsbl_tstate *b = o->tb != NULL ? o->tb[i / DNSBL_TBLOCK] : NULL;
+
+	return b != NULL ? &b[i % DNSBL_TBLOCK] : &none;
+}
+
+/** Writable counters of target i, allocating its block on first use; NULL (and oom set) when out of memory. */
+static dnsbl_tstate *target_state(run_ctx *c, uint64_t i)
+{
+	dnsbl_tstate **b = &c->out->tb[i / DNSBL_TBLOCK];
+
+	if (*b == NULL) {
+		*b = calloc(DNSBL_TBLOCK, sizeof(**b));
+		if (*b == NULL) {
+			c->oom = 1;
+			return NULL;
+		}
+	}
+	return &(*b)[i % DNSBL_TBLOCK];
+}
+
 /** Keep a detail for target i if the output shows it and the memory bound allows; returns it or NULL. */
 static dnsbl_detail *store_detail(run_ctx *c, uint64_t i, uint32_t zone, const dnsbl_verdict *v)
 {
 	dnsbl_outcome *o = c->out;
-	dnsbl_tstate *ts = &o->t[i];
+	dnsbl_tstate *ts = target_state(c, i);
 	dnsbl_detail *d;
 
-	if (!dnsbl_detail_kept(v->kind, o->ntargets, c->cfg->verbose))
+	if (ts == NULL || !dnsbl_detail_kept(v->kind, o->ntargets, c->cfg->verbose))
 		return NULL;
 	if (o->stored >= c->cfg->max_stored) {
 		o->dropped++;
@@ -382,10 +406,12 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 {
 	const dnsbl_zone *z = &c->cfg->zones->v[zi];
 	dnsbl_outcome *o = c->out;
-	dnsbl_tstate *ts = &o->t[i];
+	dnsbl_tstate *ts = target_state(c, i);
 	dnsbl_zstat *zs = &o->z[zi];
 	dnsbl_detail *d = NULL;
 
+	if (ts == NULL)
+		return;
 	switch (v->kind) {
 	case DNSBL_LISTED:
 		if (z->allow) {
@@ -643,10 +669,11 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	out->ntargets = cfg->targets->total;
 	out->asked = out->ntargets;
 	out->nzones = cfg->zones->n;
-	out->t = calloc(out->ntargets ? out->ntargets : 1, sizeof(*out->t));
+	out->ntb = (size_t)((out->ntargets + DNSBL_TBLOCK - 1) / DNSBL_TBLOCK);
+	out->tb = calloc(out->ntb ? out->ntb : 1, sizeof(*out->tb));
 	out->z = calloc(out->nzones ? out->nzones : 1, sizeof(*out->z));
 	c.suffix = zone_suffixes(cfg);
-	if (out->t == NULL || out->z == NULL || c.suffix == NULL) {
+	if (out->tb == NULL || out->z == NULL || c.suffix == NULL) {
 		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
@@ -681,9 +708,11 @@ out:
 /** Free everything an outcome owns. */
 void dnsbl_outcome_free(dnsbl_outcome *o)
 {
-	if (o->t != NULL) {
-		for (uint64_t i = 0; i < o->asked; i++) {
-			dnsbl_detail *d = o->t[i].first;
+	for (size_t b = 0; o->tb != NULL && b < o->ntb; b++) {
+		if (o->tb[b] == NULL)
+			continue;
+		for (size_t k = 0; k < DNSBL_TBLOCK; k++) {
+			dnsbl_detail *d = o->tb[b][k].first;
 			while (d != NULL) {
 				dnsbl_detail *next = d->next;
 				free(d->txt);
@@ -691,8 +720,9 @@ void dnsbl_outcome_free(dnsbl_outcome *o)
 				d = next;
 			}
 		}
+		free(o->tb[b]);
 	}
-	free(o->t);
+	free(o->tb);
 	free(o->z);
 	memset(o, 0, sizeof(*o));
 }

@@ -51,9 +51,14 @@ typedef struct dnsbl_zstat {
 	char first_error[200];        /**< reason of the first error, for aggregated output */
 } dnsbl_zstat;
 
+/** Targets per block of per-target counters; a block is allocated when one of its targets first gets a verdict,
+ *  so a huge range cut off by the deadline holds counters only for the targets it reached. */
+#define DNSBL_TBLOCK 65536
+
 /** Everything the report needs. */
 typedef struct dnsbl_outcome {
-	dnsbl_tstate *t;              /**< one per target */
+	dnsbl_tstate **tb;            /**< blocks of DNSBL_TBLOCK counters, NULL until used (dnsbl_outcome_target) */
+	size_t ntb;                   /**< number of block pointers */
 	uint64_t ntargets;            /**< number of targets */
 	uint64_t asked;               /**< targets from this index on were never asked: no counts, no details */
 	dnsbl_zstat *z;               /**< one per zone */
@@ -68,6 +73,9 @@ typedef struct dnsbl_outcome {
 	uint64_t unfinished;          /**< pairs cancelled or never asked at the deadline */
 	uint64_t queries;             /**< DNS queries finished */
 } dnsbl_outcome;
+
+/** Counters of target i of o (all zero if it got no verdict). */
+const dnsbl_tstate *dnsbl_outcome_target(const dnsbl_outcome *o, uint64_t i);
 
 /** Run every phase with engine d; 0, or -1 with a reason in err (bad expansion such as --max-targets). */
 int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf *err);

@@ -342,13 +342,21 @@ const dnsbl_tstate *dnsbl_outcome_target(const dnsbl_outcome *o, uint64_t i)
 	return b != NULL ? &b[i % DNSBL_TBLOCK] : &none;
 }
 
+/** Number of targets in block b of o (DNSBL_TBLOCK, or fewer in the last block). */
+static size_t block_len(const dnsbl_outcome *o, size_t b)
+{
+	uint64_t left = o->ntargets - (uint64_t)b * DNSBL_TBLOCK;
+
+	return left < DNSBL_TBLOCK ? (size_t)left : DNSBL_TBLOCK;
+}
+
 /** Writable counters of target i, allocating its block on first use; NULL (and oom set) when out of memory. */
 static dnsbl_tstate *target_state(run_ctx *c, uint64_t i)
 {
 	dnsbl_tstate **b = &c->out->tb[i / DNSBL_TBLOCK];
 
 	if (*b == NULL) {
-		*b = calloc(DNSBL_TBLOCK, sizeof(**b));
+		*b = calloc(block_len(c->out, (size_t)(i / DNSBL_TBLOCK)), sizeof(**b));
 		if (*b == NULL) {
 			c->oom = 1;
 			return NULL;
@@ -711,7 +719,7 @@ void dnsbl_outcome_free(dnsbl_outcome *o)
 	for (size_t b = 0; o->tb != NULL && b < o->ntb; b++) {
 		if (o->tb[b] == NULL)
 			continue;
-		for (size_t k = 0; k < DNSBL_TBLOCK; k++) {
+		for (size_t k = 0; k < block_len(o, b); k++) {
 			dnsbl_detail *d = o->tb[b][k].first;
 			while (d != NULL) {
 				dnsbl_detail *next = d->next;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plugins/dnsbl_verdict.h"
+#include "plugins/dnsbl/dnsbl_verdict.h"
 
 /** Build a host-order code from octets. */
 #define C4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))

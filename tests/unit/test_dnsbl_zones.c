@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "common/secret.h"
-#include "plugins/dnsbl_zones.h"
+#include "plugins/dnsbl/dnsbl_zones.h"
 
 /** Build a host-order code from octets. */
 #define C4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))

@@ -17,8 +17,8 @@
 
 #include <glib.h>
 
-#include "plugins/jmrp_count.h"
-#include "plugins/jmrp_report.h"
+#include "plugins/jmrp/jmrp_count.h"
+#include "plugins/jmrp/jmrp_report.h"
 #include "common/util.h"
 
 /** Largest fixture the tests read. */

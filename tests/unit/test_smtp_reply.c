@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plugins/smtp_reply.h"
+#include "plugins/ms_smtp/smtp_reply.h"
 
 /** A reader and a reply, too large for the stack of every test. */
 typedef struct fixture {

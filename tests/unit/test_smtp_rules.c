@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "plugins/smtp_rules.h"
+#include "plugins/ms_smtp/smtp_rules.h"
 
 /** A front-end stamp as Microsoft appends it to replies. */
 #define FE_NAM12 "[BN8NAM12FT123.eop-nam12.prod.protection.outlook.com 2026-11-29T05:00:00.000Z 08DCF0A1B2C3D4E5]"

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "../../common/deadline.h"
-#include "../../plugins/smtp_session.h"
+#include "../../plugins/ms_smtp/smtp_session.h"
 
 /** A scripted server: the replies it gives, one per command, and what it was sent. */
 typedef struct script {

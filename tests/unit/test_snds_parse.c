@@ -14,7 +14,7 @@
 #include <jansson.h>
 #include <sys/socket.h>
 
-#include "plugins/snds_parse.h"
+#include "plugins/snds/snds_parse.h"
 
 /** Rows kept by the collecting callbacks. */
 #define KEEP 8

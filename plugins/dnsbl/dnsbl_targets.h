@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../common/addr.h"
-#include "../common/util.h"
+#include "../../common/addr.h"
+#include "../../common/util.h"
 
 /** Longest host or domain name without NUL. */
 #define DNSBL_NAME_MAX MR_HOSTNAME_MAX

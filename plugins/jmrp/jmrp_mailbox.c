@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../common/curlio.h"
-#include "../common/deadline.h"
-#include "../common/trace.h"
+#include "../../common/curlio.h"
+#include "../../common/deadline.h"
+#include "../../common/trace.h"
 #include "jmrp_mailbox.h"
 
 /** Why a message was not read: larger than JMRP_MSG_MAX (the text spells that number out). */

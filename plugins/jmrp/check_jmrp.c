@@ -4,11 +4,11 @@
 #include <time.h>
 #include <curl/curl.h>
 
-#include "../common/deadline.h"
-#include "../common/options.h"
-#include "../common/render.h"
-#include "../common/result.h"
-#include "../common/secret.h"
+#include "../../common/deadline.h"
+#include "../../common/options.h"
+#include "../../common/render.h"
+#include "../../common/result.h"
+#include "../../common/secret.h"
 #include "jmrp_count.h"
 #include "jmrp_mailbox.h"
 #include "jmrp_report.h"

@@ -3,8 +3,8 @@
 #define DNSBL_REPORT_H
 
 #include <stddef.h>
-#include "../common/range.h"
-#include "../common/result.h"
+#include "../../common/range.h"
+#include "../../common/result.h"
 #include "dnsbl_run.h"
 
 /** Inputs of the report. */

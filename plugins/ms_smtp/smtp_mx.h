@@ -3,7 +3,7 @@
 #define SMTP_MX_H
 
 #include <stddef.h>
-#include "../common/dns.h"
+#include "../../common/dns.h"
 
 /** One place to connect to: the MX host name (for SNI and certificates) and one of its addresses. */
 typedef struct smtp_candidate {

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../common/dns.h"
+#include "../../common/dns.h"
 #include "dnsbl_zones.h"
 
 /** Kind of verdict for one (target, zone) pair. */

@@ -6,12 +6,12 @@
 #include <unistd.h>
 #include <curl/curl.h>
 
-#include "../common/addr.h"
-#include "../common/deadline.h"
-#include "../common/dns.h"
-#include "../common/options.h"
-#include "../common/render.h"
-#include "../common/result.h"
+#include "../../common/addr.h"
+#include "../../common/deadline.h"
+#include "../../common/dns.h"
+#include "../../common/options.h"
+#include "../../common/render.h"
+#include "../../common/result.h"
 #include "smtp_mx.h"
 #include "smtp_report.h"
 #include "smtp_rules.h"

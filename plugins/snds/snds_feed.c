@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/secret.h"
+#include "../../common/secret.h"
 #include "snds_feed.h"
 
 /** 1 if key has only the characters an SNDS key has. */

@@ -3,7 +3,7 @@
 #define JMRP_REPORT_H
 
 #include <stddef.h>
-#include "../common/addr.h"
+#include "../../common/addr.h"
 
 /** What a message turned out to be. */
 typedef enum jmrp_kind {

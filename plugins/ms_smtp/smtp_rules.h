@@ -4,8 +4,8 @@
 
 #include <regex.h>
 #include <stddef.h>
-#include "../common/state.h"
-#include "../common/util.h"
+#include "../../common/state.h"
+#include "../../common/util.h"
 #include "smtp_reply.h"
 
 /** The stages of the dialogue, in order. */

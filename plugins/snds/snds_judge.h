@@ -4,9 +4,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../common/addr.h"
-#include "../common/range.h"
-#include "../common/result.h"
+#include "../../common/addr.h"
+#include "../../common/range.h"
+#include "../../common/result.h"
 #include "snds_parse.h"
 
 /** How IPs are judged. */

@@ -4,12 +4,12 @@
 #include <time.h>
 #include <curl/curl.h>
 
-#include "../common/deadline.h"
-#include "../common/http.h"
-#include "../common/options.h"
-#include "../common/render.h"
-#include "../common/result.h"
-#include "../common/secret.h"
+#include "../../common/deadline.h"
+#include "../../common/http.h"
+#include "../../common/options.h"
+#include "../../common/render.h"
+#include "../../common/result.h"
+#include "../../common/secret.h"
 #include "snds_feed.h"
 #include "snds_judge.h"
 #include "snds_parse.h"

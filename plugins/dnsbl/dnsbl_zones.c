@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/addr.h"
-#include "../common/ini.h"
-#include "../common/secret.h"
+#include "../../common/addr.h"
+#include "../../common/ini.h"
+#include "../../common/secret.h"
 #include "dnsbl_zones.h"
 
 /** The catalogue format's ini leniencies (doc/zone-catalogue.md): "key: value" and ' ;' comments. */

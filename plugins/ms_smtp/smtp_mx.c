@@ -2,7 +2,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../common/util.h"
+#include "../../common/util.h"
 #include "smtp_mx.h"
 
 /** Most MX hosts considered. */

@@ -2,8 +2,8 @@
 #ifndef SMTP_REPORT_H
 #define SMTP_REPORT_H
 
-#include "../common/range.h"
-#include "../common/result.h"
+#include "../../common/range.h"
+#include "../../common/result.h"
 #include "smtp_rules.h"
 #include "smtp_session.h"
 

@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../common/curlio.h"
-#include "../common/deadline.h"
-#include "../common/trace.h"
+#include "../../common/curlio.h"
+#include "../../common/deadline.h"
+#include "../../common/trace.h"
 #include "smtp_session.h"
 
 /** Longest command line we send, with CRLF and NUL. */

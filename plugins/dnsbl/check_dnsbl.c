@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/deadline.h"
-#include "../common/dns.h"
-#include "../common/options.h"
-#include "../common/render.h"
-#include "../common/result.h"
-#include "../common/secret.h"
+#include "../../common/deadline.h"
+#include "../../common/dns.h"
+#include "../../common/options.h"
+#include "../../common/render.h"
+#include "../../common/result.h"
+#include "../../common/secret.h"
 #include "dnsbl_report.h"
 #include "dnsbl_run.h"
 #include "dnsbl_targets.h"

@@ -3,9 +3,9 @@
 #define DNSBL_ZONES_H
 
 #include <stddef.h>
-#include "../common/addr.h"
-#include "../common/state.h"
-#include "../common/util.h"
+#include "../../common/addr.h"
+#include "../../common/state.h"
+#include "../../common/util.h"
 
 /** Longest zone name without NUL. */
 #define DNSBL_ZONE_MAX MR_HOSTNAME_MAX

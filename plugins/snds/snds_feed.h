@@ -3,7 +3,7 @@
 #define SNDS_FEED_H
 
 #include <time.h>
-#include "../common/http.h"
+#include "../../common/http.h"
 #include "snds_parse.h"
 
 /** Which SNDS interface is used. */

@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../common/dns.h"
-#include "../common/util.h"
+#include "../../common/dns.h"
+#include "../../common/util.h"
 #include "dnsbl_targets.h"
 #include "dnsbl_verdict.h"
 #include "dnsbl_zones.h"

@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include "../common/addr.h"
-#include "../common/range.h"
-#include "../common/result.h"
+#include "../../common/addr.h"
+#include "../../common/range.h"
+#include "../../common/result.h"
 #include "jmrp_mailbox.h"
 #include "jmrp_report.h"
 

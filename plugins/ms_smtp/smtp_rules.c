@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../common/ini.h"
+#include "../../common/ini.h"
 #include "smtp_rules.h"
 
 /** The rules format's ini leniencies (doc/ms-smtp-rules.md): "key: value" and ' ;' comments. */

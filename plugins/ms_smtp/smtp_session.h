@@ -3,7 +3,7 @@
 #define SMTP_SESSION_H
 
 #include <stddef.h>
-#include "../common/util.h"
+#include "../../common/util.h"
 #include "smtp_reply.h"
 #include "smtp_rules.h"
 

@@ -24,7 +24,7 @@
 #include <gmime/gmime.h>
 
 #include "jmrp_report.h"
-#include "../common/util.h"
+#include "../../common/util.h"
 
 /** Longest bracketed token of a Received header that is tried as an address. */
 #define MAX_BRACKET 64

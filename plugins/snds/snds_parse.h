@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../common/addr.h"
-#include "../common/util.h"
+#include "../../common/addr.h"
+#include "../../common/util.h"
 
 /** What a body looks like. */
 typedef enum snds_format {

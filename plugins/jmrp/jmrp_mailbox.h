@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 #include <time.h>
-#include "../common/util.h"
+#include "../../common/util.h"
 
 /** Largest message read; bigger ones are reported as unparsed ("too large"). */
 #define JMRP_MSG_MAX (8 * 1024 * 1024)

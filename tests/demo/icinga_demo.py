@@ -218,4 +218,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:   # the daemon was stopped on the way out
+        sys.exit(130)

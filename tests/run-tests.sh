@@ -1,7 +1,7 @@
 #!/bin/bash
 # run-tests.sh: the test command. On Debian bookworm as root: install what is missing, build with -Werror,
-# run the test servers' self-tests, the C unit tests, the black-box and integration tests against local servers,
-# then the unit and black-box tests again under ASan+UBSan, then distcheck.
+# run the test servers' self-tests, the C unit tests, the black-box tests, the demo (tests/demo.sh) and the
+# integration tests against local servers, then the unit and black-box tests again under ASan+UBSan, then distcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
@@ -70,6 +70,10 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=86:strict_string_ch
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=87
 
 build_and_test werror "-O2 -g" ""
+step "demo: tests/demo.sh with the -Werror build (fails when a plugin or Icinga gives another state)"
+BUILDDIR="$SRC/build-werror" "$SRC/tests/demo.sh" >"$SRC/build-werror/demo.out" 2>&1 ||
+	{ cat "$SRC/build-werror/demo.out"; exit 1; }
+tail -2 "$SRC/build-werror/demo.out"
 step "integration tests: icinga2, nagios4, NRPE, make install, the .deb"
 BUILDDIR="$SRC/build-werror" "$PY" -m pytest -q -p no:cacheprovider "$SRC/tests/integration"
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"

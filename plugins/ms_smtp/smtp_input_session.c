@@ -1,21 +1,16 @@
-/* smtp_session.c: the SMTP probe: libcurl greeting phase (banner, EHLO, STARTTLS), then an explicit state
- * machine for MAIL FROM, RCPT TO, DATA, RSET and QUIT over libcurl's connection.
- *
- * Why libcurl with CURLOPT_CONNECT_ONLY: libcurl's SMTP mode always sends DATA after an accepted RCPT, so it
- * cannot stop after RCPT TO; CONNECT_ONLY lets libcurl do what it does well (connect from a bound address,
- * STARTTLS with certificate checks, HELO fallback) and leaves the commands that matter for classification to
- * this module, one command at a time (no pipelining), with every reply captured and validated here. The
- * greeting-phase replies are captured from libcurl's debug callback and validated with the same reader. */
-#include <curl/curl.h>
+/* smtp_input_session.c: the SMTP probe dialogue without I/O of its own: the greeting phase (banner, EHLO,
+ * STARTTLS) tracked from the bytes the connection layer hands over, then an explicit state machine that sends
+ * MAIL FROM, RCPT TO, DATA, RSET and QUIT one command at a time (no pipelining) over an smtp_transport, with
+ * every reply validated by the reader of smtp_parse_reply. The libcurl connection is smtp_input_curl's. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "../../common/curlio.h"
 #include "../../common/deadline.h"
 #include "../../common/trace.h"
-#include "smtp_session.h"
+#include "smtp_input_session.h"
 
 /** Longest command line we send, with CRLF and NUL. */
 #define CMD_MAX 600
@@ -28,7 +23,7 @@ static void trace(const smtp_probe_config *cfg, const char *dir, const char *tex
 }
 
 /** Set the end of the dialogue: its cause, the stage it ended in and a detail text. */
-static void set_end(smtp_probe_result *res, smtp_end end, smtp_stage st, const char *detail)
+void smtp_probe_set_end(smtp_probe_result *res, smtp_end end, smtp_stage st, const char *detail)
 {
 	res->end = end;
 	res->last = st;
@@ -59,7 +54,7 @@ static int read_reply(const smtp_probe_config *cfg, const smtp_transport *t, smt
 		if (s != SMTP_RD_MORE) {
 			char d[256];
 			mr_snprintf(d, sizeof(d), "%s: \"%s\"", smtp_rd_status_text(s), rd->bad_line);
-			set_end(res, SMTP_END_BAD_REPLY, st, d);
+			smtp_probe_set_end(res, SMTP_END_BAD_REPLY, st, d);
 			break;
 		}
 		switch (t->recv(t->ctx, pend, SMTP_LINE_MAX, &got, deadline, &err)) {
@@ -67,10 +62,10 @@ static int read_reply(const smtp_probe_config *cfg, const smtp_transport *t, smt
 			*npend = got;
 			continue;
 		case 1:
-			set_end(res, SMTP_END_TIMEOUT, st, "no complete reply in time");
+			smtp_probe_set_end(res, SMTP_END_TIMEOUT, st, "no complete reply in time");
 			break;
 		default:
-			set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "the server closed the connection");
+			smtp_probe_set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "the server closed the connection");
 			break;
 		}
 		break;
@@ -95,7 +90,7 @@ static int command(const smtp_probe_config *cfg, const smtp_transport *t, smtp_r
 	mr_buf_init(&err, 256);
 	rc = t->send(t->ctx, data, n, deadline, &err);
 	if (rc != 0) {
-		set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "cannot send");
+		smtp_probe_set_end(res, SMTP_END_CLOSED, st, err.len ? mr_buf_str(&err) : "cannot send");
 		mr_buf_free(&err);
 		return -1;
 	}
@@ -168,7 +163,7 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 			mr_buf_init(&msg, 4096);
 			if (smtp_test_message(cfg, &msg) != 0) {
 				mr_buf_free(&msg);
-				set_end(res, SMTP_END_BAD_REPLY, st, "cannot build the test message");
+				smtp_probe_set_end(res, SMTP_END_BAD_REPLY, st, "cannot build the test message");
 				return;
 			}
 			rc = command(cfg, t, &rd, pend, &npend, st, msg.data, msg.len, "(test message)", res);
@@ -186,7 +181,7 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 		}
 		if (rc != 0 || command(cfg, t, &rd, pend, &npend, st, cmd, strlen(cmd), cmd, res) != 0) {
 			if (rc != 0)
-				set_end(res, SMTP_END_BAD_REPLY, st, "command too long");
+				smtp_probe_set_end(res, SMTP_END_BAD_REPLY, st, "command too long");
 			return;
 		}
 		switch (st) {
@@ -218,272 +213,116 @@ void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, sm
 		res->last = SMTP_STAGE_QUIT;
 }
 
-/* ---- libcurl greeting phase and transport ------------------------------------------------------------ */
+/* ---- greeting phase: fed with the bytes the connection layer saw ------------------------------------- */
 
-/** State of the libcurl connection. */
-typedef struct curl_ctx {
-	CURL *h;                      /**< the easy handle */
-	const smtp_probe_config *cfg; /**< configuration */
-	smtp_probe_result *res;       /**< where greeting replies go */
-	smtp_reader rd;               /**< validates greeting-phase replies */
-	smtp_stage stage;             /**< stage the next incoming reply belongs to */
-	double stage_start;           /**< when that stage started */
-	int starttls_sent;            /**< STARTTLS went out */
-	int bad;                      /**< a greeting reply failed validation */
-	int endless;                  /**< libcurl reported an excessive line */
-	double connected_at;          /**< when the TCP connection stood (0 = not yet) */
-	char bad_detail[200];         /**< why */
-} curl_ctx;
+/** Start a probe at time start: clear res, mark the connect stage reached, expect the banner next. */
+void smtp_greeting_init(smtp_greeting *g, const smtp_probe_config *cfg, smtp_probe_result *res, double start)
+{
+	memset(res, 0, sizeof(*res));
+	memset(g, 0, sizeof(*g));
+	g->cfg = cfg;
+	g->res = res;
+	g->stage = SMTP_STAGE_BANNER;
+	g->stage_start = start;
+	smtp_reader_init(&g->rd);
+	res->st[SMTP_STAGE_CONNECT].reached = 1;
+}
 
 /** Note an outgoing greeting-phase command: it starts a new stage. */
-static void greeting_out(curl_ctx *c, const char *data, size_t n)
+void smtp_greeting_out(smtp_greeting *g, const char *data, size_t n, double now)
 {
-	double now = mr_now();
-
-	trace(c->cfg, ">", data, n);
+	trace(g->cfg, ">", data, n);
 	if (n >= 4 && (strncasecmp(data, "EHLO", 4) == 0 || strncasecmp(data, "HELO", 4) == 0)) {
 		if (strncasecmp(data, "HELO", 4) == 0)
-			c->res->helo_fallback = 1;
-		c->stage = c->starttls_sent ? SMTP_STAGE_EHLO_TLS : SMTP_STAGE_EHLO;
+			g->res->helo_fallback = 1;
+		g->stage = g->starttls_sent ? SMTP_STAGE_EHLO_TLS : SMTP_STAGE_EHLO;
 		/* The TLS handshake ends when the second EHLO goes out. */
-		if (c->starttls_sent && c->res->st[SMTP_STAGE_STARTTLS].has_reply && !c->res->tls) {
-			c->res->tls = 1;
-			c->res->st[SMTP_STAGE_STARTTLS].seconds = now - c->stage_start;
+		if (g->starttls_sent && g->res->st[SMTP_STAGE_STARTTLS].has_reply && !g->res->tls) {
+			g->res->tls = 1;
+			g->res->st[SMTP_STAGE_STARTTLS].seconds = now - g->stage_start;
 		}
 	} else if (n >= 8 && strncasecmp(data, "STARTTLS", 8) == 0) {
-		c->stage = SMTP_STAGE_STARTTLS;
-		c->starttls_sent = 1;
+		g->stage = SMTP_STAGE_STARTTLS;
+		g->starttls_sent = 1;
 	} else {
 		return; /* AUTH and the like are not sent: no credentials are configured */
 	}
-	c->res->st[c->stage].reached = 1;
-	c->res->st[c->stage].has_reply = 0;
-	c->stage_start = now;
-	smtp_reader_init(&c->rd);
+	g->res->st[g->stage].reached = 1;
+	g->res->st[g->stage].has_reply = 0;
+	g->stage_start = now;
+	smtp_reader_init(&g->rd);
 }
 
 /** Validate incoming greeting-phase bytes and store complete replies under the current stage. */
-static void greeting_in(curl_ctx *c, const char *data, size_t n)
+void smtp_greeting_in(smtp_greeting *g, const char *data, size_t n, double now)
 {
-	smtp_stage_result *sr = &c->res->st[c->stage];
+	smtp_stage_result *sr = &g->res->st[g->stage];
 
-	while (n > 0 && !c->bad) {
+	while (n > 0 && !g->bad) {
 		size_t used = 0;
-		smtp_rd_status s = smtp_reader_feed(&c->rd, data, n, &used, &sr->reply);
+		smtp_rd_status s = smtp_reader_feed(&g->rd, data, n, &used, &sr->reply);
 		data += used;
 		n -= used;
 		if (s == SMTP_RD_REPLY) {
 			sr->has_reply = 1;
 			sr->reached = 1;
-			/* For STARTTLS, seconds becomes the time until the handshake ends (greeting_out, smtp_probe_run). */
-			sr->seconds = mr_now() - c->stage_start;
-			trace(c->cfg, "<", sr->reply.text, strlen(sr->reply.text));
-			if (c->stage == SMTP_STAGE_EHLO || c->stage == SMTP_STAGE_EHLO_TLS)
+			/* For STARTTLS, seconds becomes the time until the handshake ends (greeting_out, greeting_finish). */
+			sr->seconds = now - g->stage_start;
+			trace(g->cfg, "<", sr->reply.text, strlen(sr->reply.text));
+			if (g->stage == SMTP_STAGE_EHLO || g->stage == SMTP_STAGE_EHLO_TLS)
 				if (strstr(sr->reply.text, "STARTTLS") != NULL || strstr(sr->reply.text, "starttls") != NULL)
-					c->res->starttls_offered = 1;
-			smtp_reader_init(&c->rd);
+					g->res->starttls_offered = 1;
+			smtp_reader_init(&g->rd);
 		} else if (s != SMTP_RD_MORE) {
-			c->bad = 1;
-			mr_snprintf(c->bad_detail, sizeof(c->bad_detail), "%s: \"%s\"", smtp_rd_status_text(s),
-			            c->rd.bad_line);
+			g->bad = 1;
+			mr_snprintf(g->bad_detail, sizeof(g->bad_detail), "%s: \"%s\"", smtp_rd_status_text(s),
+			            g->rd.bad_line);
 		}
 	}
 }
 
-/** libcurl debug callback: capture every reply line and command of the greeting phase. */
-static int on_debug(CURL *h, curl_infotype type, char *data, size_t n, void *user)
+/** Take the connection layer's notes: the banner stage starts when the connection stands; endless lines. */
+void smtp_greeting_info(smtp_greeting *g, const char *data, size_t n, double now)
 {
-	curl_ctx *c = user;
-	(void)h;
-
-	if (type == CURLINFO_HEADER_OUT)
-		greeting_out(c, data, n);
-	else if (type == CURLINFO_HEADER_IN)
-		greeting_in(c, data, n);
-	else if (type == CURLINFO_TEXT) {
-		if (n > 20 && memmem(data, n, "Excessive server response", 25) != NULL)
-			c->endless = 1;
-		/* The banner stage starts when the connection stands. */
-		if (c->connected_at == 0 && n > 12 && memmem(data, n, "Connected to", 12) != NULL) {
-			c->connected_at = mr_now();
-			c->stage_start = c->connected_at;
-			c->res->st[SMTP_STAGE_BANNER].reached = 1;
-		}
-		if (c->cfg->verbose >= 3)
-			trace(c->cfg, "*", data, n);
+	if (n > 20 && memmem(data, n, "Excessive server response", 25) != NULL)
+		g->endless = 1;
+	if (g->connected_at == 0 && n > 12 && memmem(data, n, "Connected to", 12) != NULL) {
+		g->connected_at = now;
+		g->stage_start = g->connected_at;
+		g->res->st[SMTP_STAGE_BANNER].reached = 1;
 	}
-	return 0;
+	trace(g->cfg, "*", data, n);
 }
 
-/** Transport send over libcurl's connection. */
-static int curl_send_all(void *ctx, const char *buf, size_t n, double deadline, mr_buf *err)
+/** After the greeting phase: a STARTTLS whose handshake never completed gets the time so far. */
+void smtp_greeting_finish(smtp_greeting *g, double now)
 {
-	curl_ctx *c = ctx;
-
-	if (mr_curl_send_all(c->h, buf, n, deadline) != 0)
-		return mr_buf_puts(err, "cannot send: connection lost or send timed out"), -1;
-	return 0;
+	if (g->starttls_sent && g->res->st[SMTP_STAGE_STARTTLS].has_reply && !g->res->tls)
+		g->res->st[SMTP_STAGE_STARTTLS].seconds = now - g->stage_start;
 }
 
-/** Transport receive over libcurl's connection (0 data, 1 timeout, -1 closed or error). */
-static int curl_recv_some(void *ctx, char *buf, size_t cap, size_t *got, double deadline, mr_buf *err)
+/** After a failed greeting phase: set res->end from what was captured and return 1, or 0 if it tells nothing. */
+int smtp_greeting_explain(const smtp_greeting *g)
 {
-	curl_ctx *c = ctx;
-	int rc = mr_curl_recv_some(c->h, buf, cap, got, deadline);
-
-	if (rc < 0)
-		mr_buf_puts(err, "the server closed the connection");
-	return rc;
-}
-
-/** Map a failed greeting phase to res->end, using what the debug callback captured. */
-static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
-{
-	smtp_probe_result *res = c->res;
-	smtp_stage st = c->stage;
-	long oserr = 0;
+	smtp_probe_result *res = g->res;
+	smtp_stage st = g->stage;
 	char d[256];
-	mr_buf why;
-	const char *w;
-	mr_curl_class cls;
 
-	curl_easy_getinfo(c->h, CURLINFO_OS_ERRNO, &oserr);
-	if (c->bad) {
-		set_end(res, SMTP_END_BAD_REPLY, st, c->bad_detail);
-		return;
+	if (g->bad) {
+		smtp_probe_set_end(res, SMTP_END_BAD_REPLY, st, g->bad_detail);
+		return 1;
 	}
 	/* --starttls=require and STARTTLS refused: nothing more is sent in clear. */
-	if (st == SMTP_STAGE_STARTTLS && c->cfg->tls == SMTP_TLS_REQUIRE && res->st[st].has_reply &&
+	if (st == SMTP_STAGE_STARTTLS && g->cfg->tls == SMTP_TLS_REQUIRE && res->st[st].has_reply &&
 	    !positive(res, st)) {
 		mr_snprintf(d, sizeof(d), "STARTTLS refused (%s) and --starttls=require", res->st[st].reply.text);
-		set_end(res, SMTP_END_NO_TLS, st, d);
-		return;
+		smtp_probe_set_end(res, SMTP_END_NO_TLS, st, d);
+		return 1;
 	}
 	/* A complete 4xx/5xx reply explains the failure: classification happens on it. */
 	if (res->st[st].has_reply && !positive(res, st)) {
-		set_end(res, SMTP_END_REJECTED, st, "");
-		return;
-	}
-	mr_buf_init(&why, sizeof(d));
-	cls = mr_curl_error(rc, errbuf, &why);
-	w = mr_buf_str(&why);
-	if (cls == MR_CURL_CONNECT) {
-		mr_snprintf(d, sizeof(d), "%s%s%s", w, oserr ? ": " : "", oserr ? strerror((int)oserr) : "");
-		set_end(res, SMTP_END_CONNECT_FAILED, SMTP_STAGE_CONNECT, d);
-	} else if (cls == MR_CURL_TIMEOUT && !res->st[SMTP_STAGE_BANNER].reached) {
-		set_end(res, SMTP_END_TIMEOUT, SMTP_STAGE_CONNECT, "no TCP connection in time");
-	} else if (cls == MR_CURL_TIMEOUT) {
-		set_end(res, c->endless ? SMTP_END_BAD_REPLY : SMTP_END_TIMEOUT, st,
-		        c->endless ? "the server sends an endless line" : "no complete reply in time");
-	} else if (rc == CURLE_USE_SSL_FAILED) {
-		set_end(res, SMTP_END_NO_TLS, SMTP_STAGE_STARTTLS, "STARTTLS is not offered and --starttls=require");
-	} else if (cls == MR_CURL_TLS) {
-		mr_snprintf(d, sizeof(d), "TLS failed: %s", w);
-		set_end(res, SMTP_END_TLS_FAILED, SMTP_STAGE_STARTTLS, d);
-	} else if (c->endless || strstr(w, "Too large") != NULL || strstr(w, "too large") != NULL) {
-		mr_snprintf(d, sizeof(d), "the server sends an endless line (%s)", w);
-		set_end(res, SMTP_END_BAD_REPLY, st, d);
-	} else {
-		set_end(res, rc == CURLE_WEIRD_SERVER_REPLY ? SMTP_END_BAD_REPLY : SMTP_END_CLOSED, st, w);
-	}
-	mr_buf_free(&why);
-}
-
-/** Apply the probe settings to the easy handle; 0 or -1. */
-static int setup_handle(curl_ctx *c, char *errbuf, struct curl_slist **resolve)
-{
-	const smtp_probe_config *cfg = c->cfg;
-	char url[600], iface[128], pin[600];
-	long total_ms = mr_ms_until(cfg->deadline);
-	long stage_ms = (long)(cfg->stage_timeout * 1000);
-	int v6 = strchr(cfg->host, ':') != NULL;
-
-	if (mr_snprintf(url, sizeof(url), v6 ? "smtp://[%s]:%ld/%s" : "smtp://%s:%ld/%s", cfg->host, cfg->port,
-	                cfg->ehlo) != 0)
-		return -1;
-	if (curl_easy_setopt(c->h, CURLOPT_URL, url) != CURLE_OK)
-		return -1;
-	if (mr_curl_setup(c->h, cfg->cafile, cfg->tls_verify, cfg->deadline, errbuf) != 0)
-		return -1;
-	curl_easy_setopt(c->h, CURLOPT_CONNECT_ONLY, 1L);
-	curl_easy_setopt(c->h, CURLOPT_VERBOSE, 1L);
-	curl_easy_setopt(c->h, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(c->h, CURLOPT_DEBUGDATA, c);
-	curl_easy_setopt(c->h, CURLOPT_CONNECTTIMEOUT_MS, stage_ms < total_ms ? stage_ms : total_ms);
-	curl_easy_setopt(c->h, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)(cfg->stage_timeout + 0.999));
-	curl_easy_setopt(c->h, CURLOPT_IPRESOLVE, cfg->ipv6 ? CURL_IPRESOLVE_V6 : CURL_IPRESOLVE_V4);
-	curl_easy_setopt(c->h, CURLOPT_USE_SSL, cfg->tls == SMTP_TLS_NEVER ? (long)CURLUSESSL_NONE :
-	                 cfg->tls == SMTP_TLS_REQUIRE ? (long)CURLUSESSL_ALL : (long)CURLUSESSL_TRY);
-	if (cfg->bind != NULL) {
-		if (mr_snprintf(iface, sizeof(iface), "host!%s", cfg->bind) != 0)
-			return -1;
-		curl_easy_setopt(c->h, CURLOPT_INTERFACE, iface);
-	}
-	if (cfg->connect_addr != NULL) {
-		int a6 = strchr(cfg->connect_addr, ':') != NULL;
-		if (mr_snprintf(pin, sizeof(pin), a6 ? "%s:%ld:[%s]" : "%s:%ld:%s", cfg->host, cfg->port,
-		                cfg->connect_addr) != 0)
-			return -1;
-		*resolve = curl_slist_append(NULL, pin);
-		if (*resolve == NULL)
-			return -1;
-		curl_easy_setopt(c->h, CURLOPT_RESOLVE, *resolve);
+		smtp_probe_set_end(res, SMTP_END_REJECTED, st, "");
+		return 1;
 	}
 	return 0;
-}
-
-/** Connect with libcurl (greeting, EHLO, STARTTLS, EHLO), then run smtp_dialogue_run over the connection. */
-void smtp_probe_run(const smtp_probe_config *cfg, smtp_probe_result *res)
-{
-	curl_ctx c;
-	char errbuf[CURL_ERROR_SIZE];
-	struct curl_slist *resolve = NULL;
-	smtp_transport t;
-	double start = mr_now();
-	CURLcode rc;
-	char *ip = NULL;
-	curl_off_t connect_us = 0;
-
-	memset(res, 0, sizeof(*res));
-	memset(&c, 0, sizeof(c));
-	errbuf[0] = '\0';
-	c.cfg = cfg;
-	c.res = res;
-	c.stage = SMTP_STAGE_BANNER;
-	smtp_reader_init(&c.rd);
-	res->st[SMTP_STAGE_CONNECT].reached = 1;
-	c.h = curl_easy_init();
-	if (c.h == NULL || setup_handle(&c, errbuf, &resolve) != 0) {
-		set_end(res, SMTP_END_CONNECT_FAILED, SMTP_STAGE_CONNECT, "cannot set up libcurl");
-		goto out;
-	}
-	c.stage_start = start;
-	rc = curl_easy_perform(c.h);
-	if (c.connected_at > 0) {
-		res->st[SMTP_STAGE_CONNECT].has_reply = 1;
-		res->st[SMTP_STAGE_CONNECT].seconds = c.connected_at - start;
-	} else if (curl_easy_getinfo(c.h, CURLINFO_CONNECT_TIME_T, &connect_us) == CURLE_OK && connect_us > 0) {
-		res->st[SMTP_STAGE_CONNECT].has_reply = 1;
-		res->st[SMTP_STAGE_CONNECT].seconds = (double)connect_us / 1e6;
-		res->st[SMTP_STAGE_BANNER].reached = 1;
-	}
-	if (curl_easy_getinfo(c.h, CURLINFO_LOCAL_IP, &ip) == CURLE_OK && ip != NULL)
-		mr_snprintf(res->local_ip, sizeof(res->local_ip), "%s", ip);
-	if (curl_easy_getinfo(c.h, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != NULL)
-		mr_snprintf(res->remote_ip, sizeof(res->remote_ip), "%s", ip);
-	if (c.starttls_sent && res->st[SMTP_STAGE_STARTTLS].has_reply && !res->tls)
-		res->st[SMTP_STAGE_STARTTLS].seconds = mr_now() - c.stage_start;
-	if (rc != CURLE_OK || c.bad) {
-		greeting_failed(&c, rc, errbuf);
-		goto out;
-	}
-	t.ctx = &c;
-	t.send = curl_send_all;
-	t.recv = curl_recv_some;
-	smtp_dialogue_run(cfg, &t, res);
-out:
-	res->total = mr_now() - start;
-	curl_slist_free_all(resolve);
-	if (c.h != NULL)
-		curl_easy_cleanup(c.h);
 }

@@ -1,11 +1,12 @@
-/* smtp_session.h: the SMTP probe dialogue as an explicit state machine over a transport seam. */
-#ifndef SMTP_SESSION_H
-#define SMTP_SESSION_H
+/* smtp_input_session.h: the SMTP probe dialogue: the greeting phase fed with bytes (banner, EHLO, STARTTLS) and
+ * the explicit state machine for MAIL FROM, RCPT TO, DATA, RSET and QUIT over a transport seam. No libcurl. */
+#ifndef SMTP_INPUT_SESSION_H
+#define SMTP_INPUT_SESSION_H
 
 #include <stddef.h>
 #include "../../common/util.h"
-#include "smtp_reply.h"
-#include "smtp_rules.h"
+#include "smtp_parse_reply.h"
+#include "smtp_parse_stage.h"
 
 /** How STARTTLS is used. */
 typedef enum smtp_tls_mode {
@@ -83,8 +84,41 @@ typedef struct smtp_transport {
  */
 void smtp_dialogue_run(const smtp_probe_config *cfg, const smtp_transport *t, smtp_probe_result *res);
 
-/** Connect with libcurl (greeting, EHLO, STARTTLS, EHLO), then run smtp_dialogue_run over the connection. */
-void smtp_probe_run(const smtp_probe_config *cfg, smtp_probe_result *res);
+/** Set how the dialogue ended: its cause, the stage it ended in and a detail text (NULL for none). */
+void smtp_probe_set_end(smtp_probe_result *res, smtp_end end, smtp_stage st, const char *detail);
+
+/**
+ * The greeting phase as its bytes go by: commands out (EHLO/HELO, STARTTLS), replies in, and the connection
+ * layer's notes. libcurl's debug callback feeds it in production; tests and fuzzers feed it bytes directly.
+ */
+typedef struct smtp_greeting {
+	const smtp_probe_config *cfg; /**< configuration */
+	smtp_probe_result *res;       /**< where greeting replies go */
+	smtp_reader rd;               /**< validates greeting-phase replies */
+	smtp_stage stage;             /**< stage the next incoming reply belongs to */
+	double stage_start;           /**< when that stage started */
+	int starttls_sent;            /**< STARTTLS went out */
+	int bad;                      /**< a greeting reply failed validation */
+	int endless;                  /**< the connection layer reported an excessive line */
+	double connected_at;          /**< when the TCP connection stood (0 = not yet) */
+	char bad_detail[200];         /**< why a reply failed validation */
+} smtp_greeting;
+
+/** Start a probe at time start: clear res, mark the connect stage reached, expect the banner next. */
+void smtp_greeting_init(smtp_greeting *g, const smtp_probe_config *cfg, smtp_probe_result *res, double start);
+/** Note n bytes of an outgoing greeting-phase command at time now: EHLO, HELO and STARTTLS each start a stage. */
+void smtp_greeting_out(smtp_greeting *g, const char *data, size_t n, double now);
+/** Validate n incoming greeting-phase bytes at time now and store complete replies under the current stage. */
+void smtp_greeting_in(smtp_greeting *g, const char *data, size_t n, double now);
+/** Take n bytes of the connection layer's notes at time now ("Connected to", "Excessive server response"). */
+void smtp_greeting_info(smtp_greeting *g, const char *data, size_t n, double now);
+/** After the greeting phase at time now: a STARTTLS whose handshake never completed gets the time so far. */
+void smtp_greeting_finish(smtp_greeting *g, double now);
+/**
+ * After a failed greeting phase: if what it captured explains the failure (an invalid reply, STARTTLS refused
+ * with --starttls=require, a 4xx/5xx reply), set res->end and return 1; else 0 (the transport must explain).
+ */
+int smtp_greeting_explain(const smtp_greeting *g);
 
 /** Build the dated test message sent with --send into out; 0 or -1. */
 int smtp_test_message(const smtp_probe_config *cfg, mr_buf *out);

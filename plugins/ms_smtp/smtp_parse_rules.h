@@ -1,33 +1,11 @@
-/* smtp_rules.h: the table that classifies Microsoft SMTP replies (file format, built-in default, matcher). */
-#ifndef SMTP_RULES_H
-#define SMTP_RULES_H
+/* smtp_parse_rules.h: the table that classifies Microsoft SMTP replies: its ini format and the built-in default. */
+#ifndef SMTP_PARSE_RULES_H
+#define SMTP_PARSE_RULES_H
 
 #include <regex.h>
 #include <stddef.h>
-#include "../../common/state.h"
 #include "../../common/util.h"
-#include "smtp_reply.h"
-
-/** The stages of the dialogue, in order. */
-typedef enum smtp_stage {
-	SMTP_STAGE_CONNECT = 0, /**< TCP connect */
-	SMTP_STAGE_BANNER,      /**< the greeting */
-	SMTP_STAGE_EHLO,        /**< EHLO (or HELO fallback) */
-	SMTP_STAGE_STARTTLS,    /**< STARTTLS and the TLS handshake */
-	SMTP_STAGE_EHLO_TLS,    /**< EHLO again inside TLS */
-	SMTP_STAGE_MAIL,        /**< MAIL FROM */
-	SMTP_STAGE_RCPT,        /**< RCPT TO */
-	SMTP_STAGE_DATA,        /**< DATA (the 354) */
-	SMTP_STAGE_DATA_END,    /**< end of the message (the final reply) */
-	SMTP_STAGE_RSET,        /**< RSET */
-	SMTP_STAGE_QUIT,        /**< QUIT */
-	SMTP_STAGE_COUNT        /**< number of stages */
-} smtp_stage;
-
-/** Name of a stage for output ("banner", "EHLO", "STARTTLS", "EHLO (TLS)", "MAIL FROM", "RCPT TO", "DATA", "end of data", "RSET", "QUIT", "connect"). */
-const char *smtp_stage_name(smtp_stage s);
-/** Parse a stage name as used in rules files (connect, banner, ehlo, starttls, ehlo_tls, mail, rcpt, data, data_end, rset, quit); 0 or -1. */
-int smtp_stage_parse(const char *name, smtp_stage *out);
+#include "smtp_parse_stage.h"
 
 /** What a matching rule means. */
 typedef enum smtp_rule_state {
@@ -66,25 +44,5 @@ void smtp_rules_free(smtp_rules *t);
 int smtp_rules_parse(smtp_rules *t, const char *text, const char *origin, mr_buf *err);
 /** Read and parse a rules file; 0 or -1 with a reason. */
 int smtp_rules_load_file(smtp_rules *t, const char *path, mr_buf *err);
-
-/** The classification of one reply. */
-typedef struct smtp_verdict {
-	mr_state state;             /**< resulting state */
-	const smtp_rule *rule;      /**< the matching rule, or NULL */
-	int expected;               /**< a 2xx/3xx reply that the stage expects */
-	char code[24];              /**< Microsoft's code: "S3140", "AS3140", "SC-001", "RP-001", or "" */
-	char enhanced[16];          /**< enhanced status code, e.g. "5.7.1", or "" */
-	char ip[46];                /**< address echoed in [..], or "" */
-	char frontend[128];         /**< front-end host echoed in [..], or "" */
-	char reason[200];           /**< the rule's description, or "unknown temporary/permanent reply" */
-} smtp_verdict;
-
-/**
- * Classify reply r received at stage st: 2xx/3xx are expected (OK, unless a rule for that stage says
- * otherwise); for 4xx/5xx the first matching rule decides, unknown 4xx is WARNING and unknown 5xx CRITICAL,
- * never OK. SMTP_RULE_THROTTLE maps to throttle_state. Extracts code, enhanced code, IP and front end.
- */
-void smtp_classify(const smtp_rules *t, smtp_stage st, const smtp_reply *r, mr_state throttle_state,
-                   smtp_verdict *v);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_smtp_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
+/* test_smtp_input_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "../../common/deadline.h"
-#include "../../plugins/ms_smtp/smtp_session.h"
+#include "../../plugins/ms_smtp/smtp_input_session.h"
 
 /** A scripted server: the replies it gives, one per command, and what it was sent. */
 typedef struct script {

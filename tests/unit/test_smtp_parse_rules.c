@@ -1,4 +1,4 @@
-/* test_smtp_rules.c: unit tests of the Microsoft reply rules: stage names, the built-in table
+/* test_smtp_parse_rules.c: unit tests of the Microsoft reply rules and their matcher: stage names, the built-in table
  * against every reply of the catalogue (microsoft-smtp-facts.md section 1), the extractors,
  * throttle and unknown-reply mapping, and every class of rules file error. */
 
@@ -11,7 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "plugins/ms_smtp/smtp_rules.h"
+#include "plugins/ms_smtp/smtp_judge.h"
+#include "plugins/ms_smtp/smtp_parse_rules.h"
 
 /** A front-end stamp as Microsoft appends it to replies. */
 #define FE_NAM12 "[BN8NAM12FT123.eop-nam12.prod.protection.outlook.com 2026-11-29T05:00:00.000Z 08DCF0A1B2C3D4E5]"

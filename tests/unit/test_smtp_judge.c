@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/smtp_builtin.h"
 #include "plugins/ms_smtp/smtp_judge.h"
 
 /** The consumer block list reply of microsoft-smtp-facts.md section 1, as two lines on the wire. */
@@ -17,33 +18,6 @@
 	"550-5.7.1 Unfortunately, messages from [192.0.2.5] weren't sent. Please contact your Internet service\r\n" \
 	"550 5.7.1 provider since part of their network is on our block list (S3140). "                            \
 	"[BN8NAM12FT123.eop-nam12.prod.protection.outlook.com 2026-11-29T05:00:00.000Z 08DCF0A1B2C3D4E5]\r\n"
-
-/** The built-in table, parsed once for all tests. */
-static smtp_rules builtin;
-
-/** Parse the built-in table before the tests. */
-static int group_setup(void **state)
-{
-	mr_buf err;
-	int rc;
-
-	(void)state;
-	mr_buf_init(&err, 4096);
-	smtp_rules_init(&builtin);
-	rc = smtp_rules_parse(&builtin, smtp_default_rules, "built-in", &err);
-	if (rc != 0)
-		fprintf(stderr, "built-in rules: %s\n", mr_buf_str(&err));
-	mr_buf_free(&err);
-	return rc;
-}
-
-/** Free the built-in table after the tests. */
-static int group_teardown(void **state)
-{
-	(void)state;
-	smtp_rules_free(&builtin);
-	return 0;
-}
 
 /** A probe result and a judgement, too large for the stack of every test. */
 typedef struct fixture {
@@ -253,5 +227,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ends_without_a_verdict, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, builtin_setup, builtin_teardown);
 }

@@ -9,33 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "tests/unit/smtp_builtin.h"
 #include "common/render.h"
 #include "plugins/ms_smtp/smtp_report.h"
-
-/** The built-in table, parsed once for all tests. */
-static smtp_rules builtin;
-
-/** Parse the built-in table before the tests. */
-static int group_setup(void **state)
-{
-	mr_buf err;
-	int rc;
-
-	(void)state;
-	mr_buf_init(&err, 4096);
-	smtp_rules_init(&builtin);
-	rc = smtp_rules_parse(&builtin, smtp_default_rules, "built-in", &err);
-	mr_buf_free(&err);
-	return rc;
-}
-
-/** Free the built-in table after the tests. */
-static int group_teardown(void **state)
-{
-	(void)state;
-	smtp_rules_free(&builtin);
-	return 0;
-}
 
 /** A hand-made probe, its configuration and the report being filled. */
 typedef struct fixture {
@@ -182,5 +158,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup_failure_and_timeout, setup, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, builtin_setup, builtin_teardown);
 }

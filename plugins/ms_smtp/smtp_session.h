@@ -1,4 +1,4 @@
-/* smtp_session.h: transitional alias kept only while check_ms_smtp.c still includes the old name; use smtp_input_curl.h. */
+/* smtp_session.h: transitional alias while check_ms_smtp.c includes the old name; use smtp_input_curl.h. */
 #ifndef SMTP_SESSION_H
 #define SMTP_SESSION_H
 

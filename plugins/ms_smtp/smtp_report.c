@@ -1,4 +1,5 @@
-/* smtp_report.c: judges check_ms_smtp probe results and builds the result tree, summary and perfdata. */
+/* smtp_report.c: builds check_ms_smtp's result tree from judged probes: one subcheck per domain with its
+ * advice and stage lines, the summary of the worst domain, and perfdata. */
 #include <string.h>
 
 #include "smtp_report.h"
@@ -61,64 +62,20 @@ static void add_stage_lines(smtp_report *r, mr_sub *node, const smtp_probe_resul
 	}
 }
 
-/** Judge how a probe ended: state, and a text into out. */
-static mr_state judge(const smtp_probe_result *res, const smtp_probe_config *pc, const smtp_rules *rules,
-                      mr_state throttle_state, smtp_verdict *v, char *out, size_t size)
-{
-	const char *stage = smtp_stage_name(res->last);
-
-	memset(v, 0, sizeof(*v));
-	switch (res->end) {
-	case SMTP_END_DONE:
-		mr_snprintf(out, size, "accepted%s%s%s", pc->rcpt ? " MAIL FROM and RCPT TO" : " MAIL FROM",
-		            pc->send_data ? " and the test message" : "", res->tls ? " over TLS" : "");
-		return MR_OK;
-	case SMTP_END_REJECTED:
-		smtp_classify(rules, res->last, &res->st[res->last].reply, throttle_state, v);
-		if (v->rule != NULL)
-			mr_snprintf(out, size, "%s%s%s at %s", v->code, v->code[0] ? " " : "", v->rule->kind, stage);
-		else /* unknown replies are shown in full right away */
-			mr_snprintf(out, size, "unknown %s reply at %s: %s",
-			            res->st[res->last].reply.code < 500 ? "temporary" : "permanent", stage,
-			            res->st[res->last].reply.text);
-		return v->state;
-	case SMTP_END_CONNECT_FAILED:
-		mr_snprintf(out, size, "cannot connect: %s (outbound port %ld filtered?)", res->detail, pc->port);
-		return MR_UNKNOWN;
-	case SMTP_END_TIMEOUT:
-		if (res->last == SMTP_STAGE_CONNECT)
-			mr_snprintf(out, size, "cannot connect: no TCP connection in time (outbound port %ld filtered?)",
-			            pc->port);
-		else
-			mr_snprintf(out, size, "no complete reply at %s in time", stage);
-		return MR_UNKNOWN;
-	case SMTP_END_BAD_REPLY:
-		mr_snprintf(out, size, "invalid reply at %s: %s", stage, res->detail);
-		return MR_UNKNOWN;
-	case SMTP_END_CLOSED:
-		mr_snprintf(out, size, "connection lost at %s: %s", stage, res->detail);
-		return MR_UNKNOWN;
-	case SMTP_END_NO_TLS:
-		mr_snprintf(out, size, "%s: nothing was sent in clear",
-		            res->detail[0] ? res->detail : "STARTTLS not offered and --starttls=require");
-		return MR_CRITICAL;
-	case SMTP_END_TLS_FAILED:
-		mr_snprintf(out, size, "%s", res->detail);
-		return pc->tls == SMTP_TLS_REQUIRE ? MR_CRITICAL : MR_UNKNOWN;
-	}
-	return MR_UNKNOWN;
-}
-
-/** Judge the probe result res of domain and add its subcheck. */
+/** Have the probe result res of domain judged (smtp_judge_probe) and add its subcheck. */
 void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result *res, const smtp_probe_config *pc,
                      const smtp_rules *rules, mr_state throttle_state)
 {
-	smtp_verdict v;
-	char what[SMTP_REPLY_TEXT_MAX + 200], text[1024];
-	mr_state st = judge(res, pc, rules, throttle_state, &v, what, sizeof(what));
+	smtp_judgement j; /* about 8 KB: the reply text with room for what is said around it */
+	const smtp_verdict *v = &j.v;
+	const char *what = j.what;
+	char text[1024];
+	mr_state st;
 	mr_sub *node;
 
-	if (res->end != SMTP_END_DONE && res->end != SMTP_END_REJECTED)
+	smtp_judge_probe(res, pc, rules, throttle_state, &j);
+	st = j.state;
+	if (!j.complete)
 		r->all_complete = 0;
 	mr_snprintf(text, sizeof(text), "%s: %s", domain, what);
 	node = mr_sub_add(r->c, NULL, st, "%s via %s [%s]:%ld from %s", text, pc->host,
@@ -129,15 +86,15 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result
 	if (res->end == SMTP_END_REJECTED) {
 		mr_buf b;
 		mr_buf_init(&b, 1024);
-		mr_buf_puts(&b, v.reason);
-		if (v.enhanced[0])
-			mr_buf_printf(&b, " (%s)", v.enhanced);
-		if (v.ip[0])
-			mr_buf_printf(&b, "; Microsoft saw [%s]", v.ip);
-		if (v.frontend[0])
-			mr_buf_printf(&b, "; front end %s", v.frontend);
-		if (v.rule != NULL && v.rule->delist[0])
-			mr_buf_printf(&b, "; delist: %s", v.rule->delist);
+		mr_buf_puts(&b, v->reason);
+		if (v->enhanced[0])
+			mr_buf_printf(&b, " (%s)", v->enhanced);
+		if (v->ip[0])
+			mr_buf_printf(&b, "; Microsoft saw [%s]", v->ip);
+		if (v->frontend[0])
+			mr_buf_printf(&b, "; front end %s", v->frontend);
+		if (v->rule != NULL && v->rule->delist[0])
+			mr_buf_printf(&b, "; delist: %s", v->rule->delist);
 		mr_sub_add_info(r->c, node, st, "%s", mr_buf_str(&b));
 		mr_buf_free(&b);
 	}
@@ -153,10 +110,10 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result
 		char sum[600];
 		if (res->end == SMTP_END_REJECTED)
 			mr_snprintf(sum, sizeof(sum), "%s: %s%s%s at %s, Microsoft saw [%s]%s%s", domain,
-			            v.code[0] ? v.code : (v.enhanced[0] ? v.enhanced : "reply"),
-			            v.rule ? " " : "", v.rule ? v.rule->kind : "", smtp_stage_name(res->last),
-			            v.ip[0] ? v.ip : (res->local_ip[0] ? res->local_ip : "?"),
-			            v.rule && v.rule->delist[0] ? "; delist: " : "", v.rule ? v.rule->delist : "");
+			            v->code[0] ? v->code : (v->enhanced[0] ? v->enhanced : "reply"),
+			            v->rule ? " " : "", v->rule ? v->rule->kind : "", smtp_stage_name(res->last),
+			            v->ip[0] ? v->ip : (res->local_ip[0] ? res->local_ip : "?"),
+			            v->rule && v->rule->delist[0] ? "; delist: " : "", v->rule ? v->rule->delist : "");
 		else if (res->end == SMTP_END_DONE)
 			mr_snprintf(sum, sizeof(sum), "%s accepts mail from %s (%s)", domain,
 			            res->local_ip[0] ? res->local_ip : "?", what);

@@ -1,11 +1,13 @@
-/* smtp_report.h: turns check_ms_smtp probe results into the result tree (verdicts, summary, stages, perfdata). */
+/* smtp_report.h: turns judged check_ms_smtp probes into the result tree (subchecks, summary, stage lines, perfdata). */
 #ifndef SMTP_REPORT_H
 #define SMTP_REPORT_H
 
 #include "../../common/range.h"
 #include "../../common/result.h"
-#include "smtp_rules.h"
-#include "smtp_session.h"
+#include "smtp_input_session.h"
+#include "smtp_judge.h"
+#include "smtp_parse_rules.h"
+#include "smtp_parse_stage.h"
 
 /** Report state across the probed domains. */
 typedef struct smtp_report {
@@ -24,7 +26,7 @@ typedef struct smtp_report {
 void smtp_report_init(smtp_report *r, mr_check *c, const mr_thresholds *thr, int verbose);
 /** Record that the MX lookup of domain failed (UNKNOWN). */
 void smtp_report_lookup_failed(smtp_report *r, const char *domain, const char *why);
-/** Judge the probe result res of domain (probed with pc) and add its subcheck. */
+/** Have the probe result res of domain (probed with pc) judged with rules (smtp_judge_probe) and add its subcheck. */
 void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result *res, const smtp_probe_config *pc,
                      const smtp_rules *rules, mr_state throttle_state);
 /** Set summary, state and perfdata; timed_out tells that the run deadline passed. */

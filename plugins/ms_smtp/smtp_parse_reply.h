@@ -1,6 +1,6 @@
-/* smtp_reply.h: SMTP reply reader: splits bytes into lines, validates them and joins multi-line replies. */
-#ifndef SMTP_REPLY_H
-#define SMTP_REPLY_H
+/* smtp_parse_reply.h: SMTP reply reader: splits bytes into lines, validates them and joins multi-line replies. */
+#ifndef SMTP_PARSE_REPLY_H
+#define SMTP_PARSE_REPLY_H
 
 #include <stddef.h>
 

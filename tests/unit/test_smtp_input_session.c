@@ -1,4 +1,4 @@
-/* test_smtp_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
+/* test_smtp_input_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "../../common/deadline.h"
-#include "../../plugins/ms_smtp/smtp_session.h"
+#include "../../plugins/ms_smtp/smtp_input_session.h"
 
 /** A scripted server: the replies it gives, one per command, and what it was sent. */
 typedef struct script {
@@ -186,6 +186,63 @@ static void test_stage_deadline_is_clipped_to_the_run_deadline(void **state)
 	assert_true(s.recv_deadline <= deadline);
 }
 
+/** The greeting phase fed with bytes as libcurl's debug callback hands them over: stages, replies, STARTTLS. */
+static void test_greeting_phase_on_bytes(void **state)
+{
+	static smtp_probe_result res;
+	smtp_probe_config cfg;
+	smtp_greeting g;
+	(void)state;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.tls = SMTP_TLS_REQUIRE;
+	smtp_greeting_init(&g, &cfg, &res, 100.0);
+	smtp_greeting_info(&g, "Connected to mx.test (198.51.100.25) port 25\n", 45, 100.5);
+	assert_true(res.st[SMTP_STAGE_BANNER].reached);
+	smtp_greeting_in(&g, "220 mx.test ES", 14, 100.6);
+	assert_false(res.st[SMTP_STAGE_BANNER].has_reply);
+	smtp_greeting_in(&g, "MTP ready\r\n", 11, 100.75);
+	assert_true(res.st[SMTP_STAGE_BANNER].has_reply);
+	assert_string_equal(res.st[SMTP_STAGE_BANNER].reply.text, "220 mx.test ESMTP ready");
+	assert_true(res.st[SMTP_STAGE_BANNER].seconds > 0.24 && res.st[SMTP_STAGE_BANNER].seconds < 0.26);
+	smtp_greeting_out(&g, "EHLO probe.example\r\n", 20, 101.0);
+	smtp_greeting_in(&g, "250-mx.test\r\n250 STARTTLS\r\n", 27, 101.5);
+	assert_true(res.starttls_offered);
+	assert_int_equal(res.st[SMTP_STAGE_EHLO].reply.nlines, 2);
+	smtp_greeting_out(&g, "STARTTLS\r\n", 10, 102.0);
+	smtp_greeting_in(&g, "454 4.7.0 TLS not available\r\n", 29, 102.5);
+	/* libcurl gives up here; the captured refusal explains it and nothing more is sent in clear */
+	assert_int_equal(smtp_greeting_explain(&g), 1);
+	assert_int_equal(res.end, SMTP_END_NO_TLS);
+	assert_int_equal(res.last, SMTP_STAGE_STARTTLS);
+	assert_string_equal(res.detail, "STARTTLS refused (454 4.7.0 TLS not available) and --starttls=require");
+}
+
+/** An invalid greeting reply stops the tracker and explains the failure; TLS timing ends at the second EHLO. */
+static void test_greeting_bad_reply_and_tls_timing(void **state)
+{
+	static smtp_probe_result res;
+	smtp_probe_config cfg;
+	smtp_greeting g;
+	(void)state;
+
+	memset(&cfg, 0, sizeof(cfg));
+	smtp_greeting_init(&g, &cfg, &res, 0.0);
+	smtp_greeting_in(&g, "220 ok\r\n", 8, 1.0);
+	smtp_greeting_out(&g, "STARTTLS\r\n", 10, 2.0);
+	smtp_greeting_in(&g, "220 go ahead\r\n", 14, 2.5);
+	assert_int_equal(smtp_greeting_explain(&g), 0);
+	smtp_greeting_out(&g, "EHLO probe.example\r\n", 20, 4.0);
+	assert_true(res.tls);
+	assert_true(res.st[SMTP_STAGE_STARTTLS].seconds > 1.99 && res.st[SMTP_STAGE_STARTTLS].seconds < 2.01);
+	smtp_greeting_in(&g, "HTTP/1.1 400\r\n", 14, 4.5);
+	assert_true(g.bad);
+	assert_int_equal(smtp_greeting_explain(&g), 1);
+	assert_int_equal(res.end, SMTP_END_BAD_REPLY);
+	assert_int_equal(res.last, SMTP_STAGE_EHLO_TLS);
+	assert_non_null(strstr(res.detail, "HTTP/1.1 400"));
+}
+
 /** Entry point: run the dialogue tests. */
 int main(void)
 {
@@ -197,6 +254,8 @@ int main(void)
 		cmocka_unit_test(test_silence_is_a_timeout_at_the_stage),
 		cmocka_unit_test(test_garbage_is_a_bad_reply),
 		cmocka_unit_test(test_stage_deadline_is_clipped_to_the_run_deadline),
+		cmocka_unit_test(test_greeting_phase_on_bytes),
+		cmocka_unit_test(test_greeting_bad_reply_and_tls_timing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

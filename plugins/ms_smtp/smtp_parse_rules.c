@@ -1,14 +1,13 @@
-/* smtp_rules.c: the rules that classify Microsoft SMTP replies: SMTP stage names, the meaning
- * of the rules file's sections and keys (the ini reading itself is common/ini.c's), and the
- * classifier with its code / IP / front-end extractors. */
+/* smtp_parse_rules.c: the rules table that classifies Microsoft SMTP replies: the meaning of the
+ * rules file's sections and keys (the ini reading itself is common/ini.c's), checked and compiled
+ * into an ordered table. The matcher that uses the table is smtp_judge.c's. */
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../common/ini.h"
-#include "smtp_rules.h"
+#include "smtp_parse_rules.h"
 
 /** The rules format's ini leniencies (doc/ms-smtp-rules.md): "key: value" and ' ;' comments. */
 #define RULES_INI_FLAGS (MR_INI_INLINE_COMMENTS | MR_INI_COLON)
@@ -24,17 +23,6 @@ enum key_id { K_STATE = 0, K_STAGES, K_PATTERN, K_KIND, K_DELIST, K_DESCRIPTION,
 
 /** Key names, indexed by enum key_id. */
 static const char *const key_names[K_COUNT] = { "state", "stages", "pattern", "kind", "delist", "description" };
-
-/** Stage names as written in rules files, indexed by smtp_stage. */
-static const char *const stage_keys[SMTP_STAGE_COUNT] = {
-	"connect", "banner", "ehlo", "starttls", "ehlo_tls", "mail", "rcpt", "data", "data_end", "rset", "quit"
-};
-
-/** Stage names for output, indexed by smtp_stage. */
-static const char *const stage_names[SMTP_STAGE_COUNT] = {
-	"connect", "banner", "EHLO", "STARTTLS", "EHLO (TLS)", "MAIL FROM", "RCPT TO", "DATA", "end of data",
-	"RSET", "QUIT"
-};
 
 /** Per-rule bookkeeping while a rules text is parsed. */
 typedef struct rule_info {
@@ -54,32 +42,6 @@ typedef struct parse_ctx {
 	size_t cap;              /**< rules allocated (v and info) */
 	size_t ncompiled;        /**< rules v[0..ncompiled) have a compiled pattern */
 } parse_ctx;
-
-/* ---- stages ---- */
-
-/** Name of a stage for output. */
-const char *smtp_stage_name(smtp_stage s)
-{
-	if ((int)s < 0 || s >= SMTP_STAGE_COUNT)
-		return "unknown stage";
-	return stage_names[s];
-}
-
-/** Parse a stage name as used in rules files (any case); 0 or -1. */
-int smtp_stage_parse(const char *name, smtp_stage *out)
-{
-	int i;
-
-	if (name == NULL)
-		return -1;
-	for (i = 0; i < SMTP_STAGE_COUNT; i++)
-		if (mr_streq_ci(name, stage_keys[i])) {
-			if (out != NULL)
-				*out = (smtp_stage)i;
-			return 0;
-		}
-	return -1;
-}
 
 /* ---- table ---- */
 
@@ -422,156 +384,4 @@ int smtp_rules_load_file(smtp_rules *t, const char *path, mr_buf *err)
 
 	mr_ini_text_free(text);
 	return rc;
-}
-
-/* ---- classification ---- */
-
-/** The extractor patterns (POSIX ERE, case-insensitive), compiled for each classification. */
-enum extractor_id { X_SCODE = 0, X_ASCODE, X_LEGACY, X_ENHANCED, X_IP, X_FRONTEND, X_COUNT };
-
-/** Extractor pattern texts, indexed by enum extractor_id; the wanted text is in the given group. */
-static const struct {
-	const char *re;  /**< the pattern */
-	size_t group;    /**< the subexpression holding the value */
-} extractors[X_COUNT] = {
-	{ "\\((A?S[0-9]+)\\)", 1 },
-	{ "AS\\(([0-9]+)\\)", 1 },
-	{ "(^| )[2-5][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?((SC|DY|OU|RP)-[0-9]{3})", 3 },
-	{ "^[2-5][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})( |$)", 1 },
-	{ "\\[([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\\]", 1 },
-	{ "\\[([A-Z0-9]+\\.[A-Za-z0-9-]+\\.prod\\.(protection\\.)?outlook\\.com)", 1 },
-};
-
-/** Most subexpressions any extractor has, plus the whole match. */
-#define X_GROUPS 5
-
-/** Copy the text of match m in s into dst (size bytes), with prefix; 0, or -1 if it does not fit. */
-static int copy_match(char *dst, size_t size, const char *prefix, const char *s, const regmatch_t *m)
-{
-	if (m->rm_so < 0 || m->rm_eo < m->rm_so)
-		return -1;
-	return mr_snprintf(dst, size, "%s%.*s", prefix, (int)(m->rm_eo - m->rm_so), s + m->rm_so);
-}
-
-/**
- * Find extractor x in text and copy its group into dst (with prefix); for X_IP, only a match that
- * is a valid IPv4 or IPv6 address counts. 1 if found, 0 if not (dst is then "").
- */
-static int extract(enum extractor_id x, const char *text, char *dst, size_t size, const char *prefix)
-{
-	regex_t re;
-	regmatch_t m[X_GROUPS];
-	const char *p = text;
-	int found = 0, eflags = 0;
-
-	dst[0] = '\0';
-	if (regcomp(&re, extractors[x].re, REG_EXTENDED | REG_ICASE) != 0)
-		return 0;
-	while (*p != '\0' && regexec(&re, p, X_GROUPS, m, eflags) == 0) {
-		const regmatch_t *g = &m[extractors[x].group];
-		if (g->rm_so >= 0 && copy_match(dst, size, prefix, p, g) == 0) {
-			unsigned char addr[16];
-			if (x != X_IP || inet_pton(AF_INET, dst, addr) == 1 || inet_pton(AF_INET6, dst, addr) == 1) {
-				found = 1;
-				break;
-			}
-		}
-		dst[0] = '\0';
-		if (m[0].rm_eo <= 0)
-			break;
-		p += m[0].rm_eo;
-		eflags = REG_NOTBOL;
-	}
-	regfree(&re);
-	return found;
-}
-
-/** Fill the verdict's code, enhanced code, IP and front end from the joined reply text. */
-static void extract_all(const char *text, smtp_verdict *v)
-{
-	if (!extract(X_SCODE, text, v->code, sizeof v->code, "") &&
-	    !extract(X_ASCODE, text, v->code, sizeof v->code, "AS"))
-		(void)extract(X_LEGACY, text, v->code, sizeof v->code, "");
-	(void)extract(X_ENHANCED, text, v->enhanced, sizeof v->enhanced, "");
-	(void)extract(X_IP, text, v->ip, sizeof v->ip, "");
-	(void)extract(X_FRONTEND, text, v->frontend, sizeof v->frontend, "");
-}
-
-/** The first rule of t that applies at stage st (all rules, or only stage-restricted ones) and matches text. */
-static const smtp_rule *first_match(const smtp_rules *t, smtp_stage st, int restricted_only, const char *text)
-{
-	size_t i;
-
-	if (t == NULL)
-		return NULL;
-	for (i = 0; i < t->n; i++) {
-		const smtp_rule *r = &t->v[i];
-		if (r->stages == 0 ? restricted_only : (r->stages & (1u << st)) == 0)
-			continue;
-		if (regexec(&r->re, text, 0, NULL, 0) == 0)
-			return r;
-	}
-	return NULL;
-}
-
-/** Set the verdict's reason to text (cut to fit). */
-static void set_reason(smtp_verdict *v, const char *text)
-{
-	(void)mr_snprintf(v->reason, sizeof v->reason, "%.*s", (int)(sizeof v->reason - 1), text);
-}
-
-/** Classify reply r received at stage st (see smtp_rules.h). */
-void smtp_classify(const smtp_rules *t, smtp_stage st, const smtp_reply *r, mr_state throttle_state,
-                   smtp_verdict *v)
-{
-	int cls;
-	const smtp_rule *rule;
-
-	if (v == NULL)
-		return;
-	memset(v, 0, sizeof *v);
-	if (r == NULL) {
-		v->state = MR_UNKNOWN;
-		set_reason(v, "no reply");
-		return;
-	}
-	extract_all(r->text, v);
-	cls = r->code / 100;
-	if (cls < 2 || cls > 5 || (int)st < 0 || st >= SMTP_STAGE_COUNT) {
-		v->state = MR_UNKNOWN;
-		set_reason(v, cls < 2 || cls > 5 ? "invalid reply code" : "invalid stage");
-		return;
-	}
-	v->expected = cls == 2 || cls == 3;
-	rule = first_match(t, st, v->expected, r->text);
-	if (rule == NULL) {
-		if (v->expected) {
-			v->state = MR_OK;
-			set_reason(v, "accepted");
-		} else if (cls == 4) {
-			v->state = MR_WARNING;
-			set_reason(v, "unknown temporary reply");
-		} else {
-			v->state = MR_CRITICAL;
-			set_reason(v, "unknown permanent reply");
-		}
-		return;
-	}
-	v->rule = rule;
-	switch (rule->state) {
-	case SMTP_RULE_CRITICAL:
-		v->state = MR_CRITICAL;
-		break;
-	case SMTP_RULE_WARNING:
-		v->state = MR_WARNING;
-		break;
-	case SMTP_RULE_THROTTLE:
-		v->state = throttle_state;
-		break;
-	case SMTP_RULE_OK:
-	default:
-		v->state = MR_OK;
-		break;
-	}
-	set_reason(v, rule->description[0] != '\0' ? rule->description : rule->kind);
 }

@@ -1,4 +1,4 @@
-/* test_smtp_reply.c: unit tests of the SMTP reply reader: line splitting (CRLF, bare LF, any split
+/* test_smtp_parse_reply.c: unit tests of the SMTP reply reader: line splitting (CRLF, bare LF, any split
  * between feeds), reply code syntax, character and length checks, multi-line joining and limits. */
 
 #include <stdarg.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plugins/ms_smtp/smtp_reply.h"
+#include "plugins/ms_smtp/smtp_parse_reply.h"
 
 /** A reader and a reply, too large for the stack of every test. */
 typedef struct fixture {

@@ -1,4 +1,4 @@
-/* test_smtp_rules.c: unit tests of the Microsoft reply rules: stage names, the built-in table
+/* test_smtp_parse_rules.c: unit tests of the Microsoft reply rules and their matcher: stage names, the built-in table
  * against every reply of the catalogue (microsoft-smtp-facts.md section 1), the extractors,
  * throttle and unknown-reply mapping, and every class of rules file error. */
 
@@ -11,37 +11,12 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "plugins/ms_smtp/smtp_rules.h"
+#include "tests/unit/smtp_builtin.h"
+#include "plugins/ms_smtp/smtp_judge.h"
+#include "plugins/ms_smtp/smtp_parse_rules.h"
 
 /** A front-end stamp as Microsoft appends it to replies. */
 #define FE_NAM12 "[BN8NAM12FT123.eop-nam12.prod.protection.outlook.com 2026-11-29T05:00:00.000Z 08DCF0A1B2C3D4E5]"
-
-/** The built-in table, parsed once for all tests. */
-static smtp_rules builtin;
-
-/** Parse the built-in table before the tests. */
-static int group_setup(void **state)
-{
-	mr_buf err;
-	int rc;
-
-	(void)state;
-	mr_buf_init(&err, 4096);
-	smtp_rules_init(&builtin);
-	rc = smtp_rules_parse(&builtin, smtp_default_rules, "built-in", &err);
-	if (rc != 0)
-		fprintf(stderr, "built-in rules: %s\n", mr_buf_str(&err));
-	mr_buf_free(&err);
-	return rc;
-}
-
-/** Free the built-in table after the tests. */
-static int group_teardown(void **state)
-{
-	(void)state;
-	smtp_rules_free(&builtin);
-	return 0;
-}
 
 /** Read text (one or more lines without the final CRLF) through the reader into *rep, failing on error. */
 static void make_reply(const char *text, smtp_reply *rep)
@@ -757,5 +732,5 @@ int main(void)
 		cmocka_unit_test(test_rules_load_file),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, builtin_setup, builtin_teardown);
 }

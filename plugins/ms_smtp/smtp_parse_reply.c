@@ -1,10 +1,10 @@
-/* smtp_reply.c: the incremental SMTP reply reader: splits received bytes into lines, validates each
+/* smtp_parse_reply.c: the incremental SMTP reply reader: splits received bytes into lines, validates each
  * line (length, reply code, characters, continuation codes, line count) and joins a reply's lines.
  * Pure: bytes in, replies out; no I/O and no allocation. */
 
 #include <string.h>
 
-#include "smtp_reply.h"
+#include "smtp_parse_reply.h"
 
 /** Turn a macro's value into a string literal (two steps so the macro is expanded first). */
 #define STR_(x) #x

@@ -14,8 +14,8 @@
 #include "../../common/result.h"
 #include "smtp_mx.h"
 #include "smtp_report.h"
-#include "smtp_rules.h"
-#include "smtp_session.h"
+#include "smtp_parse_rules.h"
+#include "smtp_input_curl.h"
 
 /** Most --domain options. */
 #define MAX_DOMAINS 8

@@ -1,71 +1,15 @@
-/* snds_judge.h: judges SNDS rows per IP (blocked, filter colour, complaint rate, trap hits, missing) and reports. */
-#ifndef SNDS_JUDGE_H
-#define SNDS_JUDGE_H
+/* snds_report.h: turns the SNDS judge's verdicts into the result tree: one line per subject (worst first,
+ * up to --max-details), the feed lines, the summary, the state and the perfdata; and the failure report. */
+#ifndef SNDS_REPORT_H
+#define SNDS_REPORT_H
 
-#include <stddef.h>
-#include <stdint.h>
-#include "../../common/addr.h"
-#include "../../common/range.h"
 #include "../../common/result.h"
-#include "snds_parse.h"
+#include "snds_judge.h"
 
-/** How IPs are judged. */
-typedef struct snds_judge_config {
-	const mr_cidr *filters;       /**< -H addresses and ranges; none = every IP in the feeds */
-	size_t nfilters;              /**< number of filters */
-	mr_thresholds complaint;      /**< complaint rate ranges in percent */
-	mr_thresholds trap;           /**< trap hit ranges */
-	mr_state yellow_state;        /**< state of a YELLOW filter result */
-	mr_state red_state;           /**< state of a RED filter result */
-	mr_state blocked_state;       /**< state of a blocked IP */
-	mr_state missing_state;       /**< state of a -H address absent from the data feed */
-	size_t max_details;           /**< most IP lines in the long output */
-} snds_judge_config;
-
-/** What is known about one IP after merging its rows. */
-typedef struct snds_ip {
-	mr_addr ip;                   /**< the address */
-	int in_data;                  /**< it appeared in the data feed */
-	snds_filter filter;           /**< worst filter result */
-	int complaint_known;          /**< a complaint rate was given */
-	int complaint_floor;          /**< the rate was given as "< X%" */
-	double complaint;             /**< highest complaint rate, percent */
-	int64_t trap_hits;            /**< summed trap hits, -1 = not reported */
-	int64_t rcpt;                 /**< summed RCPT commands, -1 = not reported */
-	int64_t data;                 /**< summed DATA commands, -1 = not reported */
-	int64_t recipients;           /**< summed recipients, -1 = not reported */
-	char comments[48];            /**< first non-empty comment (e.g. "JMR Block") */
-} snds_ip;
-
-/** Accumulates rows of both feeds. */
-typedef struct snds_judge {
-	snds_judge_config cfg;        /**< settings (copied) */
-	snds_ip *ips;                 /**< data-feed IPs matching the filters */
-	size_t nips;                  /**< used */
-	size_t capips;                /**< allocated */
-	snds_status_row *blocks;      /**< blocked status ranges matching the filters */
-	size_t nblocks;               /**< used */
-	size_t capblocks;             /**< allocated */
-	int have_status;              /**< the status feed was read (set by the caller: an empty feed has no rows) */
-	int have_data;                /**< a day of the data feed had rows (set by the caller) */
-	long status_rows;             /**< rows in the status feed */
-	long data_rows;               /**< rows in the data feed */
-	const char *status_format;    /**< "CSV" or "JSON", or NULL */
-	const char *data_format;      /**< "CSV" or "JSON", or NULL */
-	int oom;                      /**< an allocation failed */
-} snds_judge;
-
-/** Start a judge with a copy of cfg (the filters array must outlive it). */
-void snds_judge_init(snds_judge *j, const snds_judge_config *cfg);
-/** snds_data_cb: add one data row (ignored unless it matches the filters). */
-int snds_judge_add_data(void *judge, const snds_data_row *row);
-/** snds_status_cb: add one status row (kept when blocked and overlapping the filters). */
-int snds_judge_add_status(void *judge, const snds_status_row *row);
-/** Judge everything and fill c (subchecks, summary, state, perfdata); day names the data day used or NULL. */
-int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed);
+/** Fill c from a finished judge (snds_judge_finish): subchecks, summary, state, perfdata; day names the data
+ * day used or NULL; 0, or -1 (no memory). */
+int snds_report_build(mr_check *c, const snds_judge *j, const char *day, double elapsed);
 /** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
 int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed);
-/** Free the judge's memory. */
-void snds_judge_free(snds_judge *j);
 
 #endif

@@ -10,7 +10,8 @@
 #include "../../common/render.h"
 #include "../../common/result.h"
 #include "../../common/secret.h"
-#include "snds_feed.h"
+#include "snds_input.h"
+#include "snds_report.h"
 #include "snds_judge.h"
 #include "snds_parse.h"
 
@@ -235,7 +236,7 @@ typedef struct secrets {
 } secrets;
 
 /** Read key and token, choose the API; 0, or -1 with a reason (bad arguments). */
-static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_check *c, mr_buf *err)
+static int load_secrets(snds_config *cfg, secrets *s, snds_input_config *fc, mr_check *c, mr_buf *err)
 {
 	const char *env = getenv("SNDS_KEY");
 
@@ -263,7 +264,7 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_feed_config *fc, mr_c
 		       -1;
 	if (fc->api == SNDS_API_REST && fc->token == NULL)
 		return mr_buf_puts(err, "--api=rest needs --token-file"), -1;
-	if (fc->api == SNDS_API_LEGACY && !snds_key_valid(fc->key))
+	if (fc->api == SNDS_API_LEGACY && !snds_input_key_valid(fc->key))
 		return mr_buf_puts(err, "the SNDS key has characters a key cannot have (letters, digits, '-', '_')"), -1;
 	fc->base_url = cfg->base_url != NULL ? cfg->base_url : fc->api == SNDS_API_REST ? SNDS_REST_BASE
 	                                                                                : SNDS_LEGACY_BASE;
@@ -293,13 +294,13 @@ static const char *format_name(snds_format fmt)
 }
 
 /** Read the status feed into the judge; 0, or -1 with the reason for an UNKNOWN in err. */
-static int read_status(const snds_feed_config *fc, snds_judge *j, mr_buf *err)
+static int read_status(const snds_input_config *fc, snds_judge *j, mr_buf *err)
 {
 	mr_http_response resp;
 	snds_format fmt;
 	long rows;
 	int rc = -1;
-	snds_got got = snds_feed_get(fc, NULL, &resp, &fmt, err);
+	snds_got got = snds_input_fetch(fc, NULL, &resp, &fmt, err);
 
 	if (got == SNDS_GOT_404) {
 		mr_buf_puts(err, "the IP status feed answered HTTP 404: expired or unknown link or key");
@@ -317,7 +318,7 @@ static int read_status(const snds_feed_config *fc, snds_judge *j, mr_buf *err)
 }
 
 /** Walk back from the start day to the newest day with data; 0 with *day set, or -1 with a reason. */
-static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_judge *j, struct tm *day,
+static int read_data(const snds_config *cfg, const snds_input_config *fc, snds_judge *j, struct tm *day,
                      mr_buf *err)
 {
 	int n404 = 0;
@@ -334,7 +335,7 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 			t -= 86400;
 			gmtime_r(&t, day);
 		}
-		got = snds_feed_get(fc, day, &resp, &fmt, err);
+		got = snds_input_fetch(fc, day, &resp, &fmt, err);
 		if (got == SNDS_GOT_ERROR) {
 			mr_http_response_free(&resp);
 			return -1;
@@ -366,7 +367,7 @@ static int read_data(const snds_config *cfg, const snds_feed_config *fc, snds_ju
 }
 
 /** Fetch, judge and fill c; 0, or -1 with an UNKNOWN reason in err. */
-static int run_check(const snds_config *cfg, const snds_feed_config *fc, double start, mr_check *c, mr_buf *err)
+static int run_check(const snds_config *cfg, const snds_input_config *fc, double start, mr_check *c, mr_buf *err)
 {
 	snds_judge j;
 	struct tm day;
@@ -387,7 +388,8 @@ static int run_check(const snds_config *cfg, const snds_feed_config *fc, double 
 			goto out;
 		mr_snprintf(dayname, sizeof(dayname), "%04d-%02d-%02d", day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
 	}
-	if (snds_judge_report(&j, c, dayname[0] ? dayname : NULL, mr_now() - start) != 0) {
+	if (snds_judge_finish(&j) != 0 ||
+	    snds_report_build(c, &j, dayname[0] ? dayname : NULL, mr_now() - start) != 0) {
 		mr_buf_puts(err, "out of memory while judging");
 		goto out;
 	}
@@ -420,7 +422,7 @@ int main(int argc, char **argv)
 		.ngroups = 1,
 	};
 	mr_common common;
-	snds_feed_config fc;
+	snds_input_config fc;
 	secrets s = { NULL, NULL };
 	mr_check *c = NULL;
 	mr_state st = MR_UNKNOWN;

@@ -1,19 +1,12 @@
-/* snds_judge.c: merges SNDS rows per IP, judges each IP against the state options and builds the report. */
+/* snds_judge.c: merges SNDS rows per IP and judges every subject (data-feed IP, -H address missing from the
+ * data feed, blocked range alone) against the state options and thresholds, worst first, with the sums the
+ * perfdata shows. It writes no text: snds_report does. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../../common/util.h"
 #include "snds_judge.h"
-
-/** One judged subject: an IP, or a blocked range with no IP of the data feed inside. */
-typedef struct verdict {
-	mr_state state;               /**< its state */
-	size_t ip;                    /**< index in ips, or SIZE_MAX for a range */
-	size_t block;                 /**< index of its blocking range, or SIZE_MAX */
-	int missing;                  /**< a -H address absent from the data feed */
-	mr_addr addr;                 /**< the address (for missing ones) */
-	size_t pos;                   /**< place in the order found, the tie-break of the sort */
-} verdict;
 
 /** Start a judge with a copy of cfg. */
 void snds_judge_init(snds_judge *j, const snds_judge_config *cfg)
@@ -182,194 +175,15 @@ static int in_data(const snds_judge *j, const mr_addr *a)
 	return 0;
 }
 
-/** State of one data-feed IP; block is its blocking range or SIZE_MAX. */
-static mr_state ip_state(const snds_judge *j, const snds_ip *ip, size_t block)
-{
-	mr_state st = MR_OK;
-
-	if (block != SIZE_MAX)
-		st = mr_state_worst(st, j->cfg.blocked_state);
-	if (ip->filter == SNDS_FILTER_YELLOW)
-		st = mr_state_worst(st, j->cfg.yellow_state);
-	else if (ip->filter == SNDS_FILTER_RED)
-		st = mr_state_worst(st, j->cfg.red_state);
-	if (ip->complaint_known)
-		st = mr_state_worst(st, mr_thresholds_state(&j->cfg.complaint, ip->complaint));
-	if (ip->trap_hits >= 0)
-		st = mr_state_worst(st, mr_thresholds_state(&j->cfg.trap, (double)ip->trap_hits));
-	return st;
-}
-
-/** Append " (outside the critical range R)" or the warning one when v alerts under t. */
-static void over_range(const mr_thresholds *t, double v, mr_buf *b)
-{
-	char r[128];
-	mr_state st = mr_thresholds_state(t, v);
-	const mr_range *range = st == MR_CRITICAL ? &t->crit : &t->warn;
-
-	if (st == MR_OK)
-		return;
-	if (mr_range_format(range, r, sizeof(r)) != 0)
-		mr_snprintf(r, sizeof(r), "?");
-	mr_buf_printf(b, " (outside the %s range %s)", st == MR_CRITICAL ? "critical" : "warning", r);
-}
-
-/** Reason text of blocked range k ("no reason given" when the feed gave none). */
-static const char *block_reason(const snds_judge *j, size_t k)
-{
-	return j->blocks[k].reason[0] ? j->blocks[k].reason : "no reason given";
-}
-
-/** Write the reasons of an IP's state into b. */
-static void ip_text(const snds_judge *j, const snds_ip *ip, size_t block, mr_buf *b)
-{
-	char addr[MR_ADDR_STRLEN], rate[64];
-
-	if (mr_addr_format(&ip->ip, addr, sizeof(addr)) != 0)
-		mr_snprintf(addr, sizeof(addr), "?");
-	mr_buf_printf(b, "%s:", addr);
-	if (block != SIZE_MAX)
-		mr_buf_printf(b, " blocked by Outlook.com: %s;", block_reason(j, block));
-	mr_buf_printf(b, " filter %s", snds_filter_name(ip->filter));
-	if (ip->complaint_known) {
-		if (mr_format_double(ip->complaint, rate, sizeof(rate)) != 0)
-			mr_snprintf(rate, sizeof(rate), "?");
-		mr_buf_printf(b, ", complaint rate %s%s%%", ip->complaint_floor ? "< " : "", rate);
-		over_range(&j->cfg.complaint, ip->complaint, b);
-	}
-	if (ip->trap_hits >= 0) {
-		mr_buf_printf(b, ", trap hits %lld", (long long)ip->trap_hits);
-		over_range(&j->cfg.trap, (double)ip->trap_hits, b);
-	}
-	if (ip->recipients >= 0)
-		mr_buf_printf(b, ", %lld recipients", (long long)ip->recipients);
-	if (ip->comments[0] != '\0')
-		mr_buf_printf(b, ", comment: %s", ip->comments);
-}
-
 /** Order verdicts: worst first (CRITICAL, WARNING, UNKNOWN, OK), then as found. */
 static int cmp_verdict(const void *pa, const void *pb)
 {
 	static const int rank[4] = { 3, 1, 0, 2 }; /* OK, WARNING, CRITICAL, UNKNOWN */
-	const verdict *a = pa, *b = pb;
+	const snds_verdict *a = pa, *b = pb;
 
 	if (rank[a->state] != rank[b->state])
 		return rank[a->state] - rank[b->state];
 	return (a->pos > b->pos) - (a->pos < b->pos); /* qsort is not stable */
-}
-
-/** The perfdata metrics, in their fixed order. */
-enum {
-	PERF_IPS, PERF_BLOCKED, PERF_GREEN, PERF_YELLOW, PERF_RED, PERF_COMPLAINT, PERF_TRAPS, PERF_RCPT, PERF_DATA,
-	PERF_RECIPIENTS, PERF_TIME, PERF_COUNT
-};
-
-/** Which thresholds a metric carries. */
-typedef enum perf_thr { THR_NONE = 0, THR_COMPLAINT, THR_TRAP } perf_thr;
-
-/** Label, unit and thresholds of each metric, shared by the report and the failure report. */
-static const struct {
-	const char *label;  /**< perfdata label */
-	const char *uom;    /**< unit */
-	perf_thr thr;       /**< thresholds shown with it */
-} perf_defs[PERF_COUNT] = {
-	[PERF_IPS] = { "ips", "", THR_NONE },
-	[PERF_BLOCKED] = { "blocked", "", THR_NONE },
-	[PERF_GREEN] = { "green", "", THR_NONE },
-	[PERF_YELLOW] = { "yellow", "", THR_NONE },
-	[PERF_RED] = { "red", "", THR_NONE },
-	[PERF_COMPLAINT] = { "complaint_rate", "%", THR_COMPLAINT },
-	[PERF_TRAPS] = { "trap_hits", "", THR_TRAP },
-	[PERF_RCPT] = { "rcpt", "", THR_NONE },
-	[PERF_DATA] = { "data", "", THR_NONE },
-	[PERF_RECIPIENTS] = { "recipients", "", THR_NONE },
-	[PERF_TIME] = { "time", "s", THR_NONE },
-};
-
-/** Add metric k: value v, or U when not defined, with its thresholds from cfg; 0 or -1. */
-static int add_metric(mr_check *c, const snds_judge_config *cfg, size_t k, int defined, double v)
-{
-	mr_perf p;
-
-	if ((defined ? mr_perf_set(&p, perf_defs[k].label, v, perf_defs[k].uom)
-	             : mr_perf_set_undefined(&p, perf_defs[k].label, perf_defs[k].uom)) != 0)
-		return -1;
-	if (perf_defs[k].thr == THR_COMPLAINT)
-		p.thr = cfg->complaint;
-	else if (perf_defs[k].thr == THR_TRAP)
-		p.thr = cfg->trap;
-	return mr_check_add_perf(c, &p);
-}
-
-/** Add the perfdata metrics in their fixed order; 0 or -1. */
-static int add_perf(const snds_judge *j, mr_check *c, size_t nsubjects, uint64_t blocked, double elapsed)
-{
-	size_t colour[4] = { 0, 0, 0, 0 };
-	int64_t traps = -1, rcpt = -1, data = -1, recips = -1;
-	int have_rate = 0;
-	double rate = 0;
-
-	for (size_t i = 0; i < j->nips; i++) {
-		const snds_ip *ip = &j->ips[i];
-		colour[ip->filter]++;
-		if (ip->complaint_known && (!have_rate || ip->complaint > rate)) {
-			rate = ip->complaint;
-			have_rate = 1;
-		}
-		traps = add_count(traps, ip->trap_hits);
-		rcpt = add_count(rcpt, ip->rcpt);
-		data = add_count(data, ip->data);
-		recips = add_count(recips, ip->recipients);
-	}
-	{
-		const struct {
-			int defined;  /**< known; else U */
-			double v;     /**< value */
-		} m[PERF_COUNT] = {
-			[PERF_IPS] = { 1, (double)nsubjects },
-			[PERF_BLOCKED] = { j->have_status, (double)blocked },
-			[PERF_GREEN] = { j->have_data, (double)colour[SNDS_FILTER_GREEN] },
-			[PERF_YELLOW] = { j->have_data, (double)colour[SNDS_FILTER_YELLOW] },
-			[PERF_RED] = { j->have_data, (double)colour[SNDS_FILTER_RED] },
-			[PERF_COMPLAINT] = { have_rate, rate },
-			[PERF_TRAPS] = { traps >= 0, (double)traps },
-			[PERF_RCPT] = { rcpt >= 0, (double)rcpt },
-			[PERF_DATA] = { data >= 0, (double)data },
-			[PERF_RECIPIENTS] = { recips >= 0, (double)recips },
-			[PERF_TIME] = { 1, elapsed },
-		};
-		for (size_t k = 0; k < PERF_COUNT; k++)
-			if (add_metric(c, &j->cfg, k, m[k].defined, m[k].v) != 0)
-				return -1;
-	}
-	return 0;
-}
-
-/** Text of verdict v into b. */
-static void verdict_text(const snds_judge *j, const verdict *v, mr_buf *b)
-{
-	char lo[MR_ADDR_STRLEN], hi[MR_ADDR_STRLEN];
-
-	if (v->ip != SIZE_MAX) {
-		ip_text(j, &j->ips[v->ip], v->block, b);
-		return;
-	}
-	if (v->missing) {
-		if (mr_addr_format(&v->addr, lo, sizeof(lo)) != 0)
-			mr_snprintf(lo, sizeof(lo), "?");
-		mr_buf_printf(b, "%s: not in the data feed (no or too little traffic that day)", lo);
-		if (v->block != SIZE_MAX)
-			mr_buf_printf(b, "; blocked by Outlook.com: %s", block_reason(j, v->block));
-		return;
-	}
-	if (mr_addr_format(&j->blocks[v->block].first, lo, sizeof(lo)) != 0)
-		mr_snprintf(lo, sizeof(lo), "?");
-	if (mr_addr_format(&j->blocks[v->block].last, hi, sizeof(hi)) != 0)
-		mr_snprintf(hi, sizeof(hi), "?");
-	mr_buf_puts(b, lo);
-	if (strcmp(lo, hi) != 0)
-		mr_buf_printf(b, "-%s", hi);
-	mr_buf_printf(b, ": blocked by Outlook.com: %s", block_reason(j, v->block));
 }
 
 /** a + b, saturated at UINT64_MAX. */
@@ -438,43 +252,69 @@ static uint64_t blocked_wanted(const snds_judge *j, const mr_addr *lo, const mr_
 	return n;
 }
 
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
-int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed)
+/** Verdict of data-feed IP i: its state and what each rule alone gives (blocked, colour, rate, trap hits). */
+static void judge_ip(const snds_judge *j, size_t i, snds_verdict *v)
 {
-	mr_check_set_state(c, st);
-	if (mr_check_set_summary(c, "%s", why) != 0)
-		return -1;
-	for (size_t k = 0; k < PERF_COUNT; k++)
-		if (add_metric(c, cfg, k, k == PERF_TIME, elapsed) != 0)
-			return -1;
-	return 0;
+	const snds_ip *ip = &j->ips[i];
+	mr_state st = MR_OK;
+
+	v->ip = i;
+	v->block = j->have_status ? find_block(j, &ip->ip) : SIZE_MAX;
+	v->complaint_state = ip->complaint_known ? mr_thresholds_state(&j->cfg.complaint, ip->complaint) : MR_OK;
+	v->trap_state = ip->trap_hits >= 0 ? mr_thresholds_state(&j->cfg.trap, (double)ip->trap_hits) : MR_OK;
+	if (v->block != SIZE_MAX)
+		st = mr_state_worst(st, j->cfg.blocked_state);
+	if (ip->filter == SNDS_FILTER_YELLOW)
+		st = mr_state_worst(st, j->cfg.yellow_state);
+	else if (ip->filter == SNDS_FILTER_RED)
+		st = mr_state_worst(st, j->cfg.red_state);
+	v->state = mr_state_worst(mr_state_worst(st, v->complaint_state), v->trap_state);
 }
 
-/** Judge everything and fill c; see snds_judge.h. */
-int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed)
+/** Sum the data-feed IPs into the totals: IPs per colour, highest rate, summed counts. */
+static void sum_ips(snds_judge *j)
 {
-	verdict *v = NULL;
-	unsigned char *covered = NULL; /* covered[k]: blocked range k holds a judged IP */
-	size_t n = 0, cap;
-	uint64_t blocked = 0;
-	mr_state overall = MR_OK;
-	int rc = -1;
-	mr_buf b;
+	snds_totals *t = &j->totals;
 
-	mr_buf_init(&b, 4096);
+	memset(t, 0, sizeof(*t));
+	t->traps = t->rcpt = t->data = t->recipients = -1;
+	for (size_t i = 0; i < j->nips; i++) {
+		const snds_ip *ip = &j->ips[i];
+		t->colour[ip->filter]++;
+		if (ip->complaint_known && (!t->have_rate || ip->complaint > t->rate)) {
+			t->rate = ip->complaint;
+			t->have_rate = 1;
+		}
+		t->traps = add_count(t->traps, ip->trap_hits);
+		t->rcpt = add_count(t->rcpt, ip->rcpt);
+		t->data = add_count(t->data, ip->data);
+		t->recipients = add_count(t->recipients, ip->recipients);
+	}
+}
+
+/** Merge and judge everything; see snds_judge.h. */
+int snds_judge_finish(snds_judge *j)
+{
+	snds_verdict *v;
+	unsigned char *covered = NULL; /* covered[k]: blocked range k holds a judged IP */
+	size_t n = 0;
+	int rc = -1;
+
+	free(j->verdicts);
+	j->verdicts = NULL;
+	j->nverdicts = 0;
+	j->blocked = 0;
+	j->overall = MR_OK;
 	merge_ips(j);
-	cap = j->nips + j->nblocks + j->cfg.nfilters + 1;
-	v = calloc(cap, sizeof(*v));
+	sum_ips(j);
+	v = calloc(j->nips + j->nblocks + j->cfg.nfilters + 1, sizeof(*v));
 	covered = calloc(j->nblocks + 1, 1);
 	if (v == NULL || covered == NULL)
 		goto out;
 	for (size_t i = 0; i < j->nips; i++) {
-		size_t blk = j->have_status ? find_block(j, &j->ips[i].ip) : SIZE_MAX;
-		v[n].ip = i;
-		v[n].block = blk;
-		v[n].state = ip_state(j, &j->ips[i], blk);
-		if (blk != SIZE_MAX)
-			blocked++;
+		judge_ip(j, i, &v[n]);
+		if (v[n].block != SIZE_MAX)
+			j->blocked++;
 		n++;
 	}
 	/* -H single addresses absent from the data feed. */
@@ -489,7 +329,7 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		v[n].state = j->cfg.missing_state;
 		if (v[n].block != SIZE_MAX) {
 			v[n].state = mr_state_worst(v[n].state, j->cfg.blocked_state);
-			blocked++;
+			j->blocked++;
 		}
 		n++;
 	}
@@ -503,64 +343,21 @@ int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapse
 		v[n].ip = SIZE_MAX;
 		v[n].block = k;
 		v[n].state = j->cfg.blocked_state;
-		blocked = add_saturated(blocked, blocked_wanted(j, &j->blocks[k].first, &j->blocks[k].last));
+		j->blocked = add_saturated(j->blocked, blocked_wanted(j, &j->blocks[k].first, &j->blocks[k].last));
 		n++;
 	}
-	for (size_t i = 0; i < n; i++)
-		v[i].pos = i;
-	qsort(v, n, sizeof(*v), cmp_verdict);
 	for (size_t i = 0; i < n; i++) {
-		overall = mr_state_worst(overall, v[i].state);
-		if (i >= j->cfg.max_details)
-			continue;
-		mr_buf_reset(&b);
-		verdict_text(j, &v[i], &b);
-		if (mr_sub_add(c, NULL, v[i].state, "%s", mr_buf_str(&b)) == NULL)
-			goto out;
+		v[i].pos = i;
+		j->overall = mr_state_worst(j->overall, v[i].state);
 	}
-	if (n > j->cfg.max_details &&
-	    mr_sub_add_info(c, NULL, MR_OK, "%zu more IPs not shown (--max-details)", n - j->cfg.max_details) == NULL)
-		goto out;
-	if (j->status_format != NULL) {
-		mr_buf_reset(&b);
-		mr_buf_printf(&b, "status feed: %s, %ld row%s, %zu blocked range%s matching", j->status_format,
-		              j->status_rows, j->status_rows == 1 ? "" : "s", j->nblocks, j->nblocks == 1 ? "" : "s");
-		if (mr_sub_add_info(c, NULL, MR_OK, "%s", mr_buf_str(&b)) == NULL)
-			goto out;
-	} else if (j->have_status && mr_sub_add_info(c, NULL, MR_OK, "status feed: empty (nothing blocked)") == NULL) {
-		goto out;
-	}
-	if (j->data_format != NULL) {
-		mr_buf_reset(&b);
-		mr_buf_printf(&b, "data feed: %s, %s, %ld row%s", day ? day : "newest day", j->data_format, j->data_rows,
-		              j->data_rows == 1 ? "" : "s");
-		if (mr_sub_add_info(c, NULL, MR_OK, "%s", mr_buf_str(&b)) == NULL)
-			goto out;
-	}
-	mr_buf_reset(&b);
-	if (n > 0 && overall != MR_OK) {
-		verdict_text(j, &v[0], &b);
-		if (n > 1)
-			mr_buf_printf(&b, " (%zu IPs, worst first)", n);
-	} else if (n == 0) {
-		mr_buf_printf(&b, "no IP %s", j->cfg.nfilters ? "of -H found in the feeds" : "in the feeds");
-		if (day != NULL)
-			mr_buf_printf(&b, " on %s", day);
-	} else {
-		mr_buf_printf(&b, "%zu IP%s OK", n, n == 1 ? "" : "s");
-		if (day != NULL)
-			mr_buf_printf(&b, " on %s", day);
-		if (j->have_status && !j->have_data)
-			mr_buf_puts(&b, " (none blocked)");
-	}
-	if (mr_check_set_summary(c, "%s", mr_buf_str(&b)) != 0 || add_perf(j, c, n, blocked, elapsed) != 0)
-		goto out;
-	mr_check_set_state(c, overall);
+	qsort(v, n, sizeof(*v), cmp_verdict);
+	j->verdicts = v;
+	j->nverdicts = n;
+	v = NULL;
 	rc = 0;
 out:
 	free(v);
 	free(covered);
-	mr_buf_free(&b);
 	return rc;
 }
 
@@ -569,5 +366,6 @@ void snds_judge_free(snds_judge *j)
 {
 	free(j->ips);
 	free(j->blocks);
+	free(j->verdicts);
 	memset(j, 0, sizeof(*j));
 }

@@ -1,4 +1,5 @@
-/* snds_judge.h: judges SNDS rows per IP (blocked, filter colour, complaint rate, trap hits, missing) and reports. */
+/* snds_judge.h: judges SNDS rows per IP (blocked, filter colour, complaint rate, trap hits, missing) into
+ * verdicts with their reasons and totals; no output (snds_report turns them into the result tree). */
 #ifndef SNDS_JUDGE_H
 #define SNDS_JUDGE_H
 
@@ -6,7 +7,7 @@
 #include <stdint.h>
 #include "../../common/addr.h"
 #include "../../common/range.h"
-#include "../../common/result.h"
+#include "../../common/state.h"
 #include "snds_parse.h"
 
 /** How IPs are judged. */
@@ -37,10 +38,33 @@ typedef struct snds_ip {
 	char comments[48];            /**< first non-empty comment (e.g. "JMR Block") */
 } snds_ip;
 
-/** Accumulates rows of both feeds. */
+/** One judged subject: a data-feed IP, a -H address missing from the data feed, or a blocked range alone. */
+typedef struct snds_verdict {
+	mr_state state;               /**< its state */
+	mr_state complaint_state;     /**< what its complaint rate alone gives (OK when unknown) */
+	mr_state trap_state;          /**< what its trap hits alone give (OK when not reported) */
+	size_t ip;                    /**< index in ips, or SIZE_MAX for a missing address or a range */
+	size_t block;                 /**< index of its blocking range in blocks, or SIZE_MAX */
+	int missing;                  /**< a -H address absent from the data feed */
+	mr_addr addr;                 /**< the address (for missing ones) */
+	size_t pos;                   /**< place in the order found, the tie-break of the sort */
+} snds_verdict;
+
+/** Sums over the judged data-feed IPs, for perfdata. */
+typedef struct snds_totals {
+	size_t colour[4];             /**< IPs per filter result (index snds_filter) */
+	int have_rate;                /**< some IP has a complaint rate */
+	double rate;                  /**< the highest complaint rate, percent */
+	int64_t traps;                /**< summed trap hits, -1 = not reported */
+	int64_t rcpt;                 /**< summed RCPT commands, -1 = not reported */
+	int64_t data;                 /**< summed DATA commands, -1 = not reported */
+	int64_t recipients;           /**< summed recipients, -1 = not reported */
+} snds_totals;
+
+/** Accumulates rows of both feeds, then holds the verdicts. */
 typedef struct snds_judge {
 	snds_judge_config cfg;        /**< settings (copied) */
-	snds_ip *ips;                 /**< data-feed IPs matching the filters */
+	snds_ip *ips;                 /**< data-feed IPs matching the filters (sorted, one per IP once finished) */
 	size_t nips;                  /**< used */
 	size_t capips;                /**< allocated */
 	snds_status_row *blocks;      /**< blocked status ranges matching the filters */
@@ -53,6 +77,11 @@ typedef struct snds_judge {
 	const char *status_format;    /**< "CSV" or "JSON", or NULL */
 	const char *data_format;      /**< "CSV" or "JSON", or NULL */
 	int oom;                      /**< an allocation failed */
+	snds_verdict *verdicts;       /**< after snds_judge_finish: every subject, worst first, then as found */
+	size_t nverdicts;             /**< number of verdicts */
+	uint64_t blocked;             /**< addresses judged blocked (saturated) */
+	mr_state overall;             /**< the worst state of all verdicts (OK when none) */
+	snds_totals totals;           /**< sums over the data-feed IPs */
 } snds_judge;
 
 /** Start a judge with a copy of cfg (the filters array must outlive it). */
@@ -61,10 +90,8 @@ void snds_judge_init(snds_judge *j, const snds_judge_config *cfg);
 int snds_judge_add_data(void *judge, const snds_data_row *row);
 /** snds_status_cb: add one status row (kept when blocked and overlapping the filters). */
 int snds_judge_add_status(void *judge, const snds_status_row *row);
-/** Judge everything and fill c (subchecks, summary, state, perfdata); day names the data day used or NULL. */
-int snds_judge_report(snds_judge *j, mr_check *c, const char *day, double elapsed);
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
-int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed);
+/** Merge rows per IP and judge every subject into verdicts, blocked, overall and totals; 0, or -1 (no memory). */
+int snds_judge_finish(snds_judge *j);
 /** Free the judge's memory. */
 void snds_judge_free(snds_judge *j);
 

@@ -1,6 +1,7 @@
-/* snds_feed.h: where the SNDS feeds live (legacy key links, REST with a bearer token) and what a response means. */
-#ifndef SNDS_FEED_H
-#define SNDS_FEED_H
+/* snds_input.h: gets the SNDS feeds' bytes: where they live (legacy key links, REST with a bearer token), the
+ * fetch, and what a response (HTTP status, Content-Type, body) means, as a pure function. */
+#ifndef SNDS_INPUT_H
+#define SNDS_INPUT_H
 
 #include <time.h>
 #include "../../common/http.h"
@@ -17,13 +18,13 @@ typedef enum snds_api {
 #define SNDS_REST_BASE "https://substrate.office.com/ip-domain-management-snds/"
 
 /** Where and how to fetch. */
-typedef struct snds_feed_config {
+typedef struct snds_input_config {
 	snds_api api;          /**< interface */
 	const char *base_url;  /**< prefix the paths are appended to */
 	const char *key;       /**< legacy key (a secret) */
 	const char *token;     /**< REST bearer token (a secret) */
 	mr_http_config http;   /**< TLS, bounds, deadline */
-} snds_feed_config;
+} snds_input_config;
 
 /** What one fetch gave. */
 typedef enum snds_got {
@@ -34,9 +35,16 @@ typedef enum snds_got {
 } snds_got;
 
 /** 1 if key has only the characters an SNDS key has ([A-Za-z0-9-_]), so it is safe in a URL. */
-int snds_key_valid(const char *key);
+int snds_input_key_valid(const char *key);
+/**
+ * Classify a completed HTTP response of the data feed (data 1) or the status feed (data 0): code, its
+ * Content-Type (may be NULL) and body -> rows to parse (fmt: CSV or JSON), empty, 404 or an error with the
+ * likely cause in err (api says whether a key or a token was rejected). No I/O: tests and fuzzers call it.
+ */
+snds_got snds_input_classify(int data, snds_api api, long code, const char *content_type, const char *body,
+                             size_t len, snds_format *fmt, mr_buf *err);
 /** Fetch the status feed (day NULL) or the data feed of day and classify it; free resp; fmt: the body's format. */
-snds_got snds_feed_get(const snds_feed_config *cfg, const struct tm *day, mr_http_response *resp, snds_format *fmt,
-                       mr_buf *err);
+snds_got snds_input_fetch(const snds_input_config *cfg, const struct tm *day, mr_http_response *resp,
+                          snds_format *fmt, mr_buf *err);
 
 #endif

@@ -1,8 +1,10 @@
 """Icinga 2 across nodes: the suite on a master and an agent (or satellite) on loopback.
 
 Two icinga2 daemons run side by side, each with its own configuration, state, log and run
-directories (mrint.Icinga), its own API port on 127.0.0.1 and its own certificate from
-"icinga2 pki": new-ca on the master, new-cert on each node, sign-csr by the master's CA.
+directories (mrint.Icinga), its own API port on 127.0.0.1 and its own certificate: "icinga2 pki new-ca"
+on the master, a P-256 key and CSR per node (openssl; "icinga2 pki new-cert" would make
+RSA-4096 keys, seconds each on a busy machine) signed by "icinga2 pki sign-csr" with the
+master's CA.
 
 * Agent (icinga-conf/examples/apply-rules.conf, agent-zones.conf, hosts.conf's pattern
   vars.agent_endpoint = name): the master holds the hosts in zones.d/master and the shipped
@@ -16,6 +18,12 @@ Endpoint objects are written here with host 127.0.0.1 and the test's ports: the 
 Endpoint hosts are documentation addresses, and a node connects to the hosts its Endpoint
 objects name.  hosts.conf is never loaded (its hostalive checks ping documentation addresses);
 the test's hosts follow it with dummy host checks.  Nothing leaves loopback.
+
+* Satellite (icinga-conf/examples/split, its zones.d loaded as shipped): the master syncs the
+  split function, the apply rule and the IP-space hosts to the satellite of zone satellite-eu,
+  which runs check_dnsbl per /24 of its /22 against "the satellites' own resolver" on
+  127.0.0.1:53 (rbldnsd serving check_dnsbl's built-in IP zones; the test is skipped, or fails
+  under CI, when that port is taken).
 """
 
 import os
@@ -123,7 +131,8 @@ def test_agent_runs_the_ms_smtp_probes_through_command_endpoint(cluster, plugins
     master = cluster(MASTER)
     agent = cluster(AGENT)
     master.make_ca()
-    master.sign_node(agent)
+    for node in (master, agent):
+        master.sign_node(node)
     accepting = fake_mx_factory("accept_all")
     blocking = fake_mx_factory("block_s3140")
 
@@ -194,3 +203,128 @@ def test_agent_runs_the_ms_smtp_probes_through_command_endpoint(cluster, plugins
         assert cmd[cmd.index("--bind") + 1] == ip and cmd[cmd.index("--ehlo") + 1] == ehlo, cmd
     blocked = services["mail1-blocked!ms-smtp-127.0.0.3"]["last_check_result"]["output"]
     assert "[127.0.0.3]" in blocked, blocked
+
+
+# --------------------------------------------------------------------------
+# master and satellite: icinga-conf/examples/split
+# --------------------------------------------------------------------------
+
+SATELLITE = "sat-eu-1.example.com"  # a satellite of zone satellite-eu in examples/split
+LISTED = "198.51.101.7"             # listed on zen.spamhaus.org by the test resolver
+
+
+@pytest.fixture
+def resolver_on_53():
+    """rbldnsd on 127.0.0.1:53 serving every IP zone of check_dnsbl's built-in catalogue (all
+    empty but zen.spamhaus.org, which lists LISTED): "the satellites' own resolver" that
+    examples/split/zones.d/satellite-*/ipspace.conf name (127.0.0.1, port 53)."""
+    bb = mrint.load_blackbox_conftest()
+    if not bb.can_bind_udp("127.0.0.1", 53):
+        mrint.skip_missing("127.0.0.1:53 is in use: the split example's resolver cannot be "
+                           "stood in for")
+    exe = shutil.which("rbldnsd") or "/usr/sbin/rbldnsd"
+    if not os.access(exe, os.X_OK):
+        mrint.skip_missing("rbldnsd is not installed (apt-get install rbldnsd)")
+    catalogue = mrint.run([mrint.plugin_path("check_dnsbl"), "--list-zones"]).stdout
+    zones, current = [], None
+    for line in catalogue.splitlines():
+        if line.startswith("["):
+            current = line.strip("[]")
+        elif current and line.replace(" ", "") == "ipv4=yes":
+            zones.append(current)
+    assert "zen.spamhaus.org" in zones, catalogue[:2000]
+    base = mrint.public_dir("mailrep-it-rbl53.")
+    args = []
+    for zone in zones:
+        data = bb.SOA + (":127.0.0.2:Listed, see https://check.spamhaus.org/\n%s\n" % LISTED
+                         if zone == "zen.spamhaus.org" else "")
+        bb.write_file(base, zone + ".v4", data)
+        args.append("%s:ip4set:%s.v4" % (zone, zone))
+    server = bb.start_server("rbldnsd", [exe, "-n", "-w", base, "-b", "127.0.0.1/53"] + args,
+                             base, lambda: bb.dns_query(53, "7.101.51.198.zen.spamhaus.org",
+                                                        timeout=0.3) is not None)
+    try:
+        yield zones
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_satellite_runs_its_split_ranges_and_the_master_gets_the_results(cluster, plugins,
+                                                                         resolver_on_53):
+    """Master and satellite with icinga-conf/examples/split as shipped: the master loads its
+    zones.d (the split function and apply rule in global-templates, one IP-space host per
+    satellite zone) and syncs it to sat-eu-1 (accept_config); the satellite cuts 198.51.100.0/22
+    into four /24 services and runs check_dnsbl on them against its own resolver on 127.0.0.1;
+    the master's API shows CRITICAL for the /24 with the listed address and OK for the other
+    three, check_source the satellite, and no result for satellite-us, whose satellites are
+    not running (the master does not run a child zone's checks)."""
+    master = cluster(MASTER)
+    sat = cluster(SATELLITE)
+    master.make_ca()
+    for node in (master, sat):
+        master.sign_node(node)
+
+    master_text = base_conf(MASTER, "master") + master.api_listener_conf() + \
+        mrint.zones_conf([("master", [(MASTER, None)], None),
+                          ("satellite-eu", [(SATELLITE, None)], "master"),
+                          ("satellite-us", [("sat-us-1.example.com", None)], "master")],
+                         ["global-templates"])
+    start_node(master, master_text, include_zones=os.path.join(EXAMPLES, "split", "zones.d"))
+
+    # The satellite connects to its parent and takes the zones' configuration from it.
+    sat_text = base_conf(SATELLITE, "satellite-eu") + \
+        sat.api_listener_conf(accept_config=True, accept_commands=True) + \
+        mrint.zones_conf([("master", [(MASTER, master.api_port)], None),
+                          ("satellite-eu", [(SATELLITE, None)], "master")],
+                         ["global-templates"])
+    start_node(sat, sat_text)
+
+    pieces = ["ipspace-eu!dnsbl-198.51.%d.0_24" % n for n in (100, 101, 102, 103)]
+
+    def synced():
+        """The satellite has the four per-range services (after config sync and reload)."""
+        return all(p in sat.services() for p in pieces)
+    mrint.wait_until(synced, sat.proc, 40, "config sync to " + SATELLITE, sat.log_text,
+                     interval=0.5)
+    wait_connected(master, SATELLITE)
+
+    since = time.time() - 1
+    ans = sat.api("POST", "/v1/actions/reschedule-check",
+                  {"type": "Service", "filter": "true", "force": True})
+    assert sorted(r["code"] for r in ans["results"]) == [200] * len(pieces), ans
+    deadline = time.monotonic() + 45
+    while True:
+        services = master.services()
+        results = {p: (services.get(p, {}).get("last_check_result") or {}) for p in pieces}
+        if all(r.get("execution_end", 0) >= since for r in results.values()):
+            break
+        assert time.monotonic() < deadline, (results, sat.log_text(), master.log_text())
+        time.sleep(0.5)
+
+    for p in pieces:
+        cr = results[p]
+        cidr = p.split("dnsbl-")[1].replace("_", "/")
+        assert cr["check_source"] == SATELLITE, (p, cr["check_source"])
+        assert services[p]["zone"] == "satellite-eu", services[p]["zone"]
+        cmd = cr["command"]
+        assert cmd[0] == mrint.plugin_path("check_dnsbl"), cmd
+        assert cmd[cmd.index("--host") + 1] == cidr and "--zone" not in cmd, cmd
+        assert cmd[cmd.index("--server") + 1] == "127.0.0.1", cmd
+        perf = dict(x.split("=", 1) for x in cr["performance_data"])
+        assert perf["targets"].split(";")[0] == "256", perf
+        # every IP zone of the catalogue asked once per address, all at the test resolver
+        # (plus the TXT reason of a listing)
+        queries = int(perf["queries"].split(";")[0])
+        assert queries == 256 * len(resolver_on_53) + int(perf["listed"].split(";")[0]), perf
+        assert perf["errors"].split(";")[0] == "0", perf
+        if cidr == "198.51.101.0/24":
+            assert cr["state"] == 2 and cr["output"].startswith("DNSBL CRITICAL"), cr["output"]
+            assert LISTED in cr["output"].splitlines()[0], cr["output"]
+        else:
+            assert cr["state"] == 0 and cr["output"].startswith("DNSBL OK"), (p, cr["output"])
+    # satellite-us: the services exist on the master, but nobody in that zone runs them
+    us = [n for n in services if n.startswith("ipspace-us!")]
+    assert len(us) == 5, sorted(services)
+    assert not any(services[n].get("last_check_result") for n in us), \
+        {n: services[n]["last_check_result"] for n in us}

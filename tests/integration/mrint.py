@@ -124,8 +124,10 @@ class Icinga:
 
     NODE = "mailrep-it.test"
 
-    def __init__(self, base=None):
-        """Create the directory layout."""
+    def __init__(self, base=None, node=None):
+        """Create the directory layout; node names the instance (default NODE)."""
+        if node is not None:
+            self.NODE = node
         self.base = base or public_dir("mailrep-icinga.")
         self.state = os.path.join(self.base, "state")
         os.makedirs(os.path.join(self.state, "certs"), exist_ok=True)
@@ -193,19 +195,60 @@ class Icinga:
         """Endpoint, Zone, ApiListener, ApiUser, CheckerComponent for a one-node instance (and
         the API certificate they need)."""
         self.make_api_cert()
-        self.api_port = free_tcp_port()
         return """\
 object Endpoint "%(node)s" { }
 object Zone "master" { endpoints = [ "%(node)s" ] }
+""" % {"node": self.NODE} + self.api_listener_conf()
+
+    def api_listener_conf(self, accept_config=False, accept_commands=False):
+        """ApiListener on a free loopback port (api_port), the test's ApiUser and a
+        CheckerComponent; the certificates must be in place (make_api_cert or the pki methods)."""
+        self.api_port = free_tcp_port()
+        return """\
 object ApiListener "api" {
 	bind_host = "127.0.0.1"
 	bind_port = %(port)d
-	accept_config = false
-	accept_commands = false
+	accept_config = %(config)s
+	accept_commands = %(commands)s
 }
 object ApiUser "%(user)s" { password = "%(pw)s"; permissions = [ "*" ] }
 object CheckerComponent "checker" { }
-""" % {"node": self.NODE, "port": self.api_port, "user": self.api_user, "pw": self.api_password}
+""" % {"port": self.api_port, "user": self.api_user, "pw": self.api_password,
+       "config": dsl(accept_config), "commands": dsl(accept_commands)}
+
+    def pki(self, *args):
+        """icinga2 pki with this instance's paths (the CA is state/ca); CompletedProcess, and
+        RuntimeError when it fails."""
+        res = run([ICINGA2, "pki"] + list(args) + self.defines())
+        if res.returncode != 0:
+            raise RuntimeError("icinga2 pki %s failed: %s%s" % (args[0], res.stdout, res.stderr))
+        return res
+
+    def make_ca(self):
+        """A new cluster CA in this instance's state/ca (icinga2 pki new-ca); its directory."""
+        self.pki("new-ca")
+        return os.path.join(self.state, "ca")
+
+    def sign_node(self, other):
+        """A certificate for other's node name, signed by this instance's CA with
+        "icinga2 pki sign-csr", put with the CA certificate into other's certs directory (what
+        "icinga2 node setup" leaves on a node).  The key and CSR are P-256 from openssl:
+        "icinga2 pki new-cert" makes RSA-4096 keys, which take seconds each on a busy machine."""
+        certs = os.path.join(other.state, "certs")
+        key, csr, crt = (os.path.join(certs, other.NODE + ext) for ext in (".key", ".csr", ".crt"))
+        res = run(["openssl", "req", "-new", "-newkey", "ec", "-pkeyopt",
+                   "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr,
+                   "-subj", "/CN=" + other.NODE])
+        if res.returncode != 0:
+            raise RuntimeError("openssl failed: " + res.stderr)
+        self.pki("sign-csr", "--csr", csr, "--cert", crt)
+        shutil.copy(os.path.join(self.state, "ca", "ca.crt"), os.path.join(certs, "ca.crt"))
+        return crt
+
+    def endpoints(self):
+        """{name: attrs} of the Endpoint objects, from the API (connected, ...)."""
+        ans = self.api("GET", "/v1/objects/endpoints")
+        return {r["name"]: r["attrs"] for r in ans["results"]}
 
     def start(self, main_conf, include_dirs=(), timeout=30.0):
         """Start the daemon and wait until the API answers."""
@@ -260,19 +303,40 @@ object CheckerComponent "checker" { }
         shutil.rmtree(self.base, ignore_errors=True)
 
 
-def icinga_base_conf(extra_includes=(), node=None):
-    """The top of a test icinga2.conf: constants and the ITL as Debian's icinga2.conf has them."""
+def icinga_base_conf(extra_includes=(), node=None, zone="master", plugin_dir=None):
+    """The top of a test icinga2.conf: constants and the ITL as Debian's icinga2.conf has them
+    (NodeName and ZoneName when node is given; PluginDir plugin_dir, default Debian's)."""
     lines = [
-        'const PluginDir = "/usr/lib/nagios/plugins"',
+        'const PluginDir = "%s"' % (plugin_dir or "/usr/lib/nagios/plugins"),
         'const ManubulonPluginDir = "/usr/lib/nagios/plugins"',
         'const PluginContribDir = "/usr/lib/nagios/plugins"',
     ]
     if node:
-        lines += ['const NodeName = "%s"' % node, 'const ZoneName = "master"']
+        lines += ['const NodeName = "%s"' % node, 'const ZoneName = "%s"' % zone]
     lines += ["include <itl>", "include <plugins>", "include <plugins-contrib>",
               "include <manubulon>", "include <windows-plugins>", "include <nscp>"]
     lines += list(extra_includes)
     return "\n".join(lines) + "\n"
+
+
+def zones_conf(zones, global_zones=()):
+    """Endpoint and Zone objects of a test cluster: zones is a list of (zone name, [(endpoint
+    name, port or None)], parent or None); an endpoint with a port is connected to on
+    127.0.0.1 by the nodes that reach out to it (its parent zone's)."""
+    out = []
+    for name, endpoints, parent in zones:
+        for ep, port in endpoints:
+            if port:
+                out.append('object Endpoint "%s" { host = "127.0.0.1"; port = %d }' % (ep, port))
+            else:
+                out.append('object Endpoint "%s" { }' % ep)
+        body = ["endpoints = %s" % dsl([ep for ep, _ in endpoints])]
+        if parent:
+            body.append("parent = %s" % dsl(parent))
+        out.append('object Zone "%s" { %s }' % (name, "; ".join(body)))
+    for name in global_zones:
+        out.append('object Zone "%s" { global = true }' % name)
+    return "\n".join(out) + "\n"
 
 
 def dsl(value):

@@ -1,4 +1,4 @@
-/* jmrp_report.c: classifies one raw message as a Microsoft JMRP complaint (RFC 5965 ARF or the legacy
+/* jmrp_parse.c: classifies one raw message as a Microsoft JMRP complaint (RFC 5965 ARF or the legacy
  * Hotmail format) and extracts source IP, sender, domain, subject and Message-ID of the reported mail.
  * MIME structure, header unfolding and RFC 2047 decoding are left to GMime 3; this module only walks
  * the parsed tree and copies what it needs into the fixed-size fields of jmrp_complaint.
@@ -16,14 +16,14 @@
  * - Stored strings are trimmed, tabs and line breaks become spaces, other control characters and
  *   invalid UTF-8 become '?', and text is cut at a UTF-8 character boundary. Addresses, domains and
  *   the feedback type are lower-cased (ASCII); the Message-ID is stored without angle brackets.
- * - jmrp_report_init() must have been called before jmrp_parse(). */
+ * - jmrp_parse_init() must have been called before jmrp_parse(). */
 
 #include <string.h>
 #include <sys/socket.h>
 
 #include <gmime/gmime.h>
 
-#include "jmrp_report.h"
+#include "jmrp_parse.h"
 #include "../../common/util.h"
 
 /** Longest bracketed token of a Received header that is tried as an address. */
@@ -540,13 +540,13 @@ static int has_no_headers(GMimeMessage *msg)
 }
 
 /** Initialise the MIME library once per process (GMime). */
-void jmrp_report_init(void)
+void jmrp_parse_init(void)
 {
 	g_mime_init();
 }
 
 /** Release the MIME library. */
-void jmrp_report_shutdown(void)
+void jmrp_parse_shutdown(void)
 {
 	g_mime_shutdown();
 }

@@ -1,6 +1,6 @@
-/* jmrp_report.h: recognises one Microsoft JMRP complaint (legacy Hotmail report or RFC 5965 ARF) in raw message bytes. */
-#ifndef JMRP_REPORT_H
-#define JMRP_REPORT_H
+/* jmrp_parse.h: recognises one Microsoft JMRP complaint (legacy Hotmail report or RFC 5965 ARF) in raw message bytes. */
+#ifndef JMRP_PARSE_H
+#define JMRP_PARSE_H
 
 #include <stddef.h>
 #include "../../common/addr.h"
@@ -27,9 +27,9 @@ typedef struct jmrp_complaint {
 } jmrp_complaint;
 
 /** Initialise the MIME library once per process (GMime; it cannot fail). */
-void jmrp_report_init(void);
+void jmrp_parse_init(void);
 /** Release the MIME library. */
-void jmrp_report_shutdown(void);
+void jmrp_parse_shutdown(void);
 /** Parse raw message bytes (RFC 5322, LF or CRLF) into out; returns out->kind (JMRP_UNPARSED with out->why on failure). */
 jmrp_kind jmrp_parse(const char *msg, size_t len, jmrp_complaint *out);
 

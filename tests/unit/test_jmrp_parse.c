@@ -1,8 +1,8 @@
-/* test_jmrp_report.c: unit tests of the JMRP complaint recogniser: ARF and legacy Hotmail fixtures
+/* test_jmrp_parse.c: unit tests of the JMRP complaint recogniser: ARF and legacy Hotmail fixtures
  * (tests/unit/jmrp-fixtures, or $JMRP_FIXTURES), field precedence and fallbacks built inline,
  * sanitising of stored text, non-complaints and broken input, and truncated or byte-flipped
- * versions of every fixture, which must keep the result's invariants and never crash; and the counter
- * (jmrp_count) with long domains: tallies, --sender-domain filters and the state file. */
+ * versions of every fixture, which must keep the result's invariants and never crash; and long domains
+ * from the parser through the counter (jmrp_judge: tallies, --sender-domain filters) and the state file. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +17,9 @@
 
 #include <glib.h>
 
-#include "plugins/jmrp/jmrp_count.h"
-#include "plugins/jmrp/jmrp_report.h"
+#include "plugins/jmrp/jmrp_judge.h"
+#include "plugins/jmrp/jmrp_parse.h"
+#include "plugins/jmrp/jmrp_state.h"
 #include "common/util.h"
 
 /** Largest fixture the tests read. */
@@ -262,7 +263,7 @@ static uint32_t next_random(uint32_t *state)
 static int group_setup(void **state)
 {
 	(void)state;
-	jmrp_report_init();
+	jmrp_parse_init();
 	return 0;
 }
 
@@ -270,7 +271,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	jmrp_report_shutdown();
+	jmrp_parse_shutdown();
 	return 0;
 }
 
@@ -809,7 +810,7 @@ static void test_byte_flipped_fixtures_keep_invariants(void **state)
 	}
 }
 
-/* ---- counting (jmrp_count): long domains ---- */
+/* ---- counting (jmrp_judge, jmrp_state): long domains ---- */
 
 /** Write a len-character domain of 50-character labels into buf; only its character 153 (tag) depends on tag. */
 static void long_domain(char *buf, size_t size, char tag, size_t len)
@@ -903,7 +904,7 @@ static void test_long_sender_domains_are_tallied_and_filtered_whole(void **state
 	long_domain(b, sizeof(b), 'y', 215);
 	assert_memory_equal(a, b, 153);
 	assert_string_not_equal(a, b);
-	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_parse.XXXXXX"), 0);
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
 	for (int keep = 0; keep <= 1; keep++) {
@@ -954,7 +955,7 @@ static void test_state_file_keeps_long_domains_whole(void **state)
 	(void)state;
 	long_domain(a, sizeof(a), 'x', 253);
 	long_domain(b, sizeof(b), 'y', 253);
-	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_parse.XXXXXX"), 0);
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
 	mr_buf_init(&err, 1024);
@@ -997,7 +998,7 @@ static void test_state_file_with_overlong_field_is_corrupt(void **state)
 	(void)state;
 	memset(d, 'a', 300);
 	d[300] = '\0';
-	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_count.XXXXXX"), 0);
+	assert_int_equal(mr_snprintf(dir, sizeof(dir), "/tmp/test_jmrp_parse.XXXXXX"), 0);
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(mr_snprintf(path, sizeof(path), "%s/state", dir), 0);
 	memset(&cfg, 0, sizeof(cfg));

@@ -62,3 +62,19 @@ void jmrp_unit_counter(jmrp_counter *c, jmrp_count_config *cfg)
 	cfg->max_details = 10;
 	jmrp_counter_init(c, cfg);
 }
+
+/** Group setup: initialise GMime. */
+int jmrp_unit_setup(void **state)
+{
+	(void)state;
+	jmrp_parse_init();
+	return 0;
+}
+
+/** Group teardown: release GMime. */
+int jmrp_unit_teardown(void **state)
+{
+	(void)state;
+	jmrp_parse_shutdown();
+	return 0;
+}

@@ -215,22 +215,6 @@ static void test_verdict(void **state)
 	jmrp_counter_free(&c);
 }
 
-/** Group setup: initialise GMime. */
-static int group_setup(void **state)
-{
-	(void)state;
-	jmrp_parse_init();
-	return 0;
-}
-
-/** Group teardown: release GMime. */
-static int group_teardown(void **state)
-{
-	(void)state;
-	jmrp_parse_shutdown();
-	return 0;
-}
-
 /** Run the tests. */
 int main(void)
 {
@@ -244,5 +228,5 @@ int main(void)
 		cmocka_unit_test(test_verdict),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, jmrp_unit_setup, jmrp_unit_teardown);
 }

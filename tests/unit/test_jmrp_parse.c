@@ -17,6 +17,7 @@
 
 #include <glib.h>
 
+#include "jmrp_unit.h"
 #include "plugins/jmrp/jmrp_judge.h"
 #include "plugins/jmrp/jmrp_parse.h"
 #include "plugins/jmrp/jmrp_state.h"
@@ -257,22 +258,6 @@ static uint32_t next_random(uint32_t *state)
 	x ^= x << 5;
 	*state = x;
 	return x;
-}
-
-/** Group setup: initialise GMime. */
-static int group_setup(void **state)
-{
-	(void)state;
-	jmrp_parse_init();
-	return 0;
-}
-
-/** Group teardown: release GMime. */
-static int group_teardown(void **state)
-{
-	(void)state;
-	jmrp_parse_shutdown();
-	return 0;
 }
 
 /* ---- ARF fixtures ---- */
@@ -1082,5 +1067,5 @@ int main(void)
 	};
 
 	g_log_set_always_fatal(G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, jmrp_unit_setup, jmrp_unit_teardown);
 }

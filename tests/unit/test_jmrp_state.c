@@ -181,16 +181,14 @@ static void test_save_and_load_round_trip(void **state)
 /** Group setup: GMime and a scratch directory. */
 static int group_setup(void **state)
 {
-	(void)state;
-	jmrp_parse_init();
+	jmrp_unit_setup(state);
 	return scratch_init("test_jmrp_state");
 }
 
 /** Group teardown. */
 static int group_teardown(void **state)
 {
-	(void)state;
-	jmrp_parse_shutdown();
+	jmrp_unit_teardown(state);
 	return scratch_remove();
 }
 

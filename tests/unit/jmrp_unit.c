@@ -78,3 +78,15 @@ int jmrp_unit_teardown(void **state)
 	jmrp_parse_shutdown();
 	return 0;
 }
+
+/** Set t to the ranges warn and crit. */
+void jmrp_unit_thresholds(mr_thresholds *t, const char *warn, const char *crit)
+{
+	memset(t, 0, sizeof(*t));
+	if (warn != NULL)
+		assert_int_equal(mr_range_parse(warn, &t->warn), 0);
+	if (crit != NULL)
+		assert_int_equal(mr_range_parse(crit, &t->crit), 0);
+	t->has_warn = warn != NULL;
+	t->has_crit = crit != NULL;
+}

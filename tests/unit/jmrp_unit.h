@@ -13,6 +13,8 @@ void jmrp_unit_arf(char *buf, size_t size, const char *ip, const char *domain);
 void jmrp_unit_feed(jmrp_counter *c, const char *key, const char *ip, const char *domain, time_t arrival);
 /** Count one message that could not be read (label, why) under key; fails the test unless the counter took it. */
 void jmrp_unit_feed_unread(jmrp_counter *c, const char *key, const char *label, const char *why, time_t arrival);
+/** Set t to the warning and critical ranges warn and crit (NULL: none); fails the test on a bad range. */
+void jmrp_unit_thresholds(mr_thresholds *t, const char *warn, const char *crit);
 /** cmocka group setup: initialise GMime (the complaint parser's library). */
 int jmrp_unit_setup(void **state);
 /** cmocka group teardown: release GMime. */

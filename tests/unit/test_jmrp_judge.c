@@ -188,13 +188,9 @@ static void test_verdict(void **state)
 	jmrp_verdict v;
 
 	(void)state;
-	memset(&thr, 0, sizeof(thr));
-	memset(&rate, 0, sizeof(rate));
-	memset(&none, 0, sizeof(none));
-	assert_int_equal(mr_range_parse("2", &thr.warn), 0);
-	thr.has_warn = 1;
-	assert_int_equal(mr_range_parse("0.5", &rate.crit), 0);
-	rate.has_crit = 1;
+	jmrp_unit_thresholds(&thr, "2", NULL);
+	jmrp_unit_thresholds(&rate, NULL, "0.5");
+	jmrp_unit_thresholds(&none, NULL, NULL);
 	jmrp_unit_counter(&c, &cfg);
 	jmrp_unit_feed(&c, "k1", "192.0.2.1", "example.com", 100);
 	v = jmrp_counter_verdict(&c, &thr, 0, &none);

@@ -67,12 +67,8 @@ static void test_full_report(void **state)
 	char *out;
 
 	(void)state;
-	memset(&thr, 0, sizeof(thr));
-	memset(&rate, 0, sizeof(rate));
-	assert_int_equal(mr_range_parse("10", &thr.warn), 0);
-	thr.has_warn = 1;
-	assert_int_equal(mr_range_parse("1", &rate.warn), 0);
-	rate.has_warn = 1;
+	jmrp_unit_thresholds(&thr, "10", NULL);
+	jmrp_unit_thresholds(&rate, "1", NULL);
 	jmrp_unit_counter(&c, &cfg);
 	cfg.max_details = 2;
 	c.cfg.max_details = 2;

@@ -9,9 +9,11 @@
 #include "../../common/render.h"
 #include "../../common/result.h"
 #include "../../common/secret.h"
-#include "jmrp_count.h"
-#include "jmrp_mailbox.h"
+#include "jmrp_input.h"
+#include "jmrp_judge.h"
+#include "jmrp_parse.h"
 #include "jmrp_report.h"
+#include "jmrp_state.h"
 
 /** Most -H and --sender-domain options each. */
 #define MAX_FILTERS 128
@@ -229,7 +231,7 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 	rep.window = cfg->window_text;
 	rep.st = &st;
 	rep.elapsed = mr_now() - start;
-	if (jmrp_counter_report(&counter, &rep, c) != 0) {
+	if (jmrp_report_build(&counter, &rep, c) != 0) {
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
 	}
@@ -291,7 +293,7 @@ int main(int argc, char **argv)
 		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
 		goto out;
 	}
-	jmrp_report_init();
+	jmrp_parse_init();
 	mime = 1;
 	if (cfg.imap != NULL) { /* only the IMAP reader uses libcurl */
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -307,7 +309,7 @@ out:
 	if (curl)
 		curl_global_cleanup();
 	if (mime)
-		jmrp_report_shutdown();
+		jmrp_parse_shutdown();
 	mr_check_free(c);
 	mr_buf_free(&err);
 	return (int)st;

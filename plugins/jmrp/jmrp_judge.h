@@ -1,15 +1,17 @@
-/* jmrp_count.h: counts JMRP complaints in a window (filters, per IP and sender), the state file, and the report. */
-#ifndef JMRP_COUNT_H
-#define JMRP_COUNT_H
+/* jmrp_judge.h: the judge step of check_jmrp: counts the complaints in the window (one tally path for messages
+ * parsed now and those known from the state file), applies the -H and --sender-domain filters, tallies per source
+ * IP and per domain, and turns the count and the rate into a state. */
+#ifndef JMRP_JUDGE_H
+#define JMRP_JUDGE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 #include "../../common/addr.h"
 #include "../../common/range.h"
-#include "../../common/result.h"
-#include "jmrp_mailbox.h"
-#include "jmrp_report.h"
+#include "../../common/state.h"
+#include "jmrp_input.h"
+#include "jmrp_parse.h"
 
 /** Filters and output settings. */
 typedef struct jmrp_count_config {
@@ -91,29 +93,34 @@ typedef struct jmrp_counter {
 void jmrp_counter_init(jmrp_counter *c, const jmrp_count_config *cfg);
 /** Free the counter. */
 void jmrp_counter_free(jmrp_counter *c);
-/** Load the state file (a missing file is fine; a corrupt one is ignored with a note); entries before since are
- *  dropped.  Calling it (even for a missing file) makes the counter keep the per-message entries jmrp_state_save
- *  writes; without it only the tallies are kept. */
-void jmrp_state_load(jmrp_counter *c, const char *path, time_t since);
-/** Write the entries seen in this run to path atomically (temporary file, fsync, rename); with partial (a run
- *  that stopped early) also the cached entries it did not reach, so the next run goes on from there; 0 or -1. */
-int jmrp_state_save(const jmrp_counter *c, const char *path, int partial, mr_buf *err);
 /** jmrp_known_cb: 1 (and the cached record counted) if key is in the state file. */
 int jmrp_counter_known(void *counter, const char *key, const char *label, time_t arrival);
 /** jmrp_msg_cb: parse one message and count it. */
 int jmrp_counter_message(void *counter, const jmrp_msg *m);
 
-/** What the report needs besides the counter. */
-typedef struct jmrp_report_config {
-	const mr_thresholds *thr;    /**< -w/-c on the count */
-	long sent;                   /**< --sent, 0 = none */
-	const mr_thresholds *rate;   /**< --rate-warning/--rate-critical */
-	const char *window;          /**< the window as given ("24h") */
-	const jmrp_read_stats *st;   /**< reader counters */
-	double elapsed;              /**< seconds */
-} jmrp_report_config;
+/** Make the counter keep one jmrp_entry per message (a state file is used); without it only tallies are kept. */
+void jmrp_counter_keep(jmrp_counter *c);
+/** Add a message known from the state file (not yet met in this run), its fields cleaned and cut as when it was
+ *  written: unparsed ones keep "label NUL why"; 0, or -1 when out of memory. */
+int jmrp_counter_add_cached(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
+                            const mr_addr *ip, const char *domain, const char *label, const char *why);
+/** Close the cache after the last jmrp_counter_add_cached: sort it by key for jmrp_counter_known. */
+void jmrp_counter_cache_done(jmrp_counter *c);
+/** Forget every cached entry (a corrupt state file), keeping the tables. */
+void jmrp_counter_cache_drop(jmrp_counter *c);
+/** The reason part of an unparsed entry's "label NUL why" text. */
+const char *jmrp_entry_why(const char *text);
 
-/** Fill the result: summary, state, long output (top IPs, senders, unparsed) and perfdata; 0 or -1. */
-int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check *chk);
+/** The verdict on one run's count. */
+typedef struct jmrp_verdict {
+	mr_state state;              /**< the run's state: -w/-c on the count, worst with the rate's */
+	int has_rate;                /**< --sent was given: rate and rate_state are set */
+	double rate;                 /**< complaints in percent of --sent */
+	mr_state rate_state;         /**< --rate-warning/--rate-critical on the rate */
+} jmrp_verdict;
+
+/** Judge the count: thr (-w/-c) on the complaints and, if sent > 0, rate_thr on their percentage of sent. */
+jmrp_verdict jmrp_counter_verdict(const jmrp_counter *c, const mr_thresholds *thr, long sent,
+                                  const mr_thresholds *rate_thr);
 
 #endif

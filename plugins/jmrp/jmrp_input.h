@@ -1,6 +1,8 @@
-/* jmrp_mailbox.h: read-only mailbox readers for check_jmrp: Maildir (new/ and cur/), mbox, IMAP over TLS. */
-#ifndef JMRP_MAILBOX_H
-#define JMRP_MAILBOX_H
+/* jmrp_input.h: the mailbox step of check_jmrp: what a reader hands on (one message, its key and arrival time),
+ * the callbacks and counters every reader shares, the three read-only readers (Maildir, mbox, IMAP over TLS)
+ * and the call that picks one of them for the configured source. */
+#ifndef JMRP_INPUT_H
+#define JMRP_INPUT_H
 
 #include <stddef.h>
 #include <time.h>
@@ -8,6 +10,8 @@
 
 /** Largest message read; bigger ones are reported as unparsed ("too large"). */
 #define JMRP_MSG_MAX (8 * 1024 * 1024)
+/** Why a message was not read: larger than JMRP_MSG_MAX (the text spells that number out). */
+#define JMRP_TOO_LARGE "larger than 8388608 bytes"
 
 /** One message handed to the caller. */
 typedef struct jmrp_msg {
@@ -51,13 +55,21 @@ typedef struct jmrp_imap_config {
 	int insecure;         /**< skip certificate verification (tests only) */
 } jmrp_imap_config;
 
+/** The one mailbox to read: exactly one of maildir, mbox and imap.url is set. */
+typedef struct jmrp_source {
+	const char *maildir;  /**< -M DIR, or NULL */
+	const char *mbox;     /**< --mbox FILE, or NULL */
+	jmrp_imap_config imap; /**< --imap and its settings (url NULL when not used) */
+} jmrp_source;
+
+/** Read the configured mailbox with the matching reader; 0, 1 if the deadline stopped it, or -1 with a reason. */
+int jmrp_input_read(const jmrp_source *src, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+
 /** Read DIR/new and DIR/cur without changing anything; 0, 1 if the deadline stopped it, or -1 with a reason. */
 int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
 /** Read an mbox file read-only; 0, 1 on deadline, or -1 with a reason. */
 int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
 /** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed); 0, 1 on deadline, or -1 with a reason. */
 int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
-/** Parse an asctime-style mbox From_ date ("Sat Nov 28 10:00:00 2026", UTC) or an IMAP INTERNALDATE; -1 if invalid. */
-time_t jmrp_parse_date(const char *text);
 
 #endif

@@ -1,36 +1,26 @@
-/* jmrp_count.c: counts JMRP complaints (filters, per IP and per sender), keeps the state file, builds the report.
+/* jmrp_judge.c: counts JMRP complaints (filters, per IP and per sender) and judges the count.
  * Every message met, parsed now or known from the state file, goes through one tally path (tally()): complaints
  * are tallied per source IP and per domain in hash tables as they arrive, so without a state file the
  * memory grows with the distinct IPs and domains, not with the messages (plus the first unparsed messages, which
  * the long output lists).  With a state file, each message in the window keeps one small jmrp_entry; every
  * string lives in an arena of large blocks. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
-#include "jmrp_count.h"
+#include "../../common/hash.h"
+#include "jmrp_judge.h"
 
-/** First line of a state file. */
-#define STATE_MAGIC "mailrep-jmrp-state 1"
 /** Most unparsed messages listed one by one. */
 #define MAX_UNPARSED_LINES 1000
 /** Bytes of strings per arena block. */
 #define BLOCK_SIZE 65536
 /** Fewest hash slots. */
 #define MIN_SLOTS 64
-/** Longest state-file line read (longer ones make the file corrupt): well above the longest line written, which
- *  is key, arrival, kind, address, domain, label and reason with their tabs. */
-#define STATE_LINE_MAX 2048
 
 _Static_assert(JMRP_DOMAIN_MAX >= sizeof(((jmrp_complaint *)0)->domain), "a parsed domain must never be cut");
 _Static_assert(JMRP_DOMAIN_MAX > MR_HOSTNAME_MAX, "every DNS name must be kept whole");
-_Static_assert(STATE_LINE_MAX > JMRP_KEY_MAX + 24 + 4 + MR_ADDR_STRLEN + JMRP_DOMAIN_MAX + 2 * JMRP_TEXT_MAX + 8,
-               "every line the writer makes must be readable");
 
 /** One arena block: strings packed one after the other. */
 struct jmrp_block {
@@ -112,34 +102,30 @@ static const char *arena_pair(jmrp_counter *c, const char *label, const char *wh
 }
 
 /** The reason part of an arena_pair string. */
-static const char *pair_why(const char *text)
+const char *jmrp_entry_why(const char *text)
 {
 	return text + strlen(text) + 1;
 }
 
-/** FNV-1a over n bytes, continuing from h. */
-static uint32_t hash_bytes(const void *p, size_t n, uint32_t h)
+/** Fold a 64-bit FNV-1a hash to the 32 bits of a slot hash. */
+static uint32_t fold(uint64_t h)
 {
-	const unsigned char *s = p;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 16777619u;
-	return h;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 /** Hash of a canonical tally address. */
 static uint32_t ip_hash(const jmrp_ip_tally *t)
 {
-	uint32_t h = hash_bytes(&t->has_ip, sizeof(t->has_ip), 2166136261u);
+	uint64_t h = mr_fnv1a64(&t->has_ip, sizeof(t->has_ip), MR_FNV64_INIT);
 
-	h = hash_bytes(&t->ip.family, sizeof(t->ip.family), h);
-	return hash_bytes(t->ip.b, sizeof(t->ip.b), h);
+	h = mr_fnv1a64(&t->ip.family, sizeof(t->ip.family), h);
+	return fold(mr_fnv1a64(t->ip.b, sizeof(t->ip.b), h));
 }
 
 /** Hash of a domain. */
 static uint32_t domain_hash(const char *s)
 {
-	return hash_bytes(s, strlen(s), 2166136261u);
+	return fold(mr_fnv1a64(s, strlen(s), MR_FNV64_INIT));
 }
 
 /** Put index i with hash h into the first free slot of x. */
@@ -373,140 +359,6 @@ static int cmp_probe(const void *key, const void *e)
 	return strcmp(key, ((const jmrp_entry *)e)->key);
 }
 
-/** Parse one state-file line and keep it unless it arrived before since; 0, or -1 if corrupt (also a field longer
- *  than the writer ever writes, which would otherwise be cut) or out of memory. */
-static int parse_state_line(jmrp_counter *c, char *line, time_t since)
-{
-	char *f[7];
-	int nf = 0, has_ip = 0;
-	long kind;
-	long long arrival;
-	char *end;
-	mr_addr ip;
-	jmrp_entry e;
-
-	for (char *p = line; nf < 7; nf++) {
-		f[nf] = p;
-		p = strchr(p, '\t');
-		if (p == NULL) {
-			nf++;
-			break;
-		}
-		*p++ = '\0';
-	}
-	if (nf != 7 || f[0][0] == '\0' || strlen(f[0]) >= JMRP_KEY_MAX || strlen(f[4]) >= JMRP_DOMAIN_MAX ||
-	    strlen(f[5]) >= JMRP_TEXT_MAX || strlen(f[6]) >= JMRP_TEXT_MAX)
-		return -1;
-	errno = 0;
-	arrival = strtoll(f[1], &end, 10);
-	if (errno != 0 || *end != '\0' || mr_parse_long(f[2], 0, 2, &kind) != 0)
-		return -1;
-	memset(&ip, 0, sizeof(ip));
-	if (strcmp(f[3], "-") != 0) {
-		if (mr_addr_parse(f[3], &ip) != 0)
-			return -1;
-		has_ip = 1;
-	}
-	if ((time_t)arrival < since)
-		return 0; /* outside the window now: forget it */
-	if (fill_entry(c, &e, (time_t)arrival, (int)kind, has_ip, &ip, strcmp(f[4], "-") == 0 ? "" : f[4], f[5], f[6],
-	               1) != 0)
-		return -1;
-	return add_entry(c, f[0], &e);
-}
-
-/** Load the state file; a corrupt one is ignored with a note. */
-void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
-{
-	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	unsigned long lineno = 0;
-
-	c->keep = 1;
-	f = fopen(path, "re");
-	if (f == NULL) {
-		if (errno != ENOENT)
-			mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s unreadable (%s): ignored", path,
-			            strerror(errno));
-		return;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if ((size_t)n > STATE_LINE_MAX || strlen(line) != (size_t)n)
-			goto corrupt; /* far longer than any line written, or a NUL byte inside */
-		if (lineno == 1) {
-			if (strcmp(line, STATE_MAGIC) != 0)
-				goto corrupt;
-			continue;
-		}
-		if (parse_state_line(c, line, since) != 0)
-			goto corrupt;
-	}
-	if (lineno == 0)
-		goto corrupt;
-	free(line);
-	fclose(f);
-	if (c->n > 0)
-		qsort(c->v, c->n, sizeof(*c->v), cmp_key);
-	c->ncached = c->n;
-	return;
-corrupt:
-	mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s is corrupt (line %lu): ignored, rebuilt",
-	            path, lineno);
-	c->n = 0;
-	free(line);
-	fclose(f);
-}
-
-/** Write the entries seen in this run (and, if partial, the cached ones not met) to path atomically; 0 or -1. */
-int jmrp_state_save(const jmrp_counter *c, const char *path, int partial, mr_buf *err)
-{
-	char tmp[4200], addr[MR_ADDR_STRLEN];
-	FILE *f;
-	int fd;
-
-	if (mr_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) != 0)
-		return mr_buf_puts(err, "state file path too long"), -1;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return mr_buf_printf(err, "cannot write state file %s: %s", tmp, strerror(errno)), -1;
-	f = fdopen(fd, "w");
-	if (f == NULL) {
-		close(fd);
-		unlink(tmp);
-		return mr_buf_printf(err, "cannot write state file %s", tmp), -1;
-	}
-	fprintf(f, "%s\n", STATE_MAGIC);
-	for (size_t i = 0; i < c->n; i++) {
-		const jmrp_entry *e = &c->v[i];
-		const jmrp_ip_tally *ip = &c->ipv[e->ip];
-		const char *dom = c->domv[e->domain].name;
-		if (!e->seen && !(partial && i < c->ncached))
-			continue;
-		if (!ip->has_ip || mr_addr_format(&ip->ip, addr, sizeof(addr)) != 0)
-			mr_snprintf(addr, sizeof(addr), "-");
-		/* the label of a complaint is never shown, so it is not kept: its field stays empty */
-		fprintf(f, "%s\t%lld\t%d\t%s\t%s\t%s\t%s\n", e->key, (long long)e->arrival, e->kind, addr,
-		        dom[0] ? dom : "-", e->text ? e->text : "", e->text ? pair_why(e->text) : "");
-	}
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f)) {
-		fclose(f);
-		unlink(tmp);
-		return mr_buf_printf(err, "cannot write state file %s", tmp), -1;
-	}
-	fclose(f);
-	if (rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		return mr_buf_printf(err, "cannot replace state file %s: %s", path, strerror(e)), -1;
-	}
-	return 0;
-}
-
 /** jmrp_known_cb: 1 (and the cached record counted) if key is in the state file. */
 int jmrp_counter_known(void *counter, const char *key, const char *label, time_t arrival)
 {
@@ -525,7 +377,7 @@ int jmrp_counter_known(void *counter, const char *key, const char *label, time_t
 		char l[JMRP_TEXT_MAX];
 		const char *text;
 		jmrp_clean_text(l, sizeof(l), label);
-		text = arena_pair(c, l, pair_why(e->text));
+		text = arena_pair(c, l, jmrp_entry_why(e->text));
 		if (text != NULL)
 			e->text = text;
 	}
@@ -558,132 +410,51 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 	return tally(c, &e);
 }
 
-/** Order IP tallies by count, highest first, then as listed before: by address, "no source IP" last. */
-static int cmp_ip_tally(const void *a, const void *b)
+/** Keep one entry per message from now on. */
+void jmrp_counter_keep(jmrp_counter *c)
 {
-	const jmrp_ip_tally *x = *(const jmrp_ip_tally *const *)a, *y = *(const jmrp_ip_tally *const *)b;
-
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	if (x->has_ip != y->has_ip)
-		return y->has_ip - x->has_ip;
-	return x->has_ip ? mr_addr_cmp(&x->ip, &y->ip) : 0;
+	c->keep = 1;
 }
 
-/** Order domain tallies by count, highest first, then by name. */
-static int cmp_domain_tally(const void *a, const void *b)
+/** Add a message known from the state file. */
+int jmrp_counter_add_cached(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
+                            const mr_addr *ip, const char *domain, const char *label, const char *why)
 {
-	const jmrp_domain_tally *x = *(const jmrp_domain_tally *const *)a;
-	const jmrp_domain_tally *y = *(const jmrp_domain_tally *const *)b;
+	jmrp_entry e;
 
-	if (x->n != y->n)
-		return x->n < y->n ? 1 : -1;
-	return strcmp(x->name, y->name);
-}
-
-/** List the unparsed messages in the order met (at most MAX_UNPARSED_LINES, then how many more); 0 or -1. */
-static int report_unparsed(const jmrp_counter *c, mr_check *chk)
-{
-	for (size_t i = 0; i < c->nlisted; i++)
-		if (mr_sub_add_info(chk, NULL, MR_UNKNOWN, "unparsed: %s: %s", c->listed[i], pair_why(c->listed[i])) == NULL)
-			return -1;
-	if (c->unparsed > c->nlisted &&
-	    mr_sub_add_info(chk, NULL, MR_UNKNOWN, "%zu more unparsed messages not listed", c->unparsed - c->nlisted) == NULL)
+	if (fill_entry(c, &e, arrival, kind, has_ip, ip, domain, label, why, 1) != 0)
 		return -1;
-	return 0;
+	return add_entry(c, key, &e);
 }
 
-/** Fill the result: summary, state, long output and perfdata; 0 or -1. */
-int jmrp_counter_report(jmrp_counter *c, const jmrp_report_config *rc, mr_check *chk)
+/** Sort the cached entries by key. */
+void jmrp_counter_cache_done(jmrp_counter *c)
 {
-	const jmrp_ip_tally **ips = NULL;
-	const jmrp_domain_tally **doms = NULL;
-	size_t nip = 0, ndom = 0, distinct_ips = 0;
-	mr_state st = MR_OK;
-	double rate = 0;
-	char addr[MR_ADDR_STRLEN], r[64];
-	int rc_ = -1, have_rate = 0; /* have_rate: r holds the formatted rate */
-	mr_buf sum;
-	mr_perf p;
+	if (c->n > 0)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_key);
+	c->ncached = c->n;
+}
 
-	mr_buf_init(&sum, 1024);
-	ips = calloc(c->nip + 1, sizeof(*ips));
-	doms = calloc(c->ndom + 1, sizeof(*doms));
-	if (ips == NULL || doms == NULL)
-		goto out;
-	for (size_t i = 0; i < c->nip; i++)
-		if (c->ipv[i].n > 0) {
-			ips[nip++] = &c->ipv[i];
-			distinct_ips += c->ipv[i].has_ip;
-		}
-	for (size_t i = 0; i < c->ndom; i++)
-		if (c->domv[i].n > 0)
-			doms[ndom++] = &c->domv[i];
-	if (nip > 1)
-		qsort(ips, nip, sizeof(*ips), cmp_ip_tally);
-	if (ndom > 1)
-		qsort(doms, ndom, sizeof(*doms), cmp_domain_tally);
+/** Forget every cached entry. */
+void jmrp_counter_cache_drop(jmrp_counter *c)
+{
+	c->n = 0;
+	c->ncached = 0;
+}
 
-	if (rc->thr->has_warn || rc->thr->has_crit)
-		st = mr_thresholds_state(rc->thr, (double)c->complaints);
-	if (rc->sent > 0) {
-		rate = 100.0 * (double)c->complaints / (double)rc->sent;
-		st = mr_state_worst(st, mr_thresholds_state(rc->rate, rate));
-		have_rate = mr_format_double(rate, r, sizeof(r)) == 0;
+/** Judge the count and the rate. */
+jmrp_verdict jmrp_counter_verdict(const jmrp_counter *c, const mr_thresholds *thr, long sent,
+                                  const mr_thresholds *rate_thr)
+{
+	jmrp_verdict v = { MR_OK, 0, 0, MR_OK };
+
+	if (thr->has_warn || thr->has_crit)
+		v.state = mr_thresholds_state(thr, (double)c->complaints);
+	if (sent > 0) {
+		v.has_rate = 1;
+		v.rate = 100.0 * (double)c->complaints / (double)sent;
+		v.rate_state = mr_thresholds_state(rate_thr, v.rate);
+		v.state = mr_state_worst(v.state, v.rate_state);
 	}
-	for (size_t i = 0; i < nip && i < c->cfg.max_details; i++) {
-		const char *plural = ips[i]->n == 1 ? "" : "s";
-		mr_sub *line;
-		if (!ips[i]->has_ip) {
-			line = mr_sub_add_info(chk, NULL, MR_OK, "no source IP: %zu complaint%s", ips[i]->n, plural);
-		} else {
-			if (mr_addr_format(&ips[i]->ip, addr, sizeof(addr)) != 0)
-				mr_snprintf(addr, sizeof(addr), "?");
-			line = mr_sub_add_info(chk, NULL, MR_OK, "%s: %zu complaint%s", addr, ips[i]->n, plural);
-		}
-		if (line == NULL)
-			goto out;
-	}
-	for (size_t i = 0; i < ndom && i < c->cfg.max_details; i++)
-		if (mr_sub_add_info(chk, NULL, MR_OK, "sender %s: %zu complaint%s",
-		                    doms[i]->name[0] ? doms[i]->name : "(unknown)", doms[i]->n,
-		                    doms[i]->n == 1 ? "" : "s") == NULL)
-			goto out;
-	if (report_unparsed(c, chk) != 0)
-		goto out;
-	if (rc->st->vanished > 0 &&
-	    mr_sub_add_info(chk, NULL, MR_OK, "%zu message%s vanished while reading (moved or deleted meanwhile)",
-	                    rc->st->vanished, rc->st->vanished == 1 ? "" : "s") == NULL)
-		goto out;
-	if (rc->sent > 0 && mr_sub_add_info(chk, NULL, mr_thresholds_state(rc->rate, rate), "rate: %s%% of %ld sent",
-	                                    have_rate ? r : "?", rc->sent) == NULL)
-		goto out;
-	if (c->state_note[0] != '\0' && mr_sub_add_info(chk, NULL, MR_OK, "%s", c->state_note) == NULL)
-		goto out;
-
-	mr_buf_printf(&sum, "%zu complaint%s in the last %s (%zu IP%s)", c->complaints, c->complaints == 1 ? "" : "s",
-	              rc->window, distinct_ips, distinct_ips == 1 ? "" : "s");
-	if (nip > 0 && ips[0]->has_ip && mr_addr_format(&ips[0]->ip, addr, sizeof(addr)) == 0)
-		mr_buf_printf(&sum, ", top %s: %zu", addr, ips[0]->n);
-	if (have_rate)
-		mr_buf_printf(&sum, ", rate %s%%", r);
-	if (c->unparsed > 0)
-		mr_buf_printf(&sum, ", %zu unparsed", c->unparsed);
-	if (mr_check_set_summary(chk, "%s", mr_buf_str(&sum)) != 0)
-		goto out;
-	mr_check_set_state(chk, st);
-	if (mr_perf_set(&p, "complaints", (double)c->complaints, "") != 0)
-		goto out;
-	p.thr = *rc->thr;
-	if (mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "ips", (double)distinct_ips, "") != 0 ||
-	    mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "unparsed", (double)c->unparsed, "") != 0 ||
-	    mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "time", rc->elapsed, "s") != 0 ||
-	    mr_check_add_perf(chk, &p) != 0)
-		goto out;
-	rc_ = 0;
-out:
-	free(ips);
-	free(doms);
-	mr_buf_free(&sum);
-	return rc_;
+	return v;
 }

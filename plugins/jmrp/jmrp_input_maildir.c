@@ -1,0 +1,133 @@
+/* jmrp_input_maildir.c: the read-only Maildir reader: new/ then cur/, each message in the window handed to the
+ * callback. Files are only opened for reading: no move from new/ to cur/, no flag change. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../common/deadline.h"
+#include "../../common/hash.h"
+#include "jmrp_input.h"
+
+/** Read at most JMRP_MSG_MAX bytes of fd into buf (whose maximum is that); sets *too_large; 0 or -1. */
+static int read_all(int fd, mr_buf *buf, int *too_large)
+{
+	char chunk[65536];
+
+	mr_buf_reset(buf);
+	*too_large = 0;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (mr_buf_append(buf, chunk, (size_t)n) != 0) {
+			*too_large = 1;
+			return 0;
+		}
+	}
+}
+
+/** Read one Maildir subdirectory (new or cur): reading new/, the keys handed on are added to from_new (a message
+ *  that a mail client moves to cur/ during the scan is met twice under one key, and counted once); reading cur/,
+ *  keys found there are skipped (moved meanwhile); 0, 1 on deadline, -1 with a reason. */
+static int read_subdir(const char *dir, const char *sub, const jmrp_read_config *rc, jmrp_read_stats *st,
+                       mr_hash_set *from_new, mr_buf *buf, mr_buf *err)
+{
+	char path[4096], key[512], label[600];
+	DIR *d;
+	struct dirent *e;
+	int rc_ = 0, dfd, is_new = strcmp(sub, "new") == 0;
+	size_t count = 0;
+
+	if (mr_snprintf(path, sizeof(path), "%s/%s", dir, sub) != 0)
+		return mr_buf_puts(err, "maildir path too long"), -1;
+	d = opendir(path);
+	if (d == NULL)
+		return mr_buf_printf(err, "cannot read maildir %s: %s", path, strerror(errno)), -1;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		struct stat sb;
+		jmrp_msg m;
+		int fd, too_large = 0;
+		char *colon;
+
+		if (e->d_name[0] == '.')
+			continue;
+		if ((++count & 255) == 0 && mr_now() >= rc->deadline) {
+			rc_ = 1;
+			break;
+		}
+		/* the key is the unique part of the name: the flags after ':' change when a client reads the message */
+		mr_snprintf(key, sizeof(key), "%s", e->d_name);
+		colon = strchr(key, ':');
+		if (colon != NULL)
+			*colon = '\0';
+		if (!is_new && mr_hash_set_has(from_new, key))
+			continue; /* read in new/ already, moved to cur/ since */
+		st->listed++;
+		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT || errno == ELOOP)
+				st->vanished++;
+			continue;
+		}
+		if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_mtime < rc->since) {
+			close(fd);
+			continue;
+		}
+		mr_snprintf(label, sizeof(label), "%s/%s", sub, e->d_name);
+		if (rc->known != NULL && rc->known(rc->user, key, label, sb.st_mtime)) {
+			close(fd);
+		} else {
+			if (read_all(fd, buf, &too_large) != 0) {
+				close(fd);
+				if (errno == ENOENT || errno == ESTALE)
+					st->vanished++;
+				continue;
+			}
+			close(fd);
+			m.key = key;
+			m.label = label;
+			m.arrival = sb.st_mtime;
+			m.data = too_large ? NULL : mr_buf_str(buf);
+			m.len = too_large ? 0 : buf->len;
+			m.why = too_large ? JMRP_TOO_LARGE : NULL;
+			if (rc->cb(rc->user, &m) != 0) {
+				rc_ = -1;
+				break;
+			}
+		}
+		if (is_new && mr_hash_set_add(from_new, key) != 0) {
+			rc_ = -1;
+			break;
+		}
+	}
+	closedir(d);
+	if (rc_ < 0)
+		mr_buf_puts(err, "out of memory while counting");
+	return rc_;
+}
+
+/** Read DIR/new and DIR/cur without changing anything. */
+int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
+{
+	mr_hash_set from_new = { NULL, 0, 0 };
+	mr_buf buf;
+	int rc_;
+
+	mr_buf_init(&buf, JMRP_MSG_MAX);
+	rc_ = read_subdir(dir, "new", rc, st, &from_new, &buf, err);
+	if (rc_ == 0) {
+		mr_hash_set_freeze(&from_new);
+		rc_ = read_subdir(dir, "cur", rc, st, &from_new, &buf, err);
+	}
+	mr_hash_set_free(&from_new);
+	mr_buf_free(&buf);
+	return rc_;
+}

@@ -1,252 +1,17 @@
-/* dnsbl_run.c: check_dnsbl's query phases (resolve names, self-test, targets x zones) and verdict aggregation. */
+/* dnsbl_input.c: check_dnsbl's query phases: expand the targets, self-test the zones, then ask every
+ * applicable zone about every target, judge each answer and record it in the outcome. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dnsbl_report.h"
-#include "dnsbl_run.h"
+#include "dnsbl_input.h"
+#include "dnsbl_judge.h"
 
-/** Most addresses kept from one host name or MX exchange. */
-#define MAX_ADDRS_PER_NAME 64
 /** Longest query name we build, with NUL. */
 #define QNAME_MAX 512
 
 /** The query suffix of one zone ("zen.spamhaus.org" or "KEY.zen.dq.spamhaus.net"); "" if too long. */
 typedef char zone_suffix[QNAME_MAX];
-
-/** One address or failure found while resolving the user's names. */
-typedef struct resolved {
-	size_t spec;                       /**< index of the spec it belongs to */
-	int failed;                        /**< a failure instead of an address */
-	mr_addr addr;                      /**< the address */
-	char name[DNSBL_NAME_MAX + 1];     /**< host name it came from */
-	char fail[160];                    /**< failure reason */
-} resolved;
-
-/** State of the name-resolution phase. */
-typedef struct resolve_ctx {
-	mr_dns *dns;                       /**< engine */
-	const dnsbl_targets *targets;      /**< specs */
-	resolved *v;                       /**< results */
-	size_t n;                          /**< used */
-	size_t cap;                        /**< allocated */
-	int oom;                           /**< allocation failed */
-} resolve_ctx;
-
-/** One name query of the resolution phase. */
-typedef struct resolve_query {
-	resolve_ctx *ctx;                  /**< phase state */
-	size_t spec;                       /**< spec index */
-	int is_mx;                         /**< an MX query of a --mx domain */
-	struct name_pair *pair;            /**< shared bookkeeping of the A and AAAA queries, or NULL */
-	char name[DNSBL_NAME_MAX + 1];     /**< the name asked */
-} resolve_query;
-
-/** Shared bookkeeping of the A and AAAA queries of one name; freed by the last of them. */
-typedef struct name_pair {
-	int pending;                       /**< queries not finished */
-	int found;                         /**< addresses found */
-	char fail[160];                    /**< why nothing was found */
-} name_pair;
-
-/** Record an address or failure; sets oom on allocation failure. */
-static void add_resolved(resolve_ctx *c, size_t spec, int failed, const mr_addr *a, const char *name,
-                         const char *why)
-{
-	resolved *r;
-
-	resolved *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 32);
-
-	if (v == NULL) {
-		c->oom = 1;
-		return;
-	}
-	c->v = v;
-	r = &c->v[c->n++];
-	memset(r, 0, sizeof(*r));
-	r->spec = spec;
-	r->failed = failed;
-	if (a != NULL)
-		r->addr = *a;
-	mr_snprintf(r->name, sizeof(r->name), "%s", name);
-	if (why != NULL)
-		mr_snprintf(r->fail, sizeof(r->fail), "%s", why);
-}
-
-static void on_resolve(void *user, const char *qname, ldns_rr_type type, const mr_dns_result *r);
-
-/** Submit the A and AAAA queries of one name sharing a name_pair; 0 or -1. */
-static int submit_addr_queries(resolve_ctx *c, size_t spec, const char *name, name_pair *pair)
-{
-	static const ldns_rr_type types[2] = { LDNS_RR_TYPE_A, LDNS_RR_TYPE_AAAA };
-
-	for (int k = 0; k < 2; k++) {
-		resolve_query *q = calloc(1, sizeof(*q));
-		if (q == NULL)
-			return -1;
-		q->ctx = c;
-		q->spec = spec;
-		q->pair = pair;
-		mr_snprintf(q->name, sizeof(q->name), "%s", name);
-		pair->pending++;
-		if (mr_dns_submit(c->dns, name, types[k], on_resolve, q) != 0) {
-			pair->pending--;
-			free(q);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/** Describe a failed lookup of name into dst (160 bytes). */
-static void describe_failure(char *dst, const char *name, const char *what, const mr_dns_result *r)
-{
-	if (r->status == MR_DNS_NXDOMAIN)
-		mr_snprintf(dst, 160, "%s: %s does not exist (NXDOMAIN)", name, what);
-	else if (r->status == MR_DNS_NOERROR)
-		mr_snprintf(dst, 160, "%s: no %s records", name, what);
-	else
-		mr_snprintf(dst, 160, "%s: %s lookup failed (%s from %s)", name, what,
-		            mr_dns_status_name(r->status), r->server ? r->server : "resolver");
-}
-
-/** Callback of the resolution phase: collect A/AAAA addresses, or start the lookups of MX hosts. */
-static void on_resolve(void *user, const char *qname, ldns_rr_type type, const mr_dns_result *r)
-{
-	resolve_query *q = user;
-	resolve_ctx *c = q->ctx;
-	(void)qname;
-
-	if (q->is_mx) {
-		mr_dns_mx mx[32];
-		char why[160];
-		size_t n = mr_dns_mail_hosts(r, q->name, mx, sizeof(mx) / sizeof(mx[0]), why, sizeof(why));
-
-		if (n == 0)
-			add_resolved(c, q->spec, 1, NULL, q->name, why);
-		for (size_t i = 0; i < n; i++) {
-			name_pair *pair = calloc(1, sizeof(*pair));
-			if (pair == NULL || submit_addr_queries(c, q->spec, mx[i].host, pair) != 0) {
-				if (pair != NULL && pair->pending == 0)
-					free(pair);
-				c->oom = 1;
-			}
-		}
-		free(q);
-		return;
-	}
-	if (r->status == MR_DNS_NOERROR && r->pkt != NULL) {
-		mr_addr a[MAX_ADDRS_PER_NAME];
-		size_t n = mr_dns_answer_addrs(r->pkt, a, MAX_ADDRS_PER_NAME);
-		int want = type == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
-		for (size_t i = 0; i < n; i++) {
-			if (a[i].family != want)
-				continue;
-			add_resolved(c, q->spec, 0, &a[i], q->name, NULL);
-			q->pair->found++;
-		}
-	}
-	/* Keep the most telling failure: a lookup error beats NXDOMAIN and "no records". */
-	if (q->pair->fail[0] == '\0' || (r->status != MR_DNS_NOERROR && r->status != MR_DNS_NXDOMAIN))
-		describe_failure(q->pair->fail, q->name, "A/AAAA", r);
-	if (--q->pair->pending == 0) {
-		if (q->pair->found == 0)
-			add_resolved(c, q->spec, 1, NULL, q->name, q->pair->fail);
-		free(q->pair);
-	}
-	free(q);
-}
-
-/** Order resolved entries by spec, then failures last, then address, for a stable output. */
-static int cmp_resolved(const void *pa, const void *pb)
-{
-	const resolved *a = pa, *b = pb;
-
-	if (a->spec != b->spec)
-		return a->spec < b->spec ? -1 : 1;
-	if (a->failed != b->failed)
-		return a->failed - b->failed;
-	if (a->failed)
-		return strcmp(a->name, b->name);
-	return mr_addr_cmp(&a->addr, &b->addr);
-}
-
-/** Phase 1: resolve host names and MX domains, then build the units in the order of the specs; 0 or -1. */
-static int expand_targets(mr_dns *d, const dnsbl_run_config *cfg, mr_buf *err)
-{
-	dnsbl_targets *t = cfg->targets;
-	resolve_ctx c;
-	int rc = -1;
-
-	memset(&c, 0, sizeof(c));
-	c.dns = d;
-	c.targets = t;
-	for (size_t i = 0; i < t->nspec; i++) {
-		const dnsbl_tspec *s = &t->spec[i];
-		if (s->kind == DNSBL_T_HOST) {
-			name_pair *pair = calloc(1, sizeof(*pair));
-			if (pair == NULL || submit_addr_queries(&c, i, s->name, pair) != 0) {
-				if (pair != NULL && pair->pending == 0)
-					free(pair);
-				goto oom;
-			}
-		} else if (s->kind == DNSBL_T_MX) {
-			resolve_query *q = calloc(1, sizeof(*q));
-			if (q == NULL)
-				goto oom;
-			q->ctx = &c;
-			q->spec = i;
-			q->is_mx = 1;
-			mr_snprintf(q->name, sizeof(q->name), "%s", s->name);
-			if (mr_dns_submit(d, s->name, LDNS_RR_TYPE_MX, on_resolve, q) != 0) {
-				free(q);
-				goto oom;
-			}
-		}
-	}
-	mr_dns_run(d, cfg->deadline, NULL, NULL);
-	if (c.oom)
-		goto oom;
-	if (c.n > 1)
-		qsort(c.v, c.n, sizeof(*c.v), cmp_resolved);
-
-	for (size_t i = 0, k = 0; i < t->nspec; i++) {
-		const dnsbl_tspec *s = &t->spec[i];
-		dnsbl_unit u;
-
-		memset(&u, 0, sizeof(u));
-		if (s->kind == DNSBL_T_CIDR || s->kind == DNSBL_T_DOMAIN) {
-			u.is_domain = s->kind == DNSBL_T_DOMAIN;
-			u.cidr = s->cidr;
-			u.size = u.is_domain ? 1 : mr_cidr_size(&s->cidr);
-			mr_snprintf(u.name, sizeof(u.name), "%s", u.is_domain ? s->name : "");
-			if (dnsbl_targets_add_unit(t, &u, cfg->max_targets, err) != 0)
-				goto out;
-			continue;
-		}
-		for (; k < c.n && c.v[k].spec == i; k++) {
-			memset(&u, 0, sizeof(u));
-			u.failed = c.v[k].failed;
-			u.size = 1;
-			mr_snprintf(u.name, sizeof(u.name), "%s", c.v[k].name);
-			if (u.failed)
-				mr_snprintf(u.fail, sizeof(u.fail), "%s", c.v[k].fail);
-			else {
-				u.cidr.base = c.v[k].addr;
-				u.cidr.prefix = c.v[k].addr.family == AF_INET ? 32 : 128;
-			}
-			if (dnsbl_targets_add_unit(t, &u, cfg->max_targets, err) != 0)
-				goto out;
-		}
-	}
-	rc = 0;
-	goto out;
-oom:
-	mr_buf_puts(err, "out of memory while resolving targets");
-out:
-	free(c.v);
-	return rc;
-}
 
 /** State of the main phase. */
 typedef struct run_ctx {
@@ -333,67 +98,6 @@ static size_t reply_codes(const mr_dns_result *r, uint32_t *codes, size_t max)
 	return k;
 }
 
-/** Counters of target i of o (all zero if it got no verdict). */
-const dnsbl_tstate *dnsbl_outcome_target(const dnsbl_outcome *o, uint64_t i)
-{
-	static const dnsbl_tstate none;
-	const dnsbl_tstate *b = o->tb != NULL ? o->tb[i / DNSBL_TBLOCK] : NULL;
-
-	return b != NULL ? &b[i % DNSBL_TBLOCK] : &none;
-}
-
-/** Number of targets in block b of o (DNSBL_TBLOCK, or fewer in the last block). */
-static size_t block_len(const dnsbl_outcome *o, size_t b)
-{
-	uint64_t left = o->ntargets - (uint64_t)b * DNSBL_TBLOCK;
-
-	return left < DNSBL_TBLOCK ? (size_t)left : DNSBL_TBLOCK;
-}
-
-/** Writable counters of target i, allocating its block on first use; NULL (and oom set) when out of memory. */
-static dnsbl_tstate *target_state(run_ctx *c, uint64_t i)
-{
-	dnsbl_tstate **b = &c->out->tb[i / DNSBL_TBLOCK];
-
-	if (*b == NULL) {
-		*b = calloc(block_len(c->out, (size_t)(i / DNSBL_TBLOCK)), sizeof(**b));
-		if (*b == NULL) {
-			c->oom = 1;
-			return NULL;
-		}
-	}
-	return &(*b)[i % DNSBL_TBLOCK];
-}
-
-/** Keep a detail for target i if the output shows it and the memory bound allows; returns it or NULL. */
-static dnsbl_detail *store_detail(run_ctx *c, uint64_t i, uint32_t zone, const dnsbl_verdict *v)
-{
-	dnsbl_outcome *o = c->out;
-	dnsbl_tstate *ts = target_state(c, i);
-	dnsbl_detail *d;
-
-	if (ts == NULL || !dnsbl_detail_kept(v->kind, o->ntargets, c->cfg->verbose))
-		return NULL;
-	if (o->stored >= c->cfg->max_stored) {
-		o->dropped++;
-		return NULL;
-	}
-	d = calloc(1, sizeof(*d));
-	if (d == NULL) {
-		c->oom = 1;
-		return NULL;
-	}
-	d->zone = zone;
-	d->v = *v;
-	if (ts->last != NULL)
-		ts->last->next = d;
-	else
-		ts->first = d;
-	ts->last = d;
-	o->stored++;
-	return d;
-}
-
 static void on_pair(void *user, const char *qname, ldns_rr_type type, const mr_dns_result *r);
 
 /** Callback of a listing's TXT query: keep the reason text. */
@@ -409,62 +113,22 @@ static void on_txt(pair_query *q, const mr_dns_result *r)
 	mr_buf_free(&b);
 }
 
-/** Record the verdict v of (target, zone) in the counters and maybe as a detail; asks for TXT on block listings. */
+/** Record the verdict v of (target, zone) in the outcome; asks for the reason text (TXT) of a kept block listing. */
 static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verdict *v, const char *qname)
 {
 	const dnsbl_zone *z = &c->cfg->zones->v[zi];
-	dnsbl_outcome *o = c->out;
-	dnsbl_tstate *ts = target_state(c, i);
-	dnsbl_zstat *zs = &o->z[zi];
-	dnsbl_detail *d = NULL;
+	dnsbl_detail *d = dnsbl_outcome_record(c->out, z, zi, i, v, c->cfg->verbose, c->cfg->max_stored);
+	pair_query *tq;
 
-	if (ts == NULL)
+	/* the reason text is shown for block listings only */
+	if (d == NULL || v->kind != DNSBL_LISTED || z->allow)
 		return;
-	switch (v->kind) {
-	case DNSBL_LISTED:
-		if (z->allow) {
-			ts->allowed++;
-			ts->usable++;
-		} else {
-			if (ts->listed == 0)
-				o->targets_listed++;
-			ts->listed++;
-			ts->usable++;
-			zs->listed++;
-			o->listed_pairs++;
-			ts->severity = (uint8_t)mr_state_worst((mr_state)ts->severity, z->severity);
-		}
-		/* the reason text is shown for block listings only */
-		d = store_detail(c, i, zi, v);
-		if (d != NULL && !z->allow) {
-			pair_query *tq = calloc(1, sizeof(*tq));
-			if (tq != NULL) {
-				tq->ctx = c;
-				tq->detail = d;
-				if (mr_dns_submit(c->dns, qname, LDNS_RR_TYPE_TXT, on_pair, tq) != 0)
-					free(tq);
-			}
-		}
-		break;
-	case DNSBL_ERROR:
-		ts->errors++;
-		zs->errors++;
-		o->error_pairs++;
-		if (zs->first_error[0] == '\0')
-			mr_snprintf(zs->first_error, sizeof(zs->first_error), "%s", v->reason);
-		store_detail(c, i, zi, v);
-		break;
-	case DNSBL_OTHER_CODE:
-		ts->other++;
-		if (!z->allow)
-			ts->usable++;
-		store_detail(c, i, zi, v);
-		break;
-	case DNSBL_NOT_LISTED:
-		if (!z->allow)
-			ts->usable++;
-		store_detail(c, i, zi, v);
-		break;
+	tq = calloc(1, sizeof(*tq));
+	if (tq != NULL) {
+		tq->ctx = c;
+		tq->detail = d;
+		if (mr_dns_submit(c->dns, qname, LDNS_RR_TYPE_TXT, on_pair, tq) != 0)
+			free(tq);
 	}
 }
 
@@ -498,10 +162,10 @@ static int feed_pairs(void *user, mr_dns *d)
 {
 	run_ctx *c = user;
 	const dnsbl_run_config *cfg = c->cfg;
-	const dnsbl_targets *t = cfg->targets;
+	const dnsbl_units *t = &c->out->units;
 	const dnsbl_catalogue *zs = cfg->zones;
 
-	while (c->next_target < t->total && !c->oom) {
+	while (c->next_target < t->total && !c->oom && !c->out->oom) {
 		const dnsbl_unit *u;
 		uint64_t i = c->next_target;
 		size_t zi = c->next_zone;
@@ -631,7 +295,7 @@ static int selftest(mr_dns *d, const dnsbl_run_config *cfg, const zone_suffix *s
 /** Set each unit's count of zones asked about its targets (applicable and not broken); count zones_used. */
 static void count_zones(const dnsbl_run_config *cfg, dnsbl_outcome *o)
 {
-	dnsbl_targets *t = cfg->targets;
+	dnsbl_units *t = &o->units;
 
 	for (size_t zi = 0; zi < o->nzones; zi++)
 		if (!o->z[zi].broken)
@@ -648,8 +312,8 @@ static void count_zones(const dnsbl_run_config *cfg, dnsbl_outcome *o)
 /** Pairs the feed never submitted: the rest of its current target, then each later target's zone count. */
 static uint64_t unsubmitted_pairs(const run_ctx *c)
 {
-	const dnsbl_targets *t = c->cfg->targets;
-	const dnsbl_unit *u = dnsbl_targets_unit_of(t, c->next_target);
+	const dnsbl_units *t = &c->out->units;
+	const dnsbl_unit *u = dnsbl_units_find(t, c->next_target);
 	uint64_t n = 0;
 
 	if (u == NULL)
@@ -663,7 +327,7 @@ static uint64_t unsubmitted_pairs(const run_ctx *c)
 	return n;
 }
 
-/** Run every phase with engine d; 0, or -1 with a reason in err (bad expansion such as --max-targets). */
+/** Run every phase with engine d into out; see the header. */
 int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf *err)
 {
 	run_ctx c;
@@ -672,16 +336,10 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
-	if (expand_targets(d, cfg, err) != 0)
+	if (dnsbl_targets_expand(d, cfg->targets, cfg->max_targets, cfg->deadline, &out->units, err) != 0)
 		return -1;
-	out->ntargets = cfg->targets->total;
-	out->asked = out->ntargets;
-	out->nzones = cfg->zones->n;
-	out->ntb = (size_t)((out->ntargets + DNSBL_TBLOCK - 1) / DNSBL_TBLOCK);
-	out->tb = calloc(out->ntb ? out->ntb : 1, sizeof(*out->tb));
-	out->z = calloc(out->nzones ? out->nzones : 1, sizeof(*out->z));
 	c.suffix = zone_suffixes(cfg);
-	if (out->tb == NULL || out->z == NULL || c.suffix == NULL) {
+	if (dnsbl_outcome_start(out, cfg->zones->n) != 0 || c.suffix == NULL) {
 		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
@@ -695,12 +353,12 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 	c.cfg = cfg;
 	c.out = out;
 	out->timed_out = mr_dns_run(d, cfg->deadline, feed_pairs, &c) != 0;
-	if (c.oom) {
+	if (c.oom || out->oom) {
 		mr_buf_puts(err, "out of memory while querying");
 		goto out;
 	}
 	/* Pairs never submitted before the deadline are unfinished as well. */
-	if (c.next_target < cfg->targets->total) {
+	if (c.next_target < out->units.total) {
 		out->timed_out = 1;
 		out->unfinished += unsubmitted_pairs(&c);
 		out->asked = c.next_target + 1;
@@ -711,26 +369,4 @@ int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf
 out:
 	free(c.suffix);
 	return rc;
-}
-
-/** Free everything an outcome owns. */
-void dnsbl_outcome_free(dnsbl_outcome *o)
-{
-	for (size_t b = 0; o->tb != NULL && b < o->ntb; b++) {
-		if (o->tb[b] == NULL)
-			continue;
-		for (size_t k = 0; k < block_len(o, b); k++) {
-			dnsbl_detail *d = o->tb[b][k].first;
-			while (d != NULL) {
-				dnsbl_detail *next = d->next;
-				free(d->txt);
-				free(d);
-				d = next;
-			}
-		}
-		free(o->tb[b]);
-	}
-	free(o->tb);
-	free(o->z);
-	memset(o, 0, sizeof(*o));
 }

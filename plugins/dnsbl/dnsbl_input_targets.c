@@ -1,21 +1,30 @@
-/* dnsbl_targets.c: parses check_dnsbl targets and keeps the expanded list of address ranges and domains. */
+/* dnsbl_input_targets.c: parses check_dnsbl targets, expands them (host names and MX domains resolved through
+ * common/mx) and keeps the expanded list of address ranges and domains. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-#include "dnsbl_targets.h"
+#include "../../common/mx.h"
+#include "dnsbl_input_targets.h"
 
 /** Longest line accepted in a targets file. */
 #define LINE_MAX_LEN 512
 
-/** Release every spec and unit. */
+/** Release every spec. */
 void dnsbl_targets_free(dnsbl_targets *t)
 {
 	free(t->spec);
-	free(t->unit);
 	memset(t, 0, sizeof(*t));
+}
+
+/** Release every unit. */
+void dnsbl_units_free(dnsbl_units *l)
+{
+	free(l->unit);
+	memset(l, 0, sizeof(*l));
 }
 
 /** Append a spec to the list; 0 or -1 when out of memory. */
@@ -144,8 +153,159 @@ out:
 	return rc;
 }
 
+/** Most addresses kept from one host name or MX exchange (one full A and one full AAAA answer). */
+#define MAX_ADDRS_PER_NAME (2 * MR_MX_ANSWER_MAX)
+/** Most MX hosts of one --mx domain that are resolved. */
+#define MAX_MX_HOSTS 32
+
+/** One address or failure found while resolving the user's names. */
+typedef struct resolved {
+	size_t spec;                       /**< index of the spec it belongs to */
+	int failed;                        /**< a failure instead of an address */
+	mr_addr addr;                      /**< the address */
+	char name[DNSBL_NAME_MAX + 1];     /**< host name it came from */
+	char fail[160];                    /**< failure reason */
+} resolved;
+
+/** State of the name resolution. */
+typedef struct resolve_ctx {
+	resolved *v;                       /**< results */
+	size_t n;                          /**< used */
+	size_t cap;                        /**< allocated */
+	int oom;                           /**< allocation failed */
+} resolve_ctx;
+
+/** The callback argument of one spec's lookups. */
+typedef struct resolve_job {
+	resolve_ctx *ctx;                  /**< shared state */
+	size_t spec;                       /**< spec index */
+} resolve_job;
+
+/** Record an address or failure; sets oom on allocation failure. */
+static void add_resolved(resolve_ctx *c, size_t spec, const mr_addr *a, const char *name, const char *why)
+{
+	resolved *r, *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 32);
+
+	if (v == NULL) {
+		c->oom = 1;
+		return;
+	}
+	c->v = v;
+	r = &c->v[c->n++];
+	memset(r, 0, sizeof(*r));
+	r->spec = spec;
+	r->failed = a == NULL;
+	if (a != NULL)
+		r->addr = *a;
+	mr_snprintf(r->name, sizeof(r->name), "%s", name);
+	if (why != NULL)
+		mr_snprintf(r->fail, sizeof(r->fail), "%s", why);
+}
+
+/** Callback of the MX helper: keep a host's addresses, or its failure. */
+static void on_found(void *user, const mr_mx_addrs *r)
+{
+	resolve_job *j = user;
+
+	if (r->lost) {
+		j->ctx->oom = 1;
+		return;
+	}
+	if (r->n == 0)
+		add_resolved(j->ctx, j->spec, NULL, r->host, r->fail);
+	for (size_t i = 0; i < r->n; i++)
+		add_resolved(j->ctx, j->spec, &r->a[i], r->host, NULL);
+}
+
+/** Order resolved entries by spec, then failures last, then address, for a stable output. */
+static int cmp_resolved(const void *pa, const void *pb)
+{
+	const resolved *a = pa, *b = pb;
+
+	if (a->spec != b->spec)
+		return a->spec < b->spec ? -1 : 1;
+	if (a->failed != b->failed)
+		return a->failed - b->failed;
+	if (a->failed)
+		return strcmp(a->name, b->name);
+	return mr_addr_cmp(&a->addr, &b->addr);
+}
+
+/** Append the units of spec i (k: cursor into the sorted resolved entries); 0 or -1 with a reason. */
+static int add_spec_units(const dnsbl_targets *t, size_t i, const resolve_ctx *c, size_t *k, uint64_t max_targets,
+                          dnsbl_units *out, mr_buf *err)
+{
+	const dnsbl_tspec *s = &t->spec[i];
+	dnsbl_unit u;
+
+	memset(&u, 0, sizeof(u));
+	if (s->kind == DNSBL_T_CIDR || s->kind == DNSBL_T_DOMAIN) {
+		u.is_domain = s->kind == DNSBL_T_DOMAIN;
+		u.cidr = s->cidr;
+		u.size = u.is_domain ? 1 : mr_cidr_size(&s->cidr);
+		mr_snprintf(u.name, sizeof(u.name), "%s", u.is_domain ? s->name : "");
+		return dnsbl_units_add(out, &u, max_targets, err);
+	}
+	for (; *k < c->n && c->v[*k].spec == i; (*k)++) {
+		const resolved *r = &c->v[*k];
+		memset(&u, 0, sizeof(u));
+		u.failed = r->failed;
+		u.size = 1;
+		mr_snprintf(u.name, sizeof(u.name), "%s", r->name);
+		if (u.failed)
+			mr_snprintf(u.fail, sizeof(u.fail), "%s", r->fail);
+		else {
+			u.cidr.base = r->addr;
+			u.cidr.prefix = r->addr.family == AF_INET ? 32 : 128;
+		}
+		if (dnsbl_units_add(out, &u, max_targets, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/** Resolve host names and MX domains, then build the units in the order of the specs; see the header. */
+int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline, dnsbl_units *out,
+                         mr_buf *err)
+{
+	resolve_ctx c;
+	resolve_job *jobs = calloc(t->nspec ? t->nspec : 1, sizeof(*jobs));
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	if (jobs == NULL)
+		goto oom;
+	for (size_t i = 0; i < t->nspec; i++) {
+		const dnsbl_tspec *s = &t->spec[i];
+		jobs[i].ctx = &c;
+		jobs[i].spec = i;
+		if (s->kind == DNSBL_T_HOST &&
+		    mr_mx_host(d, s->name, MR_MX_IPV4 | MR_MX_IPV6, MAX_ADDRS_PER_NAME, on_found, &jobs[i]) != 0)
+			goto oom;
+		if (s->kind == DNSBL_T_MX && mr_mx_domain(d, s->name, MR_MX_IPV4 | MR_MX_IPV6, MAX_MX_HOSTS,
+		                                          MAX_ADDRS_PER_NAME, on_found, &jobs[i]) != 0)
+			goto oom;
+	}
+	mr_dns_run(d, deadline, NULL, NULL);
+	if (c.oom)
+		goto oom;
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_resolved);
+	for (size_t i = 0, k = 0; i < t->nspec; i++)
+		if (add_spec_units(t, i, &c, &k, max_targets, out, err) != 0)
+			goto out;
+	rc = 0;
+	goto out;
+oom:
+	mr_buf_puts(err, "out of memory while resolving targets");
+out:
+	free(c.v);
+	free(jobs);
+	return rc;
+}
+
 /** Append an expanded unit; refuses (-1, reason) when the total would pass max_targets. */
-int dnsbl_targets_add_unit(dnsbl_targets *t, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err)
+int dnsbl_units_add(dnsbl_units *t, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err)
 {
 	dnsbl_unit *v;
 
@@ -168,7 +328,7 @@ int dnsbl_targets_add_unit(dnsbl_targets *t, const dnsbl_unit *u, uint64_t max_t
 }
 
 /** Find the unit holding target index i (binary search); NULL if out of range. */
-const dnsbl_unit *dnsbl_targets_unit_of(const dnsbl_targets *t, uint64_t i)
+const dnsbl_unit *dnsbl_units_find(const dnsbl_units *t, uint64_t i)
 {
 	size_t lo = 0, hi = t->nunit;
 
@@ -193,9 +353,9 @@ void dnsbl_unit_addr(const dnsbl_unit *u, uint64_t i, mr_addr *out)
 }
 
 /** Print target i for output: "192.0.2.5", "192.0.2.5 (mail.example.com)" or the domain; 0 or -1. */
-int dnsbl_target_label(const dnsbl_targets *t, uint64_t i, char *dst, size_t size)
+int dnsbl_target_label(const dnsbl_units *l, uint64_t i, char *dst, size_t size)
 {
-	const dnsbl_unit *u = dnsbl_targets_unit_of(t, i);
+	const dnsbl_unit *u = dnsbl_units_find(l, i);
 	char addr[MR_ADDR_STRLEN];
 	mr_addr a;
 

@@ -265,8 +265,8 @@ static int add_spec_units(const dnsbl_targets *t, size_t i, const resolve_ctx *c
 }
 
 /** Resolve host names and MX domains, then build the units in the order of the specs; see the header. */
-int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline, dnsbl_units *out,
-                         mr_buf *err)
+int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline,
+                         dnsbl_units *out, mr_buf *err)
 {
 	resolve_ctx c;
 	resolve_job *jobs = calloc(t->nspec ? t->nspec : 1, sizeof(*jobs));

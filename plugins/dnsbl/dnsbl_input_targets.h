@@ -66,8 +66,8 @@ int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err);
  * Resolve the host names and MX domains of t with engine d until deadline and append the units of every spec,
  * in spec order, to out; 0, or -1 with a reason (more than max_targets targets, out of memory).
  */
-int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline, dnsbl_units *out,
-                         mr_buf *err);
+int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline,
+                         dnsbl_units *out, mr_buf *err);
 
 /** Release every unit. */
 void dnsbl_units_free(dnsbl_units *l);

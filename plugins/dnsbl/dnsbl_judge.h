@@ -1,4 +1,4 @@
-/* dnsbl_judge.h: the verdict: turns one zone's DNS answer for one target into listed / not listed / other code / error. */
+/* dnsbl_judge.h: the verdict: one zone's DNS answer for one target -> listed / not listed / other code / error. */
 #ifndef DNSBL_JUDGE_H
 #define DNSBL_JUDGE_H
 

@@ -1,4 +1,4 @@
-/* dnsbl_report.h: turns check_dnsbl's aggregated outcome into the result tree (states, summary, long output, perfdata). */
+/* dnsbl_report.h: turns check_dnsbl's outcome into the result tree (states, summary, long output, perfdata). */
 #ifndef DNSBL_REPORT_H
 #define DNSBL_REPORT_H
 
@@ -12,7 +12,7 @@
 /** Inputs of the report. */
 typedef struct dnsbl_report_config {
 	const dnsbl_catalogue *zones;   /**< zones of the run */
-	const dnsbl_targets *targets;   /**< unused: the expanded targets are o->units (kept until check_dnsbl.c stops setting it) */
+	const dnsbl_targets *targets;   /**< unused: the targets are o->units (until check_dnsbl.c drops it) */
 	const dnsbl_outcome *o;         /**< counters and details */
 	const mr_thresholds *thr;       /**< -w/-c on the number of listing zones */
 	int verbose;                    /**< -v level */

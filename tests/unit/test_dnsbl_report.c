@@ -88,58 +88,58 @@ static void scene_free(scene *s)
 	dnsbl_catalogue_free(&s->cat);
 }
 
+/** Report the scene with max_details, compare state and text with the wanted ones, and free the scene. */
+static void expect(scene *s, size_t max_details, mr_state want_st, const char *want)
+{
+	mr_state st;
+	char *got = report_text(s, max_details, &st);
+
+	assert_string_equal(got, want);
+	assert_int_equal(st, want_st);
+	free(got);
+	scene_free(s);
+}
+
 /** One clean address: OK, both zones named in the long output. */
 static void test_single_clean(void **state)
 {
 	scene s;
-	mr_state st;
-	char *got;
 	(void)state;
 
 	scene_init(&s, "192.0.2.1");
 	put(&s, 0, 0, DNSBL_NOT_LISTED, "");
 	put(&s, 0, 1, DNSBL_NOT_LISTED, "");
 	s.o.queries = 2;
-	got = report_text(&s, 50, &st);
-	assert_string_equal(got, "DNSBL OK - 192.0.2.1 not listed on 2 zones | listed=0 targets_listed=0 targets=1 zones=2 errors=0 "
-	                         "queries=2 time=0.25s\n"
-	                         "\\_ [OK] 192.0.2.1: not listed on 2 zones\n"
-	                         "  \\_ [OK] block.test: not listed\n"
-	                         "  \\_ [OK] soft.test: not listed\n");
-	assert_int_equal(st, MR_OK);
-	free(got);
-	scene_free(&s);
+	expect(&s, 50, MR_OK,
+	       "DNSBL OK - 192.0.2.1 not listed on 2 zones | listed=0 targets_listed=0 targets=1 zones=2 errors=0 "
+	       "queries=2 time=0.25s\n"
+	       "\\_ [OK] 192.0.2.1: not listed on 2 zones\n"
+	       "  \\_ [OK] block.test: not listed\n"
+	       "  \\_ [OK] soft.test: not listed\n");
 }
 
 /** A listing on the warning zone and an error on the other: WARNING, the listing in the summary. */
 static void test_listed_and_error(void **state)
 {
 	scene s;
-	mr_state st;
-	char *got;
 	(void)state;
 
 	scene_init(&s, "192.0.2.1");
 	put(&s, 0, 0, DNSBL_ERROR, "SERVFAIL");
 	put(&s, 0, 1, DNSBL_LISTED, "127.0.0.2");
 	s.o.queries = 2;
-	got = report_text(&s, 50, &st);
-	assert_string_equal(got, "DNSBL WARNING - 192.0.2.1 listed on soft.test (127.0.0.2); 1 zone error | listed=1 targets_listed=1 "
-	                         "targets=1 zones=2 errors=1 queries=2 time=0.25s\n"
-	                         "\\_ [WARNING] 192.0.2.1: listed on 1 of 2 zones (1 zone error)\n"
-	                         "  \\_ [UNKNOWN] block.test: error: SERVFAIL\n"
-	                         "  \\_ [WARNING] soft.test: listed 127.0.0.2\n");
-	assert_int_equal(st, MR_WARNING);
-	free(got);
-	scene_free(&s);
+	expect(&s, 50, MR_WARNING,
+	       "DNSBL WARNING - 192.0.2.1 listed on soft.test (127.0.0.2); 1 zone error | listed=1 targets_listed=1 "
+	       "targets=1 zones=2 errors=1 queries=2 time=0.25s\n"
+	       "\\_ [WARNING] 192.0.2.1: listed on 1 of 2 zones (1 zone error)\n"
+	       "  \\_ [UNKNOWN] block.test: error: SERVFAIL\n"
+	       "  \\_ [WARNING] soft.test: listed 127.0.0.2\n");
 }
 
 /** A range with one listed target of many, cut by --max-details 0: the hidden count is shown. */
 static void test_range_hidden(void **state)
 {
 	scene s;
-	mr_state st;
-	char *got;
 	(void)state;
 
 	scene_init(&s, "192.0.2.0/28");
@@ -148,13 +148,10 @@ static void test_range_hidden(void **state)
 		put(&s, i, 1, DNSBL_NOT_LISTED, "");
 	}
 	s.o.queries = 32;
-	got = report_text(&s, 0, &st);
-	assert_string_equal(got, "DNSBL CRITICAL - 192.0.2.5 listed on block.test (127.0.0.2); 1 of 16 targets listed | listed=1 "
-	                         "targets_listed=1 targets=16 zones=2 errors=0 queries=32 time=0.25s\n"
-	                         "\\_ [OK] 1 more targets not shown (--max-details)\n");
-	assert_int_equal(st, MR_CRITICAL);
-	free(got);
-	scene_free(&s);
+	expect(&s, 0, MR_CRITICAL,
+	       "DNSBL CRITICAL - 192.0.2.5 listed on block.test (127.0.0.2); 1 of 16 targets listed | listed=1 "
+	       "targets_listed=1 targets=16 zones=2 errors=0 queries=32 time=0.25s\n"
+	       "\\_ [OK] 1 more targets not shown (--max-details)\n");
 }
 
 /** Entry point. */

@@ -8,10 +8,13 @@
 #include "../../common/render.h"
 #include "../../common/result.h"
 #include "../../common/secret.h"
+#include "dnsbl_input.h"
+#include "dnsbl_input_targets.h"
+#include "dnsbl_outcome.h"
+#include "dnsbl_parse_catalogue.h"
+#include "dnsbl_parse_zonespec.h"
 #include "dnsbl_report.h"
-#include "dnsbl_run.h"
-#include "dnsbl_targets.h"
-#include "dnsbl_zones.h"
+#include "dnsbl_report_zones.h"
 
 /** Most zone specs (-z, --allow-zone) on one command line. */
 #define MAX_ZONE_SPECS 256
@@ -216,7 +219,6 @@ static int run_check(dnsbl_config *cfg, const mr_common *common, dnsbl_catalogue
 		goto out;
 	memset(&rep, 0, sizeof(rep));
 	rep.zones = cat;
-	rep.targets = &cfg->targets;
 	rep.o = &o;
 	rep.thr = &common->thr;
 	rep.verbose = common->verbose;

@@ -1,4 +1,5 @@
-/* dnsbl_report.c: builds check_dnsbl's result tree: per-target states, summary, long output and perfdata. */
+/* dnsbl_report.c: builds check_dnsbl's result tree from the outcome: per-target states, summary, long output
+ * and perfdata. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -23,7 +24,7 @@ typedef enum why {
 static mr_state target_state(const dnsbl_report_config *rc, uint64_t i, why *reason)
 {
 	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
-	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
+	const dnsbl_unit *u = dnsbl_units_find(&rc->o->units, i);
 	int thresholds = rc->thr->has_warn || rc->thr->has_crit;
 
 	if (u == NULL || u->failed) {
@@ -52,21 +53,6 @@ static int cmp_detail(const void *pa, const void *pb)
 	const dnsbl_detail *a = *(const dnsbl_detail *const *)pa, *b = *(const dnsbl_detail *const *)pb;
 
 	return a->zone < b->zone ? -1 : a->zone > b->zone;
-}
-
-/** 1 if a (target, zone) result of this kind is kept and shown, in a run of ntargets at -v level verbose. */
-int dnsbl_detail_kept(dnsbl_verdict_kind kind, uint64_t ntargets, int verbose)
-{
-	switch (kind) {
-	case DNSBL_LISTED:
-	case DNSBL_ERROR:
-		return 1;
-	case DNSBL_OTHER_CODE:
-		return verbose >= 1;
-	case DNSBL_NOT_LISTED:
-		return ntargets == 1 || verbose >= 2;
-	}
-	return 0;
 }
 
 /** Text of one zone line into b; returns the line's state, or -1 if the line is not shown. */
@@ -142,7 +128,7 @@ out:
 /** Zones asked about target i (those that apply to it and are not broken). */
 static unsigned zones_asked(const dnsbl_report_config *rc, uint64_t i)
 {
-	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
+	const dnsbl_unit *u = dnsbl_units_find(&rc->o->units, i);
 
 	return u != NULL ? u->zones : 0;
 }
@@ -151,7 +137,7 @@ static unsigned zones_asked(const dnsbl_report_config *rc, uint64_t i)
 static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const char *label, mr_buf *b)
 {
 	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
-	const dnsbl_unit *u = dnsbl_targets_unit_of(rc->targets, i);
+	const dnsbl_unit *u = dnsbl_units_find(&rc->o->units, i);
 	unsigned asked = u != NULL ? u->zones : 0;
 
 	switch (r) {
@@ -223,7 +209,7 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 	}
 	ts = dnsbl_outcome_target(o, w);
 	asked = zones_asked(rc, w);
-	if (dnsbl_target_label(rc->targets, w, label, sizeof(label)) != 0)
+	if (dnsbl_target_label(&rc->o->units, w, label, sizeof(label)) != 0)
 		mr_snprintf(label, sizeof(label), "target %llu", (unsigned long long)w);
 	if (r == WHY_LISTED) {
 		const dnsbl_detail *d = first_listing(rc, w);
@@ -336,8 +322,8 @@ static int pick_worst(worst_pick *w, uint64_t i, mr_state st, why r)
  * of each unit only; returns how many targets are left unshown. */
 static uint64_t weigh_unasked(const dnsbl_report_config *rc, uint64_t i, worst_pick *w)
 {
-	const dnsbl_targets *t = rc->targets;
-	const dnsbl_unit *u = dnsbl_targets_unit_of(t, i);
+	const dnsbl_units *t = &rc->o->units;
+	const dnsbl_unit *u = dnsbl_units_find(t, i);
 	uint64_t left = 0;
 
 	if (u == NULL)
@@ -365,8 +351,8 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 	w.overall = MR_OK;
 	w.reason = WHY_CLEAN;
 	mr_buf_init(&b, 8192);
-	for (size_t k = 0; k < rc->targets->nunit && !w.any_checked; k++)
-		w.any_checked = rc->targets->unit[k].zones > 0;
+	for (size_t k = 0; k < o->units.nunit && !w.any_checked; k++)
+		w.any_checked = o->units.unit[k].zones > 0;
 	for (uint64_t i = 0; i < o->ntargets; i++) {
 		why r;
 		mr_state st;
@@ -391,7 +377,7 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 		{
 			char label[LABEL_MAX];
 			mr_sub *t;
-			if (dnsbl_target_label(rc->targets, i, label, sizeof(label)) != 0)
+			if (dnsbl_target_label(&rc->o->units, i, label, sizeof(label)) != 0)
 				mr_snprintf(label, sizeof(label), "target %llu", (unsigned long long)i);
 			mr_buf_reset(&b);
 			target_text(rc, i, r, label, &b);

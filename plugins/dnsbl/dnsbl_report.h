@@ -1,16 +1,17 @@
-/* dnsbl_report.h: turns check_dnsbl's aggregated outcome into the result tree (states, summary, long output, perfdata). */
+/* dnsbl_report.h: turns check_dnsbl's outcome into the result tree (states, summary, long output, perfdata). */
 #ifndef DNSBL_REPORT_H
 #define DNSBL_REPORT_H
 
 #include <stddef.h>
 #include "../../common/range.h"
 #include "../../common/result.h"
-#include "dnsbl_run.h"
+#include "dnsbl_input_targets.h"
+#include "dnsbl_outcome.h"
+#include "dnsbl_parse_zone.h"
 
 /** Inputs of the report. */
 typedef struct dnsbl_report_config {
 	const dnsbl_catalogue *zones;   /**< zones of the run */
-	const dnsbl_targets *targets;   /**< expanded targets */
 	const dnsbl_outcome *o;         /**< counters and details */
 	const mr_thresholds *thr;       /**< -w/-c on the number of listing zones */
 	int verbose;                    /**< -v level */
@@ -20,8 +21,6 @@ typedef struct dnsbl_report_config {
 	double elapsed;                 /**< seconds since start */
 } dnsbl_report_config;
 
-/** 1 if a (target, zone) result of this kind is kept and shown, in a run of ntargets at -v level verbose. */
-int dnsbl_detail_kept(dnsbl_verdict_kind kind, uint64_t ntargets, int verbose);
 /** Fill c from the outcome; 0, or -1 on allocation failure. */
 int dnsbl_report(const dnsbl_report_config *rc, mr_check *c);
 

@@ -1,90 +1,74 @@
-/* smtp_mx.c: MX lookup for check_ms_smtp on the suite's DNS engine: hosts by preference, then addresses. */
+/* smtp_mx.c: where check_ms_smtp probes a mail domain: its MX hosts by preference and one address family of
+ * each, resolved by the suite's shared MX helper (common/mx). */
 #include <string.h>
-#include <sys/socket.h>
 
+#include "../../common/mx.h"
 #include "../../common/util.h"
 #include "smtp_mx.h"
 
 /** Most MX hosts considered. */
 #define MAX_MX 8
+/** Most addresses kept per MX host. */
+#define MAX_ADDRS 4
 
-/** The mail hosts the MX query gave. */
-typedef struct mx_answer {
-	const char *domain;     /**< the domain asked */
-	mr_dns_mx mx[MAX_MX];   /**< hosts, sorted by preference */
-	size_t n;               /**< count, 0 on failure */
-	char why[200];          /**< the failure */
-} mx_answer;
+/** What the lookups found, by MX preference. */
+typedef struct mx_found {
+	int v6;                                 /**< the family asked is IPv6 */
+	size_t nhosts;                          /**< mail hosts heard of (highest rank + 1) */
+	char host[MAX_MX][256];                 /**< host name of each rank */
+	mr_addr a[MAX_MX][MAX_ADDRS];           /**< its addresses */
+	size_t n[MAX_MX];                       /**< how many */
+	mr_dns_status status[MAX_MX];           /**< how its address query ended */
+	char why[200];                          /**< why the domain has no mail host */
+} mx_found;
 
-/** Addresses of one host. */
-typedef struct addr_answer {
-	mr_addr a[4];           /**< addresses */
-	size_t n;               /**< count */
-	mr_dns_status status;   /**< query status */
-} addr_answer;
-
-/** Callback of the MX query. */
-static void on_mx(void *user, const char *qname, ldns_rr_type type, const mr_dns_result *r)
+/** Callback of the shared helper: keep each host's addresses at its rank. */
+static void on_host(void *user, const mr_mx_addrs *r)
 {
-	mx_answer *m = user;
-	(void)qname;
-	(void)type;
+	mx_found *f = user;
 
-	m->n = mr_dns_mail_hosts(r, m->domain, m->mx, MAX_MX, m->why, sizeof m->why);
-}
-
-/** Callback of an A/AAAA query. */
-static void on_addr(void *user, const char *qname, ldns_rr_type type, const mr_dns_result *r)
-{
-	addr_answer *a = user;
-	mr_addr tmp[8];
-	size_t n;
-	int want = type == LDNS_RR_TYPE_AAAA ? AF_INET6 : AF_INET;
-	(void)qname;
-
-	a->status = r->status;
-	if (r->status != MR_DNS_NOERROR || r->pkt == NULL)
+	if (r->no_host) {
+		mr_snprintf(f->why, sizeof f->why, "%s", r->fail);
 		return;
-	n = mr_dns_answer_addrs(r->pkt, tmp, 8);
-	for (size_t i = 0; i < n && a->n < 4; i++)
-		if (tmp[i].family == want)
-			a->a[a->n++] = tmp[i];
+	}
+	if (r->rank >= MAX_MX)
+		return;
+	if (r->rank + 1 > f->nhosts)
+		f->nhosts = r->rank + 1;
+	mr_snprintf(f->host[r->rank], sizeof f->host[r->rank], "%s", r->host);
+	f->status[r->rank] = r->status[f->v6];
+	for (size_t k = 0; k < r->n && k < MAX_ADDRS; k++)
+		f->a[r->rank][k] = r->a[k];
+	f->n[r->rank] = r->n < MAX_ADDRS ? r->n : MAX_ADDRS;
 }
 
 /** Look up MX hosts of domain and their addresses; see smtp_mx.h. */
 size_t smtp_mx_candidates(mr_dns *d, const char *domain, int ipv6, double deadline, smtp_candidate *out,
                           size_t max, char *why, size_t whylen)
 {
-	mx_answer m;
-	addr_answer aa[MAX_MX];
+	mx_found f;
 	size_t nout = 0;
-	ldns_rr_type t = ipv6 ? LDNS_RR_TYPE_AAAA : LDNS_RR_TYPE_A;
 
-	memset(&m, 0, sizeof(m));
-	memset(aa, 0, sizeof(aa));
-	m.domain = domain;
-	mr_snprintf(m.why, sizeof m.why, "MX lookup of %s did not finish", domain);
-	if (mr_dns_submit(d, domain, LDNS_RR_TYPE_MX, on_mx, &m) != 0) {
+	memset(&f, 0, sizeof(f));
+	f.v6 = ipv6 != 0;
+	mr_snprintf(f.why, sizeof f.why, "MX lookup of %s did not finish", domain);
+	if (mr_mx_domain(d, domain, ipv6 ? MR_MX_IPV6 : MR_MX_IPV4, MAX_MX, MAX_ADDRS, on_host, &f) != 0) {
 		mr_snprintf(why, whylen, "invalid domain %s", domain);
 		return 0;
 	}
 	mr_dns_run(d, deadline, NULL, NULL);
-	if (m.n == 0) {
-		mr_snprintf(why, whylen, "%s", m.why);
+	if (f.nhosts == 0) {
+		mr_snprintf(why, whylen, "%s", f.why);
 		return 0;
 	}
-	for (size_t i = 0; i < m.n; i++)
-		if (mr_dns_submit(d, m.mx[i].host, t, on_addr, &aa[i]) != 0)
-			aa[i].status = MR_DNS_BADREPLY;
-	mr_dns_run(d, deadline, NULL, NULL);
-	for (size_t i = 0; i < m.n; i++)
-		for (size_t k = 0; k < aa[i].n && nout < max; k++) {
-			mr_snprintf(out[nout].host, sizeof(out[nout].host), "%s", m.mx[i].host);
-			if (mr_addr_format(&aa[i].a[k], out[nout].addr, sizeof(out[nout].addr)) == 0)
+	for (size_t i = 0; i < f.nhosts; i++)
+		for (size_t k = 0; k < f.n[i] && nout < max; k++) {
+			mr_snprintf(out[nout].host, sizeof(out[nout].host), "%s", f.host[i]);
+			if (mr_addr_format(&f.a[i][k], out[nout].addr, sizeof(out[nout].addr)) == 0)
 				nout++;
 		}
 	if (nout == 0)
 		mr_snprintf(why, whylen, "no %s address for the MX hosts of %s (first: %s, %s)", ipv6 ? "IPv6" : "IPv4",
-		            domain, m.mx[0].host, mr_dns_status_name(aa[0].status));
+		            domain, f.host[0], mr_dns_status_name(f.status[0]));
 	return nout;
 }

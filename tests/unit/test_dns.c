@@ -28,25 +28,17 @@
 #include "common/deadline.h"
 #include "common/dns.h"
 #include "common/options.h"
+#include "unit_dns.h"
 
-/** The test server binary. */
-#define TESTNS "/usr/bin/ldns-testns"
 /** Names in the bulk test. */
 #define BULK 2000
-
-/** One running ldns-testns. */
-typedef struct testns {
-	pid_t pid;          /**< child, 0 if not running */
-	unsigned port;      /**< UDP and TCP port */
-	char server[64];    /**< "127.0.0.1:PORT" or "[::1]:PORT" */
-} testns;
 
 /** Servers and files shared by the tests. */
 static struct {
 	char dir[64];        /**< temp directory */
-	testns main;         /**< the main data file */
-	testns alt;          /**< the alternative data file (failover targets) */
-	testns v6;           /**< main data over IPv6, pid 0 if IPv6 is unavailable */
+	unit_testns main;    /**< the main data file */
+	unit_testns alt;     /**< the alternative data file (failover targets) */
+	unit_testns v6;      /**< main data over IPv6, pid 0 if IPv6 is unavailable */
 	unsigned dead_port;  /**< a UDP port nothing listens on */
 } fx;
 
@@ -56,20 +48,6 @@ static void fx_path(char *dst, size_t size, const char *name)
 	assert_int_equal(mr_snprintf(dst, size, "%s/%s", fx.dir, name), 0);
 }
 
-/** Write one ldns-testns entry: match on qtype and qname (plus extra MATCH words), reply flags, question, answer lines. */
-static void put_entry(FILE *f, const char *extra_match, int copy_id, const char *reply, const char *question,
-                      const char *answer)
-{
-	fprintf(f, "ENTRY_BEGIN\nMATCH opcode qtype qname%s%s\n", extra_match ? " " : "",
-	        extra_match ? extra_match : "");
-	if (copy_id)
-		fputs("ADJUST copy_id\n", f);
-	fprintf(f, "REPLY %s\nSECTION QUESTION\n%s\n", reply, question);
-	if (answer)
-		fprintf(f, "SECTION ANSWER\n%s\n", answer);
-	fputs("ENTRY_END\n", f);
-}
-
 /** Write the data file of the main server. */
 static void write_main_data(const char *path)
 {
@@ -77,28 +55,28 @@ static void write_main_data(const char *path)
 	int i;
 
 	assert_non_null(f);
-	put_entry(f, NULL, 1, "QR AA NOERROR", "ready.test. IN A", "ready.test. 60 IN A 127.0.0.1");
-	put_entry(f, NULL, 1, "QR AA NOERROR", "multi.test. IN A",
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "ready.test. IN A", "ready.test. 60 IN A 127.0.0.1");
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "multi.test. IN A",
 	          "multi.test. 60 IN A 127.0.0.2\nmulti.test. 60 IN A 127.0.0.4\nmulti.test. 60 IN A 127.0.0.10");
 	fputs("ENTRY_BEGIN\nMATCH opcode qtype qname\nADJUST copy_id\nREPLY QR AA NXDOMAIN\n"
 	      "SECTION QUESTION\nnx.test. IN A\nSECTION AUTHORITY\n"
 	      "test. 60 IN SOA ns.test. host.test. 1 3600 600 86400 60\nENTRY_END\n", f);
-	put_entry(f, NULL, 1, "QR AA NOERROR", "nodata.test. IN A", NULL);
-	put_entry(f, NULL, 1, "QR SERVFAIL", "servfail.test. IN A", NULL);
-	put_entry(f, NULL, 1, "QR REFUSED", "refused.test. IN A", NULL);
-	put_entry(f, NULL, 1, "QR SERVFAIL", "flaky.test. IN A", NULL);
-	put_entry(f, "UDP", 1, "QR AA TC NOERROR", "tc.test. IN A", NULL);
-	put_entry(f, "TCP", 1, "QR AA NOERROR", "tc.test. IN A", "tc.test. 60 IN A 192.0.2.7");
-	put_entry(f, "UDP", 1, "QR AA TC NOERROR", "badtcp.test. IN A", NULL);
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "nodata.test. IN A", NULL);
+	unit_dns_entry(f, NULL, 1, "QR SERVFAIL", "servfail.test. IN A", NULL);
+	unit_dns_entry(f, NULL, 1, "QR REFUSED", "refused.test. IN A", NULL);
+	unit_dns_entry(f, NULL, 1, "QR SERVFAIL", "flaky.test. IN A", NULL);
+	unit_dns_entry(f, "UDP", 1, "QR AA TC NOERROR", "tc.test. IN A", NULL);
+	unit_dns_entry(f, "TCP", 1, "QR AA NOERROR", "tc.test. IN A", "tc.test. 60 IN A 192.0.2.7");
+	unit_dns_entry(f, "UDP", 1, "QR AA TC NOERROR", "badtcp.test. IN A", NULL);
 	fputs("ENTRY_BEGIN\nMATCH opcode qtype qname TCP\nREPLY QR NOERROR\nSECTION QUESTION\n"
 	      "badtcp.test. IN A\nHEX_ANSWER_BEGIN\n00 00 81 80 00 01 00 01 00 00 00 00 ff\n"
 	      "HEX_ANSWER_END\nENTRY_END\n", f);
 	/* No copy_id: the reply keeps id 0, which the engine never uses. */
-	put_entry(f, NULL, 0, "QR AA NOERROR", "wrongid.test. IN A", "wrongid.test. 60 IN A 127.0.0.2");
+	unit_dns_entry(f, NULL, 0, "QR AA NOERROR", "wrongid.test. IN A", "wrongid.test. 60 IN A 127.0.0.2");
 	/* Any TXT query gets this reply: right id, but the question names other.test. */
 	fputs("ENTRY_BEGIN\nMATCH opcode qtype\nADJUST copy_id\nREPLY QR AA NOERROR\nSECTION QUESTION\n"
 	      "other.test. IN TXT\nSECTION ANSWER\nother.test. 60 IN TXT \"x\"\nENTRY_END\n", f);
-	put_entry(f, NULL, 1, "QR AA NOERROR", "mixed.test. IN A", "mixed.test. 60 IN A 127.0.0.3");
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "mixed.test. IN A", "mixed.test. 60 IN A 127.0.0.3");
 	for (i = 0; i < BULK; i++)
 		fprintf(f, "ENTRY_BEGIN\nMATCH opcode qtype qname\nADJUST copy_id\nREPLY QR AA NOERROR\n"
 		           "SECTION QUESTION\nq%d.bulk.test. IN A\nSECTION ANSWER\n"
@@ -113,125 +91,18 @@ static void write_alt_data(const char *path)
 	FILE *f = fopen(path, "w");
 
 	assert_non_null(f);
-	put_entry(f, NULL, 1, "QR AA NOERROR", "ready.test. IN A", "ready.test. 60 IN A 127.0.0.1");
-	put_entry(f, NULL, 1, "QR AA NOERROR", "flaky.test. IN A", "flaky.test. 60 IN A 192.0.2.99");
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "ready.test. IN A", "ready.test. 60 IN A 127.0.0.1");
+	unit_dns_entry(f, NULL, 1, "QR AA NOERROR", "flaky.test. IN A", "flaky.test. 60 IN A 192.0.2.99");
 	assert_int_equal(fclose(f), 0);
 }
 
-/** A port free for both UDP and TCP on the wildcard address of family af, or 0. */
-static unsigned free_port(int af)
+/** Start ldns-testns with datafile (IPv6 if v6), its log in the temp directory; 0 or -1. */
+static int testns_start(unit_testns *t, const char *datafile, int v6)
 {
-	int tries;
+	char log[128];
 
-	for (tries = 0; tries < 50; tries++) {
-		struct sockaddr_storage ss;
-		socklen_t len;
-		int t = socket(af, SOCK_STREAM, 0), u = socket(af, SOCK_DGRAM, 0);
-		unsigned port = 0;
-
-		memset(&ss, 0, sizeof ss);
-		ss.ss_family = (sa_family_t)af;
-		len = af == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-		if (t >= 0 && u >= 0 && bind(t, (struct sockaddr *)&ss, len) == 0 &&
-		    getsockname(t, (struct sockaddr *)&ss, &len) == 0 && bind(u, (struct sockaddr *)&ss, len) == 0)
-			port = ntohs(af == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-			                           : ((struct sockaddr_in6 *)&ss)->sin6_port);
-		if (t >= 0)
-			close(t);
-		if (u >= 0)
-			close(u);
-		if (port)
-			return port;
-	}
-	return 0;
-}
-
-/** 1 if a UDP query for ready.test. to server text (address:port) is answered within ms. */
-static int probe(const char *server_text, int ms)
-{
-	mr_dns_server srv;
-	ldns_pkt *p = ldns_pkt_query_new(ldns_dname_new_frm_str("ready.test."), LDNS_RR_TYPE_A,
-	                                 LDNS_RR_CLASS_IN, LDNS_RD);
-	uint8_t *wire = NULL;
-	size_t len = 0;
-	int fd = -1, ok = 0;
-	struct pollfd pfd;
-	uint8_t buf[512];
-
-	if (mr_dns_server_parse(server_text, &srv) < 0 || !p)
-		goto out;
-	ldns_pkt_set_id(p, 4242);
-	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK)
-		goto out;
-	fd = socket(srv.sa.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || sendto(fd, wire, len, 0, (struct sockaddr *)&srv.sa, srv.salen) < 0)
-		goto out;
-	pfd.fd = fd;
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, ms) == 1 && recv(fd, buf, sizeof buf, 0) >= 12)
-		ok = 1;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(wire);
-	ldns_pkt_free(p);
-	return ok;
-}
-
-/** Start ldns-testns on a free port with datafile (IPv6 if v6); 0, or -1 if it would not come up. */
-static int testns_start(testns *t, const char *datafile, int v6)
-{
-	int attempt;
-
-	for (attempt = 0; attempt < 5; attempt++) {
-		char port[16], log[128];
-		int i;
-
-		t->port = free_port(v6 ? AF_INET6 : AF_INET);
-		if (!t->port)
-			return -1;
-		assert_int_equal(mr_snprintf(port, sizeof port, "%u", t->port), 0);
-		assert_int_equal(mr_snprintf(t->server, sizeof t->server, v6 ? "[::1]:%u" : "127.0.0.1:%u", t->port),
-		                 0);
-		fx_path(log, sizeof log, v6 ? "testns6.log" : "testns.log");
-		t->pid = fork();
-		assert_true(t->pid >= 0);
-		if (t->pid == 0) {
-			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-			if (v6)
-				execl(TESTNS, "ldns-testns", "-6", "-p", port, datafile, (char *)NULL);
-			else
-				execl(TESTNS, "ldns-testns", "-p", port, datafile, (char *)NULL);
-			_exit(127);
-		}
-		for (i = 0; i < 100; i++) {
-			int st;
-
-			if (probe(t->server, 50))
-				return 0;
-			if (waitpid(t->pid, &st, WNOHANG) == t->pid)
-				break; /* died (port taken meanwhile?): try another port */
-		}
-		kill(t->pid, SIGKILL);
-		waitpid(t->pid, NULL, 0);
-		t->pid = 0;
-	}
-	return -1;
-}
-
-/** Stop a server started by testns_start. */
-static void testns_stop(testns *t)
-{
-	if (t->pid > 0) {
-		kill(t->pid, SIGTERM);
-		waitpid(t->pid, NULL, 0);
-		t->pid = 0;
-	}
+	fx_path(log, sizeof log, v6 ? "testns6.log" : "testns.log");
+	return unit_testns_start(t, datafile, v6, log);
 }
 
 /** Group setup: data files and servers. */
@@ -250,7 +121,7 @@ static int group_setup(void **state)
 	write_alt_data(path);
 	if (testns_start(&fx.alt, path, 0) < 0)
 		return -1;
-	fx.dead_port = free_port(AF_INET);
+	fx.dead_port = unit_free_port(AF_INET);
 	return fx.dead_port ? 0 : -1;
 }
 
@@ -258,9 +129,9 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	testns_stop(&fx.main);
-	testns_stop(&fx.alt);
-	testns_stop(&fx.v6);
+	unit_testns_stop(&fx.main);
+	unit_testns_stop(&fx.alt);
+	unit_testns_stop(&fx.v6);
 	return 0;
 }
 

@@ -1,11 +1,11 @@
-/* dnsbl_verdict.h: turns one zone's DNS answer for one target into listed / not listed / other code / error. */
-#ifndef DNSBL_VERDICT_H
-#define DNSBL_VERDICT_H
+/* dnsbl_judge.h: the verdict: one zone's DNS answer for one target -> listed / not listed / other code / error. */
+#ifndef DNSBL_JUDGE_H
+#define DNSBL_JUDGE_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "../../common/dns.h"
-#include "dnsbl_zones.h"
+#include "dnsbl_parse_zone.h"
 
 /** Kind of verdict for one (target, zone) pair. */
 typedef enum dnsbl_verdict_kind {

@@ -1,4 +1,4 @@
-/* test_dnsbl_verdict.c: unit tests of the DNSBL verdict: DNS status, NXDOMAIN/NODATA, and every
+/* test_dnsbl_judge.c: unit tests of the DNSBL verdict (dnsbl_judge): DNS status, NXDOMAIN/NODATA, and every
  * class of A answer (listing, other code, error codes, non-127 answers) alone and mixed. */
 
 #include <stdarg.h>
@@ -9,7 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "plugins/dnsbl/dnsbl_verdict.h"
+#include "plugins/dnsbl/dnsbl_judge.h"
+#include "plugins/dnsbl/dnsbl_parse_catalogue.h"
+#include "plugins/dnsbl/dnsbl_parse_spamhaus.h"
+#include "plugins/dnsbl/dnsbl_parse_zonespec.h"
 
 /** Build a host-order code from octets. */
 #define C4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))

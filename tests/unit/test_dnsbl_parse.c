@@ -1,5 +1,5 @@
-/* test_dnsbl_zones.c: unit tests of the zone catalogue: built-in default, file format errors,
- * Postfix code syntax, -z / --allow-zone specs, Spamhaus knowledge and --list-zones output. */
+/* test_dnsbl_parse.c: unit tests of the zone catalogue (dnsbl_parse_* and dnsbl_report_zones): built-in
+ * default, file format errors, Postfix code syntax, -z / --allow-zone specs, Spamhaus knowledge and --list-zones output. */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,10 @@
 #include <cmocka.h>
 
 #include "common/secret.h"
-#include "plugins/dnsbl/dnsbl_zones.h"
+#include "plugins/dnsbl/dnsbl_parse_catalogue.h"
+#include "plugins/dnsbl/dnsbl_parse_spamhaus.h"
+#include "plugins/dnsbl/dnsbl_parse_zonespec.h"
+#include "plugins/dnsbl/dnsbl_report_zones.h"
 
 /** Build a host-order code from octets. */
 #define C4(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))

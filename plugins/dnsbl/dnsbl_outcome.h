@@ -1,26 +1,13 @@
-/* dnsbl_run.h: runs check_dnsbl's queries (name resolution, self-test, targets x zones) and aggregates verdicts. */
-#ifndef DNSBL_RUN_H
-#define DNSBL_RUN_H
+/* dnsbl_outcome.h: what one check_dnsbl run found, written by the run (dnsbl_input) and read by the report:
+ * the expanded targets, per-target and per-zone counters, kept details and run totals. */
+#ifndef DNSBL_OUTCOME_H
+#define DNSBL_OUTCOME_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../../common/dns.h"
-#include "../../common/util.h"
-#include "dnsbl_targets.h"
-#include "dnsbl_verdict.h"
-#include "dnsbl_zones.h"
-
-/** What one run needs. */
-typedef struct dnsbl_run_config {
-	const dnsbl_catalogue *zones; /**< zones to query, in output order */
-	dnsbl_targets *targets;       /**< specs in; the run fills the units */
-	const char *dqs_key;          /**< Spamhaus DQS key or NULL */
-	int selftest;                 /**< probe RFC 5782 entries first */
-	uint64_t max_targets;         /**< refuse larger expansions */
-	size_t max_stored;            /**< most per-pair details kept in memory */
-	int verbose;                  /**< -v level: decides which details are kept (dnsbl_detail_kept) */
-	double deadline;              /**< monotonic time to stop at */
-} dnsbl_run_config;
+#include "dnsbl_input_targets.h"
+#include "dnsbl_judge.h"
+#include "dnsbl_parse_zone.h"
 
 /** The result of one (target, zone) pair, kept for the long output. */
 typedef struct dnsbl_detail {
@@ -57,6 +44,7 @@ typedef struct dnsbl_zstat {
 
 /** Everything the report needs. */
 typedef struct dnsbl_outcome {
+	dnsbl_units units;            /**< the expanded targets (owned; unit zone counts set by the run) */
 	dnsbl_tstate **tb;            /**< blocks of DNSBL_TBLOCK counters, NULL until used (dnsbl_outcome_target) */
 	size_t ntb;                   /**< number of block pointers */
 	uint64_t ntargets;            /**< number of targets */
@@ -72,13 +60,21 @@ typedef struct dnsbl_outcome {
 	int timed_out;                /**< the run deadline came first */
 	uint64_t unfinished;          /**< pairs cancelled or never asked at the deadline */
 	uint64_t queries;             /**< DNS queries finished */
+	int oom;                      /**< an allocation failed while recording */
 } dnsbl_outcome;
 
+/** Size the counters for the targets already in o->units and nzones zones; 0, or -1 when out of memory. */
+int dnsbl_outcome_start(dnsbl_outcome *o, size_t nzones);
 /** Counters of target i of o (all zero if it got no verdict). */
 const dnsbl_tstate *dnsbl_outcome_target(const dnsbl_outcome *o, uint64_t i);
-
-/** Run every phase with engine d; 0, or -1 with a reason in err (bad expansion such as --max-targets). */
-int dnsbl_run(mr_dns *d, const dnsbl_run_config *cfg, dnsbl_outcome *out, mr_buf *err);
+/** 1 if a (target, zone) result of this kind is kept and shown, in a run of ntargets at -v level verbose. */
+int dnsbl_detail_kept(dnsbl_verdict_kind kind, uint64_t ntargets, int verbose);
+/**
+ * Count verdict v of zone z (index zi) for target i, and keep it as a detail when the output shows it at -v
+ * level verbose and fewer than max_stored are kept; returns the kept detail or NULL (o->oom set on failure).
+ */
+dnsbl_detail *dnsbl_outcome_record(dnsbl_outcome *o, const dnsbl_zone *z, uint32_t zi, uint64_t i,
+                                   const dnsbl_verdict *v, int verbose, size_t max_stored);
 /** Free everything an outcome owns. */
 void dnsbl_outcome_free(dnsbl_outcome *o);
 

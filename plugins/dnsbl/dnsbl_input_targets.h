@@ -1,10 +1,12 @@
-/* dnsbl_targets.h: check_dnsbl targets: parsing -H/--mx/-F/--domain, and the expanded target list. */
-#ifndef DNSBL_TARGETS_H
-#define DNSBL_TARGETS_H
+/* dnsbl_input_targets.h: check_dnsbl targets: parsing -H/--mx/-F/--domain into specs, and expanding the specs
+ * (resolving host names and MX domains) into the list of targets. */
+#ifndef DNSBL_INPUT_TARGETS_H
+#define DNSBL_INPUT_TARGETS_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "../../common/addr.h"
+#include "../../common/dns.h"
 #include "../../common/util.h"
 
 /** Longest host or domain name without NUL. */
@@ -37,18 +39,22 @@ typedef struct dnsbl_unit {
 	char fail[160];                  /**< reason when failed */
 } dnsbl_unit;
 
-/** A growable list of specs or units. */
+/** The targets as given by the user (-H, --mx, -F, --domain); main owns it. */
 typedef struct dnsbl_targets {
 	dnsbl_tspec *spec;  /**< specs in the order given */
 	size_t nspec;       /**< used */
 	size_t capspec;     /**< allocated */
+} dnsbl_targets;
+
+/** The expanded target list: units in the order of the specs; the outcome owns it. */
+typedef struct dnsbl_units {
 	dnsbl_unit *unit;   /**< expanded units */
 	size_t nunit;       /**< used */
 	size_t capunit;     /**< allocated */
 	uint64_t total;     /**< targets over all units */
-} dnsbl_targets;
+} dnsbl_units;
 
-/** Release every spec and unit. */
+/** Release every spec. */
 void dnsbl_targets_free(dnsbl_targets *t);
 /** Parse one -H value (IPv4, IPv6, CIDR or host name) and append it; 0 or -1 with a reason. */
 int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err);
@@ -56,13 +62,22 @@ int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err);
 int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text, mr_buf *err);
 /** Read a targets file: one -H value per line, '#' comments, blank lines ignored; 0 or -1 with "FILE line N: reason". */
 int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err);
+/**
+ * Resolve the host names and MX domains of t with engine d until deadline and append the units of every spec,
+ * in spec order, to out; 0, or -1 with a reason (more than max_targets targets, out of memory).
+ */
+int dnsbl_targets_expand(mr_dns *d, const dnsbl_targets *t, uint64_t max_targets, double deadline,
+                         dnsbl_units *out, mr_buf *err);
+
+/** Release every unit. */
+void dnsbl_units_free(dnsbl_units *l);
 /** Append an expanded unit; refuses (-1, reason) when the total would pass max_targets. */
-int dnsbl_targets_add_unit(dnsbl_targets *t, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err);
+int dnsbl_units_add(dnsbl_units *l, const dnsbl_unit *u, uint64_t max_targets, mr_buf *err);
 /** Find the unit holding target index i (binary search); NULL if out of range. */
-const dnsbl_unit *dnsbl_targets_unit_of(const dnsbl_targets *t, uint64_t i);
+const dnsbl_unit *dnsbl_units_find(const dnsbl_units *l, uint64_t i);
 /** The address of target i inside unit u (not for domain or failed units). */
 void dnsbl_unit_addr(const dnsbl_unit *u, uint64_t i, mr_addr *out);
 /** Print target i for output: "192.0.2.5", "192.0.2.5 (mail.example.com)" or the domain; 0 or -1. */
-int dnsbl_target_label(const dnsbl_targets *t, uint64_t i, char *dst, size_t size);
+int dnsbl_target_label(const dnsbl_units *l, uint64_t i, char *dst, size_t size);
 
 #endif

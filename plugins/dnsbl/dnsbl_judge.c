@@ -1,9 +1,10 @@
-/* dnsbl_verdict.c: turns one zone's DNS answer for one target into listed, not listed,
+/* dnsbl_judge.c: the verdict: turns one zone's DNS answer for one target into listed, not listed,
  * other code or error, with the raw codes and a human reason (dnsbl-facts.md section 4). */
 
 #include <string.h>
 
-#include "dnsbl_verdict.h"
+#include "dnsbl_judge.h"
+#include "dnsbl_parse_spamhaus.h"
 
 /** Explanation and advice for 127.255.255.254 (own recursive resolver or DQS key). */
 const char dnsbl_public_resolver_advice[] =

@@ -1,0 +1,11 @@
+/* dnsbl_report_zones.h: --list-zones: the catalogue printed in its own ini format. */
+#ifndef DNSBL_REPORT_ZONES_H
+#define DNSBL_REPORT_ZONES_H
+
+#include "../../common/util.h"
+#include "dnsbl_parse_zone.h"
+
+/** Print the catalogue for --list-zones (one block per zone); 0 or -1. */
+int dnsbl_catalogue_print(const dnsbl_catalogue *c, mr_buf *out);
+
+#endif

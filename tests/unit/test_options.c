@@ -77,19 +77,25 @@ static const mr_option plugin_opts[] = {
 	  "127.0.0.[2;4;10] restrict which answers count as listings, see "
 	  "https://www.postfix.org/postconf.5.html#reject_rbl_client_and_a_very_long_unbreakable_anchor_name_here "
 	  "for details.",
-	  O_ZONE, MR_OPT_REPEAT, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
-	{ "rate", 0, MR_ARG_REQUIRED, "QPS", "Queries per second, 0 for no limit.", O_RATE, 0, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
-	{ "no-default-zones", 0, MR_ARG_NONE, NULL, "Do not use the built-in zones.", O_NODEF, 0, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	  O_ZONE, MR_OPT_REPEAT,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	{ "rate", 0, MR_ARG_REQUIRED, "QPS", "Queries per second, 0 for no limit.", O_RATE, 0,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	{ "no-default-zones", 0, MR_ARG_NONE, NULL, "Do not use the built-in zones.", O_NODEF, 0,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
 	{ "color", 0, MR_ARG_OPTIONAL, "WHEN", "An option with an optional argument.\nSecond paragraph:\n"
 	  "    indented example line that is long enough to need wrapping at eighty columns for sure",
-	  O_COLOR, 0, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
-	{ "dqs-key", 0, MR_ARG_REQUIRED, "KEY", "Spamhaus DQS key (a secret).", O_KEY, MR_OPT_SECRET, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	  O_COLOR, 0,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	{ "dqs-key", 0, MR_ARG_REQUIRED, "KEY", "Spamhaus DQS key (a secret).", O_KEY, MR_OPT_SECRET,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
 	MR_OPTION_END
 };
 
 /** The test plugin's DNS group. */
 static const mr_option dns_opts[] = {
-	{ "server", 's', MR_ARG_REQUIRED, "ADDRESS[:PORT]", "Resolver to ask.", O_SERVER, MR_OPT_REPEAT, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+	{ "server", 's', MR_ARG_REQUIRED, "ADDRESS[:PORT]", "Resolver to ask.", O_SERVER, MR_OPT_REPEAT,
+	  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
 	MR_OPTION_END
 };
 
@@ -566,11 +572,13 @@ static void test_parsing_twice_starts_afresh(void **state)
 static void test_duplicate_option_definitions_are_refused(void **state)
 {
 	static const mr_option dup_opts[] = {
-		{ "verbose", 0, MR_ARG_NONE, NULL, "clashes with the common -v", 1, 0, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+		{ "verbose", 0, MR_ARG_NONE, NULL, "clashes with the common -v", 1, 0,
+		  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
 		MR_OPTION_END
 	};
 	static const mr_option dup_short[] = {
-		{ "trace", 'w', MR_ARG_NONE, NULL, "clashes with -w", 1, 0, MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
+		{ "trace", 'w', MR_ARG_NONE, NULL, "clashes with -w", 1, 0,
+		  MR_T_CUSTOM, 0, 0, 0, 0, NULL, NULL },
 		MR_OPTION_END
 	};
 	mr_option_group g = { "Bad", dup_opts, record, &rec };

@@ -115,5 +115,8 @@ const char *mr_dns_status_name(mr_dns_status s);
 struct mr_option_group;
 /** Fill g with the DNS option group storing into cfg (an initialised mr_dns_config). */
 void mr_dns_option_group(struct mr_option_group *g, mr_dns_config *cfg);
+struct mr_plugin_dns_ops;
+/** The DNS set-up (defaults, option group, resolver) a resolving plugin declares for the plugin frame. */
+extern const struct mr_plugin_dns_ops mr_dns_need;
 
 #endif

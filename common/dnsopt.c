@@ -14,6 +14,7 @@
 
 #include "dns.h"
 #include "options.h"
+#include "plugin.h"
 
 /** Port used when a server is given without one. */
 #define DNS_PORT 53
@@ -176,32 +177,32 @@ out:
 
 /** The DNS option table. */
 static const mr_option dns_options[] = {
-	{ "server", 's', MR_ARG_REQUIRED, "ADDRESS[:PORT]",
-	  "DNS resolver to ask: an IPv4 or IPv6 address with an optional port, such as "
+	{ .long_name = "server", .short_name = 's', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS[:PORT]",
+	  .help = "DNS resolver to ask: an IPv4 or IPv6 address with an optional port, such as "
 	  "192.0.2.53, 192.0.2.53:5353, 2001:db8::53 or [2001:db8::53]:5353 (port 53 by "
 	  "default). Repeat for failover: each retry goes to the next resolver in the order "
 	  "given. Default: the nameservers of /etc/resolv.conf.",
-	  OPT_SERVER, MR_OPT_REPEAT },
-	{ "resolv-conf", 0, MR_ARG_REQUIRED, "FILE",
-	  "Use the nameserver lines of FILE (resolv.conf syntax, port 53) instead of "
+	  .id = OPT_SERVER, .flags = MR_OPT_REPEAT },
+	{ .long_name = "resolv-conf", .short_name = 0, .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "Use the nameserver lines of FILE (resolv.conf syntax, port 53) instead of "
 	  "/etc/resolv.conf when no --server is given.",
-	  OPT_RESOLV_CONF, 0 },
-	{ "query-timeout", 0, MR_ARG_REQUIRED, "SECONDS",
-	  "Seconds to wait for the reply to each attempt, decimals allowed, from 0.05 to 60 "
+	  .id = OPT_RESOLV_CONF, .flags = 0 },
+	{ .long_name = "query-timeout", .short_name = 0, .arg = MR_ARG_REQUIRED, .arg_name = "SECONDS",
+	  .help = "Seconds to wait for the reply to each attempt, decimals allowed, from 0.05 to 60 "
 	  "(default 2).",
-	  OPT_QUERY_TIMEOUT, 0 },
-	{ "retries", 0, MR_ARG_REQUIRED, "N",
-	  "Attempts after the first when a query times out or gets SERVFAIL, REFUSED or "
+	  .id = OPT_QUERY_TIMEOUT, .flags = 0 },
+	{ .long_name = "retries", .short_name = 0, .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "Attempts after the first when a query times out or gets SERVFAIL, REFUSED or "
 	  "FORMERR, each to the next resolver, from 0 to 10 (default 2).",
-	  OPT_RETRIES, 0 },
-	{ "concurrency", 0, MR_ARG_REQUIRED, "N",
-	  "Most queries in flight at once, from 1 to 10000 (default 100).",
-	  OPT_CONCURRENCY, 0 },
-	{ "rate", 0, MR_ARG_REQUIRED, "QPS",
-	  "Most queries sent per second, retries included, decimals allowed; 0 means no "
+	  .id = OPT_RETRIES, .flags = 0 },
+	{ .long_name = "concurrency", .short_name = 0, .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "Most queries in flight at once, from 1 to 10000 (default 100).",
+	  .id = OPT_CONCURRENCY, .flags = 0 },
+	{ .long_name = "rate", .short_name = 0, .arg = MR_ARG_REQUIRED, .arg_name = "QPS",
+	  .help = "Most queries sent per second, retries included, decimals allowed; 0 means no "
 	  "limit (default 0). Lists such as Spamhaus limit the query volume per resolver.",
-	  OPT_RATE, 0 },
-	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+	  .id = OPT_RATE, .flags = 0 },
+	MR_OPTION_END
 };
 
 /** Store the value of DNS option id into the mr_dns_config at vcfg; 0, or -1 with a reason in err. */
@@ -282,3 +283,27 @@ void mr_dns_option_group(struct mr_option_group *g, mr_dns_config *cfg)
 	g->handle = dns_option_handle;
 	g->cfg = cfg;
 }
+
+/** mr_plugin_dns_ops.init: the DNS defaults. */
+static void need_init(void *cfg)
+{
+	mr_dns_config_init(cfg);
+}
+
+/** mr_plugin_dns_ops.group: the DNS option group. */
+static void need_group(mr_option_group *g, void *cfg)
+{
+	mr_dns_option_group(g, cfg);
+}
+
+/** mr_plugin_dns_ops.open: the resolver, tracing at the run's -v level. */
+static mr_dns *need_open(void *vcfg, int verbose, mr_buf *err)
+{
+	mr_dns_config *cfg = vcfg;
+
+	cfg->verbose = verbose;
+	return mr_dns_new(cfg, err);
+}
+
+/** The DNS set-up a resolving plugin hands to the plugin frame. */
+const mr_plugin_dns_ops mr_dns_need = { need_init, need_group, need_open, mr_dns_free };

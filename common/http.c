@@ -75,7 +75,7 @@ mr_http_status mr_http_get(const mr_http_config *cfg, const char *url, const cha
 	/* The timeout is rounded up (mr_ms_until): a timed-out request ends at or just after the deadline, so callers
 	 * comparing the clock with the deadline see that it was reached (--timeout-result). */
 	if (h == NULL || mr_curl_setup(h, cfg->cafile, !cfg->insecure, cfg->deadline, errbuf) != 0) {
-		mr_buf_puts(err, "cannot initialise libcurl");
+		mr_buf_puts(err, "cannot set up a libcurl handle");
 		goto out;
 	}
 	if (bearer != NULL && (curl_easy_setopt(h, CURLOPT_HTTPAUTH, CURLAUTH_BEARER) != CURLE_OK ||

@@ -61,7 +61,7 @@ int mr_imap_connect(mr_imap *c, const mr_imap_login *l, double deadline, mr_buf 
 	CURLcode cr;
 
 	if (h == NULL)
-		return mr_buf_puts(err, "cannot initialise libcurl"), -1;
+		return mr_buf_puts(err, "cannot set up a libcurl handle"), -1;
 	c->curl = h;
 	/* libcurl connects, negotiates TLS and logs in; nothing is selected, so the caller's commands decide. */
 	if (mr_curl_setup(h, l->cafile, !l->insecure, deadline, errbuf) != 0 ||

@@ -2,6 +2,8 @@
 #ifndef MR_OPTIONS_H
 #define MR_OPTIONS_H
 
+#include <stddef.h>
+
 #include "range.h"
 #include "render.h"
 #include "state.h"
@@ -20,16 +22,47 @@ enum {
 	MR_OPT_SECRET = 1u << 1  /**< the value is a secret: registered for masking as soon as it is read */
 };
 
-/** One row of an option table; a table ends with a row whose long_name is NULL. */
+/** How a row's value is checked and stored; offsets (off, off2) are into the group's cfg. */
+typedef enum mr_opt_type {
+	MR_T_CUSTOM = 0,  /**< the group's handler stores it (zone specs, dates, names the plugin checks) */
+	MR_T_FLAG,        /**< int at off = 1 */
+	MR_T_SET,         /**< int at off = (int)lo: one of several flags writing the same field (-4/-6) */
+	MR_T_STRING,      /**< const char * at off: the argument itself (it lives until exit) */
+	MR_T_FILE,        /**< const char * at off; the file must be readable now */
+	MR_T_SECRET_FILE, /**< const char * at off: a file holding a secret, read later (mr_plugin_secret) */
+	MR_T_SECRET,      /**< const char * at off, registered for masking as soon as it is read */
+	MR_T_STATE,       /**< mr_state at off: ok, warning, critical, unknown or 0-3 */
+	MR_T_RANGE,       /**< mr_range at off, and int at off2 set to 1 */
+	MR_T_COUNT,       /**< long at off, a whole number from lo to hi */
+	MR_T_SECONDS,     /**< double at off, seconds from lo to hi, decimals allowed */
+	MR_T_DURATION,    /**< long seconds at off: N with s, m, h or d, 1 s to hi s; const char * text at off2 */
+	MR_T_CIDR_LIST,   /**< mr_cidr array at off, size_t count at off2, at most hi entries */
+	MR_T_DOMAIN_LIST, /**< const char * array at off, size_t count at off2, at most hi host or domain names */
+	MR_T_CHOICE       /**< int at off = values[i] for the argument words[i] */
+} mr_opt_type;
+
+/** One row of an option table; a table ends with MR_OPTION_END (long_name NULL). */
 typedef struct mr_option {
 	const char *long_name;  /**< "zone" for --zone */
 	int short_name;         /**< 'z', or 0 for none */
 	mr_arg arg;             /**< argument kind */
 	const char *arg_name;   /**< placeholder in --help, e.g. "ZONE[=CODES]" */
 	const char *help;       /**< help text; wrapped to 80 columns */
-	int id;                 /**< passed to the group's handler */
+	int id;                 /**< passed to the group's handler (MR_T_CUSTOM rows) */
 	unsigned flags;         /**< MR_OPT_* */
+	mr_opt_type type;       /**< how the value is checked and stored */
+	size_t off;             /**< where it is stored: offsetof into the group's cfg */
+	size_t off2;            /**< second field (range flag, list count, duration text) */
+	double lo;              /**< lowest value (count, seconds), or the value of MR_T_SET */
+	double hi;              /**< highest value, longest duration in seconds, or most list entries */
+	const char *const *words; /**< MR_T_CHOICE: the accepted words, ended by NULL */
+	const int *values;      /**< MR_T_CHOICE: the value stored for each word */
 } mr_option;
+
+/** The row that ends an option table. */
+#define MR_OPTION_END { .long_name = NULL }
+/** Where a typed row stores its value: MR_AT(config type, member). */
+#define MR_AT(type, member) offsetof(type, member)
 
 /**
  * Handler of a group's options: store arg (NULL for flags) for option id into cfg.
@@ -63,6 +96,7 @@ typedef struct mr_plugin_info {
 	const char *critical_help;   /**< help for -c when MR_COMMON_THRESHOLDS */
 	const mr_option_group *groups; /**< the plugin's option groups */
 	size_t ngroups;              /**< number of groups */
+	const char *const *examples; /**< command lines for the "Examples:" section of --help, ended by NULL */
 } mr_plugin_info;
 
 /** Values of the common options after parsing. */
@@ -94,19 +128,12 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);
 
 /**
- * The common start of every plugin's main: parse the options (printing --help, --version or the bad-argument
- * answer itself) and arm the hard timeout just before -t. Returns 1 when the check should run, 0 when main
- * must return MR_UNKNOWN at once.
+ * Check and store arg (NULL for flags) by the row's type into the group config cfg (MR_T_CUSTOM rows are the
+ * handler's). Returns 0, or -1 with the one message of the type (without the option name) in why.
  */
-int mr_plugin_begin(const mr_plugin_info *p, int argc, char **argv, mr_common *common);
-
-/**
- * The common end of every plugin's main. With c NULL (it could not be made) prints "PREFIX UNKNOWN - out of
- * memory". Else, when failure is given, it becomes the summary and the state is --timeout-result's if timed_out,
- * UNKNOWN if not. Then the hard timeout is cancelled and c printed in the chosen format. Returns the exit state.
- */
-mr_state mr_plugin_finish(const mr_plugin_info *p, const mr_common *common, mr_check *c, const char *failure,
-                          int timed_out);
+int mr_option_store(const mr_option *o, void *cfg, const char *arg, mr_buf *why);
+/** Parse a state word (ok, warning, critical, unknown or 0-3) into *st; 0, or -1 with the message in why. */
+int mr_option_state(const char *arg, mr_state *st, mr_buf *why);
 
 /** Print the short usage (at most 80 columns, 23 lines) to stdout. */
 void mr_options_print_usage(const mr_plugin_info *p);

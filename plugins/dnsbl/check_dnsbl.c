@@ -4,9 +4,7 @@
 
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
-#include "../../common/options.h"
-#include "../../common/render.h"
-#include "../../common/result.h"
+#include "../../common/plugin.h"
 #include "../../common/secret.h"
 #include "dnsbl_input.h"
 #include "dnsbl_input_targets.h"
@@ -21,11 +19,8 @@
 /** Most per-pair details kept in memory. */
 #define MAX_STORED_DETAILS 20000
 
-/** Option ids of check_dnsbl's own group. */
-enum {
-	OPT_HOST = 1, OPT_MX, OPT_TARGETS_FILE, OPT_DOMAIN, OPT_MAX_TARGETS, OPT_ZONES_FILE, OPT_NO_DEFAULT,
-	OPT_ZONE, OPT_ALLOW_ZONE, OPT_LIST_ZONES, OPT_DQS_KEY, OPT_DQS_KEY_FILE, OPT_SELFTEST, OPT_MAX_DETAILS
-};
+/** Ids of check_dnsbl's options that its handler stores. */
+enum { OPT_HOST = 1, OPT_MX, OPT_TARGETS_FILE, OPT_DOMAIN, OPT_ZONE, OPT_ALLOW_ZONE };
 
 /** A -z or --allow-zone argument, kept in command-line order. */
 typedef struct zone_spec {
@@ -47,42 +42,54 @@ typedef struct dnsbl_config {
 	int selftest;                     /**< --selftest */
 	long max_details;                 /**< --max-details */
 	mr_dns_config dns;                /**< DNS group */
+	dnsbl_catalogue cat;              /**< the zones queried (built by prepare) */
+	const char *key;                  /**< the DQS key in use (--dqs-key or read from --dqs-key-file), or NULL */
 } dnsbl_config;
 
 /** check_dnsbl's own options. */
 static const mr_option dnsbl_options[] = {
-	{ "host", 'H', MR_ARG_REQUIRED, "TARGET",
-	  "IPv4 or IPv6 address, CIDR range (v4 or v6) or host name (every A and AAAA record) to check",
-	  OPT_HOST, MR_OPT_REPEAT },
-	{ "mx", 0, MR_ARG_REQUIRED, "DOMAIN", "check every address of every MX host of DOMAIN (of DOMAIN itself if it has no MX)", OPT_MX, MR_OPT_REPEAT },
-	{ "targets-file", 'F', MR_ARG_REQUIRED, "FILE", "read targets from FILE, one per line, '#' starts a comment",
-	  OPT_TARGETS_FILE, MR_OPT_REPEAT },
-	{ "domain", 0, MR_ARG_REQUIRED, "NAME", "a domain name to look up on domain-based lists (DBL, RHSBL)",
-	  OPT_DOMAIN, MR_OPT_REPEAT },
-	{ "max-targets", 0, MR_ARG_REQUIRED, "N",
-	  "refuse (UNKNOWN) a run that expands to more than N addresses (default 65536)", OPT_MAX_TARGETS, 0 },
-	{ "zones-file", 0, MR_ARG_REQUIRED, "FILE", "replace the built-in zone catalogue by FILE (same ini format)",
-	  OPT_ZONES_FILE, 0 },
-	{ "no-default-zones", 0, MR_ARG_NONE, NULL, "do not use the built-in zone catalogue", OPT_NO_DEFAULT, 0 },
-	{ "zone", 'z', MR_ARG_REQUIRED, "ZONE[=CODES][:warning]",
-	  "add a block list; CODES in Postfix syntax (127.0.0.[2..11] or 127.0.0.[2;4;10]): only matching "
-	  "answers count as listings; a listing is CRITICAL unless ':warning' is given",
-	  OPT_ZONE, MR_OPT_REPEAT },
-	{ "allow-zone", 0, MR_ARG_REQUIRED, "ZONE[=CODES]",
-	  "add an allow-list (DNSWL); a listing there is good news and never raises the state", OPT_ALLOW_ZONE,
-	  MR_OPT_REPEAT },
-	{ "list-zones", 0, MR_ARG_NONE, NULL, "print the zone catalogue that would be used, then exit",
-	  OPT_LIST_ZONES, 0 },
-	{ "dqs-key", 0, MR_ARG_REQUIRED, "KEY",
-	  "query Spamhaus zones through the Data Query Service with this key (visible in the process list: "
-	  "prefer --dqs-key-file or --extra-opts)", OPT_DQS_KEY, MR_OPT_SECRET },
-	{ "dqs-key-file", 0, MR_ARG_REQUIRED, "FILE", "read the Spamhaus DQS key from FILE", OPT_DQS_KEY_FILE, 0 },
-	{ "selftest", 0, MR_ARG_NONE, NULL,
-	  "first probe each zone with the RFC 5782 test entries (127.0.0.2 listed, 127.0.0.1 not); a zone that "
-	  "fails is reported as broken and left out, never reported as a listing", OPT_SELFTEST, 0 },
-	{ "max-details", 0, MR_ARG_REQUIRED, "N", "show at most N targets in the long output (default 50)",
-	  OPT_MAX_DETAILS, 0 },
-	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+	{ .long_name = "host", .short_name = 'H', .arg = MR_ARG_REQUIRED, .arg_name = "TARGET", .id = OPT_HOST,
+	  .flags = MR_OPT_REPEAT,
+	  .help = "IPv4 or IPv6 address, CIDR range (v4 or v6) or host name (every A and AAAA record) to check" },
+	{ .long_name = "mx", .arg = MR_ARG_REQUIRED, .arg_name = "DOMAIN", .id = OPT_MX, .flags = MR_OPT_REPEAT,
+	  .help = "check every address of every MX host of DOMAIN (of DOMAIN itself if it has no MX)" },
+	{ .long_name = "targets-file", .short_name = 'F', .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read targets from FILE, one per line, '#' starts a comment", .id = OPT_TARGETS_FILE,
+	  .flags = MR_OPT_REPEAT },
+	{ .long_name = "domain", .arg = MR_ARG_REQUIRED, .arg_name = "NAME", .id = OPT_DOMAIN, .flags = MR_OPT_REPEAT,
+	  .help = "a domain name to look up on domain-based lists (DBL, RHSBL)" },
+	{ .long_name = "max-targets", .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "refuse (UNKNOWN) a run that expands to more than N addresses (default 65536)",
+	  .type = MR_T_COUNT, .off = MR_AT(dnsbl_config, max_targets), .lo = 1, .hi = 16777216 },
+	{ .long_name = "zones-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "replace the built-in zone catalogue by FILE (same ini format)",
+	  .type = MR_T_STRING, .off = MR_AT(dnsbl_config, zones_file) },
+	{ .long_name = "no-default-zones", .help = "do not use the built-in zone catalogue",
+	  .type = MR_T_FLAG, .off = MR_AT(dnsbl_config, no_default_zones) },
+	{ .long_name = "zone", .short_name = 'z', .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES][:warning]",
+	  .help = "add a block list; CODES in Postfix syntax (127.0.0.[2..11] or 127.0.0.[2;4;10]): only matching "
+	          "answers count as listings; a listing is CRITICAL unless ':warning' is given",
+	  .id = OPT_ZONE, .flags = MR_OPT_REPEAT },
+	{ .long_name = "allow-zone", .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES]",
+	  .help = "add an allow-list (DNSWL); a listing there is good news and never raises the state",
+	  .id = OPT_ALLOW_ZONE, .flags = MR_OPT_REPEAT },
+	{ .long_name = "list-zones", .help = "print the zone catalogue that would be used, then exit",
+	  .type = MR_T_FLAG, .off = MR_AT(dnsbl_config, list_zones) },
+	{ .long_name = "dqs-key", .arg = MR_ARG_REQUIRED, .arg_name = "KEY",
+	  .help = "query Spamhaus zones through the Data Query Service with this key (visible in the process list: "
+	          "prefer --dqs-key-file or --extra-opts)",
+	  .type = MR_T_SECRET, .off = MR_AT(dnsbl_config, dqs_key) },
+	{ .long_name = "dqs-key-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read the Spamhaus DQS key from FILE",
+	  .type = MR_T_SECRET_FILE, .off = MR_AT(dnsbl_config, dqs_key_file) },
+	{ .long_name = "selftest",
+	  .help = "first probe each zone with the RFC 5782 test entries (127.0.0.2 listed, 127.0.0.1 not); a zone "
+	          "that fails is reported as broken and left out, never reported as a listing",
+	  .type = MR_T_FLAG, .off = MR_AT(dnsbl_config, selftest) },
+	{ .long_name = "max-details", .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "show at most N targets in the long output (default 50)",
+	  .type = MR_T_COUNT, .off = MR_AT(dnsbl_config, max_details), .lo = 0, .hi = 100000 },
+	MR_OPTION_END
 };
 
 /** Store one of check_dnsbl's own options into the config. */
@@ -99,20 +106,6 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		return dnsbl_targets_add_name(&cfg->targets, DNSBL_T_DOMAIN, arg, err);
 	case OPT_TARGETS_FILE:
 		return dnsbl_targets_add_file(&cfg->targets, arg, err);
-	case OPT_MAX_TARGETS:
-		if (mr_parse_long(arg, 1, 16777216, &cfg->max_targets) != 0)
-			return mr_buf_printf(err, "invalid number '%s' (1 to 16777216)", arg), -1;
-		return 0;
-	case OPT_MAX_DETAILS:
-		if (mr_parse_long(arg, 0, 100000, &cfg->max_details) != 0)
-			return mr_buf_printf(err, "invalid number '%s' (0 to 100000)", arg), -1;
-		return 0;
-	case OPT_ZONES_FILE:
-		cfg->zones_file = arg;
-		return 0;
-	case OPT_NO_DEFAULT:
-		cfg->no_default_zones = 1;
-		return 0;
 	case OPT_ZONE:
 	case OPT_ALLOW_ZONE:
 		if (cfg->nspecs == MAX_ZONE_SPECS)
@@ -120,18 +113,6 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		cfg->specs[cfg->nspecs].text = arg;
 		cfg->specs[cfg->nspecs].allow = id == OPT_ALLOW_ZONE;
 		cfg->nspecs++;
-		return 0;
-	case OPT_LIST_ZONES:
-		cfg->list_zones = 1;
-		return 0;
-	case OPT_DQS_KEY:
-		cfg->dqs_key = arg;
-		return 0;
-	case OPT_DQS_KEY_FILE:
-		cfg->dqs_key_file = arg;
-		return 0;
-	case OPT_SELFTEST:
-		cfg->selftest = 1;
 		return 0;
 	default:
 		return mr_buf_puts(err, "internal error: unknown option"), -1;
@@ -192,57 +173,97 @@ static void list_zones(const dnsbl_catalogue *cat)
 	mr_buf_free(&b);
 }
 
-/** Run the check and fill the result tree; returns 0, or -1 with a reason for an UNKNOWN answer in err. */
-static int run_check(dnsbl_config *cfg, const mr_common *common, dnsbl_catalogue *cat, const char *dqs_key,
-                     double start, mr_check *c, mr_buf *err)
+/** Cross-option checks: build the catalogue, --list-zones, a target, the DQS key; MR_PREPARE_*. */
+static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
+	dnsbl_config *cfg = cfgp;
+
+	if (build_catalogue(cfg, &cfg->cat, err) != 0)
+		return MR_PREPARE_BAD;
+	if (cfg->list_zones) {
+		list_zones(&cfg->cat);
+		return MR_PREPARE_DONE;
+	}
+	if (cfg->targets.nspec == 0)
+		return mr_buf_puts(err, "no target: give -H, --mx, -F or --domain"), MR_PREPARE_BAD;
+	cfg->key = cfg->dqs_key;
+	if (cfg->dqs_key_file != NULL && (cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, err)) == NULL)
+		return MR_PREPARE_BAD;
+	if (cfg->key != NULL && valid_dqs_key(cfg->key) != 0)
+		return mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits"), MR_PREPARE_BAD;
+	return MR_PREPARE_OK;
+}
+
+/** Run the check and fill the result tree; 0, or -1 after mr_plugin_fail (no resolver, out of memory). */
+static int run(mr_plugin_ctx *ctx, void *cfgp)
+{
+	dnsbl_config *cfg = cfgp;
 	dnsbl_run_config rcfg;
 	dnsbl_report_config rep;
 	dnsbl_outcome o;
 	mr_dns *d;
+	mr_buf err;
 	int rc = -1;
 
 	memset(&o, 0, sizeof(o));
-	d = mr_dns_new(&cfg->dns, err);
+	mr_buf_init(&err, 4096);
+	d = mr_plugin_dns(ctx);
 	if (d == NULL)
-		return -1;
+		goto out;
 	memset(&rcfg, 0, sizeof(rcfg));
-	rcfg.zones = cat;
+	rcfg.zones = &cfg->cat;
 	rcfg.targets = &cfg->targets;
-	rcfg.dqs_key = dqs_key;
+	rcfg.dqs_key = cfg->key;
 	rcfg.selftest = cfg->selftest;
 	rcfg.max_targets = (uint64_t)cfg->max_targets;
 	rcfg.max_stored = MAX_STORED_DETAILS;
-	rcfg.verbose = common->verbose;
-	rcfg.deadline = mr_soft_deadline(start, common->timeout);
-	if (dnsbl_run(d, &rcfg, &o, err) != 0)
+	rcfg.verbose = ctx->common.verbose;
+	rcfg.deadline = ctx->deadline;
+	if (dnsbl_run(d, &rcfg, &o, &err) != 0) {
+		mr_plugin_fail(ctx, 0, "%s", mr_buf_str(&err));
 		goto out;
+	}
 	memset(&rep, 0, sizeof(rep));
-	rep.zones = cat;
+	rep.zones = &cfg->cat;
 	rep.o = &o;
-	rep.thr = &common->thr;
-	rep.verbose = common->verbose;
+	rep.thr = &ctx->common.thr;
+	rep.verbose = ctx->common.verbose;
 	rep.max_details = (size_t)cfg->max_details;
-	rep.timeout_state = common->timeout_state;
-	rep.timeout = common->timeout;
-	rep.elapsed = mr_now() - start;
-	if (dnsbl_report(&rep, c) != 0) {
-		mr_buf_puts(err, "out of memory while building the output");
+	rep.timeout_state = ctx->common.timeout_state;
+	rep.timeout = ctx->common.timeout;
+	rep.elapsed = mr_now() - ctx->start;
+	if (dnsbl_report(&rep, ctx->check) != 0) {
+		mr_plugin_fail(ctx, 0, "out of memory while building the output");
 		goto out;
 	}
 	rc = 0;
 out:
 	dnsbl_outcome_free(&o);
-	mr_dns_free(d);
+	mr_buf_free(&err);
 	return rc;
 }
 
-/** Entry point: parse options, run the check, render, exit with the state. */
-int main(int argc, char **argv)
+/** Free the catalogue and the targets. */
+static void cleanup(void *cfgp)
 {
-	dnsbl_config cfg;
-	mr_option_group groups[2];
-	mr_plugin_info info = {
+	dnsbl_config *cfg = cfgp;
+
+	dnsbl_catalogue_free(&cfg->cat);
+	dnsbl_targets_free(&cfg->targets);
+}
+
+/** Examples for --help. */
+static const char *const examples[] = {
+	"check_dnsbl -H 192.0.2.25 -H 2001:db8::25",
+	"check_dnsbl -H 198.51.100.0/24 -w 0 -c 1",
+	"check_dnsbl --mx=example.com --dqs-key-file=/etc/nagios/dqs.key",
+	"check_dnsbl --domain=example.com -z dbl.spamhaus.org --no-default-zones",
+	NULL
+};
+
+/** check_dnsbl as the plugin frame runs it. */
+static const mr_plugin plugin = {
+	.info = {
 		.name = "check_dnsbl",
 		.prefix = "DNSBL",
 		.purpose = "Checks whether IP addresses, ranges, host names, a domain's MX hosts or domain names are "
@@ -260,69 +281,26 @@ int main(int argc, char **argv)
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the number of zones listing a target",
 		.critical_help = "critical range on the number of zones listing a target",
-		.groups = groups,
-		.ngroups = 2,
-	};
-	mr_common common;
-	mr_check *c = NULL;
-	dnsbl_catalogue cat;
-	char *key_from_file = NULL;
-	const char *dqs_key, *failure = NULL;
-	mr_state st = MR_UNKNOWN;
-	double start = mr_now();
-	mr_buf err;
+		.examples = examples,
+	},
+	.title = "Targets and zones",
+	.options = dnsbl_options,
+	.handle = handle_option,
+	.dns = &mr_dns_need,
+	.dns_off = MR_AT(dnsbl_config, dns),
+	.prepare = prepare,
+	.run = run,
+	.cleanup = cleanup,
+};
+
+/** Entry point: set the defaults and hand over to the plugin frame. */
+int main(int argc, char **argv)
+{
+	dnsbl_config cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
-	mr_buf_init(&err, 4096);
-	dnsbl_catalogue_init(&cat);
+	dnsbl_catalogue_init(&cfg.cat);
 	cfg.max_targets = 65536;
 	cfg.max_details = 50;
-	mr_dns_config_init(&cfg.dns);
-	groups[0] = (mr_option_group){ "Targets and zones", dnsbl_options, handle_option, &cfg };
-	mr_dns_option_group(&groups[1], &cfg.dns);
-
-	if (!mr_plugin_begin(&info, argc, argv, &common))
-		goto out;
-	cfg.dns.verbose = common.verbose;
-	if (build_catalogue(&cfg, &cat, &err) != 0) {
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	if (cfg.list_zones) {
-		list_zones(&cat);
-		goto out;
-	}
-	if (cfg.targets.nspec == 0) {
-		mr_options_print_error(&info, "no target: give -H, --mx, -F or --domain");
-		goto out;
-	}
-	c = mr_check_new(info.prefix);
-	if (c == NULL) {
-		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
-		goto out;
-	}
-	dqs_key = cfg.dqs_key;
-	if (cfg.dqs_key_file != NULL) {
-		key_from_file = mr_check_read_secret(c, cfg.dqs_key_file, &err);
-		if (key_from_file == NULL) {
-			mr_options_print_error(&info, mr_buf_str(&err));
-			goto out;
-		}
-		dqs_key = key_from_file;
-	}
-	if (dqs_key != NULL && valid_dqs_key(dqs_key) != 0) {
-		mr_options_print_error(&info, "--dqs-key: a Spamhaus DQS key is 26 letters or digits");
-		goto out;
-	}
-	/* A failure before any result (no resolver, out of memory) is the summary, UNKNOWN. */
-	if (run_check(&cfg, &common, &cat, dqs_key, start, c, &err) != 0)
-		failure = mr_buf_str(&err);
-	st = mr_plugin_finish(&info, &common, c, failure, 0);
-out:
-	mr_check_free(c);
-	mr_secret_free(key_from_file);
-	dnsbl_catalogue_free(&cat);
-	dnsbl_targets_free(&cfg.targets);
-	mr_buf_free(&err);
-	return (int)st;
+	return (int)mr_plugin_main(&plugin, &cfg, argc, argv);
 }

@@ -2,13 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <curl/curl.h>
 
 #include "../../common/deadline.h"
-#include "../../common/options.h"
-#include "../../common/render.h"
-#include "../../common/result.h"
+#include "../../common/plugin.h"
 #include "../../common/secret.h"
+#include "../../common/tlsopt.h"
 #include "jmrp_input.h"
 #include "jmrp_judge.h"
 #include "jmrp_parse.h"
@@ -18,11 +16,8 @@
 /** Most -H and --sender-domain options each. */
 #define MAX_FILTERS 128
 
-/** Option ids of check_jmrp's own group. */
-enum {
-	OPT_MAILDIR = 1, OPT_MBOX, OPT_IMAP, OPT_IMAP_USER, OPT_IMAP_PASSWORD_FILE, OPT_WINDOW, OPT_IP, OPT_DOMAIN,
-	OPT_SENT, OPT_RATE_W, OPT_RATE_C, OPT_STATE_FILE, OPT_CAFILE, OPT_INSECURE, OPT_MAX_DETAILS
-};
+/** Ids of check_jmrp's options that its handler checks and stores. */
+enum { OPT_IMAP = 1 };
 
 /** Everything check_jmrp reads from its options. */
 typedef struct jmrp_config {
@@ -31,7 +26,7 @@ typedef struct jmrp_config {
 	const char *imap;               /**< --imap */
 	const char *imap_user;          /**< --imap-user */
 	const char *imap_password_file; /**< --imap-password-file */
-	char window_text[32];           /**< --window as given */
+	const char *window_text;        /**< --window as given */
 	long window;                    /**< seconds */
 	mr_cidr ips[MAX_FILTERS];       /**< -H */
 	size_t nips;                    /**< used */
@@ -40,112 +35,65 @@ typedef struct jmrp_config {
 	long sent;                      /**< --sent */
 	mr_thresholds rate;             /**< --rate-warning / --rate-critical */
 	const char *state_file;         /**< --state-file */
-	const char *cafile;             /**< --cafile */
-	int insecure;                   /**< --insecure */
+	mr_tls_config tls;              /**< TLS group: --cafile, --insecure */
 	long max_details;               /**< --max-details */
+	int mime;                       /**< 1 once GMime is initialised */
 } jmrp_config;
 
 /** check_jmrp's own options. */
 static const mr_option jmrp_options[] = {
-	{ "maildir", 'M', MR_ARG_REQUIRED, "DIR", "read the Maildir DIR (new/ and cur/; arrival = delivery time)",
-	  OPT_MAILDIR, 0 },
-	{ "mbox", 0, MR_ARG_REQUIRED, "FILE", "read the mbox FILE (arrival = date of the From_ line)", OPT_MBOX, 0 },
-	{ "imap", 0, MR_ARG_REQUIRED, "URL", "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX "
-	  "(read-only: EXAMINE and BODY.PEEK)", OPT_IMAP, 0 },
-	{ "imap-user", 0, MR_ARG_REQUIRED, "NAME", "IMAP login name", OPT_IMAP_USER, 0 },
-	{ "imap-password-file", 0, MR_ARG_REQUIRED, "FILE", "read the IMAP password from FILE (mode 600)",
-	  OPT_IMAP_PASSWORD_FILE, 0 },
-	{ "window", 0, MR_ARG_REQUIRED, "DURATION", "count complaints that arrived in this window: N with s, m, h or "
-	  "d (default 24h)", OPT_WINDOW, 0 },
-	{ "ip", 'H', MR_ARG_REQUIRED, "ADDRESS|CIDR", "count only complaints about these source IPs", OPT_IP,
-	  MR_OPT_REPEAT },
-	{ "sender-domain", 0, MR_ARG_REQUIRED, "DOMAIN", "count only complaints whose sender or reported domain is "
-	  "DOMAIN or below it", OPT_DOMAIN, MR_OPT_REPEAT },
-	{ "sent", 0, MR_ARG_REQUIRED, "N", "messages sent in the window, to turn counts into a rate", OPT_SENT, 0 },
-	{ "rate-warning", 0, MR_ARG_REQUIRED, "RANGE", "complaint rate in percent of --sent", OPT_RATE_W, 0 },
-	{ "rate-critical", 0, MR_ARG_REQUIRED, "RANGE", "complaint rate in percent of --sent", OPT_RATE_C, 0 },
-	{ "state-file", 0, MR_ARG_REQUIRED, "FILE", "remember messages already parsed, so repeated runs stay cheap "
-	  "(written atomically)", OPT_STATE_FILE, 0 },
-	{ "cafile", 0, MR_ARG_REQUIRED, "FILE", "CA certificates for the IMAP server", OPT_CAFILE, 0 },
-	{ "insecure", 0, MR_ARG_NONE, NULL, "do not verify the IMAP server certificate (tests only)", OPT_INSECURE, 0 },
-	{ "max-details", 0, MR_ARG_REQUIRED, "N", "list at most N IPs and N senders (default 10)", OPT_MAX_DETAILS, 0 },
-	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+	{ .long_name = "maildir", .short_name = 'M', .arg = MR_ARG_REQUIRED, .arg_name = "DIR",
+	  .help = "read the Maildir DIR (new/ and cur/; arrival = delivery time)",
+	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, maildir) },
+	{ .long_name = "mbox", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read the mbox FILE (arrival = date of the From_ line)",
+	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, mbox) },
+	{ .long_name = "imap", .arg = MR_ARG_REQUIRED, .arg_name = "URL", .id = OPT_IMAP,
+	  .help = "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX (read-only: EXAMINE and BODY.PEEK)" },
+	{ .long_name = "imap-user", .arg = MR_ARG_REQUIRED, .arg_name = "NAME", .help = "IMAP login name",
+	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, imap_user) },
+	{ .long_name = "imap-password-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read the IMAP password from FILE (mode 600)",
+	  .type = MR_T_SECRET_FILE, .off = MR_AT(jmrp_config, imap_password_file) },
+	{ .long_name = "window", .arg = MR_ARG_REQUIRED, .arg_name = "DURATION",
+	  .help = "count complaints that arrived in this window: N with s, m, h or d (default 24h)",
+	  .type = MR_T_DURATION, .off = MR_AT(jmrp_config, window), .off2 = MR_AT(jmrp_config, window_text),
+	  .hi = 3650.0 * 86400 },
+	{ .long_name = "ip", .short_name = 'H', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS|CIDR",
+	  .help = "count only complaints about these source IPs", .flags = MR_OPT_REPEAT, .type = MR_T_CIDR_LIST,
+	  .off = MR_AT(jmrp_config, ips), .off2 = MR_AT(jmrp_config, nips), .hi = MAX_FILTERS },
+	{ .long_name = "sender-domain", .arg = MR_ARG_REQUIRED, .arg_name = "DOMAIN",
+	  .help = "count only complaints whose sender or reported domain is DOMAIN or below it",
+	  .flags = MR_OPT_REPEAT, .type = MR_T_DOMAIN_LIST, .off = MR_AT(jmrp_config, domains),
+	  .off2 = MR_AT(jmrp_config, ndomains), .hi = MAX_FILTERS },
+	{ .long_name = "sent", .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "messages sent in the window, to turn counts into a rate",
+	  .type = MR_T_COUNT, .off = MR_AT(jmrp_config, sent), .lo = 1, .hi = 1000000000000.0 },
+	{ .long_name = "rate-warning", .arg = MR_ARG_REQUIRED, .arg_name = "RANGE",
+	  .help = "complaint rate in percent of --sent", .type = MR_T_RANGE, .off = MR_AT(jmrp_config, rate.warn),
+	  .off2 = MR_AT(jmrp_config, rate.has_warn) },
+	{ .long_name = "rate-critical", .arg = MR_ARG_REQUIRED, .arg_name = "RANGE",
+	  .help = "complaint rate in percent of --sent", .type = MR_T_RANGE, .off = MR_AT(jmrp_config, rate.crit),
+	  .off2 = MR_AT(jmrp_config, rate.has_crit) },
+	{ .long_name = "state-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "remember messages already parsed, so repeated runs stay cheap (written atomically)",
+	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, state_file) },
+	{ .long_name = "max-details", .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "list at most N IPs and N senders (default 10)",
+	  .type = MR_T_COUNT, .off = MR_AT(jmrp_config, max_details), .lo = 0, .hi = 100000 },
+	MR_OPTION_END
 };
-
-/** Parse a duration N[s|m|h|d] into seconds; 0 or -1. */
-static int parse_window(const char *s, long *out)
-{
-	char num[24];
-	size_t n = strlen(s);
-	long mult = 1, v;
-
-	if (n == 0 || n >= sizeof(num))
-		return -1;
-	memcpy(num, s, n + 1);
-	switch (num[n - 1]) {
-	case 's': mult = 1; num[n - 1] = '\0'; break;
-	case 'm': mult = 60; num[n - 1] = '\0'; break;
-	case 'h': mult = 3600; num[n - 1] = '\0'; break;
-	case 'd': mult = 86400; num[n - 1] = '\0'; break;
-	default: break;
-	}
-	if (mr_parse_long(num, 1, 3650L * 86400 / mult, &v) != 0)
-		return -1;
-	*out = v * mult;
-	return 0;
-}
 
 /** Store one of check_jmrp's own options into the config. */
 static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 {
 	jmrp_config *cfg = cfgp;
-	const char *why = NULL;
 
 	switch (id) {
-	case OPT_MAILDIR: cfg->maildir = arg; return 0;
-	case OPT_MBOX: cfg->mbox = arg; return 0;
 	case OPT_IMAP:
 		if (strncmp(arg, "imaps://", 8) != 0)
 			return mr_buf_puts(err, "only imaps://host[:port]/MAILBOX is accepted (TLS)"), -1;
 		cfg->imap = arg;
-		return 0;
-	case OPT_IMAP_USER: cfg->imap_user = arg; return 0;
-	case OPT_IMAP_PASSWORD_FILE: cfg->imap_password_file = arg; return 0;
-	case OPT_WINDOW:
-		if (parse_window(arg, &cfg->window) != 0)
-			return mr_buf_printf(err, "'%s' is not a duration (N with s, m, h or d)", arg), -1;
-		mr_snprintf(cfg->window_text, sizeof(cfg->window_text), "%s", arg);
-		return 0;
-	case OPT_IP:
-		if (cfg->nips == MAX_FILTERS)
-			return mr_buf_printf(err, "at most %d", MAX_FILTERS), -1;
-		if (mr_cidr_parse(arg, &cfg->ips[cfg->nips], &why) != 0)
-			return mr_buf_printf(err, "invalid address or range '%s': %s", arg, why ? why : "not an IP"), -1;
-		cfg->nips++;
-		return 0;
-	case OPT_DOMAIN:
-		if (cfg->ndomains == MAX_FILTERS)
-			return mr_buf_printf(err, "at most %d", MAX_FILTERS), -1;
-		if (mr_hostname_check(arg, &why) != 0)
-			return mr_buf_printf(err, "invalid domain '%s': %s", arg, why), -1;
-		cfg->domains[cfg->ndomains++] = arg;
-		return 0;
-	case OPT_SENT:
-		if (mr_parse_long(arg, 1, 1000000000000L, &cfg->sent) != 0)
-			return mr_buf_printf(err, "'%s' is not a positive number", arg), -1;
-		return 0;
-	case OPT_RATE_W:
-	case OPT_RATE_C:
-		if (mr_range_parse(arg, id == OPT_RATE_W ? &cfg->rate.warn : &cfg->rate.crit) != 0)
-			return mr_buf_printf(err, "invalid range '%s'", arg), -1;
-		*(id == OPT_RATE_W ? &cfg->rate.has_warn : &cfg->rate.has_crit) = 1;
-		return 0;
-	case OPT_STATE_FILE: cfg->state_file = arg; return 0;
-	case OPT_CAFILE: cfg->cafile = arg; return 0;
-	case OPT_INSECURE: cfg->insecure = 1; return 0;
-	case OPT_MAX_DETAILS:
-		if (mr_parse_long(arg, 0, 100000, &cfg->max_details) != 0)
-			return mr_buf_printf(err, "invalid number '%s'", arg), -1;
 		return 0;
 	default:
 		return mr_buf_puts(err, "internal error: unknown option"), -1;
@@ -180,21 +128,22 @@ static void save_state(const jmrp_counter *counter, const char *path, int partia
 }
 
 /** Read the source and count; 0, or -1 with an UNKNOWN reason. */
-static int run_check(const jmrp_config *cfg, const mr_common *common, double start, mr_check *c, mr_buf *err)
+static int run_check(mr_plugin_ctx *ctx, const jmrp_config *cfg, mr_buf *err)
 {
+	const mr_common *common = &ctx->common;
+	mr_check *c = ctx->check;
 	jmrp_count_config cc = { cfg->ips, cfg->nips, cfg->domains, cfg->ndomains, (size_t)cfg->max_details };
 	jmrp_counter counter;
 	jmrp_read_config rc;
 	jmrp_read_stats st;
 	jmrp_report_config rep;
-	char *password = NULL;
 	int rc_ = -1, r;
 
 	memset(&st, 0, sizeof(st));
 	jmrp_counter_init(&counter, &cc);
 	memset(&rc, 0, sizeof(rc));
 	rc.since = time(NULL) - cfg->window;
-	rc.deadline = mr_soft_deadline(start, common->timeout);
+	rc.deadline = ctx->deadline;
 	rc.known = cfg->state_file != NULL ? jmrp_counter_known : NULL;
 	rc.cb = jmrp_counter_message;
 	rc.user = &counter;
@@ -206,11 +155,10 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 	} else if (cfg->mbox != NULL) {
 		r = jmrp_read_mbox(cfg->mbox, &rc, &st, err);
 	} else {
-		jmrp_imap_config ic = { cfg->imap, cfg->imap_user, NULL, cfg->cafile, cfg->insecure };
-		password = mr_check_read_secret(c, cfg->imap_password_file, err);
-		if (password == NULL)
+		jmrp_imap_config ic = { cfg->imap, cfg->imap_user, NULL, cfg->tls.cafile, cfg->tls.insecure };
+		ic.password = mr_plugin_secret(ctx, cfg->imap_password_file, err);
+		if (ic.password == NULL)
 			goto out;
-		ic.password = password;
 		r = jmrp_read_imap(&ic, &rc, &st, err);
 	}
 	if (r < 0 || counter.oom) {
@@ -230,7 +178,7 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 	rep.rate = &cfg->rate;
 	rep.window = cfg->window_text;
 	rep.st = &st;
-	rep.elapsed = mr_now() - start;
+	rep.elapsed = mr_now() - ctx->start;
 	if (jmrp_report_build(&counter, &rep, c) != 0) {
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
@@ -239,17 +187,58 @@ static int run_check(const jmrp_config *cfg, const mr_common *common, double sta
 		save_state(&counter, cfg->state_file, 0, c);
 	rc_ = 0;
 out:
-	mr_secret_free(password);
 	jmrp_counter_free(&counter);
 	return rc_;
 }
 
-/** Entry point: parse options, read and count, render, exit with the state. */
-int main(int argc, char **argv)
+/** Check the option combinations, start GMime and ask for libcurl for IMAP; MR_PREPARE_OK or _BAD. */
+static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
-	jmrp_config cfg;
-	mr_option_group group;
-	mr_plugin_info info = {
+	jmrp_config *cfg = cfgp;
+
+	if (check_config(cfg, err) != 0)
+		return MR_PREPARE_BAD;
+	jmrp_parse_init();
+	cfg->mime = 1;
+	if (cfg->imap != NULL && mr_plugin_need(ctx, &mr_curl_service) != 0) /* only the IMAP reader uses libcurl */
+		return mr_buf_puts(err, "internal error: too many services"), MR_PREPARE_BAD;
+	return MR_PREPARE_OK;
+}
+
+/** Read and count; 0, or -1 after mr_plugin_fail (a timeout once the deadline has passed). */
+static int run(mr_plugin_ctx *ctx, void *cfgp)
+{
+	mr_buf err;
+	int rc = 0;
+
+	mr_buf_init(&err, 4096);
+	if (run_check(ctx, cfgp, &err) != 0)
+		rc = mr_plugin_fail(ctx, mr_plugin_timed_out(ctx), "%s", mr_buf_str(&err));
+	mr_buf_free(&err);
+	return rc;
+}
+
+/** Shut GMime down if prepare started it. */
+static void cleanup(void *cfgp)
+{
+	jmrp_config *cfg = cfgp;
+
+	if (cfg->mime)
+		jmrp_parse_shutdown();
+}
+
+/** Examples for --help. */
+static const char *const examples[] = {
+	"check_jmrp -M /srv/jmrp/Maildir",
+	"check_jmrp -M /srv/jmrp/Maildir --window=7d -w 5 -c 20",
+	"check_jmrp -M /srv/jmrp/Maildir -H 192.0.2.0/24 --sent=50000 --rate-warning=0.1",
+	"check_jmrp --mbox=/var/mail/jmrp --state-file=/var/tmp/jmrp.state",
+	NULL
+};
+
+/** check_jmrp as the plugin frame runs it. */
+static const mr_plugin plugin = {
+	.info = {
 		.name = "check_jmrp",
 		.prefix = "JMRP",
 		.purpose = "Counts Microsoft JMRP (Junk Mail Reporting Program) complaints in the mailbox that "
@@ -265,52 +254,26 @@ int main(int argc, char **argv)
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the number of complaints in the window",
 		.critical_help = "critical range on the number of complaints in the window",
-		.groups = &group,
-		.ngroups = 1,
-	};
-	mr_common common;
-	mr_check *c = NULL;
-	mr_state st = MR_UNKNOWN;
-	double start = mr_now();
-	int mime = 0, curl = 0;
-	const char *failure = NULL;
-	mr_buf err;
+		.examples = examples,
+	},
+	.title = "Mailbox and counting",
+	.options = jmrp_options,
+	.handle = handle_option,
+	.tls_options = mr_tls_imap_options,
+	.tls_off = MR_AT(jmrp_config, tls),
+	.prepare = prepare,
+	.run = run,
+	.cleanup = cleanup,
+};
+
+/** Entry point: set the defaults and hand over to the plugin frame. */
+int main(int argc, char **argv)
+{
+	jmrp_config cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.window = 86400;
+	cfg.window_text = "24h";
 	cfg.max_details = 10;
-	mr_snprintf(cfg.window_text, sizeof(cfg.window_text), "24h");
-	mr_buf_init(&err, 4096);
-	group = (mr_option_group){ "Mailbox and counting", jmrp_options, handle_option, &cfg };
-	if (!mr_plugin_begin(&info, argc, argv, &common))
-		goto out;
-	if (check_config(&cfg, &err) != 0) {
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	c = mr_check_new(info.prefix);
-	if (c == NULL) {
-		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
-		goto out;
-	}
-	jmrp_parse_init();
-	mime = 1;
-	if (cfg.imap != NULL) { /* only the IMAP reader uses libcurl */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			fputs("JMRP UNKNOWN - cannot initialise libcurl (out of memory?)\n", stdout);
-			goto out;
-		}
-		curl = 1;
-	}
-	if (run_check(&cfg, &common, start, c, &err) != 0)
-		failure = mr_buf_str(&err);
-	st = mr_plugin_finish(&info, &common, c, failure, mr_now() >= mr_soft_deadline(start, common.timeout));
-out:
-	if (curl)
-		curl_global_cleanup();
-	if (mime)
-		jmrp_parse_shutdown();
-	mr_check_free(c);
-	mr_buf_free(&err);
-	return (int)st;
+	return (int)mr_plugin_main(&plugin, &cfg, argc, argv);
 }

@@ -4,14 +4,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <curl/curl.h>
 
 #include "../../common/addr.h"
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
-#include "../../common/options.h"
-#include "../../common/render.h"
-#include "../../common/result.h"
+#include "../../common/plugin.h"
+#include "../../common/tlsopt.h"
 #include "smtp_mx.h"
 #include "smtp_report.h"
 #include "smtp_parse_rules.h"
@@ -22,11 +20,8 @@
 /** Most MX hosts or addresses tried per domain. */
 #define MAX_CANDIDATES 6
 
-/** Option ids of check_ms_smtp's own group. */
-enum {
-	OPT_DOMAIN = 1, OPT_HOST, OPT_PORT, OPT_BIND, OPT_EHLO, OPT_FROM, OPT_RCPT, OPT_SEND, OPT_STARTTLS,
-	OPT_TLS_VERIFY, OPT_CAFILE, OPT_V4, OPT_V6, OPT_RULES_FILE, OPT_THROTTLE_STATE, OPT_STAGE_TIMEOUT
-};
+/** Ids of check_ms_smtp's options that its handler checks and stores. */
+enum { OPT_HOST = 1, OPT_BIND, OPT_EHLO, OPT_FROM, OPT_RCPT };
 
 /** Everything check_ms_smtp reads from its options. */
 typedef struct ms_config {
@@ -39,51 +34,64 @@ typedef struct ms_config {
 	const char *from;                 /**< --from */
 	const char *rcpt;                 /**< --rcpt */
 	int send;                         /**< --send */
-	smtp_tls_mode tls;                /**< --starttls */
-	int tls_verify;                   /**< --tls-verify */
-	const char *cafile;               /**< --cafile */
+	int tls;                          /**< --starttls: an smtp_tls_mode */
+	mr_tls_config tlsopt;             /**< TLS group: --tls-verify, --cafile */
 	int ipv6;                         /**< -6 */
 	const char *rules_file;           /**< --rules-file */
 	mr_state throttle_state;          /**< --throttle-state */
 	double stage_timeout;             /**< --stage-timeout, 0 = half of -t */
 	mr_dns_config dns;                /**< DNS group (MX lookups) */
+	smtp_rules rules;                 /**< reply classification (loaded by prepare) */
+	char ehlo_name[256];              /**< EHLO name in use */
+	char from_addr[320];              /**< MAIL FROM address in use */
 } ms_config;
+
+/** --starttls words and their modes. */
+static const char *const starttls_words[] = { "auto", "require", "never", NULL };
+/** The smtp_tls_mode of each --starttls word. */
+static const int starttls_modes[] = { SMTP_TLS_AUTO, SMTP_TLS_REQUIRE, SMTP_TLS_NEVER };
 
 /** check_ms_smtp's own options. */
 static const mr_option ms_options[] = {
-	{ "domain", 'd', MR_ARG_REQUIRED, "DOMAIN",
-	  "Microsoft domain whose MX to probe (default hotmail.com; also outlook.com, live.com, msn.com)",
-	  OPT_DOMAIN, MR_OPT_REPEAT },
-	{ "host", 'H', MR_ARG_REQUIRED, "HOST", "connect to HOST instead of looking up the MX", OPT_HOST, 0 },
-	{ "port", 'p', MR_ARG_REQUIRED, "PORT", "TCP port (default 25)", OPT_PORT, 0 },
-	{ "bind", 'b', MR_ARG_REQUIRED, "ADDRESS",
-	  "source address of the connection: the sending IP being checked (the output always names the "
-	  "address used)", OPT_BIND, 0 },
-	{ "ehlo", 'e', MR_ARG_REQUIRED, "NAME",
-	  "EHLO name (default this host's FQDN); use the PTR name of the sending IP", OPT_EHLO, 0 },
-	{ "from", 'f', MR_ARG_REQUIRED, "ADDRESS", "MAIL FROM address (default postmaster@ the EHLO name)",
-	  OPT_FROM, 0 },
-	{ "rcpt", 'r', MR_ARG_REQUIRED, "ADDRESS",
-	  "RCPT TO: a mailbox you own at Microsoft; without it the probe stops after MAIL FROM", OPT_RCPT, 0 },
-	{ "send", 0, MR_ARG_NONE, NULL,
-	  "after RCPT is accepted, send a small dated test message (DATA); without it the probe ends with RSET "
-	  "and QUIT and sends no mail", OPT_SEND, 0 },
-	{ "starttls", 0, MR_ARG_REQUIRED, "auto|require|never",
-	  "use STARTTLS when offered (auto, default), insist on it (require: CRITICAL without it, nothing is "
-	  "sent in clear) or never", OPT_STARTTLS, 0 },
-	{ "tls-verify", 0, MR_ARG_NONE, NULL, "verify the server certificate and its name", OPT_TLS_VERIFY, 0 },
-	{ "cafile", 0, MR_ARG_REQUIRED, "FILE", "CA certificates for --tls-verify (default: the system's)",
-	  OPT_CAFILE, 0 },
-	{ "ipv4", '4', MR_ARG_NONE, NULL, "connect over IPv4 (default)", OPT_V4, 0 },
-	{ "ipv6", '6', MR_ARG_NONE, NULL, "connect over IPv6, for IPv6 sending addresses", OPT_V6, 0 },
-	{ "rules-file", 0, MR_ARG_REQUIRED, "FILE",
-	  "replace the built-in table that classifies Microsoft's replies (ini format)", OPT_RULES_FILE, 0 },
-	{ "throttle-state", 0, MR_ARG_REQUIRED, "STATE",
-	  "state for temporary reputation throttling (4.7.650-652 and alike), default warning",
-	  OPT_THROTTLE_STATE, 0 },
-	{ "stage-timeout", 0, MR_ARG_REQUIRED, "SECONDS",
-	  "time allowed for each SMTP stage (default: half of -t), always within -t", OPT_STAGE_TIMEOUT, 0 },
-	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+	{ .long_name = "domain", .short_name = 'd', .arg = MR_ARG_REQUIRED, .arg_name = "DOMAIN",
+	  .help = "Microsoft domain whose MX to probe (default hotmail.com; also outlook.com, live.com, msn.com)",
+	  .flags = MR_OPT_REPEAT, .type = MR_T_DOMAIN_LIST, .off = MR_AT(ms_config, domains),
+	  .off2 = MR_AT(ms_config, ndomains), .hi = MAX_DOMAINS },
+	{ .long_name = "host", .short_name = 'H', .arg = MR_ARG_REQUIRED, .arg_name = "HOST",
+	  .help = "connect to HOST instead of looking up the MX", .id = OPT_HOST },
+	{ .long_name = "port", .short_name = 'p', .arg = MR_ARG_REQUIRED, .arg_name = "PORT",
+	  .help = "TCP port (default 25)", .type = MR_T_COUNT, .off = MR_AT(ms_config, port), .lo = 1, .hi = 65535 },
+	{ .long_name = "bind", .short_name = 'b', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS",
+	  .help = "source address of the connection: the sending IP being checked (the output always names the "
+	          "address used)", .id = OPT_BIND },
+	{ .long_name = "ehlo", .short_name = 'e', .arg = MR_ARG_REQUIRED, .arg_name = "NAME",
+	  .help = "EHLO name (default this host's FQDN); use the PTR name of the sending IP", .id = OPT_EHLO },
+	{ .long_name = "from", .short_name = 'f', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS",
+	  .help = "MAIL FROM address (default postmaster@ the EHLO name)", .id = OPT_FROM },
+	{ .long_name = "rcpt", .short_name = 'r', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS",
+	  .help = "RCPT TO: a mailbox you own at Microsoft; without it the probe stops after MAIL FROM",
+	  .id = OPT_RCPT },
+	{ .long_name = "send",
+	  .help = "after RCPT is accepted, send a small dated test message (DATA); without it the probe ends with "
+	          "RSET and QUIT and sends no mail", .type = MR_T_FLAG, .off = MR_AT(ms_config, send) },
+	{ .long_name = "starttls", .arg = MR_ARG_REQUIRED, .arg_name = "auto|require|never",
+	  .help = "use STARTTLS when offered (auto, default), insist on it (require: CRITICAL without it, nothing "
+	          "is sent in clear) or never",
+	  .type = MR_T_CHOICE, .off = MR_AT(ms_config, tls), .words = starttls_words, .values = starttls_modes },
+	{ .long_name = "ipv4", .short_name = '4', .help = "connect over IPv4 (default)",
+	  .type = MR_T_SET, .off = MR_AT(ms_config, ipv6), .lo = 0 },
+	{ .long_name = "ipv6", .short_name = '6', .help = "connect over IPv6, for IPv6 sending addresses",
+	  .type = MR_T_SET, .off = MR_AT(ms_config, ipv6), .lo = 1 },
+	{ .long_name = "rules-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "replace the built-in table that classifies Microsoft's replies (ini format)",
+	  .type = MR_T_STRING, .off = MR_AT(ms_config, rules_file) },
+	{ .long_name = "throttle-state", .arg = MR_ARG_REQUIRED, .arg_name = "STATE",
+	  .help = "state for temporary reputation throttling (4.7.650-652 and alike), default warning",
+	  .type = MR_T_STATE, .off = MR_AT(ms_config, throttle_state) },
+	{ .long_name = "stage-timeout", .arg = MR_ARG_REQUIRED, .arg_name = "SECONDS",
+	  .help = "time allowed for each SMTP stage (default: half of -t), always within -t",
+	  .type = MR_T_SECONDS, .off = MR_AT(ms_config, stage_timeout), .lo = 0.1, .hi = 3600 },
+	MR_OPTION_END
 };
 
 /** 1 if s is a plausible mail address that is safe inside MAIL FROM:<> or RCPT TO:<>. */
@@ -107,21 +115,10 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	mr_addr a;
 
 	switch (id) {
-	case OPT_DOMAIN:
-		if (mr_hostname_check(arg, &why) != 0)
-			return mr_buf_printf(err, "invalid domain '%s': %s", arg, why), -1;
-		if (cfg->ndomains == MAX_DOMAINS)
-			return mr_buf_printf(err, "at most %d domains", MAX_DOMAINS), -1;
-		cfg->domains[cfg->ndomains++] = arg;
-		return 0;
 	case OPT_HOST:
 		if (mr_addr_parse(arg, &a) != 0 && mr_hostname_check(arg, &why) != 0)
 			return mr_buf_printf(err, "invalid host '%s': not an IP address, and as a name: %s", arg, why), -1;
 		cfg->host = arg;
-		return 0;
-	case OPT_PORT:
-		if (mr_parse_long(arg, 1, 65535, &cfg->port) != 0)
-			return mr_buf_printf(err, "invalid port '%s' (1 to 65535)", arg), -1;
 		return 0;
 	case OPT_BIND:
 		if (mr_addr_parse(arg, &a) != 0)
@@ -138,42 +135,6 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		if (!valid_mailbox(arg))
 			return mr_buf_printf(err, "'%s' is not a mail address (local@domain, no spaces or <>)", arg), -1;
 		*(id == OPT_FROM ? &cfg->from : &cfg->rcpt) = arg;
-		return 0;
-	case OPT_SEND:
-		cfg->send = 1;
-		return 0;
-	case OPT_STARTTLS:
-		if (strcmp(arg, "auto") == 0)
-			cfg->tls = SMTP_TLS_AUTO;
-		else if (strcmp(arg, "require") == 0)
-			cfg->tls = SMTP_TLS_REQUIRE;
-		else if (strcmp(arg, "never") == 0)
-			cfg->tls = SMTP_TLS_NEVER;
-		else
-			return mr_buf_printf(err, "'%s' is not auto, require or never", arg), -1;
-		return 0;
-	case OPT_TLS_VERIFY:
-		cfg->tls_verify = 1;
-		return 0;
-	case OPT_CAFILE:
-		if (access(arg, R_OK) != 0)
-			return mr_buf_printf(err, "cannot read '%s'", arg), -1;
-		cfg->cafile = arg;
-		return 0;
-	case OPT_V4:
-	case OPT_V6:
-		cfg->ipv6 = id == OPT_V6;
-		return 0;
-	case OPT_RULES_FILE:
-		cfg->rules_file = arg;
-		return 0;
-	case OPT_THROTTLE_STATE:
-		if (mr_state_parse(arg, &cfg->throttle_state) != 0)
-			return mr_buf_printf(err, "'%s' is not ok, warning, critical, unknown or 0-3", arg), -1;
-		return 0;
-	case OPT_STAGE_TIMEOUT:
-		if (mr_parse_double(arg, 0.1, 3600, &cfg->stage_timeout) != 0)
-			return mr_buf_printf(err, "invalid number of seconds '%s'", arg), -1;
 		return 0;
 	default:
 		return mr_buf_puts(err, "internal error: unknown option"), -1;
@@ -203,9 +164,8 @@ static void local_fqdn(char *dst, size_t size)
 }
 
 /** Probe one domain (or --host) and add its subcheck to the report. */
-static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *dns, const smtp_rules *rules,
-                         const char *domain, const char *ehlo, const char *from, double deadline,
-                         smtp_report *rep)
+static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *dns, const char *domain,
+                         double deadline, smtp_report *rep)
 {
 	smtp_candidate cand[MAX_CANDIDATES];
 	size_t ncand = 0;
@@ -217,13 +177,13 @@ static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *
 	pc.port = cfg->port;
 	pc.bind = cfg->bind;
 	pc.ipv6 = cfg->ipv6;
-	pc.ehlo = ehlo;
-	pc.from = from;
+	pc.ehlo = cfg->ehlo_name;
+	pc.from = cfg->from_addr;
 	pc.rcpt = cfg->rcpt;
 	pc.send_data = cfg->send;
-	pc.tls = cfg->tls;
-	pc.tls_verify = cfg->tls_verify;
-	pc.cafile = cfg->cafile;
+	pc.tls = (smtp_tls_mode)cfg->tls;
+	pc.tls_verify = cfg->tlsopt.verify;
+	pc.cafile = cfg->tlsopt.cafile;
 	pc.stage_timeout = cfg->stage_timeout > 0 ? cfg->stage_timeout : common->timeout / 2;
 	pc.deadline = deadline;
 	pc.verbose = common->verbose;
@@ -247,15 +207,71 @@ static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *
 		      (res.end == SMTP_END_TIMEOUT && res.last == SMTP_STAGE_CONNECT)) || mr_now() >= deadline)
 			break;
 	}
-	smtp_report_add(rep, domain, &res, &pc, rules, cfg->throttle_state);
+	smtp_report_add(rep, domain, &res, &pc, &cfg->rules, cfg->throttle_state);
 }
 
-/** Entry point: parse options, probe each domain, render, exit with the state. */
-int main(int argc, char **argv)
+/** Load the rules and check the option combinations; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
+static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
-	ms_config cfg;
-	mr_option_group groups[2];
-	mr_plugin_info info = {
+	ms_config *cfg = cfgp;
+
+	if (cfg->rules_file != NULL ? smtp_rules_load_file(&cfg->rules, cfg->rules_file, err) != 0
+	                            : smtp_rules_parse(&cfg->rules, smtp_default_rules, "built-in rules", err) != 0)
+		return MR_PREPARE_BAD;
+	if (cfg->send && cfg->rcpt == NULL)
+		return mr_buf_puts(err, "--send needs -r/--rcpt"), MR_PREPARE_BAD;
+	/* With -H and no -d, the output names the host probed rather than a domain that was not looked up. */
+	if (cfg->ndomains == 0)
+		cfg->domains[cfg->ndomains++] = cfg->host != NULL ? cfg->host : "hotmail.com";
+	if (cfg->ehlo == NULL)
+		local_fqdn(cfg->ehlo_name, sizeof(cfg->ehlo_name));
+	else
+		mr_snprintf(cfg->ehlo_name, sizeof(cfg->ehlo_name), "%s", cfg->ehlo);
+	if (cfg->from == NULL) {
+		if (mr_snprintf(cfg->from_addr, sizeof(cfg->from_addr), "postmaster@%s", cfg->ehlo_name) != 0)
+			return mr_buf_puts(err, "EHLO name too long for a MAIL FROM address"), MR_PREPARE_BAD;
+	} else {
+		mr_snprintf(cfg->from_addr, sizeof(cfg->from_addr), "%s", cfg->from);
+	}
+	return MR_PREPARE_OK;
+}
+
+/** Probe each domain (or --host) and judge; 0, or -1 after mr_plugin_fail (no resolver). */
+static int run(mr_plugin_ctx *ctx, void *cfgp)
+{
+	ms_config *cfg = cfgp;
+	mr_dns *dns = NULL;
+	smtp_report rep;
+
+	if (cfg->host == NULL && (dns = mr_plugin_dns(ctx)) == NULL)
+		return -1;
+	smtp_report_init(&rep, ctx->check, &ctx->common.thr, ctx->common.verbose);
+	for (size_t i = 0; i < cfg->ndomains && mr_now() < ctx->deadline; i++)
+		probe_domain(cfg, &ctx->common, dns, cfg->domains[i], ctx->deadline, &rep);
+	smtp_report_finish(&rep, mr_now() - ctx->start, ctx->common.timeout_state, mr_now() >= ctx->deadline);
+	return 0;
+}
+
+/** Free the rules. */
+static void cleanup(void *cfgp)
+{
+	ms_config *cfg = cfgp;
+
+	smtp_rules_free(&cfg->rules);
+}
+
+/** Examples for --help. */
+static const char *const examples[] = {
+	"check_ms_smtp -b 192.0.2.25 -e mail.example.com",
+	"check_ms_smtp -b 192.0.2.25 -e mail.example.com -r probe@outlook.com",
+	"check_ms_smtp -6 -b 2001:db8::25 -e mail.example.com -d outlook.com",
+	"check_ms_smtp -b 192.0.2.25 -e mail.example.com --starttls=require",
+	NULL
+};
+
+/** check_ms_smtp as the plugin frame runs it. */
+static const mr_plugin plugin = {
+	.info = {
 		.name = "check_ms_smtp",
 		.prefix = "MS_SMTP",
 		.purpose = "Speaks SMTP to Microsoft's MX (Outlook.com, Hotmail) from the monitored sending address "
@@ -275,81 +291,29 @@ int main(int argc, char **argv)
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the whole dialogue's time in seconds",
 		.critical_help = "critical range on the whole dialogue's time in seconds",
-		.groups = groups,
-		.ngroups = 2,
-	};
-	mr_common common;
-	mr_check *c = NULL;
-	mr_dns *dns = NULL;
-	smtp_rules rules;
-	smtp_report rep;
-	const char *failure = NULL;
-	mr_state st = MR_UNKNOWN;
-	char ehlo[256], from[320];
-	double start = mr_now(), deadline;
-	mr_buf err;
+		.examples = examples,
+	},
+	.title = "Probe",
+	.options = ms_options,
+	.handle = handle_option,
+	.dns = &mr_dns_need,
+	.dns_off = MR_AT(ms_config, dns),
+	.tls_options = mr_tls_smtp_options,
+	.tls_off = MR_AT(ms_config, tlsopt),
+	.service = &mr_curl_service,
+	.prepare = prepare,
+	.run = run,
+	.cleanup = cleanup,
+};
+
+/** Entry point: set the defaults and hand over to the plugin frame. */
+int main(int argc, char **argv)
+{
+	ms_config cfg;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.port = 25;
 	cfg.throttle_state = MR_WARNING;
-	mr_buf_init(&err, 4096);
-	smtp_rules_init(&rules);
-	mr_dns_config_init(&cfg.dns);
-	groups[0] = (mr_option_group){ "Probe", ms_options, handle_option, &cfg };
-	mr_dns_option_group(&groups[1], &cfg.dns);
-
-	if (!mr_plugin_begin(&info, argc, argv, &common))
-		goto out;
-	if (cfg.rules_file != NULL ? smtp_rules_load_file(&rules, cfg.rules_file, &err) != 0
-	                           : smtp_rules_parse(&rules, smtp_default_rules, "built-in rules", &err) != 0) {
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	if (cfg.send && cfg.rcpt == NULL) {
-		mr_options_print_error(&info, "--send needs -r/--rcpt");
-		goto out;
-	}
-	/* With -H and no -d, the output names the host probed rather than a domain that was not looked up. */
-	if (cfg.ndomains == 0)
-		cfg.domains[cfg.ndomains++] = cfg.host != NULL ? cfg.host : "hotmail.com";
-	if (cfg.ehlo == NULL)
-		local_fqdn(ehlo, sizeof(ehlo));
-	else
-		mr_snprintf(ehlo, sizeof(ehlo), "%s", cfg.ehlo);
-	if (cfg.from == NULL) {
-		if (mr_snprintf(from, sizeof(from), "postmaster@%s", ehlo) != 0) {
-			mr_options_print_error(&info, "EHLO name too long for a MAIL FROM address");
-			goto out;
-		}
-	} else {
-		mr_snprintf(from, sizeof(from), "%s", cfg.from);
-	}
-	cfg.dns.verbose = common.verbose;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fputs("MS_SMTP UNKNOWN - cannot initialise libcurl\n", stdout);
-		goto out;
-	}
-	c = mr_check_new(info.prefix);
-	if (c == NULL) {
-		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
-		curl_global_cleanup();
-		goto out;
-	}
-	deadline = mr_soft_deadline(start, common.timeout);
-	if (cfg.host == NULL && (dns = mr_dns_new(&cfg.dns, &err)) == NULL)
-		failure = mr_buf_str(&err);
-	if (cfg.host != NULL || dns != NULL) {
-		smtp_report_init(&rep, c, &common.thr, common.verbose);
-		for (size_t i = 0; i < cfg.ndomains && mr_now() < deadline; i++)
-			probe_domain(&cfg, &common, dns, &rules, cfg.domains[i], ehlo, from, deadline, &rep);
-		smtp_report_finish(&rep, mr_now() - start, common.timeout_state, mr_now() >= deadline);
-	}
-	st = mr_plugin_finish(&info, &common, c, failure, 0);
-	curl_global_cleanup();
-out:
-	mr_dns_free(dns);
-	mr_check_free(c);
-	smtp_rules_free(&rules);
-	mr_buf_free(&err);
-	return (int)st;
+	smtp_rules_init(&cfg.rules);
+	return (int)mr_plugin_main(&plugin, &cfg, argc, argv);
 }

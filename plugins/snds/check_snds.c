@@ -2,14 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <curl/curl.h>
 
 #include "../../common/deadline.h"
 #include "../../common/http.h"
-#include "../../common/options.h"
-#include "../../common/render.h"
-#include "../../common/result.h"
+#include "../../common/plugin.h"
 #include "../../common/secret.h"
+#include "../../common/tlsopt.h"
 #include "snds_input.h"
 #include "snds_report.h"
 #include "snds_judge.h"
@@ -18,12 +16,11 @@
 /** Most -H options. */
 #define MAX_FILTERS 256
 
-/** Option ids of check_snds's own group. */
-enum {
-	OPT_KEY_FILE = 1, OPT_KEY, OPT_TOKEN_FILE, OPT_API, OPT_BASE_URL, OPT_IP, OPT_FEED, OPT_DATE, OPT_LOOKBACK,
-	OPT_CW, OPT_CC, OPT_TW, OPT_TC, OPT_YELLOW, OPT_RED, OPT_BLOCKED, OPT_MISSING, OPT_CAFILE, OPT_INSECURE,
-	OPT_MAX_SIZE, OPT_MAX_DETAILS
-};
+/** Ids of check_snds's options that its handler checks and stores. */
+enum { OPT_BASE_URL = 1, OPT_DATE };
+
+/** --feed values: which feeds to read. */
+enum { FEED_STATUS = 1, FEED_DATA = 2, FEED_BOTH = 3 };
 
 /** Everything check_snds reads from its options. */
 typedef struct snds_config {
@@ -33,55 +30,81 @@ typedef struct snds_config {
 	int api;                        /**< -1 auto, else snds_api */
 	const char *base_url;           /**< --base-url */
 	mr_cidr filters[MAX_FILTERS];   /**< -H (judge.filters points here, judge.nfilters counts them) */
-	int want_status;                /**< --feed includes status */
-	int want_data;                  /**< --feed includes data */
+	int feeds;                      /**< --feed: FEED_STATUS, FEED_DATA or FEED_BOTH */
 	int have_date;                  /**< --date given */
 	struct tm date;                 /**< --date */
 	long lookback;                  /**< --lookback */
 	snds_judge_config judge;        /**< thresholds and states */
-	const char *cafile;             /**< --cafile */
-	int insecure;                   /**< --insecure */
+	long max_details;               /**< --max-details (copied to judge.max_details) */
+	mr_tls_config tls;              /**< TLS group: --cafile, --insecure */
 	long max_size;                  /**< --max-size */
+	snds_input_config fc;            /**< what the feeds are fetched with (set by prepare) */
 } snds_config;
+
+/** --api words. */
+static const char *const api_words[] = { "auto", "legacy", "rest", NULL };
+/** --api values: -1 for auto, else an snds_api. */
+static const int api_values[] = { -1, SNDS_API_LEGACY, SNDS_API_REST };
+/** --feed words. */
+static const char *const feed_words[] = { "status", "data", "both", NULL };
+/** --feed values. */
+static const int feed_values[] = { FEED_STATUS, FEED_DATA, FEED_BOTH };
+
+/** A row of a state option stored in the judge's config. */
+#define STATE_ROW(name, text, member) \
+	{ .long_name = name, .arg = MR_ARG_REQUIRED, .arg_name = "STATE", .help = text, .type = MR_T_STATE, \
+	  .off = MR_AT(snds_config, judge.member) }
+/** A row of a range option stored in the judge's config with its flag. */
+#define RANGE_ROW(name, text, member, flag) \
+	{ .long_name = name, .arg = MR_ARG_REQUIRED, .arg_name = "RANGE", .help = text, .type = MR_T_RANGE, \
+	  .off = MR_AT(snds_config, judge.member), .off2 = MR_AT(snds_config, judge.flag) }
 
 /** check_snds's own options. */
 static const mr_option snds_options[] = {
-	{ "key-file", 'k', MR_ARG_REQUIRED, "FILE", "read the SNDS automated-access key from FILE (mode 600)",
-	  OPT_KEY_FILE, 0 },
-	{ "key", 0, MR_ARG_REQUIRED, "KEY",
-	  "the SNDS key itself: visible in the process list, prefer --key-file, --extra-opts or SNDS_KEY in the "
-	  "environment", OPT_KEY, MR_OPT_SECRET },
-	{ "token-file", 0, MR_ARG_REQUIRED, "FILE", "read the OAuth2 bearer token for the SNDS REST API from FILE",
-	  OPT_TOKEN_FILE, 0 },
-	{ "api", 0, MR_ARG_REQUIRED, "auto|legacy|rest", "which interface: auto (default) uses rest when a token is "
-	  "given, else the legacy key links", OPT_API, 0 },
-	{ "base-url", 0, MR_ARG_REQUIRED, "URL", "prefix the feed paths are appended to (default for legacy "
-	  SNDS_LEGACY_BASE ", for rest " SNDS_REST_BASE ")", OPT_BASE_URL, 0 },
-	{ "ip", 'H', MR_ARG_REQUIRED, "ADDRESS|CIDR", "judge only these IPs (default every IP in the feeds); a single "
-	  "address missing from the data feed gets --missing-state", OPT_IP, MR_OPT_REPEAT },
-	{ "feed", 0, MR_ARG_REQUIRED, "status|data|both", "which feeds to read (default both)", OPT_FEED, 0 },
-	{ "date", 0, MR_ARG_REQUIRED, "YYYY-MM-DD", "newest day of data to look at (default yesterday, UTC)",
-	  OPT_DATE, 0 },
-	{ "lookback", 0, MR_ARG_REQUIRED, "DAYS", "look back up to DAYS days for the newest day with data (default 3)",
-	  OPT_LOOKBACK, 0 },
-	{ "complaint-warning", 0, MR_ARG_REQUIRED, "RANGE", "complaint rate in percent (default 0.1: above 0.1% warns)",
-	  OPT_CW, 0 },
-	{ "complaint-critical", 0, MR_ARG_REQUIRED, "RANGE", "complaint rate in percent (default 0.3)", OPT_CC, 0 },
-	{ "trap-warning", 0, MR_ARG_REQUIRED, "RANGE", "trap hits (default none)", OPT_TW, 0 },
-	{ "trap-critical", 0, MR_ARG_REQUIRED, "RANGE", "trap hits (default none)", OPT_TC, 0 },
-	{ "yellow-state", 0, MR_ARG_REQUIRED, "STATE", "state of a YELLOW filter result (default warning)", OPT_YELLOW, 0 },
-	{ "red-state", 0, MR_ARG_REQUIRED, "STATE", "state of a RED filter result (default critical)", OPT_RED, 0 },
-	{ "blocked-state", 0, MR_ARG_REQUIRED, "STATE", "state of an IP Outlook.com blocks (default critical)",
-	  OPT_BLOCKED, 0 },
-	{ "missing-state", 0, MR_ARG_REQUIRED, "STATE", "state of a -H address absent from the data (default ok)",
-	  OPT_MISSING, 0 },
-	{ "cafile", 0, MR_ARG_REQUIRED, "FILE", "CA certificates to verify the server with", OPT_CAFILE, 0 },
-	{ "insecure", 0, MR_ARG_NONE, NULL, "do not verify the server certificate and allow an http:// --base-url: "
-	  "for tests only, never in production", OPT_INSECURE, 0 },
-	{ "max-size", 0, MR_ARG_REQUIRED, "BYTES", "largest response accepted (default 33554432)", OPT_MAX_SIZE, 0 },
-	{ "max-details", 0, MR_ARG_REQUIRED, "N", "show at most N IPs in the long output (default 50)",
-	  OPT_MAX_DETAILS, 0 },
-	{ NULL, 0, MR_ARG_NONE, NULL, NULL, 0, 0 }
+	{ .long_name = "key-file", .short_name = 'k', .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read the SNDS automated-access key from FILE (mode 600)",
+	  .type = MR_T_SECRET_FILE, .off = MR_AT(snds_config, key_file) },
+	{ .long_name = "key", .arg = MR_ARG_REQUIRED, .arg_name = "KEY",
+	  .help = "the SNDS key itself: visible in the process list, prefer --key-file, --extra-opts or SNDS_KEY in "
+	          "the environment", .type = MR_T_SECRET, .off = MR_AT(snds_config, key) },
+	{ .long_name = "token-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "read the OAuth2 bearer token for the SNDS REST API from FILE",
+	  .type = MR_T_SECRET_FILE, .off = MR_AT(snds_config, token_file) },
+	{ .long_name = "api", .arg = MR_ARG_REQUIRED, .arg_name = "auto|legacy|rest",
+	  .help = "which interface: auto (default) uses rest when a token is given, else the legacy key links",
+	  .type = MR_T_CHOICE, .off = MR_AT(snds_config, api), .words = api_words, .values = api_values },
+	{ .long_name = "base-url", .arg = MR_ARG_REQUIRED, .arg_name = "URL", .id = OPT_BASE_URL,
+	  .help = "prefix the feed paths are appended to (default for legacy " SNDS_LEGACY_BASE ", for rest "
+	          SNDS_REST_BASE ")" },
+	{ .long_name = "ip", .short_name = 'H', .arg = MR_ARG_REQUIRED, .arg_name = "ADDRESS|CIDR",
+	  .help = "judge only these IPs (default every IP in the feeds); a single address missing from the data "
+	          "feed gets --missing-state", .flags = MR_OPT_REPEAT, .type = MR_T_CIDR_LIST,
+	  .off = MR_AT(snds_config, filters), .off2 = MR_AT(snds_config, judge.nfilters), .hi = MAX_FILTERS },
+	{ .long_name = "feed", .arg = MR_ARG_REQUIRED, .arg_name = "status|data|both",
+	  .help = "which feeds to read (default both)",
+	  .type = MR_T_CHOICE, .off = MR_AT(snds_config, feeds), .words = feed_words, .values = feed_values },
+	{ .long_name = "date", .arg = MR_ARG_REQUIRED, .arg_name = "YYYY-MM-DD", .id = OPT_DATE,
+	  .help = "newest day of data to look at (default yesterday, UTC)" },
+	{ .long_name = "lookback", .arg = MR_ARG_REQUIRED, .arg_name = "DAYS",
+	  .help = "look back up to DAYS days for the newest day with data (default 3)",
+	  .type = MR_T_COUNT, .off = MR_AT(snds_config, lookback), .lo = 1, .hi = 90 },
+	RANGE_ROW("complaint-warning", "complaint rate in percent (default 0.1: above 0.1% warns)", complaint.warn,
+	          complaint.has_warn),
+	RANGE_ROW("complaint-critical", "complaint rate in percent (default 0.3)", complaint.crit,
+	          complaint.has_crit),
+	RANGE_ROW("trap-warning", "trap hits (default none)", trap.warn, trap.has_warn),
+	RANGE_ROW("trap-critical", "trap hits (default none)", trap.crit, trap.has_crit),
+	STATE_ROW("yellow-state", "state of a YELLOW filter result (default warning)", yellow_state),
+	STATE_ROW("red-state", "state of a RED filter result (default critical)", red_state),
+	STATE_ROW("blocked-state", "state of an IP Outlook.com blocks (default critical)", blocked_state),
+	STATE_ROW("missing-state", "state of a -H address absent from the data (default ok)", missing_state),
+	{ .long_name = "max-size", .arg = MR_ARG_REQUIRED, .arg_name = "BYTES",
+	  .help = "largest response accepted (default 33554432)",
+	  .type = MR_T_COUNT, .off = MR_AT(snds_config, max_size), .lo = 1024, .hi = 1073741824L },
+	{ .long_name = "max-details", .arg = MR_ARG_REQUIRED, .arg_name = "N",
+	  .help = "show at most N IPs in the long output (default 50)",
+	  .type = MR_T_COUNT, .off = MR_AT(snds_config, max_details), .lo = 0, .hi = 100000 },
+	MR_OPTION_END
 };
 
 /** Parse a YYYY-MM-DD date strictly into tm; 0 or -1. */
@@ -111,91 +134,22 @@ static int parse_date(const char *s, struct tm *tm)
 	return 0;
 }
 
-/** Parse a state option into *st; 0 or -1 with a reason. */
-static int set_state(const char *arg, mr_state *st, mr_buf *err)
-{
-	if (mr_state_parse(arg, st) != 0)
-		return mr_buf_printf(err, "'%s' is not ok, warning, critical, unknown or 0-3", arg), -1;
-	return 0;
-}
-
-/** Parse a range option into r and its flag; 0 or -1 with a reason. */
-static int set_range(const char *arg, mr_range *r, int *has, mr_buf *err)
-{
-	if (mr_range_parse(arg, r) != 0)
-		return mr_buf_printf(err, "invalid range '%s'", arg), -1;
-	*has = 1;
-	return 0;
-}
-
 /** Store one of check_snds's own options into the config. */
 static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 {
 	snds_config *cfg = cfgp;
-	const char *why = NULL;
 
 	switch (id) {
-	case OPT_KEY_FILE: cfg->key_file = arg; return 0;
-	case OPT_KEY: cfg->key = arg; return 0;
-	case OPT_TOKEN_FILE: cfg->token_file = arg; return 0;
-	case OPT_API:
-		if (strcmp(arg, "auto") == 0)
-			cfg->api = -1;
-		else if (strcmp(arg, "legacy") == 0)
-			cfg->api = SNDS_API_LEGACY;
-		else if (strcmp(arg, "rest") == 0)
-			cfg->api = SNDS_API_REST;
-		else
-			return mr_buf_printf(err, "'%s' is not auto, legacy or rest", arg), -1;
-		return 0;
 	case OPT_BASE_URL:
 		if (strncmp(arg, "https://", 8) != 0 && strncmp(arg, "http://", 7) != 0)
 			return mr_buf_puts(err, "the URL must start with https:// (http:// only with --insecure)"), -1;
 		cfg->base_url = arg;
-		return 0;
-	case OPT_IP:
-		if (cfg->judge.nfilters == MAX_FILTERS)
-			return mr_buf_printf(err, "at most %d addresses or ranges", MAX_FILTERS), -1;
-		if (mr_cidr_parse(arg, &cfg->filters[cfg->judge.nfilters], &why) != 0)
-			return mr_buf_printf(err, "invalid address or range '%s': %s", arg, why ? why : "not an IP"), -1;
-		cfg->judge.nfilters++;
-		return 0;
-	case OPT_FEED:
-		cfg->want_status = strcmp(arg, "status") == 0 || strcmp(arg, "both") == 0;
-		cfg->want_data = strcmp(arg, "data") == 0 || strcmp(arg, "both") == 0;
-		if (!cfg->want_status && !cfg->want_data)
-			return mr_buf_printf(err, "'%s' is not status, data or both", arg), -1;
 		return 0;
 	case OPT_DATE:
 		if (parse_date(arg, &cfg->date) != 0)
 			return mr_buf_printf(err, "'%s' is not a date YYYY-MM-DD", arg), -1;
 		cfg->have_date = 1;
 		return 0;
-	case OPT_LOOKBACK:
-		if (mr_parse_long(arg, 1, 90, &cfg->lookback) != 0)
-			return mr_buf_printf(err, "'%s' is not a number of days from 1 to 90", arg), -1;
-		return 0;
-	case OPT_CW: return set_range(arg, &cfg->judge.complaint.warn, &cfg->judge.complaint.has_warn, err);
-	case OPT_CC: return set_range(arg, &cfg->judge.complaint.crit, &cfg->judge.complaint.has_crit, err);
-	case OPT_TW: return set_range(arg, &cfg->judge.trap.warn, &cfg->judge.trap.has_warn, err);
-	case OPT_TC: return set_range(arg, &cfg->judge.trap.crit, &cfg->judge.trap.has_crit, err);
-	case OPT_YELLOW: return set_state(arg, &cfg->judge.yellow_state, err);
-	case OPT_RED: return set_state(arg, &cfg->judge.red_state, err);
-	case OPT_BLOCKED: return set_state(arg, &cfg->judge.blocked_state, err);
-	case OPT_MISSING: return set_state(arg, &cfg->judge.missing_state, err);
-	case OPT_CAFILE: cfg->cafile = arg; return 0;
-	case OPT_INSECURE: cfg->insecure = 1; return 0;
-	case OPT_MAX_SIZE:
-		if (mr_parse_long(arg, 1024, 1073741824L, &cfg->max_size) != 0)
-			return mr_buf_printf(err, "'%s' is not a size from 1024 to 1073741824 bytes", arg), -1;
-		return 0;
-	case OPT_MAX_DETAILS: {
-		long n;
-		if (mr_parse_long(arg, 0, 100000, &n) != 0)
-			return mr_buf_printf(err, "invalid number '%s' (0 to 100000)", arg), -1;
-		cfg->judge.max_details = (size_t)n;
-		return 0;
-	}
 	default:
 		return mr_buf_puts(err, "internal error: unknown option"), -1;
 	}
@@ -206,11 +160,11 @@ static void config_defaults(snds_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->api = -1;
-	cfg->want_status = cfg->want_data = 1;
+	cfg->feeds = FEED_BOTH;
 	cfg->lookback = 3;
 	cfg->max_size = 32L * 1024 * 1024;
 	cfg->judge.filters = cfg->filters;
-	cfg->judge.max_details = 50;
+	cfg->max_details = 50;
 	cfg->judge.yellow_state = MR_WARNING;
 	cfg->judge.red_state = MR_CRITICAL;
 	cfg->judge.blocked_state = MR_CRITICAL;
@@ -223,28 +177,21 @@ static void config_defaults(snds_config *cfg)
 /** 0 if the base URL keeps the key or token encrypted (https://, or http:// with --insecure); else -1 with why. */
 static int check_base_url(const snds_config *cfg, mr_buf *err)
 {
-	if (cfg->base_url == NULL || cfg->insecure || strncmp(cfg->base_url, "http://", 7) != 0)
+	if (cfg->base_url == NULL || cfg->tls.insecure || strncmp(cfg->base_url, "http://", 7) != 0)
 		return 0;
 	return mr_buf_puts(err, "--base-url: http:// would send the SNDS key or token unencrypted: use https:// "
 	                        "(--insecure allows http:// for tests)"), -1;
 }
 
-/** Secrets read at start-up; freed at exit. */
-typedef struct secrets {
-	char *key;      /**< from --key-file, or NULL */
-	char *token;    /**< from --token-file, or NULL */
-} secrets;
-
 /** Read key and token, choose the API; 0, or -1 with a reason (bad arguments). */
-static int load_secrets(snds_config *cfg, secrets *s, snds_input_config *fc, mr_check *c, mr_buf *err)
+static int load_secrets(mr_plugin_ctx *ctx, snds_config *cfg, snds_input_config *fc, mr_buf *err)
 {
 	const char *env = getenv("SNDS_KEY");
 
 	if (cfg->key_file != NULL) {
-		s->key = mr_check_read_secret(c, cfg->key_file, err);
-		if (s->key == NULL)
+		fc->key = mr_plugin_secret(ctx, cfg->key_file, err);
+		if (fc->key == NULL)
 			return -1;
-		fc->key = s->key;
 	} else if (cfg->key != NULL) {
 		fc->key = cfg->key;
 	} else if (env != NULL && *env != '\0') {
@@ -253,10 +200,9 @@ static int load_secrets(snds_config *cfg, secrets *s, snds_input_config *fc, mr_
 		fc->key = env;
 	}
 	if (cfg->token_file != NULL) {
-		s->token = mr_check_read_secret(c, cfg->token_file, err);
-		if (s->token == NULL)
+		fc->token = mr_plugin_secret(ctx, cfg->token_file, err);
+		if (fc->token == NULL)
 			return -1;
-		fc->token = s->token;
 	}
 	fc->api = cfg->api >= 0 ? (snds_api)cfg->api : fc->token != NULL ? SNDS_API_REST : SNDS_API_LEGACY;
 	if (fc->api == SNDS_API_LEGACY && fc->key == NULL)
@@ -381,9 +327,9 @@ static int run_check(const snds_config *cfg, const snds_input_config *fc, double
 		time_t t = time(NULL) - 86400;
 		gmtime_r(&t, &day);
 	}
-	if (cfg->want_status && read_status(fc, &j, err) != 0)
+	if ((cfg->feeds & FEED_STATUS) && read_status(fc, &j, err) != 0)
 		goto out;
-	if (cfg->want_data) {
+	if (cfg->feeds & FEED_DATA) {
 		if (read_data(cfg, fc, &j, &day, err) != 0)
 			goto out;
 		mr_snprintf(dayname, sizeof(dayname), "%04d-%02d-%02d", day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
@@ -399,12 +345,55 @@ out:
 	return rc;
 }
 
-/** Entry point: parse options, read secrets, fetch and judge, render, exit with the state. */
-int main(int argc, char **argv)
+/** Check the base URL, read key and token, choose the API; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
+static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
-	snds_config cfg;
-	mr_option_group group;
-	mr_plugin_info info = {
+	snds_config *cfg = cfgp;
+
+	cfg->judge.max_details = (size_t)cfg->max_details;
+	if (check_base_url(cfg, err) != 0 || load_secrets(ctx, cfg, &cfg->fc, err) != 0)
+		return MR_PREPARE_BAD;
+	return MR_PREPARE_OK;
+}
+
+/** Fetch, judge and report; 0, or -1 after mr_plugin_fail (the perfdata labels stay, with U values). */
+static int run(mr_plugin_ctx *ctx, void *cfgp)
+{
+	snds_config *cfg = cfgp;
+	snds_input_config *fc = &cfg->fc;
+	mr_buf err;
+	int rc = 0;
+
+	mr_buf_init(&err, 4096);
+	mr_http_config_init(&fc->http);
+	fc->http.cafile = cfg->tls.cafile;
+	fc->http.insecure = cfg->tls.insecure;
+	fc->http.max_body = (size_t)cfg->max_size;
+	fc->http.deadline = ctx->deadline;
+	fc->http.verbose = ctx->common.verbose;
+	if (run_check(cfg, fc, ctx->start, ctx->check, &err) != 0) {
+		int timed_out = mr_plugin_timed_out(ctx);
+
+		snds_report_failure(ctx->check, &cfg->judge, mr_buf_str(&err),
+		                    timed_out ? ctx->common.timeout_state : MR_UNKNOWN, mr_now() - ctx->start);
+		rc = mr_plugin_fail(ctx, timed_out, "%s", mr_buf_str(&err));
+	}
+	mr_buf_free(&err);
+	return rc;
+}
+
+/** Examples for --help. */
+static const char *const examples[] = {
+	"check_snds -k /etc/nagios/snds.key",
+	"check_snds -k /etc/nagios/snds.key -H 192.0.2.0/24 --feed=data",
+	"check_snds -k /etc/nagios/snds.key -H 192.0.2.25 --complaint-warning=0.05",
+	"check_snds --token-file=/etc/nagios/snds.token --feed=status",
+	NULL
+};
+
+/** check_snds as the plugin frame runs it. */
+static const mr_plugin plugin = {
+	.info = {
 		.name = "check_snds",
 		.prefix = "SNDS",
 		.purpose = "Reads Microsoft SNDS (Smart Network Data Services) over HTTPS: the IP status feed (is "
@@ -418,51 +407,23 @@ int main(int argc, char **argv)
 		         "read. IPs are compared numerically: 1.2.3.4 never matches 1.2.3.40, and ranges are "
 		         "inclusive. Empty trap fields are 'not reported' (perfdata U), never zero.",
 		.default_timeout = 10,
-		.groups = &group,
-		.ngroups = 1,
-	};
-	mr_common common;
-	snds_input_config fc;
-	secrets s = { NULL, NULL };
-	mr_check *c = NULL;
-	mr_state st = MR_UNKNOWN;
-	double start = mr_now();
-	mr_buf err;
+		.examples = examples,
+	},
+	.title = "SNDS",
+	.options = snds_options,
+	.handle = handle_option,
+	.tls_options = mr_tls_https_options,
+	.tls_off = MR_AT(snds_config, tls),
+	.service = &mr_curl_service,
+	.prepare = prepare,
+	.run = run,
+};
+
+/** Entry point: set the defaults and hand over to the plugin frame. */
+int main(int argc, char **argv)
+{
+	snds_config cfg;
 
 	config_defaults(&cfg);
-	memset(&fc, 0, sizeof(fc));
-	mr_buf_init(&err, 4096);
-	group = (mr_option_group){ "SNDS", snds_options, handle_option, &cfg };
-	if (!mr_plugin_begin(&info, argc, argv, &common))
-		goto out;
-	c = mr_check_new(info.prefix);
-	if (c == NULL) {
-		st = mr_plugin_finish(&info, &common, NULL, NULL, 0);
-		goto out;
-	}
-	if (check_base_url(&cfg, &err) != 0 || load_secrets(&cfg, &s, &fc, c, &err) != 0) {
-		mr_options_print_error(&info, mr_buf_str(&err));
-		goto out;
-	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		fputs("SNDS UNKNOWN - cannot initialise libcurl\n", stdout);
-		goto out;
-	}
-	mr_http_config_init(&fc.http);
-	fc.http.cafile = cfg.cafile;
-	fc.http.insecure = cfg.insecure;
-	fc.http.max_body = (size_t)cfg.max_size;
-	fc.http.deadline = mr_soft_deadline(start, common.timeout);
-	fc.http.verbose = common.verbose;
-	if (run_check(&cfg, &fc, start, c, &err) != 0)
-		snds_report_failure(c, &cfg.judge, mr_buf_str(&err),
-		                    mr_now() >= fc.http.deadline ? common.timeout_state : MR_UNKNOWN, mr_now() - start);
-	st = mr_plugin_finish(&info, &common, c, NULL, 0);
-	curl_global_cleanup();
-out:
-	mr_check_free(c);
-	mr_secret_free(s.key);
-	mr_secret_free(s.token);
-	mr_buf_free(&err);
-	return (int)st;
+	return (int)mr_plugin_main(&plugin, &cfg, argc, argv);
 }

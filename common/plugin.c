@@ -1,0 +1,205 @@
+/* plugin.c: owns the run of a plugin from argv to the exit state: option groups, the hard timeout, the result
+ * tree, the services (libcurl), the run's one failure call, rendering and clean-up. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deadline.h"
+#include "plugin.h"
+#include "secret.h"
+
+/** Room for a bad-argument or failure message. */
+#define MSG_MAX 4096
+/** Most option groups: the plugin's own, TLS and DNS. */
+#define MAX_GROUPS 3
+
+/** Record the run's failure; see plugin.h. */
+int mr_plugin_fail(mr_plugin_ctx *ctx, int timed_out, const char *fmt, ...)
+{
+	mr_buf b;
+	va_list ap;
+
+	if (ctx->failure != NULL)
+		return -1;
+	mr_buf_init(&b, MSG_MAX);
+	va_start(ap, fmt);
+	mr_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	ctx->failure = strdup(b.len > 0 ? mr_buf_str(&b) : "out of memory");
+	ctx->timed_out = timed_out;
+	mr_buf_free(&b);
+	return -1;
+}
+
+/** 1 once the soft deadline has passed; see plugin.h. */
+int mr_plugin_timed_out(const mr_plugin_ctx *ctx)
+{
+	return mr_now() >= ctx->deadline;
+}
+
+/** The resolver, made on first use; see plugin.h. */
+struct mr_dns *mr_plugin_dns(mr_plugin_ctx *ctx)
+{
+	const mr_plugin *p = ctx->plugin;
+	mr_buf err;
+
+	if (ctx->dns != NULL || p->dns == NULL || ctx->dns_cfg == NULL)
+		return ctx->dns;
+	mr_buf_init(&err, MSG_MAX);
+	ctx->dns = p->dns->open(ctx->dns_cfg, ctx->common.verbose, &err);
+	if (ctx->dns == NULL)
+		mr_plugin_fail(ctx, 0, "%s", mr_buf_str(&err));
+	mr_buf_free(&err);
+	return ctx->dns;
+}
+
+/** Read a secret file for the run; see plugin.h. */
+const char *mr_plugin_secret(mr_plugin_ctx *ctx, const char *path, mr_buf *err)
+{
+	char *s;
+
+	if (ctx->nsecrets == sizeof(ctx->secrets) / sizeof(ctx->secrets[0])) {
+		mr_buf_puts(err, "internal error: too many secret files");
+		return NULL;
+	}
+	s = mr_check_read_secret(ctx->check, path, err);
+	if (s != NULL)
+		ctx->secrets[ctx->nsecrets++] = s;
+	return s;
+}
+
+/** Add a service to initialise before the run; see plugin.h. */
+int mr_plugin_need(mr_plugin_ctx *ctx, const mr_plugin_service *s)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nservices; i++)
+		if (ctx->services[i] == s)
+			return 0;
+	if (ctx->nservices == sizeof(ctx->services) / sizeof(ctx->services[0]))
+		return -1;
+	ctx->services[ctx->nservices++] = s;
+	return 0;
+}
+
+/** Fill groups[] and ctx->info from p and cfg: the plugin's own group, then TLS, then DNS. */
+static void build_groups(mr_plugin_ctx *ctx, const mr_plugin *p, void *cfg, mr_option_group *groups)
+{
+	size_t n = 0;
+
+	groups[n++] = (mr_option_group){ p->title, p->options, p->handle, cfg };
+	if (p->tls_options != NULL)
+		groups[n++] = (mr_option_group){ "TLS", p->tls_options, NULL, (char *)cfg + p->tls_off };
+	if (p->dns != NULL) {
+		ctx->dns_cfg = (char *)cfg + p->dns_off;
+		p->dns->init(ctx->dns_cfg);
+		p->dns->group(&groups[n++], ctx->dns_cfg);
+	}
+	ctx->info = p->info;
+	ctx->info.groups = groups;
+	ctx->info.ngroups = n;
+}
+
+/** Parse the options and arm the hard timeout just before -t; 1 to run, 0 to return UNKNOWN at once. */
+static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
+{
+	mr_buf err;
+	mr_parse_status st;
+
+	mr_buf_init(&err, MSG_MAX);
+	st = mr_options_parse(&ctx->info, argc, argv, &ctx->common, &err);
+	if (st == MR_PARSE_ERROR)
+		mr_options_print_error(&ctx->info, mr_buf_str(&err));
+	mr_buf_free(&err);
+	if (st != MR_PARSE_OK)
+		return 0;
+	/* The last-resort alarm fires 50 ms before -t, so that its line is out within -t. */
+	mr_hard_timeout_arm_shown(ctx->common.timeout > 0.1 ? ctx->common.timeout - 0.05 : ctx->common.timeout,
+	                          ctx->common.timeout, ctx->common.timeout_state, ctx->info.prefix);
+	ctx->deadline = mr_soft_deadline(ctx->start, ctx->common.timeout);
+	return 1;
+}
+
+/** Stop the hard timeout, apply the failure and print the result; the exit state. */
+static mr_state finish(mr_plugin_ctx *ctx)
+{
+	mr_check *c = ctx->check;
+
+	mr_hard_timeout_cancel();
+	if (c != NULL && ctx->failure != NULL) {
+		if (mr_check_set_summary(c, "%s", ctx->failure) != 0)
+			c = NULL;
+		mr_check_set_state(c, ctx->timed_out ? ctx->common.timeout_state : MR_UNKNOWN);
+	}
+	if (c == NULL) {
+		printf("%s UNKNOWN - out of memory\n", ctx->info.prefix);
+		return MR_UNKNOWN;
+	}
+	return mr_check_output(c, ctx->common.format);
+}
+
+/** Initialise the services in order; 0, or -1 after printing the one failure line (those done are kept). */
+static int init_services(mr_plugin_ctx *ctx, size_t *done)
+{
+	for (*done = 0; *done < ctx->nservices; (*done)++) {
+		if (ctx->services[*done]->init() != 0) {
+			printf("%s UNKNOWN - cannot initialise %s\n", ctx->info.prefix, ctx->services[*done]->what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/** Run a plugin from argv to the exit state; see plugin.h. */
+mr_state mr_plugin_main(const mr_plugin *p, void *cfg, int argc, char **argv)
+{
+	mr_option_group groups[MAX_GROUPS];
+	mr_plugin_ctx ctx;
+	mr_state st = MR_UNKNOWN;
+	size_t done = 0;
+	size_t i;
+	mr_buf err;
+
+	memset(&ctx, 0, sizeof(ctx));
+	mr_buf_init(&err, MSG_MAX);
+	ctx.plugin = p;
+	ctx.start = mr_now();
+	build_groups(&ctx, p, cfg, groups);
+	if (p->service != NULL)
+		mr_plugin_need(&ctx, p->service);
+	if (!begin(&ctx, argc, argv))
+		goto out;
+	ctx.check = mr_check_new(ctx.info.prefix);
+	if (ctx.check == NULL) {
+		st = finish(&ctx);
+		goto out;
+	}
+	if (p->prepare != NULL) {
+		int r = p->prepare(&ctx, cfg, &err);
+
+		if (r == MR_PREPARE_BAD)
+			mr_options_print_error(&ctx.info, mr_buf_str(&err));
+		if (r != MR_PREPARE_OK)
+			goto out;
+	}
+	if (init_services(&ctx, &done) != 0)
+		goto out;
+	if (p->run(&ctx, cfg) != 0 && ctx.failure == NULL)
+		mr_plugin_fail(&ctx, 0, "internal error: the run failed without a reason");
+	st = finish(&ctx);
+out:
+	mr_hard_timeout_cancel();
+	if (p->cleanup != NULL)
+		p->cleanup(cfg);
+	if (ctx.dns != NULL)
+		p->dns->close(ctx.dns);
+	while (done > 0)
+		ctx.services[--done]->cleanup();
+	for (i = 0; i < ctx.nsecrets; i++)
+		mr_secret_free(ctx.secrets[i]);
+	mr_check_free(ctx.check);
+	free(ctx.failure);
+	mr_buf_free(&err);
+	return st;
+}

@@ -213,10 +213,11 @@ def test_deb_builds_installs_and_the_plugins_run(built_deb, rbldnsd, tmp_path):
                  "./usr/share/mailrep-plugins/dnsbl-zones.ini",
                  "./usr/share/doc/mailrep-plugins/examples/mailrep-plugins.ini.example",
                  "./usr/share/doc/mailrep-plugins/examples/nrpe/mailrep-plugins.cfg",
-                 "./usr/share/doc/mailrep-plugins/README.Debian",
                  "./usr/share/man/man8/check_dnsbl.8.gz",
                  "./usr/share/man/man8/check_jmrp.8.gz"]:
         assert re.search(r" %s$" % re.escape(path), contents, re.M), (path, contents)
+    # dh_compress gzips README.Debian once it is larger than 4 kB
+    assert re.search(r" \./usr/share/doc/mailrep-plugins/README\.Debian(\.gz)?$", contents, re.M), contents
     assert mrint.run(["dpkg-deb", "-f", built_deb, "Package"]).stdout.strip() == "mailrep-plugins"
 
     was_installed = dpkg_installed("mailrep-plugins")

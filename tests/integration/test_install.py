@@ -3,7 +3,8 @@
 * "make install DESTDIR=..." of the build tree puts the plugins, the zone catalogue and rules
   table, the example ini file, the Icinga include, the Nagios commands and (with help2man) a man
   page per plugin under the configured prefixes; "make uninstall" removes them again.
-* dpkg-buildpackage builds the .deb from the make dist tarball, dpkg -i installs it, the
+* dpkg-buildpackage builds the .deb from the make dist tarball with its build-time tests (make check,
+  as a newcomer's plain "dpkg-buildpackage -us -uc -b" runs them), dpkg -i installs it, the
   installed plugins run (one against rbldnsd), icinga2 finds "include <mailrep-plugins>" in its
   own include directory, Debian's nagios4 layout picks up the Nagios commands; the package is
   purged again afterwards (unless it was installed before the test).
@@ -21,6 +22,48 @@ import mrint
 from conftest import need
 
 VERSION_RE = re.compile(r"AC_INIT\(\[mailrep-plugins\],\s*\[([^\]]+)\]")
+
+# Perfdata labels of each plugin in their fixed order (README.md, interface.md): the man page's
+# PERFORMANCE DATA section describes every one.
+PERF_LABELS = {
+    "check_dnsbl": ["listed", "targets_listed", "targets", "zones", "errors", "queries", "time"],
+    "check_ms_smtp": ["time", "connect", "banner", "ehlo", "tls", "mail", "rcpt"],
+    "check_snds": ["ips", "blocked", "green", "yellow", "red", "complaint_rate", "trap_hits", "rcpt",
+                   "data", "recipients", "time"],
+    "check_jmrp": ["complaints", "ips", "unparsed", "time"],
+}
+
+# Sections every man page has beyond --help (man/*.h2m and build-aux/man-icinga.sh).
+MAN_SECTIONS = ["EXIT STATUS", "PERFORMANCE DATA", "ICINGA 2", "ENVIRONMENT", "FILES", "EXAMPLES",
+                "SEE ALSO"]
+
+
+def man_section(page, title):
+    """The roff text of section title of a man page ("" when it has none)."""
+    m = re.search(r'^\.SH "?%s"?\n(.*?)(?=^\.SH |\Z)' % re.escape(title), page, re.M | re.S)
+    return m.group(1) if m else ""
+
+
+def check_man_page(name, page, pkgdatadir):
+    """The man page of plugin name has the extra sections with the plugin's own content."""
+    for title in MAN_SECTIONS:
+        assert man_section(page, title).strip(), "%s(8) has no %s section" % (name, title)
+    perf = man_section(page, "PERFORMANCE DATA")
+    tags = re.findall(r"^\.TP\n\.B (\S+)$", perf, re.M)
+    assert tags == PERF_LABELS[name], (name, tags)
+    status = man_section(page, "EXIT STATUS")
+    assert re.findall(r"^\.B ([0-3]) \(", status, re.M) == ["0", "1", "2", "3"], status
+    files = man_section(page, "FILES").replace("\\-", "-").replace("\\%", "")
+    assert "/etc/nagios-plugins/mailrep-plugins.ini" in files
+    assert "/etc/monitoring-plugins/monitoring-plugins.ini" in files  # the --extra-opts search path
+    if name in ("check_dnsbl", "check_ms_smtp"):
+        table = "dnsbl-zones.ini" if name == "check_dnsbl" else "ms-smtp-rules.ini"
+        assert pkgdatadir + "/" + table in files, files
+    icinga = man_section(page, "ICINGA 2").replace("\\-", "-").replace("\\%", "")
+    short = name[len("check_"):]
+    assert "mailrep-%s" % short.replace("_", "-") in icinga
+    assert "vars.mailrep_%s_timeout" % short in icinga and "vars.mailrep_%s_extra_opts" % short in icinga
+    assert "%pkgdatadir%" not in page and "%docdir%" not in page
 
 
 def makefile_var(name):
@@ -74,6 +117,8 @@ def test_make_install_and_uninstall(tmp_path, plugins):
                    "/share/icinga2/include/mailrep-plugins.d/templates.conf",
                    "/etc/nagios-plugins/config/mailrep-plugins.cfg"):
         find_one(dest, suffix)
+    # the installed catalogue's directory is $(pkgdatadir), which the man pages name
+    pkgdatadir = os.path.dirname(find_one(dest, "/share/mailrep-plugins/dnsbl-zones.ini"))[len(dest):]
     if makefile_var("HELP2MAN") not in (None, "no", ""):
         for name in mrint.PLUGINS:
             page = open(find_one(dest, "/man8/%s.8" % name)).read()
@@ -81,6 +126,7 @@ def test_make_install_and_uninstall(tmp_path, plugins):
             assert "\\-\\-timeout" in page and "\\-\\-extra\\-opts" in page
             # long-only options are option paragraphs, not text of the option before
             assert re.search(r"^\.HP\n\\fB\\-\\-timeout\\-result\\fR", page, re.M), name
+            check_man_page(name, page, pkgdatadir)
         dnsbl = open(find_one(dest, "/man8/check_dnsbl.8")).read()
         assert re.search(r"^\.HP\n\\fB\\-\\-mx\\fR=", dnsbl, re.M)
     res = mrint.run(["make", "-C", mrint.builddir(), "uninstall", "DESTDIR=" + dest], timeout=300)
@@ -135,11 +181,18 @@ def built_deb(tmp_path):
     # Built from the release tarball, as a distribution would: this also proves that make dist
     # carries debian/ and everything the package installs.
     src = unpacked_dist(str(tmp_path))
-    env = dict(os.environ, DEB_BUILD_OPTIONS="nocheck parallel=%d" % (os.cpu_count() or 2),
+    # With the build-time tests, as "dpkg-buildpackage -us -uc -b" runs them for a newcomer: this
+    # catches Build-Depends that the tests need (ldnsutils for ldns-testns) and tests that only
+    # pass in the developer's tree.
+    env = dict(os.environ, DEB_BUILD_OPTIONS="parallel=%d" % min(os.cpu_count() or 2, 2),
                LC_ALL="C.UTF-8")
-    res = mrint.run(["dpkg-buildpackage", "-us", "-uc", "-b", "-Pnocheck"], timeout=900,
-                    env=env, cwd=src)
+    env.pop("DEB_BUILD_PROFILES", None)
+    res = mrint.run(["dpkg-buildpackage", "-us", "-uc", "-b"], timeout=1200, env=env, cwd=src)
     assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-5000:]
+    out = res.stdout + res.stderr
+    # dh_auto_test ran the unit tests, test_dns (ldns-testns) among them, and none failed
+    assert re.search(r"^PASS: tests/unit/test_dns$", out, re.M), out[-5000:]
+    assert re.search(r"^# FAIL: +0$", out, re.M) and re.search(r"^# ERROR: +0$", out, re.M), out[-5000:]
     debs = glob.glob(str(tmp_path / "mailrep-plugins_*.deb"))
     assert len(debs) == 1, debs
     yield debs[0]
@@ -160,10 +213,11 @@ def test_deb_builds_installs_and_the_plugins_run(built_deb, rbldnsd, tmp_path):
                  "./usr/share/mailrep-plugins/dnsbl-zones.ini",
                  "./usr/share/doc/mailrep-plugins/examples/mailrep-plugins.ini.example",
                  "./usr/share/doc/mailrep-plugins/examples/nrpe/mailrep-plugins.cfg",
-                 "./usr/share/doc/mailrep-plugins/README.Debian",
                  "./usr/share/man/man8/check_dnsbl.8.gz",
                  "./usr/share/man/man8/check_jmrp.8.gz"]:
         assert re.search(r" %s$" % re.escape(path), contents, re.M), (path, contents)
+    # dh_compress gzips README.Debian once it is larger than 4 kB
+    assert re.search(r" \./usr/share/doc/mailrep-plugins/README\.Debian(\.gz)?$", contents, re.M), contents
     assert mrint.run(["dpkg-deb", "-f", built_deb, "Package"]).stdout.strip() == "mailrep-plugins"
 
     was_installed = dpkg_installed("mailrep-plugins")

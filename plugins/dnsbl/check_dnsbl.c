@@ -1,15 +1,16 @@
 /* check_dnsbl.c: is an address, range, host, MX or domain listed on DNS block lists? (options, run, render) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
 #include "../../common/plugin.h"
-#include "../../common/secret.h"
 #include "dnsbl_input.h"
 #include "dnsbl_input_targets.h"
 #include "dnsbl_outcome.h"
 #include "dnsbl_parse_catalogue.h"
+#include "dnsbl_parse_spamhaus.h"
 #include "dnsbl_parse_zonespec.h"
 #include "dnsbl_report.h"
 #include "dnsbl_report_zones.h"
@@ -22,19 +23,13 @@
 /** Ids of check_dnsbl's options that its handler stores. */
 enum { OPT_HOST = 1, OPT_MX, OPT_TARGETS_FILE, OPT_DOMAIN, OPT_ZONE, OPT_ALLOW_ZONE };
 
-/** A -z or --allow-zone argument, kept in command-line order. */
-typedef struct zone_spec {
-	const char *text;   /**< ZONE[=CODES][:SEVERITY] */
-	int allow;          /**< from --allow-zone */
-} zone_spec;
-
 /** Everything check_dnsbl reads from its options. */
 typedef struct dnsbl_config {
 	dnsbl_targets targets;            /**< target specs */
 	long max_targets;                 /**< --max-targets */
 	const char *zones_file;           /**< --zones-file */
 	int no_default_zones;             /**< --no-default-zones */
-	zone_spec specs[MAX_ZONE_SPECS];  /**< -z / --allow-zone */
+	dnsbl_zone_spec specs[MAX_ZONE_SPECS]; /**< -z / --allow-zone */
 	size_t nspecs;                    /**< used */
 	int list_zones;                   /**< --list-zones */
 	const char *dqs_key;              /**< --dqs-key (registered as a secret) */
@@ -119,69 +114,17 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	}
 }
 
-/** Build the zone catalogue from the default or --zones-file and the -z/--allow-zone specs; 0 or -1. */
-static int build_catalogue(const dnsbl_config *cfg, dnsbl_catalogue *cat, mr_buf *err)
-{
-	if (cfg->zones_file != NULL) {
-		if (dnsbl_catalogue_load_file(cat, cfg->zones_file, err) != 0)
-			return -1;
-	} else if (!cfg->no_default_zones) {
-		if (dnsbl_catalogue_parse(cat, dnsbl_default_catalogue, "built-in catalogue", err) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < cfg->nspecs; i++) {
-		mr_buf why;
-		mr_buf_init(&why, 512);
-		if (dnsbl_catalogue_add_spec(cat, cfg->specs[i].text, cfg->specs[i].allow, &why) != 0) {
-			mr_buf_printf(err, "%s: %s", cfg->specs[i].allow ? "--allow-zone" : "-z/--zone", mr_buf_str(&why));
-			mr_buf_free(&why);
-			return -1;
-		}
-		mr_buf_free(&why);
-	}
-	if (cat->n == 0) {
-		mr_buf_puts(err, "no zones to query: give -z/--zone or drop --no-default-zones");
-		return -1;
-	}
-	return 0;
-}
-
-/** Check that a DQS key has the documented shape (26 letters or digits); 0 or -1. */
-static int valid_dqs_key(const char *key)
-{
-	size_t n = strlen(key);
-
-	if (n != 26)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') || (key[i] >= '0' && key[i] <= '9')))
-			return -1;
-	return 0;
-}
-
-/** Print the catalogue for --list-zones. */
-static void list_zones(const dnsbl_catalogue *cat)
-{
-	mr_buf b;
-
-	mr_buf_init(&b, 1 << 20);
-	if (dnsbl_catalogue_print(cat, &b) == 0) {
-		/* a zone named KEY.zen.dq.spamhaus.net holds a DQS key */
-		b.len = mr_secret_mask(b.data, b.len);
-		fputs(mr_buf_str(&b), stdout);
-	}
-	mr_buf_free(&b);
-}
-
 /** Cross-option checks: build the catalogue, --list-zones, a target, the DQS key; MR_PREPARE_*. */
 static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
 	dnsbl_config *cfg = cfgp;
 
-	if (build_catalogue(cfg, &cfg->cat, err) != 0)
+	dnsbl_zone_sources src = { cfg->zones_file, cfg->no_default_zones, cfg->specs, cfg->nspecs };
+
+	if (dnsbl_catalogue_build(&cfg->cat, &src, err) != 0)
 		return MR_PREPARE_BAD;
 	if (cfg->list_zones) {
-		list_zones(&cfg->cat);
+		(void)dnsbl_list_zones(&cfg->cat, stdout);
 		return MR_PREPARE_DONE;
 	}
 	if (cfg->targets.nspec == 0)
@@ -189,7 +132,7 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	cfg->key = cfg->dqs_key;
 	if (cfg->dqs_key_file != NULL && (cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, err)) == NULL)
 		return MR_PREPARE_BAD;
-	if (cfg->key != NULL && valid_dqs_key(cfg->key) != 0)
+	if (cfg->key != NULL && dnsbl_dqs_key_valid(cfg->key) != 0)
 		return mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits"), MR_PREPARE_BAD;
 	return MR_PREPARE_OK;
 }

@@ -1,8 +1,9 @@
-/* dnsbl_parse_zonespec.c: the -z / --allow-zone spec ZONE[=CODES][:SEVERITY]: adds a zone to the
- * catalogue or overrides a catalogue zone's settings. */
+/* dnsbl_parse_zonespec.c: the -z / --allow-zone spec ZONE[=CODES][:FLAG]...: adds a zone to the
+ * catalogue or overrides a catalogue zone's settings; and the run's catalogue built from its sources. */
 
 #include <string.h>
 
+#include "dnsbl_parse_catalogue.h"
 #include "dnsbl_parse_codes.h"
 #include "dnsbl_parse_spamhaus.h"
 #include "dnsbl_parse_zonespec.h"
@@ -117,3 +118,31 @@ out:
 	return rc;
 }
 
+
+/** Build the run's catalogue from its sources; see the header. */
+int dnsbl_catalogue_build(dnsbl_catalogue *cat, const dnsbl_zone_sources *src, mr_buf *err)
+{
+	if (src->zones_file != NULL) {
+		if (dnsbl_catalogue_load_file(cat, src->zones_file, err) != 0)
+			return -1;
+	} else if (!src->no_default_zones) {
+		if (dnsbl_catalogue_parse(cat, dnsbl_default_catalogue, "built-in catalogue", err) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < src->nspecs; i++) {
+		mr_buf why;
+		int bad;
+		mr_buf_init(&why, 512);
+		bad = dnsbl_catalogue_add_spec(cat, src->specs[i].text, src->specs[i].allow, &why) != 0;
+		if (bad)
+			mr_buf_printf(err, "%s: %s", src->specs[i].allow ? "--allow-zone" : "-z/--zone", mr_buf_str(&why));
+		mr_buf_free(&why);
+		if (bad)
+			return -1;
+	}
+	if (cat->n == 0) {
+		mr_buf_puts(err, "no zones to query: give -z/--zone or drop --no-default-zones");
+		return -1;
+	}
+	return 0;
+}

@@ -151,7 +151,7 @@ static void test_range_hidden(void **state)
 	expect(&s, 0, MR_CRITICAL,
 	       "DNSBL CRITICAL - 192.0.2.5 listed on block.test (127.0.0.2); 1 of 16 targets listed | listed=1 "
 	       "targets_listed=1 targets=16 zones=2 errors=0 queries=32 time=0.25s\n"
-	       "\\_ [OK] 1 more targets not shown (--max-details)\n");
+	       "\\_ [OK] 1 more target not shown (--max-details)\n");
 }
 
 /** Entry point. */

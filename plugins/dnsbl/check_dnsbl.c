@@ -1,15 +1,16 @@
 /* check_dnsbl.c: is an address, range, host, MX or domain listed on DNS block lists? (options, run, render) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
 #include "../../common/plugin.h"
-#include "../../common/secret.h"
 #include "dnsbl_input.h"
 #include "dnsbl_input_targets.h"
 #include "dnsbl_outcome.h"
 #include "dnsbl_parse_catalogue.h"
+#include "dnsbl_parse_spamhaus.h"
 #include "dnsbl_parse_zonespec.h"
 #include "dnsbl_report.h"
 #include "dnsbl_report_zones.h"
@@ -22,19 +23,13 @@
 /** Ids of check_dnsbl's options that its handler stores. */
 enum { OPT_HOST = 1, OPT_MX, OPT_TARGETS_FILE, OPT_DOMAIN, OPT_ZONE, OPT_ALLOW_ZONE };
 
-/** A -z or --allow-zone argument, kept in command-line order. */
-typedef struct zone_spec {
-	const char *text;   /**< ZONE[=CODES][:SEVERITY] */
-	int allow;          /**< from --allow-zone */
-} zone_spec;
-
 /** Everything check_dnsbl reads from its options. */
 typedef struct dnsbl_config {
 	dnsbl_targets targets;            /**< target specs */
 	long max_targets;                 /**< --max-targets */
 	const char *zones_file;           /**< --zones-file */
 	int no_default_zones;             /**< --no-default-zones */
-	zone_spec specs[MAX_ZONE_SPECS];  /**< -z / --allow-zone */
+	dnsbl_zone_spec specs[MAX_ZONE_SPECS]; /**< -z / --allow-zone */
 	size_t nspecs;                    /**< used */
 	int list_zones;                   /**< --list-zones */
 	const char *dqs_key;              /**< --dqs-key (registered as a secret) */
@@ -66,12 +61,16 @@ static const mr_option dnsbl_options[] = {
 	  .type = MR_T_STRING, .off = MR_AT(dnsbl_config, zones_file) },
 	{ .long_name = "no-default-zones", .help = "do not use the built-in zone catalogue",
 	  .type = MR_T_FLAG, .off = MR_AT(dnsbl_config, no_default_zones) },
-	{ .long_name = "zone", .short_name = 'z', .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES][:warning]",
+	{ .long_name = "zone", .short_name = 'z', .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES][:FLAG]...",
 	  .help = "add a block list; CODES in Postfix syntax (127.0.0.[2..11] or 127.0.0.[2;4;10]): only matching "
-	          "answers count as listings; a listing is CRITICAL unless ':warning' is given",
+	          "answers count as listings; FLAGs in any order: 'warning' or 'critical' (a listing's state, default "
+	          "critical) and the zone's kind: 'ipv4', 'ipv6', 'ip' (both) or 'domain' (DBL, RHSBL: for --domain "
+	          "and host names); a zone of the catalogue keeps its kind unless a flag says otherwise, other zones "
+	          "are ipv4; e.g. -z v6.example:ipv6 or -z dbl.example=127.0.1.[2..99]:domain:warning",
 	  .id = OPT_ZONE, .flags = MR_OPT_REPEAT },
-	{ .long_name = "allow-zone", .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES]",
-	  .help = "add an allow-list (DNSWL); a listing there is good news and never raises the state",
+	{ .long_name = "allow-zone", .arg = MR_ARG_REQUIRED, .arg_name = "ZONE[=CODES][:FLAG]...",
+	  .help = "add an allow-list (DNSWL), with the kind flags of -z; a listing there is good news and never raises "
+	          "the state; a target that only allow-lists are asked about is OK when none lists it",
 	  .id = OPT_ALLOW_ZONE, .flags = MR_OPT_REPEAT },
 	{ .long_name = "list-zones", .help = "print the zone catalogue that would be used, then exit",
 	  .type = MR_T_FLAG, .off = MR_AT(dnsbl_config, list_zones) },
@@ -119,79 +118,45 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	}
 }
 
-/** Build the zone catalogue from the default or --zones-file and the -z/--allow-zone specs; 0 or -1. */
-static int build_catalogue(const dnsbl_config *cfg, dnsbl_catalogue *cat, mr_buf *err)
-{
-	if (cfg->zones_file != NULL) {
-		if (dnsbl_catalogue_load_file(cat, cfg->zones_file, err) != 0)
-			return -1;
-	} else if (!cfg->no_default_zones) {
-		if (dnsbl_catalogue_parse(cat, dnsbl_default_catalogue, "built-in catalogue", err) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < cfg->nspecs; i++) {
-		mr_buf why;
-		mr_buf_init(&why, 512);
-		if (dnsbl_catalogue_add_spec(cat, cfg->specs[i].text, cfg->specs[i].allow, &why) != 0) {
-			mr_buf_printf(err, "%s: %s", cfg->specs[i].allow ? "--allow-zone" : "-z/--zone", mr_buf_str(&why));
-			mr_buf_free(&why);
-			return -1;
-		}
-		mr_buf_free(&why);
-	}
-	if (cat->n == 0) {
-		mr_buf_puts(err, "no zones to query: give -z/--zone or drop --no-default-zones");
-		return -1;
-	}
-	return 0;
-}
-
-/** Check that a DQS key has the documented shape (26 letters or digits); 0 or -1. */
-static int valid_dqs_key(const char *key)
-{
-	size_t n = strlen(key);
-
-	if (n != 26)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') || (key[i] >= '0' && key[i] <= '9')))
-			return -1;
-	return 0;
-}
-
-/** Print the catalogue for --list-zones. */
-static void list_zones(const dnsbl_catalogue *cat)
-{
-	mr_buf b;
-
-	mr_buf_init(&b, 1 << 20);
-	if (dnsbl_catalogue_print(cat, &b) == 0) {
-		/* a zone named KEY.zen.dq.spamhaus.net holds a DQS key */
-		b.len = mr_secret_mask(b.data, b.len);
-		fputs(mr_buf_str(&b), stdout);
-	}
-	mr_buf_free(&b);
-}
-
-/** Cross-option checks: build the catalogue, --list-zones, a target, the DQS key; MR_PREPARE_*. */
+/** Cross-option checks: build the catalogue, --list-zones, a target, the shape of --dqs-key; MR_PREPARE_*. */
 static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
 	dnsbl_config *cfg = cfgp;
+	dnsbl_zone_sources src = { cfg->zones_file, cfg->no_default_zones, cfg->specs, cfg->nspecs };
 
-	if (build_catalogue(cfg, &cfg->cat, err) != 0)
+	(void)ctx;
+	if (dnsbl_catalogue_build(&cfg->cat, &src, err) != 0)
 		return MR_PREPARE_BAD;
 	if (cfg->list_zones) {
-		list_zones(&cfg->cat);
+		(void)dnsbl_list_zones(&cfg->cat, stdout);
 		return MR_PREPARE_DONE;
 	}
 	if (cfg->targets.nspec == 0)
 		return mr_buf_puts(err, "no target: give -H, --mx, -F or --domain"), MR_PREPARE_BAD;
-	cfg->key = cfg->dqs_key;
-	if (cfg->dqs_key_file != NULL && (cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, err)) == NULL)
-		return MR_PREPARE_BAD;
-	if (cfg->key != NULL && valid_dqs_key(cfg->key) != 0)
+	if (cfg->dqs_key != NULL && dnsbl_dqs_key_valid(cfg->dqs_key) != 0)
 		return mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits"), MR_PREPARE_BAD;
 	return MR_PREPARE_OK;
+}
+
+/** Set cfg->key from --dqs-key or the first line of --dqs-key-file (a runtime error names the file, never the
+ *  key); 0, or -1 after mr_plugin_fail. */
+static int read_key(mr_plugin_ctx *ctx, dnsbl_config *cfg)
+{
+	mr_buf err;
+	int rc = 0;
+
+	cfg->key = cfg->dqs_key;
+	if (cfg->dqs_key_file == NULL)
+		return 0;
+	mr_buf_init(&err, 1024);
+	cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, &err);
+	if (cfg->key == NULL)
+		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: %s", mr_buf_str(&err));
+	else if (dnsbl_dqs_key_valid(cfg->key) != 0)
+		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file %s: the key in this file is no Spamhaus DQS key (26 letters "
+		                    "or digits)", cfg->dqs_key_file);
+	mr_buf_free(&err);
+	return rc;
 }
 
 /** Run the check and fill the result tree; 0, or -1 after mr_plugin_fail (no resolver, out of memory). */
@@ -207,6 +172,8 @@ static int run(mr_plugin_ctx *ctx, void *cfgp)
 
 	memset(&o, 0, sizeof(o));
 	mr_buf_init(&err, 4096);
+	if (read_key(ctx, cfg) != 0)
+		goto out;
 	d = mr_plugin_dns(ctx);
 	if (d == NULL)
 		goto out;
@@ -258,6 +225,7 @@ static const char *const examples[] = {
 	"check_dnsbl -H 198.51.100.0/24 -w 0 -c 1",
 	"check_dnsbl --mx=example.com --dqs-key-file=/etc/nagios/dqs.key",
 	"check_dnsbl --domain=example.com -z dbl.spamhaus.org --no-default-zones",
+	"check_dnsbl -H 2001:db8::25 -z v6.example:ipv6 -z dbl.example:domain:warning --domain=example.com",
 	NULL
 };
 
@@ -271,7 +239,7 @@ static const mr_plugin plugin = {
 		           "REFUSED, timeout, error codes such as 127.255.255.254, answers outside 127.0.0.0/8) is "
 		           "never reported as a listing.",
 		.usage = "-H TARGET|--mx=DOMAIN|-F FILE|--domain=NAME\n"
-		         "[-z ZONE[=CODES]]... [-s SERVER[:PORT]]... [--selftest]\n"
+		         "[-z ZONE[=CODES][:FLAG]...]... [-s SERVER[:PORT]]... [--selftest]\n"
 		         "[--dqs-key-file=FILE] [-w RANGE] [-c RANGE] [-t SECONDS]",
 		.notes = "Without -w/-c a target's state is the worst severity of the zones listing it. With -w or -c "
 		         "the ranges apply to the number of zones listing the target, e.g. -w 0 -c 2 warns at 1 or 2 "

@@ -10,8 +10,10 @@
 #include "../../common/mx.h"
 #include "dnsbl_input_targets.h"
 
-/** Longest line accepted in a targets file. */
+/** Longest line accepted in a targets file, with line end and NUL. */
 #define LINE_MAX_LEN 512
+/** Largest targets file read, in bytes. */
+#define TARGETS_FILE_MAX (64 * 1024 * 1024)
 
 /** Release every spec. */
 void dnsbl_targets_free(dnsbl_targets *t)
@@ -111,11 +113,53 @@ static char *trim_line(char *line)
 	return line;
 }
 
-/** Read a targets file: one -H value per line, '#' comments, blank lines ignored; 0 or -1 with "FILE line N: reason". */
+/** Parse targets text buf[0..len): one -H value per line, '#' comments; see the header. */
+int dnsbl_targets_add_buf(dnsbl_targets *t, const char *buf, size_t len, const char *origin, mr_buf *err)
+{
+	unsigned long lineno = 0;
+	size_t pos = 0;
+
+	if (origin == NULL)
+		origin = "targets";
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (buf + pos)) : len - pos;
+		char line[LINE_MAX_LEN];
+		char *content;
+		mr_buf why;
+		int bad;
+
+		lineno++;
+		if (n > LINE_MAX_LEN - 2) {
+			mr_buf_printf(err, "%s line %lu: line too long", origin, lineno);
+			return -1;
+		}
+		if (memchr(buf + pos, '\0', n) != NULL) {
+			mr_buf_printf(err, "%s line %lu: NUL byte (not a text file)", origin, lineno);
+			return -1;
+		}
+		memcpy(line, buf + pos, n);
+		line[n] = '\0';
+		pos += n + (nl != NULL ? 1 : 0);
+		content = trim_line(line);
+		if (*content == '\0')
+			continue;
+		mr_buf_init(&why, 512);
+		bad = dnsbl_targets_add_host(t, content, &why) != 0;
+		if (bad)
+			mr_buf_printf(err, "%s line %lu: %s", origin, lineno, mr_buf_str(&why));
+		mr_buf_free(&why);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
+/** Read a targets file (at most TARGETS_FILE_MAX bytes) and parse it with dnsbl_targets_add_buf; see the header. */
 int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err)
 {
-	char line[LINE_MAX_LEN];
-	unsigned long lineno = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
 	int rc = -1;
 	FILE *f = fopen(path, "r");
 
@@ -123,32 +167,34 @@ int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err)
 		mr_buf_printf(err, "cannot read targets file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *content;
-		mr_buf why;
-
-		lineno++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			mr_buf_printf(err, "%s line %lu: line too long", path, lineno);
-			goto out;
+	for (;;) {
+		size_t got;
+		if (len == cap) {
+			char *nb;
+			if (cap >= TARGETS_FILE_MAX) {
+				mr_buf_printf(err, "targets file %s: larger than %d bytes", path, TARGETS_FILE_MAX);
+				goto out;
+			}
+			nb = realloc(buf, cap == 0 ? 65536 : cap * 2);
+			if (nb == NULL) {
+				mr_buf_puts(err, "out of memory");
+				goto out;
+			}
+			buf = nb;
+			cap = cap == 0 ? 65536 : cap * 2;
 		}
-		content = trim_line(line);
-		if (*content == '\0')
-			continue;
-		mr_buf_init(&why, 512);
-		if (dnsbl_targets_add_host(t, content, &why) != 0) {
-			mr_buf_printf(err, "%s line %lu: %s", path, lineno, mr_buf_str(&why));
-			mr_buf_free(&why);
-			goto out;
-		}
-		mr_buf_free(&why);
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
 	}
 	if (ferror(f)) {
 		mr_buf_printf(err, "cannot read targets file %s: read error", path);
 		goto out;
 	}
-	rc = 0;
+	rc = dnsbl_targets_add_buf(t, buf, len, path, err);
 out:
+	free(buf);
 	fclose(f);
 	return rc;
 }

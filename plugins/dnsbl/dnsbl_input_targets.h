@@ -60,7 +60,12 @@ void dnsbl_targets_free(dnsbl_targets *t);
 int dnsbl_targets_add_host(dnsbl_targets *t, const char *text, mr_buf *err);
 /** Append a --mx domain or a --domain name; 0 or -1 with a reason. */
 int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text, mr_buf *err);
-/** Read a targets file: one -H value per line, '#' comments, blank lines ignored; 0 or -1 with "FILE line N: reason". */
+/**
+ * Parse targets text buf[0..len) (need not end in NUL): one -H value per line (LF or CR LF), '#' comments, blank
+ * lines ignored, at most 510 characters a line, no NUL byte; 0 or -1 with "ORIGIN line N: reason".
+ */
+int dnsbl_targets_add_buf(dnsbl_targets *t, const char *buf, size_t len, const char *origin, mr_buf *err);
+/** Read a targets file (at most 64 MiB) and parse it with dnsbl_targets_add_buf; 0 or -1 with a reason. */
 int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err);
 /**
  * Resolve the host names and MX domains of t with engine d until deadline and append the units of every spec,

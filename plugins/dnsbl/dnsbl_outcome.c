@@ -126,12 +126,11 @@ dnsbl_detail *dnsbl_outcome_record(dnsbl_outcome *o, const dnsbl_zone *z, uint32
 		break;
 	case DNSBL_OTHER_CODE:
 		ts->other++;
-		if (!z->allow)
-			ts->usable++;
+		ts->usable++;
 		break;
 	case DNSBL_NOT_LISTED:
-		if (!z->allow)
-			ts->usable++;
+		/* an allow-list's "not listed" is an answer too: a run of allow-lists alone can be OK */
+		ts->usable++;
 		break;
 	}
 	return store_detail(o, ts, zi, v, verbose, max_stored);

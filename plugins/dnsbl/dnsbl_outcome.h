@@ -21,7 +21,7 @@ typedef struct dnsbl_detail {
 typedef struct dnsbl_tstate {
 	uint16_t listed;              /**< block zones listing the target */
 	uint16_t errors;              /**< zones without usable answer */
-	uint16_t usable;              /**< block zones with a usable answer */
+	uint16_t usable;              /**< zones (block or allow) with a usable answer; usable + errors = answered */
 	uint16_t allowed;             /**< allow-list zones listing the target */
 	uint16_t other;               /**< answers outside the listing codes */
 	uint8_t severity;             /**< worst mr_state among listing zones */

@@ -309,13 +309,39 @@ out:
 	return rc;
 }
 
-/** Read and parse a catalogue file; 0, or -1 with a reason in err. */
+/** Parse catalogue text buf[0..len); see the header. */
+int dnsbl_catalogue_parse_buf(dnsbl_catalogue *c, const char *buf, size_t len, const char *origin, mr_buf *err)
+{
+	const char *nul = buf != NULL ? memchr(buf, '\0', len) : NULL;
+	char *text;
+	int rc;
+
+	if (nul != NULL) {
+		unsigned line = 1;
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		mr_buf_printf(err, "%s line %u: NUL byte (not a text file)", origin != NULL ? origin : "catalogue", line);
+		return -1;
+	}
+	text = malloc(len + 1);
+	if (text == NULL) {
+		mr_buf_puts(err, "out of memory");
+		return -1;
+	}
+	if (len > 0)
+		memcpy(text, buf, len);
+	text[len] = '\0';
+	rc = dnsbl_catalogue_parse(c, text, origin, err);
+	free(text);
+	return rc;
+}
+
+/** Read a catalogue file and parse it with dnsbl_catalogue_parse_buf; 0, or -1 with a reason in err. */
 int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err)
 {
 	char *text = mr_ini_read_file(path, MR_INI_FILE_MAX, err);
-	int rc = text != NULL ? dnsbl_catalogue_parse(c, text, path, err) : -1;
+	int rc = text != NULL ? dnsbl_catalogue_parse_buf(c, text, strlen(text), path, err) : -1;
 
 	mr_ini_text_free(text);
 	return rc;
 }
-

@@ -13,7 +13,12 @@ extern const char dnsbl_default_catalogue[];
  * origin names the file in messages. 0, or -1 with "ORIGIN line N: reason" in err.
  */
 int dnsbl_catalogue_parse(dnsbl_catalogue *c, const char *text, const char *origin, mr_buf *err);
-/** Read and parse a catalogue file; 0, or -1 with a reason in err. */
+/**
+ * Parse catalogue text buf[0..len) (need not end in NUL; a NUL byte inside is refused as "ORIGIN line N: NUL
+ * byte") as dnsbl_catalogue_parse does; 0, or -1 with a reason in err.
+ */
+int dnsbl_catalogue_parse_buf(dnsbl_catalogue *c, const char *buf, size_t len, const char *origin, mr_buf *err);
+/** Read a catalogue file and parse it with dnsbl_catalogue_parse_buf; 0, or -1 with a reason in err. */
 int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err);
 
 #endif

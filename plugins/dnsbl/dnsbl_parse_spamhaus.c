@@ -233,3 +233,16 @@ const char *dnsbl_spamhaus_dataset_named(const char *name)
 			return spamhaus_datasets[i];
 	return NULL;
 }
+
+/** 0 if key has the documented shape of a Spamhaus DQS key (26 letters or digits), else -1. */
+int dnsbl_dqs_key_valid(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n != 26)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') || (key[i] >= '0' && key[i] <= '9')))
+			return -1;
+	return 0;
+}

@@ -19,4 +19,7 @@ const char *dnsbl_errnet_meaning(uint32_t code);
 /** Apply Spamhaus knowledge to z if its name is a Spamhaus zone (error codes, meanings, dqs name). */
 void dnsbl_zone_apply_spamhaus(dnsbl_zone *z);
 
+/** 0 if key has the documented shape of a Spamhaus DQS key (26 letters or digits), else -1. */
+int dnsbl_dqs_key_valid(const char *key);
+
 #endif

@@ -11,6 +11,14 @@
 /** Runs with at most this many targets show every target. */
 #define SHOW_ALL_TARGETS 10
 
+/** Spamhaus's lookup and removal page, when a Spamhaus zone names none. */
+#define SPAMHAUS_LOOKUP "https://check.spamhaus.org/"
+/** Microsoft's delisting form for its consumer mail (Outlook.com, Hotmail), as check_ms_smtp names it. */
+#define MICROSOFT_DELIST "https://olcsupport.office.com/"
+
+/** "s" when n calls for a plural noun, else "". */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 /** Why a target has the state it has. */
 typedef enum why {
 	WHY_LISTED,       /**< listed on at least one block zone */
@@ -39,7 +47,7 @@ static mr_state target_state(const dnsbl_report_config *rc, uint64_t i, why *rea
 		*reason = WHY_LISTED;
 		return thresholds ? mr_thresholds_state(rc->thr, ts->listed) : (mr_state)ts->severity;
 	}
-	if (ts->usable == 0 && ts->allowed == 0) {
+	if (ts->usable == 0) {
 		*reason = WHY_NO_ANSWER;
 		return rc->o->timed_out ? rc->timeout_state : MR_UNKNOWN;
 	}
@@ -73,6 +81,10 @@ static int zone_line(const dnsbl_report_config *rc, const dnsbl_detail *d, mr_bu
 			mr_buf_printf(b, " \"%s\"", d->txt);
 		if (z->delist[0] != '\0')
 			mr_buf_printf(b, " delist: %s", z->delist);
+		if (z->spamhaus && z->kind == DNSBL_KIND_IP)
+			mr_buf_printf(b, " - Microsoft's consumer mail (Outlook.com, Hotmail) refuses mail from every IP that "
+			              "Spamhaus lists: request delisting at Spamhaus first (%s), then with Microsoft's form "
+			              "(%s)", z->delist[0] != '\0' ? z->delist : SPAMHAUS_LOOKUP, MICROSOFT_DELIST);
 		return (int)z->severity;
 	case DNSBL_ERROR:
 		mr_buf_printf(b, "%s: error: %s", z->name, d->v.reason);
@@ -133,6 +145,27 @@ static unsigned zones_asked(const dnsbl_report_config *rc, uint64_t i)
 	return u != NULL ? u->zones : 0;
 }
 
+/** Queries of target i that got no answer before the deadline (zones asked minus those that answered). */
+static unsigned unanswered(const dnsbl_report_config *rc, uint64_t i)
+{
+	const dnsbl_tstate *ts = dnsbl_outcome_target(rc->o, i);
+	unsigned asked = zones_asked(rc, i), answered = (unsigned)ts->usable + ts->errors;
+
+	return asked > answered ? asked - answered : 0;
+}
+
+/** Append "E zone error(s), U quer(y|ies) unanswered" for target i, nonzero parts only, so that the numbers add
+ *  up to what the 'errors' perfdata counts for it; nothing when both are 0. */
+static void errors_text(const dnsbl_report_config *rc, uint64_t i, mr_buf *b)
+{
+	unsigned e = dnsbl_outcome_target(rc->o, i)->errors, u = unanswered(rc, i);
+
+	if (e > 0)
+		mr_buf_printf(b, "%u zone error%s", e, PLURAL(e));
+	if (u > 0)
+		mr_buf_printf(b, "%s%u quer%s unanswered", e > 0 ? ", " : "", u, u == 1 ? "y" : "ies");
+}
+
 /** Text of a target line for target i with state reason r into b. */
 static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const char *label, mr_buf *b)
 {
@@ -142,7 +175,7 @@ static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const 
 
 	switch (r) {
 	case WHY_LISTED:
-		mr_buf_printf(b, "%s: listed on %u of %u zones", label, ts->listed, asked);
+		mr_buf_printf(b, "%s: listed on %u of %u zone%s", label, ts->listed, asked, PLURAL(asked));
 		break;
 	case WHY_FAILED:
 		mr_buf_printf(b, "%s", u != NULL ? u->fail : label);
@@ -155,19 +188,24 @@ static void target_text(const dnsbl_report_config *rc, uint64_t i, why r, const 
 			              u != NULL && u->cidr.base.family == AF_INET6 ? "IPv6" : "IPv4");
 		break;
 	case WHY_NO_ANSWER:
-		mr_buf_printf(b, "%s: no usable answer from any zone (%u errors)", label, ts->errors);
+		mr_buf_printf(b, "%s: no usable answer from any zone (", label);
+		errors_text(rc, i, b);
+		mr_buf_puts(b, ")");
 		break;
 	case WHY_CLEAN:
 		if (ts->usable < asked)
-			mr_buf_printf(b, "%s: not listed on %u of %u zones", label, ts->usable, asked);
+			mr_buf_printf(b, "%s: not listed on %u of %u zone%s", label, ts->usable, asked, PLURAL(asked));
 		else
 			mr_buf_printf(b, "%s: not listed on %u zone%s", label, asked, asked == 1 ? "" : "s");
 		if (ts->allowed > 0)
 			mr_buf_printf(b, ", allow-listed on %u", ts->allowed);
 		break;
 	}
-	if (r != WHY_NO_ANSWER && ts->errors > 0)
-		mr_buf_printf(b, " (%u zone error%s)", ts->errors, ts->errors == 1 ? "" : "s");
+	if (r != WHY_NO_ANSWER && r != WHY_FAILED && r != WHY_NO_ZONE && (ts->errors > 0 || unanswered(rc, i) > 0)) {
+		mr_buf_puts(b, " (");
+		errors_text(rc, i, b);
+		mr_buf_puts(b, ")");
+	}
 }
 
 /** First listing detail of target i (for the summary), or NULL. */
@@ -218,7 +256,7 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 			if (ts->listed > 1)
 				mr_buf_printf(b, " and %u more zone%s", ts->listed - 1, ts->listed == 2 ? "" : "s");
 		} else {
-			mr_buf_printf(b, "%s listed on %u zones", label, ts->listed);
+			mr_buf_printf(b, "%s listed on %u zone%s", label, ts->listed, PLURAL(ts->listed));
 		}
 		if (o->ntargets > 1)
 			mr_buf_printf(b, "; %llu of %llu targets listed", (unsigned long long)o->targets_listed,
@@ -231,7 +269,7 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 				mr_buf_printf(b, ", e.g. %s: %s", rc->zones->v[d->zone].name, d->v.reason);
 		}
 	} else if (o->ntargets == 1 && ts->usable < asked) {
-		mr_buf_printf(b, "%s not listed on %u of %u zones", label, ts->usable, asked);
+		mr_buf_printf(b, "%s not listed on %u of %u zone%s", label, ts->usable, asked, PLURAL(asked));
 	} else if (o->ntargets == 1) {
 		mr_buf_printf(b, "%s not listed on %u zone%s", label, asked, asked == 1 ? "" : "s");
 	} else {
@@ -241,7 +279,8 @@ static void summary(const dnsbl_report_config *rc, uint64_t w, mr_state st, why 
 	if (o->error_pairs > 0 && r != WHY_NO_ANSWER)
 		mr_buf_printf(b, "; %llu zone error%s", (unsigned long long)o->error_pairs, o->error_pairs == 1 ? "" : "s");
 	if (o->timed_out)
-		mr_buf_printf(b, "; timed out with %llu queries unanswered", (unsigned long long)o->unfinished);
+		mr_buf_printf(b, "; timed out with %llu quer%s unanswered", (unsigned long long)o->unfinished,
+		              o->unfinished == 1 ? "y" : "ies");
 }
 
 /** Add perfdata in the fixed order; 0 or -1. */
@@ -283,8 +322,9 @@ static int add_zone_notes(const dnsbl_report_config *rc, mr_check *c)
 			s = mr_sub_add_info(c, NULL, MR_UNKNOWN, "%s: broken, not queried: %s", rc->zones->v[zi].name,
 			                    zs->broken_reason);
 		else if (aggregate && zs->errors > 0)
-			s = mr_sub_add_info(c, NULL, MR_UNKNOWN, "%s: %llu targets without usable answer (first: %s)",
-			                    rc->zones->v[zi].name, (unsigned long long)zs->errors, zs->first_error);
+			s = mr_sub_add_info(c, NULL, MR_UNKNOWN, "%s: %llu target%s without usable answer (first: %s)",
+			                    rc->zones->v[zi].name, (unsigned long long)zs->errors, PLURAL(zs->errors),
+			                    zs->first_error);
 		else
 			continue;
 		if (s == NULL)
@@ -390,15 +430,16 @@ int dnsbl_report(const dnsbl_report_config *rc, mr_check *c)
 		}
 	}
 	if (hidden > 0) {
-		if (mr_sub_add_info(c, NULL, MR_OK, "%llu more targets not shown (--max-details)",
-		                    (unsigned long long)hidden) == NULL)
+		if (mr_sub_add_info(c, NULL, MR_OK, "%llu more target%s not shown (--max-details)",
+		                    (unsigned long long)hidden, PLURAL(hidden)) == NULL)
 			goto out;
 	}
 	if (add_zone_notes(rc, c) != 0)
 		goto out;
 	if (o->timed_out) {
-		if (mr_sub_add_info(c, NULL, rc->timeout_state, "timeout: %llu queries not answered within %g seconds (-t)",
-		                    (unsigned long long)o->unfinished, rc->timeout) == NULL)
+		if (mr_sub_add_info(c, NULL, rc->timeout_state, "timeout: %llu quer%s not answered within %g second%s (-t)",
+		                    (unsigned long long)o->unfinished, o->unfinished == 1 ? "y" : "ies", rc->timeout,
+		                    PLURAL(rc->timeout)) == NULL)
 			goto out;
 		w.overall = mr_state_worst(w.overall, rc->timeout_state);
 	}

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../../common/secret.h"
 #include "dnsbl_report_zones.h"
 
 /** A Postfix code pattern: one octet set per octet. */
@@ -243,4 +244,20 @@ int dnsbl_catalogue_print(const dnsbl_catalogue *c, mr_buf *out)
 		zone_print(out, &c->v[i]);
 	}
 	return out->failed ? -1 : 0;
+}
+
+/** Write the catalogue for --list-zones to out, secrets masked; 0 or -1. */
+int dnsbl_list_zones(const dnsbl_catalogue *c, FILE *out)
+{
+	mr_buf b;
+	int rc = -1;
+
+	mr_buf_init(&b, 1 << 20);
+	if (dnsbl_catalogue_print(c, &b) == 0) {
+		/* a zone named KEY.zen.dq.spamhaus.net holds a DQS key */
+		b.len = mr_secret_mask(b.data, b.len);
+		rc = fputs(mr_buf_str(&b), out) == EOF ? -1 : 0;
+	}
+	mr_buf_free(&b);
+	return rc;
 }

@@ -785,7 +785,8 @@ def test_targets_the_deadline_cut_off_are_unanswered_not_without_zone(dnsbl):
     assert perf["errors"] > 0 and "timed out" in first_line(r.stdout)
     assert "no configured zone" not in r.stdout
     last = [ln for ln in r.stdout.splitlines() if ln.startswith("\\_ ") and "198.51.100.63:" in ln]
-    assert last == ["\\_ [WARNING] 198.51.100.63: no usable answer from any zone (0 errors)"], r.stdout
+    # the numbers agree with the errors perfdata: never "(0 errors)"
+    assert last == ["\\_ [WARNING] 198.51.100.63: no usable answer from any zone (3 queries unanswered)"], r.stdout
 
 
 # --------------------------------------------------------------------------
@@ -920,3 +921,206 @@ def test_json_marks_zone_errors_informational(dnsbl):
     err = [s for s in target["subchecks"] if s["text"].startswith("servfail.test")][0]
     assert err["state"] == "UNKNOWN" and err["informational"] is True
     assert "SERVFAIL" in err["text"]
+
+
+# --------------------------------------------------------------------------
+# issue 11: zone kinds, allow-list-only runs, Spamhaus and Microsoft, messages
+# --------------------------------------------------------------------------
+
+V6_LISTED = "2001:db8:dead::1"
+
+
+@pytest.mark.parametrize("flag", ["ipv6", "IPv6", "ip"])
+def test_zone_kind_flag_adds_an_ipv6_list(dnsbl, flag):
+    # v6.test is no catalogue zone: without a flag it is an IPv4 list
+    r = dnsbl("-z", "v6.test:" + flag, "-H", V6_LISTED)
+    perf = check_result(r, "CRITICAL")
+    assert perf["listed"] == 1 and perf["zones"] == 1
+    assert "127.0.0.3" in zone_line(r.stdout, "v6.test")
+
+
+def test_zone_without_kind_flag_stays_an_ipv4_list(dnsbl):
+    r = dnsbl("-z", "v6.test", "-H", V6_LISTED)
+    check_result(r, "UNKNOWN")
+    assert "no configured zone lists IPv6 addresses" in first_line(r.stdout)
+
+
+def test_zone_kind_ipv6_is_not_asked_about_ipv4(dnsbl):
+    # zen.test lists 192.0.2.2, but as an IPv6-only list it is not asked about it
+    r = dnsbl("-z", "zen.test:ipv6", "-z", "bl3.test", "-H", "192.0.2.2")
+    perf = check_result(r, "OK")
+    assert perf["queries"] == 1 and perf["listed"] == 0
+
+
+def test_zone_kind_ip_asks_about_both_families(dnsbl):
+    r = dnsbl("-z", "zen.test:ip", "-H", "192.0.2.2", "-H", V6_LISTED)
+    perf = check_result(r, "CRITICAL")
+    assert perf["targets_listed"] == 2 and perf["queries"] == 2 + 2  # two A, two TXT
+
+
+@pytest.mark.parametrize("spec", [
+    "dbl.test:domain",
+    "dbl.test=127.0.1.[2..99]:domain:warning",
+    "dbl.test:warning:domain:warning",           # flags in any order, the same one twice
+    "dbl.test:WARNING:Domain",
+])
+def test_zone_kind_flag_adds_a_domain_list(dnsbl, spec):
+    r = dnsbl("-z", spec, "--domain", "bad.example")
+    state = "WARNING" if "warning" in spec.lower() else "CRITICAL"
+    perf = check_result(r, state)
+    assert perf["listed"] == 1
+    assert "127.0.1.2" in zone_line(r.stdout, "dbl.test")
+
+
+def test_domain_zone_answers_codes_outside_its_codes_as_no_listing(dnsbl):
+    # *.evil.example answers 127.0.1.4, outside 127.0.1.[2..3]
+    r = dnsbl("-z", "dbl.test=127.0.1.[2..3]:domain", "--domain", "x.evil.example")
+    assert check_result(r, "OK")["listed"] == 0
+
+
+def test_domain_zone_without_flag_is_not_asked_about_a_domain(dnsbl):
+    r = dnsbl("-z", "dbl.test", "--domain", "bad.example")
+    check_result(r, "UNKNOWN")
+    assert "no domain-based zone is configured" in first_line(r.stdout)
+
+
+def test_catalogue_zone_keeps_its_kind_unless_a_flag_says_otherwise(dnsbl, zones_file):
+    # v6.test is IPv6-only in the zones file: -z with a severity keeps that kind
+    r = dnsbl("--zones-file", zones_file, "-z", "v6.test:warning", "-H", V6_LISTED, "-H", "192.0.2.2")
+    check_result(r, "CRITICAL")
+    assert "127.0.0.3" in zone_line(r.stdout, "v6.test") and "[WARNING]" in zone_line(r.stdout, "v6.test")
+    # a kind flag turns zen.test (v4 and v6 in the file) into an IPv6-only list
+    # (no zone of the run is left for IPv4 then)
+    r = dnsbl("--zones-file", zones_file, "-z", "zen.test:ipv6", "-H", "192.0.2.2")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["queries"] == 0 and "no configured zone lists IPv4 addresses" in first_line(r.stdout)
+
+
+def test_builtin_catalogue_kind_applies_to_a_zone_given_with_z(dnsbl):
+    # dbl.spamhaus.org is a domain list in the built-in catalogue, even with --no-default-zones
+    r = dnsbl("-z", "dbl.spamhaus.org", "--domain", "bad.example")
+    assert check_result(r, "CRITICAL")["listed"] == 1
+
+
+def test_allow_zone_takes_kind_flags(dnsbl):
+    # wl.test as an IPv6-only allow-list is not asked about an IPv4 address
+    r = dnsbl("--allow-zone", "wl.test:ipv6", "-z", "zen.test", "-H", "192.0.2.40")
+    perf = check_result(r, "OK")
+    assert perf["queries"] == 1
+    assert "allow-listed" not in r.stdout
+
+
+@pytest.mark.parametrize("spec,needle", [
+    ("v6.test:ipv5", "unknown flag 'ipv5'"),
+    ("v6.test:ipv4:domain", "two kinds"),
+    ("v6.test:ipv4:ipv6", "':ip'"),
+    ("v6.test:warning:critical", "two severities"),
+    ("v6.test:", "empty flag"),
+    ("v6.test::ipv6", "empty flag"),
+])
+def test_bad_zone_flag_is_one_clear_line(dnsbl, spec, needle):
+    for opt in ("-z", "--allow-zone"):
+        r = dnsbl(opt, spec, "-H", V6_LISTED)
+        check_bad_input(r, "DNSBL", spec)
+        line = first_line(r.stdout)
+        assert needle in line and opt in line, r.stdout
+        assert "warning, critical, ipv4, ipv6, ip or domain" in line or "unknown flag" not in needle
+
+
+def test_allow_list_only_run_is_ok_for_an_unlisted_target(dnsbl):
+    r = dnsbl("--allow-zone", "wl.test", "-H", "192.0.2.99")
+    perf = check_result(r, "OK")
+    assert perf["errors"] == 0 and perf["zones"] == 1
+    assert first_line(r.stdout).startswith("DNSBL OK - 192.0.2.99 not listed on 1 zone |"), r.stdout
+
+
+def test_allow_list_only_run_range_mixes_listed_and_unlisted(dnsbl):
+    r = dnsbl("--allow-zone", "wl.test", "-H", "192.0.2.40/29")
+    perf = check_result(r, "OK")
+    assert perf["targets"] == 8 and perf["listed"] == 0 and perf["errors"] == 0
+    assert len(lines_with(r.stdout, "allow-listed")) >= 2
+
+
+def test_allow_list_only_run_with_an_error_is_still_unknown(dnsbl, servers):
+    r = dnsbl("--allow-zone", "servfail.test", "-H", "192.0.2.99", server="testns")
+    perf = check_result(r, "UNKNOWN")
+    assert perf["errors"] == 1
+
+
+MICROSOFT_FORM = "https://olcsupport.office.com/"
+
+
+def test_spamhaus_listing_names_microsoft_and_the_order_of_delisting(dnsbl):
+    r = dnsbl("-z", "zen.spamhaus.org", "-H", "192.0.2.2")
+    check_result(r, "CRITICAL")
+    zl = zone_line(r.stdout, "zen.spamhaus.org")
+    assert "Microsoft" in zl and MICROSOFT_FORM in zl, zl
+    spamhaus = zl.index("check.spamhaus.org", zl.index("Spamhaus first"))
+    assert spamhaus < zl.index(MICROSOFT_FORM), zl
+
+
+def test_spamhaus_dqs_listing_names_microsoft_too(dnsbl):
+    r = dnsbl("-z", "zen.spamhaus.org", "--dqs-key", DQS_KEY, "-H", "192.0.2.6")
+    check_result(r, "CRITICAL")
+    assert MICROSOFT_FORM in zone_line(r.stdout, "zen.spamhaus.org")
+
+
+def test_other_listings_and_spamhaus_errors_do_not_name_microsoft(dnsbl):
+    r = dnsbl("-z", "zen.test", "-z", "zen.spamhaus.org", "-H", "192.0.2.11", "-H", "192.0.2.4")
+    check_result(r, "CRITICAL")
+    assert MICROSOFT_FORM not in zone_line(r.stdout, "zen.test")
+    err = [ln for ln in r.stdout.splitlines() if "zen.spamhaus.org: error" in ln]
+    assert err and all("Microsoft" not in ln for ln in err), r.stdout
+    # a domain listing is no IP listing: no Microsoft note
+    r = dnsbl("-z", "dbl.spamhaus.org", "--domain", "bad.example")
+    check_result(r, "CRITICAL")
+    assert "Microsoft" not in r.stdout
+
+
+def test_bad_key_in_dqs_key_file_names_the_file_not_the_key(dnsbl, tmp_files):
+    bad = "shortkey" + "x" * 10
+    path = tmp_files("dqs.key", bad + "\n", mode=0o600)
+    r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key-file", path)
+    assert r.code == 3 and r.stdout.count("\n") == 1, r.stdout
+    line = first_line(r.stdout)
+    assert line.startswith("DNSBL UNKNOWN - --dqs-key-file " + path), line
+    assert bad not in r.stdout and "--dqs-key:" not in line
+
+
+def test_missing_dqs_key_file_is_one_line(dnsbl):
+    r = dnsbl("-H", "192.0.2.6", "-z", "zen.spamhaus.org", "--dqs-key-file", "/nonexistent/dqs.key")
+    assert r.code == 3 and r.stdout.count("\n") == 1, r.stdout
+    assert "--dqs-key-file" in r.stdout and "/nonexistent/dqs.key" in r.stdout
+
+
+def test_single_target_timeout_summary_agrees_with_perfdata(dnsbl):
+    # silent.test never answers; -t cuts the only query off
+    r = dnsbl("-z", "silent.test", "-H", "192.0.2.2", "-t", "1", "--query-timeout=5", server="testns")
+    perf = check_result(r, "UNKNOWN")
+    line = first_line(r.stdout)
+    assert perf["errors"] == 1, line
+    assert "0 errors" not in r.stdout and "(1 query unanswered)" in line, line
+    assert "timed out with 1 query unanswered" in line, line
+    assert "timeout: 1 query not answered within 1 second (-t)" in r.stdout, r.stdout
+
+
+def test_single_target_zone_error_summary_agrees_with_perfdata(dnsbl):
+    r = dnsbl("-z", "silent.test", "-H", "192.0.2.2", *FAST, server="testns")
+    perf = check_result(r, "UNKNOWN")
+    line = first_line(r.stdout)
+    assert perf["errors"] == 1 and "(1 zone error)" in line, line
+
+
+def test_singular_forms(dnsbl):
+    r = dnsbl("-z", "zen.test", "-H", "192.0.2.2")
+    assert "192.0.2.2: listed on 1 of 1 zone\n" in r.stdout, r.stdout
+    r = dnsbl("-z", "zen.test", "-z", "err.test", "-H", "192.0.2.2", "-H", "192.0.2.77")
+    check_result(r, "CRITICAL")
+    assert "1 zone error" in first_line(r.stdout) and "1 zone errors" not in r.stdout, r.stdout
+    # five notable targets in the /28 (four listings, one error), four shown
+    r = dnsbl("-z", "zen.test", "-H", "192.0.2.0/28", "--max-details=4")
+    check_result(r, "CRITICAL")
+    assert "\\_ [OK] 1 more target not shown (--max-details)" in r.stdout, r.stdout
+    assert "zen.test: 1 target without usable answer" in r.stdout, r.stdout
+    wrong = re.findall(r"(?<![=\d.])1 (?:zones|zone errors|errors|queries|targets|seconds)\b", r.stdout)
+    assert not wrong, r.stdout

@@ -145,10 +145,38 @@ static void test_blocks(void **state)
 }
 
 /** Entry point. */
+/** An allow-list's "not listed" and other codes are usable answers (so an allow-list-only run can be OK); only
+ *  block zones count listings. */
+static void test_allow_list_answers_are_usable(void **state)
+{
+	dnsbl_catalogue cat;
+	dnsbl_outcome o;
+	dnsbl_verdict clean = verdict(DNSBL_NOT_LISTED, ""), other = verdict(DNSBL_OTHER_CODE, "127.0.0.17");
+	const dnsbl_tstate *ts;
+	(void)state;
+
+	zones(&cat);
+	start(&o, &cat, 2);
+	(void)dnsbl_outcome_record(&o, &cat.v[2], 2, 0, &clean, 0, 100);
+	(void)dnsbl_outcome_record(&o, &cat.v[2], 2, 1, &other, 0, 100);
+	ts = dnsbl_outcome_target(&o, 0);
+	assert_int_equal(ts->usable, 1);
+	assert_int_equal(ts->allowed, 0);
+	assert_int_equal(ts->errors, 0);
+	ts = dnsbl_outcome_target(&o, 1);
+	assert_int_equal(ts->usable, 1);
+	assert_int_equal(ts->other, 1);
+	assert_int_equal(o.listed_pairs, 0);
+	assert_int_equal(o.targets_listed, 0);
+	dnsbl_outcome_free(&o);
+	dnsbl_catalogue_free(&cat);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_allow_list_answers_are_usable),
 		cmocka_unit_test(test_detail_kept),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_blocks),

@@ -862,6 +862,156 @@ static void test_print_reports_full_buffer(void **state)
 }
 
 /** Run the catalogue tests. */
+/** Kind flags of -z / --allow-zone: any order, any case, with codes and severity; the default is IPv4. */
+static void test_spec_kind_flags(void **state)
+{
+	static const struct {
+		const char *spec;
+		dnsbl_kind kind;
+		int ipv4, ipv6;
+		mr_state severity;
+	} cases[] = {
+		{ "a.example:ipv6", DNSBL_KIND_IP, 0, 1, MR_CRITICAL },
+		{ "b.example:IPV4", DNSBL_KIND_IP, 1, 0, MR_CRITICAL },
+		{ "c.example:ip:warning", DNSBL_KIND_IP, 1, 1, MR_WARNING },
+		{ "d.example=127.0.1.[2..99]:domain:warning", DNSBL_KIND_DOMAIN, 0, 0, MR_WARNING },
+		{ "e.example:warning:Domain:warning", DNSBL_KIND_DOMAIN, 0, 0, MR_WARNING },
+		{ "f.example:critical:ipv6:ipv6", DNSBL_KIND_IP, 0, 1, MR_CRITICAL },
+		{ "g.example", DNSBL_KIND_IP, 1, 0, MR_CRITICAL },
+	};
+	dnsbl_catalogue c;
+	mr_buf err;
+
+	(void)state;
+	dnsbl_catalogue_init(&c);
+	mr_buf_init(&err, 512);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const dnsbl_zone *z;
+		mr_buf_reset(&err);
+		assert_int_equal(dnsbl_catalogue_add_spec(&c, cases[i].spec, i % 2, &err), 0);
+		z = &c.v[c.n - 1];
+		assert_int_equal(z->kind, cases[i].kind);
+		assert_int_equal(z->ipv4, cases[i].ipv4);
+		assert_int_equal(z->ipv6, cases[i].ipv6);
+		assert_int_equal(z->severity, cases[i].severity);
+		assert_int_equal(z->allow, (int)(i % 2));
+	}
+	assert_int_equal(c.v[3].listing.n, 1);
+	dnsbl_catalogue_free(&c);
+	mr_buf_free(&err);
+}
+
+/** Bad flags: one reason naming the spec and what is wrong; nothing is added. */
+static void test_spec_bad_flags(void **state)
+{
+	static const struct {
+		const char *spec;
+		const char *why;
+	} cases[] = {
+		{ "a.example:ipv5", "-z 'a.example:ipv5': unknown flag 'ipv5' (use warning, critical, ipv4, ipv6, ip or domain)" },
+		{ "a.example:ipv4:ipv6", "-z 'a.example:ipv4:ipv6': two kinds given (ipv4 and ipv6; use ':ip' for both IPv4 and IPv6)" },
+		{ "a.example:ip:domain", "-z 'a.example:ip:domain': two kinds given (ip and domain)" },
+		{ "a.example:warning:critical", "-z 'a.example:warning:critical': two severities given (warning and critical)" },
+		{ "a.example:", "-z 'a.example:': empty flag after ':'" },
+		{ "a.example:domain::warning", "-z 'a.example:domain::warning': empty flag after ':'" },
+		{ "a.example=127.0.0.2:fatal", "-z 'a.example=127.0.0.2:fatal': unknown flag 'fatal' (use warning, critical, ipv4, ipv6, ip or domain)" },
+	};
+	dnsbl_catalogue c;
+	mr_buf err;
+
+	(void)state;
+	dnsbl_catalogue_init(&c);
+	mr_buf_init(&err, 512);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mr_buf_reset(&err);
+		assert_int_equal(dnsbl_catalogue_add_spec(&c, cases[i].spec, 0, &err), -1);
+		assert_string_equal(mr_buf_str(&err), cases[i].why);
+	}
+	assert_int_equal(c.n, 0);
+	dnsbl_catalogue_free(&c);
+	mr_buf_free(&err);
+}
+
+/** A zone of the catalogue keeps its kind unless a flag says otherwise; a built-in zone's kind applies to -z. */
+static void test_spec_kind_of_known_zones(void **state)
+{
+	dnsbl_catalogue c;
+	mr_buf err;
+	const dnsbl_zone *z;
+
+	(void)state;
+	dnsbl_catalogue_init(&c);
+	mr_buf_init(&err, 512);
+	assert_int_equal(dnsbl_catalogue_parse(&c, "[v6.example]\ntype = ip\nipv4 = no\nipv6 = yes\n"
+	                                           "[dom.example]\ntype = domain\n", "t", &err), 0);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "v6.example:warning", 0, &err), 0);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "dom.example:ipv4", 0, &err), 0);
+	z = find_zone(&c, "v6.example");
+	assert_int_equal(z->kind, DNSBL_KIND_IP);
+	assert_false(z->ipv4);
+	assert_true(z->ipv6);
+	assert_int_equal(z->severity, MR_WARNING);
+	z = find_zone(&c, "dom.example");
+	assert_int_equal(z->kind, DNSBL_KIND_IP);
+	assert_true(z->ipv4);
+	assert_false(z->ipv6);
+	/* not in this catalogue but in the built-in one: its kind */
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "bl.spamcop.net", 0, &err), 0);
+	z = find_zone(&c, "bl.spamcop.net");
+	assert_true(z->ipv4);
+	assert_false(z->ipv6);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "dbl.spamhaus.org", 0, &err), 0);
+	assert_int_equal(find_zone(&c, "dbl.spamhaus.org")->kind, DNSBL_KIND_DOMAIN);
+	assert_int_equal(dnsbl_catalogue_add_spec(&c, "zen.spamhaus.org:ipv4", 0, &err), 0);
+	z = find_zone(&c, "zen.spamhaus.org");
+	assert_true(z->ipv4);
+	assert_false(z->ipv6);
+	assert_true(z->spamhaus);
+	dnsbl_catalogue_free(&c);
+	mr_buf_free(&err);
+}
+
+/** The run's catalogue: --no-default-zones with specs, an option-named reason, and none left. */
+static void test_catalogue_build(void **state)
+{
+	const dnsbl_zone_spec specs[] = { { "a.example:ipv6", 0 }, { "wl.example", 1 }, { "b.example:nope", 0 } };
+	dnsbl_zone_sources src = { NULL, 1, specs, 2 };
+	dnsbl_catalogue c;
+	mr_buf err;
+
+	(void)state;
+	dnsbl_catalogue_init(&c);
+	mr_buf_init(&err, 512);
+	assert_int_equal(dnsbl_catalogue_build(&c, &src, &err), 0);
+	assert_int_equal(c.n, 2);
+	assert_true(c.v[1].allow);
+	dnsbl_catalogue_free(&c);
+	dnsbl_catalogue_init(&c);
+	src.nspecs = 3;
+	assert_int_equal(dnsbl_catalogue_build(&c, &src, &err), -1);
+	assert_non_null(strstr(mr_buf_str(&err), "-z/--zone: -z 'b.example:nope': unknown flag 'nope'"));
+	dnsbl_catalogue_free(&c);
+	dnsbl_catalogue_init(&c);
+	mr_buf_reset(&err);
+	src.nspecs = 0;
+	assert_int_equal(dnsbl_catalogue_build(&c, &src, &err), -1);
+	assert_string_equal(mr_buf_str(&err), "no zones to query: give -z/--zone or drop --no-default-zones");
+	dnsbl_catalogue_free(&c);
+	mr_buf_free(&err);
+}
+
+/** The shape of a DQS key. */
+static void test_dqs_key_valid(void **state)
+{
+	(void)state;
+	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy0"), 0);
+	assert_int_equal(dnsbl_dqs_key_valid("ABCDEFGHIJKLMNOPQRSTUVWXY9"), 0);
+	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy"), -1);
+	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy01"), -1);
+	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwx-0"), -1);
+	assert_int_equal(dnsbl_dqs_key_valid(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -880,6 +1030,11 @@ int main(void)
 		cmocka_unit_test(test_spec_defaults),
 		cmocka_unit_test(test_spec_codes_and_severity),
 		cmocka_unit_test(test_spec_rejects_bad_input),
+		cmocka_unit_test(test_spec_kind_flags),
+		cmocka_unit_test(test_spec_bad_flags),
+		cmocka_unit_test(test_spec_kind_of_known_zones),
+		cmocka_unit_test(test_catalogue_build),
+		cmocka_unit_test(test_dqs_key_valid),
 		cmocka_unit_test(test_spec_spamhaus_zones_get_knowledge),
 		cmocka_unit_test(test_dqs_zone_names_register_their_key),
 		cmocka_unit_test(test_spec_replaces_catalogue_zone),

@@ -151,16 +151,87 @@ static void test_range_hidden(void **state)
 	expect(&s, 0, MR_CRITICAL,
 	       "DNSBL CRITICAL - 192.0.2.5 listed on block.test (127.0.0.2); 1 of 16 targets listed | listed=1 "
 	       "targets_listed=1 targets=16 zones=2 errors=0 queries=32 time=0.25s\n"
-	       "\\_ [OK] 1 more targets not shown (--max-details)\n");
+	       "\\_ [OK] 1 more target not shown (--max-details)\n");
 }
 
 /** Entry point. */
+/** Only allow-lists asked: a target none lists is OK, one listed is OK and says so. */
+static void test_allow_only(void **state)
+{
+	scene s;
+	(void)state;
+
+	scene_init(&s, "192.0.2.0/31");
+	s.cat.v[0].allow = 1;
+	s.cat.v[1].allow = 1;
+	put(&s, 0, 0, DNSBL_NOT_LISTED, "");
+	put(&s, 0, 1, DNSBL_NOT_LISTED, "");
+	put(&s, 1, 0, DNSBL_LISTED, "127.0.10.2");
+	put(&s, 1, 1, DNSBL_NOT_LISTED, "");
+	s.o.queries = 4;
+	expect(&s, 50, MR_OK,
+	       "DNSBL OK - 2 targets not listed on 2 zones | listed=0 targets_listed=0 targets=2 zones=2 errors=0 "
+	       "queries=4 time=0.25s\n"
+	       "\\_ [OK] 192.0.2.0: not listed on 2 zones\n"
+	       "\\_ [OK] 192.0.2.1: not listed on 2 zones, allow-listed on 1\n"
+	       "  \\_ [OK] block.test: allow-listed 127.0.10.2\n");
+}
+
+/** A deadline that cut off the only zone's query: the text counts it as the perfdata does, never "0 errors". */
+static void test_unanswered_agrees_with_perfdata(void **state)
+{
+	scene s;
+	(void)state;
+
+	scene_init(&s, "192.0.2.1");
+	put(&s, 0, 0, DNSBL_ERROR, "SERVFAIL");
+	s.o.timed_out = 1;
+	s.o.unfinished = 1;
+	s.o.queries = 1;
+	expect(&s, 50, MR_UNKNOWN,
+	       "DNSBL UNKNOWN - 192.0.2.1: no usable answer from any zone (1 zone error, 1 query unanswered), "
+	       "e.g. block.test: SERVFAIL; timed out with 1 query unanswered | listed=0 targets_listed=0 targets=1 "
+	       "zones=2 errors=2 queries=1 time=0.25s\n"
+	       "\\_ [UNKNOWN] 192.0.2.1: no usable answer from any zone (1 zone error, 1 query unanswered)\n"
+	       "  \\_ [UNKNOWN] block.test: error: SERVFAIL\n"
+	       "\\_ [UNKNOWN] timeout: 1 query not answered within 15 seconds (-t)\n");
+}
+
+/** A Spamhaus IP listing says that Microsoft refuses such IPs and the order of delisting; other zones do not. */
+static void test_spamhaus_listing_names_microsoft(void **state)
+{
+	scene s;
+	mr_state st;
+	char *got;
+	(void)state;
+
+	scene_init(&s, "192.0.2.1");
+	dnsbl_catalogue_free(&s.cat);
+	dnsbl_catalogue_init(&s.cat);
+	assert_int_equal(dnsbl_catalogue_add_spec(&s.cat, "zen.spamhaus.org", 0, NULL), 0);
+	assert_int_equal(dnsbl_catalogue_add_spec(&s.cat, "soft.test:warning", 0, NULL), 0);
+	put(&s, 0, 0, DNSBL_LISTED, "127.0.0.2 SBL");
+	put(&s, 0, 1, DNSBL_LISTED, "127.0.0.2");
+	got = report_text(&s, 50, &st);
+	assert_int_equal(st, MR_CRITICAL);
+	assert_non_null(strstr(got,
+	       "  \\_ [CRITICAL] zen.spamhaus.org: listed 127.0.0.2 SBL - Microsoft's consumer mail (Outlook.com, "
+	       "Hotmail) refuses mail from every IP that Spamhaus lists: request delisting at Spamhaus first "
+	       "(https://check.spamhaus.org/), then with Microsoft's form (https://olcsupport.office.com/)\n"));
+	assert_non_null(strstr(got, "  \\_ [WARNING] soft.test: listed 127.0.0.2\n"));
+	free(got);
+	scene_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_single_clean),
 		cmocka_unit_test(test_listed_and_error),
 		cmocka_unit_test(test_range_hidden),
+		cmocka_unit_test(test_allow_only),
+		cmocka_unit_test(test_unanswered_agrees_with_perfdata),
+		cmocka_unit_test(test_spamhaus_listing_names_microsoft),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,24 +1,20 @@
-/* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? (options, MX lookup, probe, verdict) */
-#include <netdb.h>
+/* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? The options, the plugin declaration
+ * and the glue that hands each domain to smtp_input_probe and the results to smtp_report. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "../../common/addr.h"
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
 #include "../../common/plugin.h"
 #include "../../common/tlsopt.h"
-#include "smtp_mx.h"
-#include "smtp_report.h"
+#include "smtp_input_probe.h"
+#include "smtp_parse_mailbox.h"
 #include "smtp_parse_rules.h"
-#include "smtp_input_curl.h"
+#include "smtp_report.h"
 
 /** Most --domain options. */
 #define MAX_DOMAINS 8
-/** Most MX hosts or addresses tried per domain. */
-#define MAX_CANDIDATES 6
 
 /** Ids of check_ms_smtp's options that its handler checks and stores. */
 enum { OPT_HOST = 1, OPT_BIND, OPT_EHLO, OPT_FROM, OPT_RCPT };
@@ -94,19 +90,6 @@ static const mr_option ms_options[] = {
 	MR_OPTION_END
 };
 
-/** 1 if s is a plausible mail address that is safe inside MAIL FROM:<> or RCPT TO:<>. */
-static int valid_mailbox(const char *s)
-{
-	const char *at = strrchr(s, '@');
-
-	if (at == NULL || at == s || at[1] == '\0' || strlen(s) > 254)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '<' || *s == '>' || *s == 0x7f)
-			return 0;
-	return 1;
-}
-
 /** Store one of check_ms_smtp's own options into the config. */
 static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 {
@@ -132,7 +115,7 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		return 0;
 	case OPT_FROM:
 	case OPT_RCPT:
-		if (!valid_mailbox(arg))
+		if (!smtp_mailbox_valid(arg))
 			return mr_buf_printf(err, "'%s' is not a mail address (local@domain, no spaces or <>)", arg), -1;
 		*(id == OPT_FROM ? &cfg->from : &cfg->rcpt) = arg;
 		return 0;
@@ -141,73 +124,23 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	}
 }
 
-/** This host's fully qualified name, or its plain host name; into dst. */
-static void local_fqdn(char *dst, size_t size)
+/** The probe settings that every connection of the run shares, from cfg and the common options. */
+static void probe_settings(const ms_config *cfg, const mr_common *common, double deadline, smtp_probe_config *pc)
 {
-	char host[256];
-	struct addrinfo hints, *ai = NULL;
-
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		mr_snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_CANONNAME;
-	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai != NULL && ai->ai_canonname != NULL &&
-	    mr_hostname_check(ai->ai_canonname, NULL) == 0 && mr_snprintf(dst, size, "%s", ai->ai_canonname) == 0) {
-		freeaddrinfo(ai);
-		return;
-	}
-	if (ai != NULL)
-		freeaddrinfo(ai);
-	if (mr_snprintf(dst, size, "%s", host) != 0)
-		mr_snprintf(dst, size, "localhost");
-}
-
-/** Probe one domain (or --host) and add its subcheck to the report. */
-static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *dns, const char *domain,
-                         double deadline, smtp_report *rep)
-{
-	smtp_candidate cand[MAX_CANDIDATES];
-	size_t ncand = 0;
-	smtp_probe_config pc;
-	smtp_probe_result res; /* about 90 KB: one probe at a time */
-	char why[256] = "";
-
-	memset(&pc, 0, sizeof(pc));
-	pc.port = cfg->port;
-	pc.bind = cfg->bind;
-	pc.ipv6 = cfg->ipv6;
-	pc.ehlo = cfg->ehlo_name;
-	pc.from = cfg->from_addr;
-	pc.rcpt = cfg->rcpt;
-	pc.send_data = cfg->send;
-	pc.tls = (smtp_tls_mode)cfg->tls;
-	pc.tls_verify = cfg->tlsopt.verify;
-	pc.cafile = cfg->tlsopt.cafile;
-	pc.stage_timeout = cfg->stage_timeout > 0 ? cfg->stage_timeout : common->timeout / 2;
-	pc.deadline = deadline;
-	pc.verbose = common->verbose;
-	if (cfg->host != NULL) {
-		mr_snprintf(cand[0].host, sizeof(cand[0].host), "%s", cfg->host);
-		cand[0].addr[0] = '\0';
-		ncand = 1;
-	} else {
-		ncand = smtp_mx_candidates(dns, domain, cfg->ipv6, deadline, cand, MAX_CANDIDATES, why, sizeof(why));
-	}
-	if (ncand == 0) {
-		smtp_report_lookup_failed(rep, domain, why);
-		return;
-	}
-	for (size_t i = 0; i < ncand; i++) {
-		pc.host = cand[i].host;
-		pc.connect_addr = cand[i].addr[0] ? cand[i].addr : NULL;
-		smtp_probe_run(&pc, &res);
-		/* Fall back to the next MX only when this one could not be reached at all. */
-		if (!(res.end == SMTP_END_CONNECT_FAILED ||
-		      (res.end == SMTP_END_TIMEOUT && res.last == SMTP_STAGE_CONNECT)) || mr_now() >= deadline)
-			break;
-	}
-	smtp_report_add(rep, domain, &res, &pc, &cfg->rules, cfg->throttle_state);
+	memset(pc, 0, sizeof(*pc));
+	pc->port = cfg->port;
+	pc->bind = cfg->bind;
+	pc->ipv6 = cfg->ipv6;
+	pc->ehlo = cfg->ehlo_name;
+	pc->from = cfg->from_addr;
+	pc->rcpt = cfg->rcpt;
+	pc->send_data = cfg->send;
+	pc->tls = (smtp_tls_mode)cfg->tls;
+	pc->tls_verify = cfg->tlsopt.verify;
+	pc->cafile = cfg->tlsopt.cafile;
+	pc->stage_timeout = cfg->stage_timeout > 0 ? cfg->stage_timeout : common->timeout / 2;
+	pc->deadline = deadline;
+	pc->verbose = common->verbose;
 }
 
 /** Load the rules and check the option combinations; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
@@ -224,7 +157,7 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	if (cfg->ndomains == 0)
 		cfg->domains[cfg->ndomains++] = cfg->host != NULL ? cfg->host : "hotmail.com";
 	if (cfg->ehlo == NULL)
-		local_fqdn(cfg->ehlo_name, sizeof(cfg->ehlo_name));
+		smtp_local_fqdn(cfg->ehlo_name, sizeof(cfg->ehlo_name));
 	else
 		mr_snprintf(cfg->ehlo_name, sizeof(cfg->ehlo_name), "%s", cfg->ehlo);
 	if (cfg->from == NULL) {
@@ -236,19 +169,30 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	return MR_PREPARE_OK;
 }
 
-/** Probe each domain (or --host) and judge; 0, or -1 after mr_plugin_fail (no resolver). */
+/** Probe each domain (or --host) and report it; 0, or -1 after mr_plugin_fail (no resolver). */
 static int run(mr_plugin_ctx *ctx, void *cfgp)
 {
 	ms_config *cfg = cfgp;
 	mr_dns *dns = NULL;
+	smtp_probe_config base;
+	smtp_domain_probe *dp;
 	smtp_report rep;
 
 	if (cfg->host == NULL && (dns = mr_plugin_dns(ctx)) == NULL)
 		return -1;
+	if ((dp = malloc(sizeof(*dp))) == NULL)
+		return mr_plugin_fail(ctx, 0, "out of memory");
+	probe_settings(cfg, &ctx->common, ctx->deadline, &base);
 	smtp_report_init(&rep, ctx->check, &ctx->common.thr, ctx->common.verbose);
-	for (size_t i = 0; i < cfg->ndomains && mr_now() < ctx->deadline; i++)
-		probe_domain(cfg, &ctx->common, dns, cfg->domains[i], ctx->deadline, &rep);
+	for (size_t i = 0; i < cfg->ndomains && mr_now() < ctx->deadline; i++) {
+		smtp_probe_domain(&base, cfg->host, dns, cfg->domains[i], dp);
+		if (!dp->found)
+			smtp_report_lookup_failed(&rep, cfg->domains[i], dp->why);
+		else
+			smtp_report_add(&rep, cfg->domains[i], &dp->res, &dp->pc, &cfg->rules, cfg->throttle_state);
+	}
 	smtp_report_finish(&rep, mr_now() - ctx->start, ctx->common.timeout_state, mr_now() >= ctx->deadline);
+	free(dp);
 	return 0;
 }
 

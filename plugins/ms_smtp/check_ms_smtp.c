@@ -1,24 +1,24 @@
-/* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? (options, MX lookup, probe, verdict) */
-#include <netdb.h>
+/* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? The options, the plugin declaration
+ * and the glue that hands each domain to smtp_input_probe and the results to smtp_report. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "../../common/addr.h"
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
 #include "../../common/plugin.h"
 #include "../../common/tlsopt.h"
-#include "smtp_mx.h"
-#include "smtp_report.h"
+#include "smtp_input_probe.h"
+#include "smtp_input_spamhaus.h"
+#include "smtp_judge.h"
+#include "smtp_judge_spamhaus.h"
+#include "smtp_parse_mailbox.h"
 #include "smtp_parse_rules.h"
-#include "smtp_input_curl.h"
+#include "smtp_report.h"
 
 /** Most --domain options. */
 #define MAX_DOMAINS 8
-/** Most MX hosts or addresses tried per domain. */
-#define MAX_CANDIDATES 6
 
 /** Ids of check_ms_smtp's options that its handler checks and stores. */
 enum { OPT_HOST = 1, OPT_BIND, OPT_EHLO, OPT_FROM, OPT_RCPT };
@@ -40,6 +40,8 @@ typedef struct ms_config {
 	const char *rules_file;           /**< --rules-file */
 	mr_state throttle_state;          /**< --throttle-state */
 	double stage_timeout;             /**< --stage-timeout, 0 = half of -t */
+	int no_spamhaus;                  /**< --no-spamhaus-lookup */
+	const char *dqs_key_file;         /**< --dqs-key-file: the Spamhaus DQS key for the ZEN lookup */
 	mr_dns_config dns;                /**< DNS group (MX lookups) */
 	smtp_rules rules;                 /**< reply classification (loaded by prepare) */
 	char ehlo_name[256];              /**< EHLO name in use */
@@ -91,21 +93,16 @@ static const mr_option ms_options[] = {
 	{ .long_name = "stage-timeout", .arg = MR_ARG_REQUIRED, .arg_name = "SECONDS",
 	  .help = "time allowed for each SMTP stage (default: half of -t), always within -t",
 	  .type = MR_T_SECONDS, .off = MR_AT(ms_config, stage_timeout), .lo = 0.1, .hi = 3600 },
+	{ .long_name = "no-spamhaus-lookup",
+	  .help = "after a block (S3140, S3150, a Spamhaus reply), do not look the sending IP up on Spamhaus ZEN "
+	          "(by default one query, within -t, through the DNS options below)",
+	  .type = MR_T_FLAG, .off = MR_AT(ms_config, no_spamhaus) },
+	{ .long_name = "dqs-key-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
+	  .help = "file holding a Spamhaus Data Query Service key: the ZEN lookup then asks "
+	          "KEY.zen.dq.spamhaus.net (needed behind public resolvers); the key is never shown",
+	  .type = MR_T_SECRET_FILE, .off = MR_AT(ms_config, dqs_key_file) },
 	MR_OPTION_END
 };
-
-/** 1 if s is a plausible mail address that is safe inside MAIL FROM:<> or RCPT TO:<>. */
-static int valid_mailbox(const char *s)
-{
-	const char *at = strrchr(s, '@');
-
-	if (at == NULL || at == s || at[1] == '\0' || strlen(s) > 254)
-		return 0;
-	for (; *s; s++)
-		if ((unsigned char)*s <= ' ' || *s == '<' || *s == '>' || *s == 0x7f)
-			return 0;
-	return 1;
-}
 
 /** Store one of check_ms_smtp's own options into the config. */
 static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
@@ -132,7 +129,7 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		return 0;
 	case OPT_FROM:
 	case OPT_RCPT:
-		if (!valid_mailbox(arg))
+		if (!smtp_mailbox_valid(arg))
 			return mr_buf_printf(err, "'%s' is not a mail address (local@domain, no spaces or <>)", arg), -1;
 		*(id == OPT_FROM ? &cfg->from : &cfg->rcpt) = arg;
 		return 0;
@@ -141,73 +138,24 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	}
 }
 
-/** This host's fully qualified name, or its plain host name; into dst. */
-static void local_fqdn(char *dst, size_t size)
+/** The probe settings that every connection of the run shares, from cfg and the common options. */
+static void probe_settings(const ms_config *cfg, const mr_common *common, double deadline, smtp_probe_config *pc)
 {
-	char host[256];
-	struct addrinfo hints, *ai = NULL;
-
-	if (gethostname(host, sizeof(host) - 1) != 0)
-		mr_snprintf(host, sizeof(host), "localhost");
-	host[sizeof(host) - 1] = '\0';
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_flags = AI_CANONNAME;
-	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai != NULL && ai->ai_canonname != NULL &&
-	    mr_hostname_check(ai->ai_canonname, NULL) == 0 && mr_snprintf(dst, size, "%s", ai->ai_canonname) == 0) {
-		freeaddrinfo(ai);
-		return;
-	}
-	if (ai != NULL)
-		freeaddrinfo(ai);
-	if (mr_snprintf(dst, size, "%s", host) != 0)
-		mr_snprintf(dst, size, "localhost");
-}
-
-/** Probe one domain (or --host) and add its subcheck to the report. */
-static void probe_domain(const ms_config *cfg, const mr_common *common, mr_dns *dns, const char *domain,
-                         double deadline, smtp_report *rep)
-{
-	smtp_candidate cand[MAX_CANDIDATES];
-	size_t ncand = 0;
-	smtp_probe_config pc;
-	smtp_probe_result res; /* about 90 KB: one probe at a time */
-	char why[256] = "";
-
-	memset(&pc, 0, sizeof(pc));
-	pc.port = cfg->port;
-	pc.bind = cfg->bind;
-	pc.ipv6 = cfg->ipv6;
-	pc.ehlo = cfg->ehlo_name;
-	pc.from = cfg->from_addr;
-	pc.rcpt = cfg->rcpt;
-	pc.send_data = cfg->send;
-	pc.tls = (smtp_tls_mode)cfg->tls;
-	pc.tls_verify = cfg->tlsopt.verify;
-	pc.cafile = cfg->tlsopt.cafile;
-	pc.stage_timeout = cfg->stage_timeout > 0 ? cfg->stage_timeout : common->timeout / 2;
-	pc.deadline = deadline;
-	pc.verbose = common->verbose;
-	if (cfg->host != NULL) {
-		mr_snprintf(cand[0].host, sizeof(cand[0].host), "%s", cfg->host);
-		cand[0].addr[0] = '\0';
-		ncand = 1;
-	} else {
-		ncand = smtp_mx_candidates(dns, domain, cfg->ipv6, deadline, cand, MAX_CANDIDATES, why, sizeof(why));
-	}
-	if (ncand == 0) {
-		smtp_report_lookup_failed(rep, domain, why);
-		return;
-	}
-	for (size_t i = 0; i < ncand; i++) {
-		pc.host = cand[i].host;
-		pc.connect_addr = cand[i].addr[0] ? cand[i].addr : NULL;
-		smtp_probe_run(&pc, &res);
-		/* Fall back to the next MX only when this one could not be reached at all. */
-		if (!(res.end == SMTP_END_CONNECT_FAILED ||
-		      (res.end == SMTP_END_TIMEOUT && res.last == SMTP_STAGE_CONNECT)) || mr_now() >= deadline)
-			break;
-	}
-	smtp_report_add(rep, domain, &res, &pc, &cfg->rules, cfg->throttle_state);
+	memset(pc, 0, sizeof(*pc));
+	pc->port = cfg->port;
+	pc->bind = cfg->bind;
+	pc->ipv6 = cfg->ipv6;
+	pc->ehlo = cfg->ehlo_name;
+	pc->from = cfg->from_addr;
+	pc->rcpt = cfg->rcpt;
+	pc->send_data = cfg->send;
+	pc->tls = (smtp_tls_mode)cfg->tls;
+	pc->tls_verify = cfg->tlsopt.verify;
+	pc->cafile = cfg->tlsopt.cafile;
+	pc->stage_timeout = cfg->stage_timeout > 0 ? cfg->stage_timeout : common->timeout / 2;
+	pc->deadline = deadline;
+	pc->timeout_state = common->timeout_state;
+	pc->verbose = common->verbose;
 }
 
 /** Load the rules and check the option combinations; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
@@ -224,7 +172,7 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	if (cfg->ndomains == 0)
 		cfg->domains[cfg->ndomains++] = cfg->host != NULL ? cfg->host : "hotmail.com";
 	if (cfg->ehlo == NULL)
-		local_fqdn(cfg->ehlo_name, sizeof(cfg->ehlo_name));
+		smtp_local_fqdn(cfg->ehlo_name, sizeof(cfg->ehlo_name));
 	else
 		mr_snprintf(cfg->ehlo_name, sizeof(cfg->ehlo_name), "%s", cfg->ehlo);
 	if (cfg->from == NULL) {
@@ -236,20 +184,115 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	return MR_PREPARE_OK;
 }
 
-/** Probe each domain (or --host) and judge; 0, or -1 after mr_plugin_fail (no resolver). */
+/** 1 if key is a plausible Spamhaus DQS key: 26 letters or digits. */
+static int valid_dqs_key(const char *key)
+{
+	size_t n = strlen(key);
+
+	if (n != 26)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)key[i]))
+			return 0;
+	return 1;
+}
+
+/** The resolver for the Spamhaus lookup: the run's, or one of its own in *own; NULL with the reason in err. */
+static mr_dns *zen_resolver(mr_plugin_ctx *ctx, ms_config *cfg, mr_dns *run_dns, mr_dns **own, mr_buf *err)
+{
+	if (run_dns != NULL)
+		return run_dns;
+	if (*own == NULL) {
+		cfg->dns.verbose = ctx->common.verbose;
+		*own = mr_dns_new(&cfg->dns, err);
+	}
+	return *own;
+}
+
+/** After a block: look ip up on Spamhaus ZEN (one query within the run's deadline) and judge the answer. */
+static void zen_check(mr_plugin_ctx *ctx, ms_config *cfg, mr_dns *run_dns, mr_dns **own, const char *key,
+                      const char *ip, smtp_zen_verdict *zv)
+{
+	smtp_zen_answer ans;
+	mr_buf err;
+	mr_dns *d;
+
+	mr_buf_init(&err, 256);
+	d = zen_resolver(ctx, cfg, run_dns, own, &err);
+	smtp_zen_lookup(d, ip, key, ctx->deadline, &ans);
+	smtp_zen_judge(&ans, zv);
+	if (d == NULL)
+		mr_snprintf(zv->text, sizeof(zv->text), "no resolver: %s", mr_buf_str(&err));
+	mr_buf_free(&err);
+}
+
+/** Probe each domain (or --host), look a blocked IP up on Spamhaus ZEN and report; 0, or -1 after mr_plugin_fail. */
 static int run(mr_plugin_ctx *ctx, void *cfgp)
 {
 	ms_config *cfg = cfgp;
-	mr_dns *dns = NULL;
+	mr_dns *dns = NULL, *own_dns = NULL;
+	const char *key = NULL;
+	smtp_probe_config base;
+	smtp_domain_probe *dp = NULL;
+	smtp_judgement *j = NULL;
+	smtp_zen_verdict zv;
 	smtp_report rep;
+	mr_buf err;
+	int rc = -1, not_local = 0;
 
+	mr_buf_init(&err, 512);
+	if (cfg->dqs_key_file != NULL && !cfg->no_spamhaus) {
+		if ((key = mr_plugin_secret(ctx, cfg->dqs_key_file, &err)) == NULL)
+			goto fail;
+		if (!valid_dqs_key(key)) {
+			/* The file's name is not shown either: users have been seen to give the key itself. */
+			mr_buf_puts(&err, "--dqs-key-file: the file holds no Spamhaus DQS key (26 letters or digits)");
+			goto fail;
+		}
+	}
 	if (cfg->host == NULL && (dns = mr_plugin_dns(ctx)) == NULL)
-		return -1;
+		goto out;
+	if ((dp = malloc(sizeof(*dp))) == NULL || (j = malloc(sizeof(*j))) == NULL) {
+		mr_buf_puts(&err, "out of memory");
+		goto fail;
+	}
+	probe_settings(cfg, &ctx->common, ctx->deadline, &base);
 	smtp_report_init(&rep, ctx->check, &ctx->common.thr, ctx->common.verbose);
-	for (size_t i = 0; i < cfg->ndomains && mr_now() < ctx->deadline; i++)
-		probe_domain(cfg, &ctx->common, dns, cfg->domains[i], ctx->deadline, &rep);
+	for (size_t i = 0; i < cfg->ndomains && mr_now() < ctx->deadline; i++) {
+		const char *ip;
+		int named;
+
+		smtp_probe_domain(&base, cfg->host, dns, cfg->domains[i], dp);
+		if (!dp->found) {
+			smtp_report_lookup_failed(&rep, cfg->domains[i], dp->why);
+			continue;
+		}
+		if (dp->res.end == SMTP_END_NOT_LOCAL) {
+			not_local = 1;
+			break;
+		}
+		smtp_judge_probe(&dp->res, &dp->pc, &cfg->rules, cfg->throttle_state, j);
+		ip = smtp_judge_sending_ip(&dp->res, j, &named);
+		if (!cfg->no_spamhaus && smtp_judge_wants_spamhaus(j) && ip != NULL)
+			zen_check(ctx, cfg, dns, &own_dns, key, ip, &zv);
+		smtp_report_add_judged(&rep, cfg->domains[i], &dp->res, &dp->pc, j,
+		                       !cfg->no_spamhaus && smtp_judge_wants_spamhaus(j) && ip != NULL ? &zv : NULL);
+	}
 	smtp_report_finish(&rep, mr_now() - ctx->start, ctx->common.timeout_state, mr_now() >= ctx->deadline);
-	return 0;
+	if (not_local) {
+		mr_buf_printf(&err, "-b/--bind %s is not an address of this host: %s", cfg->bind, SMTP_NOT_LOCAL_ADVICE);
+		goto fail;
+	}
+	rc = 0;
+	goto out;
+fail:
+	rc = mr_plugin_fail(ctx, 0, "%s", mr_buf_str(&err));
+out:
+	mr_dns_free(own_dns);
+	free(j);
+	free(dp);
+	mr_buf_free(&err);
+	return rc;
 }
 
 /** Free the rules. */
@@ -280,13 +323,17 @@ static const mr_plugin plugin = {
 		           "delisting. Without --send no mail is sent: the probe ends with RSET and QUIT.",
 		.usage = "[-d DOMAIN]... [-H HOST] [-p PORT] [-b ADDRESS] [-e NAME]\n"
 		         "[-f ADDRESS] [-r ADDRESS] [--send] [--starttls=auto|require|never]\n"
-		         "[-4|-6] [-w RANGE] [-c RANGE] [-t SECONDS]",
+		         "[-4|-6] [--no-spamhaus-lookup] [--dqs-key-file=FILE]\n"
+		         "[-w RANGE] [-c RANGE] [-t SECONDS]",
 		.notes = "Probe rarely: repeated connections that stop after RCPT TO look like address harvesting "
 		         "to Microsoft, which blocks such senders (SC-002, namespace mining). Probe only a mailbox "
 		         "you own (-r), hourly or less, and stop probing after an SC-002. Use the PTR name of the "
 		         "sending IP as EHLO name (-e) to avoid 5.7.506 Bad HELO. A probe that cannot reach "
-		         "Microsoft at all (refused, unreachable, timeout: often an outbound port 25 filter) is "
-		         "UNKNOWN.",
+		         "Microsoft at all (refused, unreachable: often an outbound port 25 filter) is UNKNOWN; "
+		         "every timeout, of a stage or of the run, gets the state of --timeout-result. After a "
+		         "block the sending IP (the one Microsoft's reply names, else the local address) is looked "
+		         "up on Spamhaus ZEN: Microsoft refuses IPs that Spamhaus lists, so delist there first. "
+		         "Run the check on the host that owns the -b address (in Icinga: command_endpoint).",
 		.default_timeout = 10,
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the whole dialogue's time in seconds",

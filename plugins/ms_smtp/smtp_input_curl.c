@@ -7,6 +7,7 @@
  * smtp_input_session, one command at a time. The greeting-phase bytes are taken from libcurl's debug callback
  * and handed to smtp_input_session's greeting tracker, which validates them with the same reply reader. */
 #include <curl/curl.h>
+#include <errno.h>
 #include <string.h>
 
 #include "../../common/curlio.h"
@@ -72,8 +73,11 @@ static void greeting_failed(curl_ctx *c, CURLcode rc, const char *errbuf)
 	mr_buf_init(&why, sizeof(d));
 	cls = mr_curl_error(rc, errbuf, &why);
 	w = mr_buf_str(&why);
-	if (cls == MR_CURL_CONNECT) {
-		mr_snprintf(d, sizeof(d), "%s%s%s", w, oserr ? ": " : "", oserr ? strerror((int)oserr) : "");
+	if (cls == MR_CURL_CONNECT && oserr == EADDRNOTAVAIL && c->g.cfg->bind != NULL) {
+		smtp_probe_set_end(res, SMTP_END_NOT_LOCAL, SMTP_STAGE_CONNECT, strerror((int)oserr));
+	} else if (cls == MR_CURL_CONNECT) {
+		int known = oserr == 0 || strstr(w, strerror((int)oserr)) != NULL;
+		mr_snprintf(d, sizeof(d), "%s%s%s", w, known ? "" : ": ", known ? "" : strerror((int)oserr));
 		smtp_probe_set_end(res, SMTP_END_CONNECT_FAILED, SMTP_STAGE_CONNECT, d);
 	} else if (cls == MR_CURL_TIMEOUT && !res->st[SMTP_STAGE_BANNER].reached) {
 		smtp_probe_set_end(res, SMTP_END_TIMEOUT, SMTP_STAGE_CONNECT, "no TCP connection in time");

@@ -4,6 +4,7 @@
 #define SMTP_INPUT_SESSION_H
 
 #include <stddef.h>
+#include "../../common/state.h"
 #include "../../common/util.h"
 #include "smtp_parse_reply.h"
 #include "smtp_parse_stage.h"
@@ -31,6 +32,7 @@ typedef struct smtp_probe_config {
 	const char *cafile;        /**< CA bundle, or NULL for the system's */
 	double stage_timeout;      /**< seconds allowed per stage */
 	double deadline;           /**< monotonic time at which everything stops */
+	mr_state timeout_state;    /**< state of a timeout of this probe, any stage (--timeout-result) */
 	int verbose;               /**< -v level; at 3 the dialogue is traced on stdout */
 } smtp_probe_config;
 
@@ -51,7 +53,8 @@ typedef enum smtp_end {
 	SMTP_END_BAD_REPLY,        /**< garbage, an endless line, or a malformed reply */
 	SMTP_END_CLOSED,           /**< the server closed the connection */
 	SMTP_END_NO_TLS,           /**< --starttls=require and no STARTTLS on offer: nothing sent in clear */
-	SMTP_END_TLS_FAILED        /**< the TLS handshake or certificate check failed */
+	SMTP_END_TLS_FAILED,       /**< the TLS handshake or certificate check failed */
+	SMTP_END_NOT_LOCAL         /**< the source address (--bind) is not an address of this host */
 } smtp_end;
 
 /** Everything a probe learned. */

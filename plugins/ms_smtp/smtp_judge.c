@@ -7,7 +7,7 @@
 #include "smtp_judge.h"
 
 /** The extractor patterns (POSIX ERE, case-insensitive), compiled for each classification. */
-enum extractor_id { X_SCODE = 0, X_ASCODE, X_LEGACY, X_ENHANCED, X_IP, X_FRONTEND, X_COUNT };
+enum extractor_id { X_SCODE = 0, X_ASCODE, X_LEGACY, X_ENHANCED, X_IP, X_IP_BARE, X_FRONTEND, X_COUNT };
 
 /** Extractor pattern texts, indexed by enum extractor_id; the wanted text is in the given group. */
 static const struct {
@@ -19,11 +19,14 @@ static const struct {
 	{ "(^| )[2-5][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3} )?((SC|DY|OU|RP)-[0-9]{3})", 3 },
 	{ "^[2-5][0-9][0-9][ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})( |$)", 1 },
 	{ "\\[([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\\]", 1 },
+	/* legacy Hotmail: "messages from 192.0.2.7 weren't sent": an address between non-address characters */
+	{ "(^|[^0-9A-Za-z.:])([0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7})([^0-9A-Za-z:]|$)",
+	  2 },
 	{ "\\[([A-Z0-9]+\\.[A-Za-z0-9-]+\\.prod\\.(protection\\.)?outlook\\.com)", 1 },
 };
 
 /** Most subexpressions any extractor has, plus the whole match. */
-#define X_GROUPS 5
+#define X_GROUPS 6
 
 /** Copy the text of match m in s into dst (size bytes), with prefix; 0, or -1 if it does not fit. */
 static int copy_match(char *dst, size_t size, const char *prefix, const char *s, const regmatch_t *m)
@@ -34,7 +37,7 @@ static int copy_match(char *dst, size_t size, const char *prefix, const char *s,
 }
 
 /**
- * Find extractor x in text and copy its group into dst (with prefix); for X_IP, only a match that
+ * Find extractor x in text and copy its group into dst (with prefix); for X_IP and X_IP_BARE, only a match that
  * is a valid IPv4 or IPv6 address counts. 1 if found, 0 if not (dst is then "").
  */
 static int extract(enum extractor_id x, const char *text, char *dst, size_t size, const char *prefix)
@@ -51,7 +54,8 @@ static int extract(enum extractor_id x, const char *text, char *dst, size_t size
 		const regmatch_t *g = &m[extractors[x].group];
 		if (g->rm_so >= 0 && copy_match(dst, size, prefix, p, g) == 0) {
 			unsigned char addr[16];
-			if (x != X_IP || inet_pton(AF_INET, dst, addr) == 1 || inet_pton(AF_INET6, dst, addr) == 1) {
+			if ((x != X_IP && x != X_IP_BARE) || inet_pton(AF_INET, dst, addr) == 1 ||
+			    inet_pton(AF_INET6, dst, addr) == 1) {
 				found = 1;
 				break;
 			}
@@ -73,7 +77,8 @@ static void extract_all(const char *text, smtp_verdict *v)
 	    !extract(X_ASCODE, text, v->code, sizeof v->code, "AS"))
 		(void)extract(X_LEGACY, text, v->code, sizeof v->code, "");
 	(void)extract(X_ENHANCED, text, v->enhanced, sizeof v->enhanced, "");
-	(void)extract(X_IP, text, v->ip, sizeof v->ip, "");
+	if (!extract(X_IP, text, v->ip, sizeof v->ip, ""))
+		(void)extract(X_IP_BARE, text, v->ip, sizeof v->ip, "");
 	(void)extract(X_FRONTEND, text, v->frontend, sizeof v->frontend, "");
 }
 
@@ -187,6 +192,7 @@ void smtp_judge_probe(const smtp_probe_result *res, const smtp_probe_config *pc,
 		mr_snprintf(out, size, "cannot connect: %s (outbound port %ld filtered?)", res->detail, pc->port);
 		return;
 	case SMTP_END_TIMEOUT:
+		j->state = pc->timeout_state; /* --timeout-result applies to every timeout of the run */
 		if (res->last == SMTP_STAGE_CONNECT)
 			mr_snprintf(out, size, "cannot connect: no TCP connection in time (outbound port %ld filtered?)",
 			            pc->port);
@@ -208,6 +214,24 @@ void smtp_judge_probe(const smtp_probe_result *res, const smtp_probe_config *pc,
 		mr_snprintf(out, size, "%s", res->detail);
 		j->state = pc->tls == SMTP_TLS_REQUIRE ? MR_CRITICAL : MR_UNKNOWN;
 		return;
+	case SMTP_END_NOT_LOCAL:
+		mr_snprintf(out, size, "%s", SMTP_NOT_LOCAL_ADVICE);
+		return;
 	}
 	out[0] = '\0';
+}
+
+/** 1 if the judged reply asks for a Spamhaus lookup of the sending IP (its rule says spamhaus-lookup = yes). */
+int smtp_judge_wants_spamhaus(const smtp_judgement *j)
+{
+	return j->v.rule != NULL && j->v.rule->spamhaus_lookup && j->state != MR_OK;
+}
+
+/** The sending IP to name and look up: the one the reply names, else the local address used; NULL if none. */
+const char *smtp_judge_sending_ip(const smtp_probe_result *res, const smtp_judgement *j, int *named)
+{
+	*named = j->v.ip[0] != '\0';
+	if (*named)
+		return j->v.ip;
+	return res->local_ip[0] != '\0' ? res->local_ip : NULL;
 }

@@ -9,6 +9,10 @@
 #include "smtp_parse_rules.h"
 #include "smtp_parse_stage.h"
 
+/** What to do when the source address is not an address of this host (the probe ran on the wrong host). */
+#define SMTP_NOT_LOCAL_ADVICE "run the check on the host that owns this address (in Icinga: a command_endpoint " \
+	"on that host)"
+
 /** The classification of one reply. */
 typedef struct smtp_verdict {
 	mr_state state;             /**< resulting state */
@@ -16,7 +20,7 @@ typedef struct smtp_verdict {
 	int expected;               /**< a 2xx/3xx reply that the stage expects */
 	char code[24];              /**< Microsoft's code: "S3140", "AS3140", "SC-001", "RP-001", or "" */
 	char enhanced[16];          /**< enhanced status code, e.g. "5.7.1", or "" */
-	char ip[46];                /**< address echoed in [..], or "" */
+	char ip[46];                /**< the address the reply names ([..] or bare, as legacy replies write it), or "" */
 	char frontend[128];         /**< front-end host echoed in [..], or "" */
 	char reason[200];           /**< the rule's description, or "unknown temporary/permanent reply" */
 } smtp_verdict;
@@ -40,9 +44,17 @@ typedef struct smtp_judgement {
 /**
  * Judge the probe result res (probed with pc): a rejection is classified with rules (throttling gives
  * throttle_state); a completed dialogue is OK; a probe that could not tell is UNKNOWN, except a refused or
- * failed TLS under --starttls=require, which is CRITICAL.
+ * failed TLS under --starttls=require, which is CRITICAL, and a timeout, which is pc->timeout_state.
  */
 void smtp_judge_probe(const smtp_probe_result *res, const smtp_probe_config *pc, const smtp_rules *rules,
                       mr_state throttle_state, smtp_judgement *j);
+
+/** 1 if the judged reply asks for a Spamhaus lookup of the sending IP (its rule says spamhaus-lookup = yes). */
+int smtp_judge_wants_spamhaus(const smtp_judgement *j);
+/**
+ * The sending IP to name and look up: the address the rejecting reply names (*named = 1), else the local address
+ * the probe used (*named = 0: Microsoft did not say which address it saw); NULL if neither is known.
+ */
+const char *smtp_judge_sending_ip(const smtp_probe_result *res, const smtp_judgement *j, int *named);
 
 #endif

@@ -19,10 +19,11 @@
 #define REGERR_MAX 160
 
 /** The rule keys. */
-enum key_id { K_STATE = 0, K_STAGES, K_PATTERN, K_KIND, K_DELIST, K_DESCRIPTION, K_COUNT };
+enum key_id { K_STATE = 0, K_STAGES, K_PATTERN, K_KIND, K_DELIST, K_DESCRIPTION, K_SPAMHAUS, K_COUNT };
 
 /** Key names, indexed by enum key_id. */
-static const char *const key_names[K_COUNT] = { "state", "stages", "pattern", "kind", "delist", "description" };
+static const char *const key_names[K_COUNT] = { "state", "stages", "pattern", "kind", "delist", "description",
+                                                "spamhaus-lookup" };
 
 /** Per-rule bookkeeping while a rules text is parsed. */
 typedef struct rule_info {
@@ -257,6 +258,16 @@ static int apply_key(parse_ctx *ctx, smtp_rule *r, rule_info *ri, int key, unsig
 		return mr_ini_copy_text(&ctx->msg, line, "delist", v, r->delist, sizeof r->delist);
 	case K_DESCRIPTION:
 		return mr_ini_copy_text(&ctx->msg, line, "description", v, r->description, sizeof r->description);
+	case K_SPAMHAUS:
+		if (mr_streq_ci(v, "yes"))
+			r->spamhaus_lookup = 1;
+		else if (mr_streq_ci(v, "no"))
+			r->spamhaus_lookup = 0;
+		else {
+			mr_ini_fail(&ctx->msg, line, "bad spamhaus-lookup '%.*s' (yes or no)", QUOTE_MAX, v);
+			return -1;
+		}
+		return 0;
 	default:
 		break;
 	}
@@ -280,7 +291,8 @@ static int on_item(void *user, const mr_ini_item *item, mr_ini_msg *msg)
 	key = mr_ini_key_index(item->key, key_names, K_COUNT);
 	if (key < 0) {
 		mr_ini_fail(&ctx->msg, item->line,
-		            "unknown key '%.*s' in rule [%s] (state, stages, pattern, kind, delist, description)",
+		            "unknown key '%.*s' in rule [%s] (state, stages, pattern, kind, delist, description, "
+		            "spamhaus-lookup)",
 		            QUOTE_MAX, item->key, r->name);
 		return -1;
 	}
@@ -373,6 +385,34 @@ out:
 		regfree(&ctx.v[i].re);
 	free(ctx.v);
 	free(ctx.info);
+	return rc;
+}
+
+/** Parse len bytes of rules text at data (no NUL needed) and append its rules to t; see smtp_parse_rules.h. */
+int smtp_rules_parse_buf(smtp_rules *t, const char *data, size_t len, const char *origin, mr_buf *err)
+{
+	const char *nul = len > 0 ? memchr(data, '\0', len) : NULL;
+	char *text;
+	int rc;
+
+	if (nul != NULL) {
+		mr_buf_printf(err, "%s: a NUL byte at offset %zu: not a text file", origin != NULL ? origin : "rules",
+		              (size_t)(nul - data));
+		return -1;
+	}
+	if (len > MR_INI_FILE_MAX) {
+		mr_buf_printf(err, "%s: larger than %zu bytes", origin != NULL ? origin : "rules", (size_t)MR_INI_FILE_MAX);
+		return -1;
+	}
+	if ((text = malloc(len + 1)) == NULL) {
+		mr_buf_printf(err, "%s: out of memory", origin != NULL ? origin : "rules");
+		return -1;
+	}
+	if (len > 0)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	rc = smtp_rules_parse(t, text, origin, err);
+	free(text);
 	return rc;
 }
 

@@ -24,6 +24,7 @@ typedef struct smtp_rule {
 	char kind[32];          /**< short label: "consumer block", "throttling", "EOP ban", ... */
 	char delist[200];       /**< where to request delisting, or "" */
 	char description[200];  /**< meaning for the output */
+	int spamhaus_lookup;    /**< spamhaus-lookup = yes: after this reply, look the sending IP up on Spamhaus ZEN */
 } smtp_rule;
 
 /** An ordered rule table; the first match wins. */
@@ -42,6 +43,11 @@ void smtp_rules_init(smtp_rules *t);
 void smtp_rules_free(smtp_rules *t);
 /** Parse rules text (ini, one [rule NAME] section each, in order) and append; 0 or -1 with "ORIGIN line N: reason". */
 int smtp_rules_parse(smtp_rules *t, const char *text, const char *origin, mr_buf *err);
+/**
+ * Parse len bytes of rules text at data (need not end with NUL; a NUL inside is refused) and append; 0 or -1 as
+ * smtp_rules_parse. The entry point for fuzzers and for rules held in memory.
+ */
+int smtp_rules_parse_buf(smtp_rules *t, const char *data, size_t len, const char *origin, mr_buf *err);
 /** Read and parse a rules file; 0 or -1 with a reason. */
 int smtp_rules_load_file(smtp_rules *t, const char *path, mr_buf *err);
 

@@ -67,20 +67,62 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result
                      const smtp_rules *rules, mr_state throttle_state)
 {
 	smtp_judgement j; /* about 8 KB: the reply text with room for what is said around it */
-	const smtp_verdict *v = &j.v;
-	const char *what = j.what;
-	char text[1024];
-	mr_state st;
-	mr_sub *node;
 
 	smtp_judge_probe(res, pc, rules, throttle_state, &j);
-	st = j.state;
-	if (!j.complete)
+	smtp_report_add_judged(r, domain, res, pc, &j, NULL);
+}
+
+/** "REMOTE:PORT" or "HOST [REMOTE]:PORT" of the connection, into dst. */
+static void where_text(char *dst, size_t size, const smtp_probe_result *res, const smtp_probe_config *pc)
+{
+	const char *remote = res->remote_ip[0] ? res->remote_ip : pc->connect_addr;
+
+	if (remote != NULL)
+		mr_snprintf(dst, size, "%s [%s]:%ld", pc->host, remote, pc->port);
+	else
+		mr_snprintf(dst, size, "%s:%ld", pc->host, pc->port);
+}
+
+/** Append what Spamhaus ZEN says about ip (named: the reply named it) to b: the verdict and what it means. */
+static void zen_text(mr_buf *b, const char *ip, const smtp_zen_verdict *zen)
+{
+	switch (zen->kind) {
+	case SMTP_ZEN_LISTED:
+		mr_buf_printf(b, "Spamhaus ZEN lists %s (%s): Microsoft's form will not help until Spamhaus delists it; "
+		              "request removal at https://check.spamhaus.org/ first, then at Microsoft", ip, zen->text);
+		break;
+	case SMTP_ZEN_NOT_LISTED:
+		mr_buf_printf(b, "Spamhaus ZEN does not list %s", ip);
+		break;
+	case SMTP_ZEN_TIMEOUT:
+	case SMTP_ZEN_ERROR:
+	default:
+		mr_buf_printf(b, "Spamhaus ZEN lookup of %s failed: %s (this is no listing)", ip, zen->text);
+		break;
+	}
+}
+
+/** Add the subcheck of domain from its judgement j; see smtp_report.h. */
+void smtp_report_add_judged(smtp_report *r, const char *domain, const smtp_probe_result *res,
+                            const smtp_probe_config *pc, const smtp_judgement *j, const smtp_zen_verdict *zen)
+{
+	const smtp_verdict *v = &j->v;
+	const char *what = j->what;
+	const char *local = res->local_ip[0] ? res->local_ip : pc->bind;
+	char text[1024], where[400];
+	mr_state st = j->state;
+	mr_sub *node;
+	int named = 0;
+	const char *ip = smtp_judge_sending_ip(res, j, &named);
+
+	if (!j->complete)
 		r->all_complete = 0;
 	mr_snprintf(text, sizeof(text), "%s: %s", domain, what);
-	node = mr_sub_add(r->c, NULL, st, "%s via %s [%s]:%ld from %s", text, pc->host,
-	                  res->remote_ip[0] ? res->remote_ip : (pc->connect_addr ? pc->connect_addr : "?"), pc->port,
-	                  res->local_ip[0] ? res->local_ip : (pc->bind ? pc->bind : "?"));
+	where_text(where, sizeof(where), res, pc);
+	if (local != NULL)
+		node = mr_sub_add(r->c, NULL, st, "%s via %s from %s", text, where, local);
+	else
+		node = mr_sub_add(r->c, NULL, st, "%s via %s", text, where);
 	if (node == NULL)
 		return;
 	if (res->end == SMTP_END_REJECTED) {
@@ -98,6 +140,17 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result
 		mr_sub_add_info(r->c, node, st, "%s", mr_buf_str(&b));
 		mr_buf_free(&b);
 	}
+	if (zen != NULL && ip != NULL) {
+		mr_buf b;
+		mr_buf_init(&b, 1024);
+		zen_text(&b, ip, zen);
+		if (!named)
+			mr_buf_puts(&b, " (the local address: the reply names no IP)");
+		mr_sub_add_info(r->c, node, zen->kind == SMTP_ZEN_LISTED ? MR_CRITICAL :
+		                zen->kind == SMTP_ZEN_NOT_LISTED ? MR_OK :
+		                zen->kind == SMTP_ZEN_TIMEOUT ? pc->timeout_state : MR_UNKNOWN, "%s", mr_buf_str(&b));
+		mr_buf_free(&b);
+	}
 	add_stage_lines(r, node, res, res->end == SMTP_END_DONE ? SMTP_STAGE_COUNT : res->last, st);
 	for (int s = SMTP_STAGE_CONNECT; s <= SMTP_STAGE_RCPT; s++) {
 		if (!res->st[s].has_reply)
@@ -107,19 +160,35 @@ void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result
 		r->stage_seen[s] = 1;
 	}
 	{
-		char sum[600];
-		if (res->end == SMTP_END_REJECTED)
-			mr_snprintf(sum, sizeof(sum), "%s: %s%s%s at %s, Microsoft saw [%s]%s%s", domain,
-			            v->code[0] ? v->code : (v->enhanced[0] ? v->enhanced : "reply"),
-			            v->rule ? " " : "", v->rule ? v->rule->kind : "", smtp_stage_name(res->last),
-			            v->ip[0] ? v->ip : (res->local_ip[0] ? res->local_ip : "?"),
-			            v->rule && v->rule->delist[0] ? "; delist: " : "", v->rule ? v->rule->delist : "");
-		else if (res->end == SMTP_END_DONE)
-			mr_snprintf(sum, sizeof(sum), "%s accepts mail from %s (%s)", domain,
-			            res->local_ip[0] ? res->local_ip : "?", what);
-		else
-			mr_snprintf(sum, sizeof(sum), "%.590s", text);
-		note_domain(r, st, sum);
+		mr_buf sum;
+		mr_buf_init(&sum, sizeof(r->summary) - 1);
+		if (res->end == SMTP_END_REJECTED) {
+			mr_buf_printf(&sum, "%s: %s%s%s at %s, ", domain,
+			              v->code[0] ? v->code : (v->enhanced[0] ? v->enhanced : "reply"),
+			              v->rule ? " " : "", v->rule ? v->rule->kind : "", smtp_stage_name(res->last));
+			/* The IP Microsoft saw is the one its reply names; otherwise only the local address is known. */
+			if (named && local != NULL && strcmp(ip, local) != 0)
+				mr_buf_printf(&sum, "Microsoft saw [%s] (sent from %s)", ip, local);
+			else if (named)
+				mr_buf_printf(&sum, "Microsoft saw [%s]", ip);
+			else
+				mr_buf_printf(&sum, "sent from %s (the reply names no IP)", ip != NULL ? ip : "an unknown address");
+			if (v->rule && v->rule->delist[0])
+				mr_buf_printf(&sum, "; delist: %s", v->rule->delist);
+			if (zen != NULL && ip != NULL && zen->kind == SMTP_ZEN_LISTED)
+				mr_buf_printf(&sum, "; Spamhaus ZEN lists %s: delist there first, Microsoft's form will not help "
+				              "until then", ip);
+			else if (zen != NULL && ip != NULL && zen->kind == SMTP_ZEN_NOT_LISTED)
+				mr_buf_printf(&sum, "; Spamhaus ZEN does not list it");
+			else if (zen != NULL && ip != NULL)
+				mr_buf_printf(&sum, "; Spamhaus ZEN lookup failed: %s", zen->text);
+		} else if (res->end == SMTP_END_DONE) {
+			mr_buf_printf(&sum, "%s accepts mail from %s (%s)", domain, local != NULL ? local : "?", what);
+		} else {
+			mr_buf_printf(&sum, "%.590s", text);
+		}
+		note_domain(r, st, mr_buf_str(&sum));
+		mr_buf_free(&sum);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "../../common/result.h"
 #include "smtp_input_session.h"
 #include "smtp_judge.h"
+#include "smtp_judge_spamhaus.h"
 #include "smtp_parse_rules.h"
 #include "smtp_parse_stage.h"
 
@@ -29,6 +30,12 @@ void smtp_report_lookup_failed(smtp_report *r, const char *domain, const char *w
 /** Have the probe result res of domain (probed with pc) judged with rules (smtp_judge_probe) and add its subcheck. */
 void smtp_report_add(smtp_report *r, const char *domain, const smtp_probe_result *res, const smtp_probe_config *pc,
                      const smtp_rules *rules, mr_state throttle_state);
+/**
+ * Add the subcheck of domain from its judgement j of res (probed with pc); zen is the Spamhaus ZEN verdict of
+ * the sending IP after a block, or NULL when there was no lookup.
+ */
+void smtp_report_add_judged(smtp_report *r, const char *domain, const smtp_probe_result *res,
+                            const smtp_probe_config *pc, const smtp_judgement *j, const smtp_zen_verdict *zen);
 /** Set summary, state and perfdata; timed_out tells that the run deadline passed. */
 void smtp_report_finish(smtp_report *r, double elapsed, mr_state timeout_state, int timed_out);
 

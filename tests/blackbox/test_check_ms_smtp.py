@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import (REPO_ROOT, STATES, _catch_all, _entry, check_bad_input,
+from conftest import (DQS_KEY, REPO_ROOT, STATES, _catch_all, _entry, check_bad_input,
                       dns_query, first_line, make_public_dir, parse_perfdata,
                       require_binary, run_binary, start_server, write_file)
 from conftest import free_port as free_udp_tcp_port
@@ -66,9 +66,12 @@ def run_ms(args, timeout=30.0, env=None):
     return run_binary("check_ms_smtp", args, env=env, timeout=timeout)
 
 
-def probe(mx, *args, t=5):
-    """Run the plugin against a fake MX or Postfix with -H/-p/-t."""
-    return run_ms(["-H", mx.host, "-p", mx.port, "-t", t] + list(args))
+def probe(mx, *args, t=5, spamhaus=False):
+    """Run the plugin against a fake MX or Postfix with -H/-p/-t; without
+    spamhaus, --no-spamhaus-lookup (so that no block sends a DNS query to
+    the resolvers of this host)."""
+    extra = [] if spamhaus else ["--no-spamhaus-lookup"]
+    return run_ms(["-H", mx.host, "-p", mx.port, "-t", t] + extra + list(args))
 
 
 def check(r, state):
@@ -127,6 +130,16 @@ def message_records(mx):
     return [r for r in mx.records() if r["event"] == "message"]
 
 
+def reply_ip(reply):
+    """The address a reply text names ({ip} is the probe's): BIND, a
+    literal IPv4/IPv6 address, or None."""
+    if "{ip}" in reply:
+        return BIND
+    m = re.search(r"(?<![\w.:])(\d{1,3}(?:\.\d{1,3}){3}|"
+                  r"[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7})(?![\w:])", reply)
+    return m.group(1) if m else None
+
+
 def script_reply(script, stage):
     """The raw reply text of stage in a scripts/*.json file ('' if none)."""
     with open(os.path.join(SCRIPTS_DIR, script + ".json")) as f:
@@ -177,6 +190,10 @@ REPLIES = [
     ("legacy_dy002", "MAIL FROM", "CRITICAL", ["DY-002"], CONSUMER_DELIST, []),
     ("legacy_ou001", "MAIL FROM", "CRITICAL", ["OU-001"], CONSUMER_DELIST, []),
     ("legacy_ou002", "MAIL FROM", "CRITICAL", ["OU-002"], CONSUMER_DELIST, []),
+    ("legacy_sc001_named_ip", "MAIL FROM", "CRITICAL", ["SC-001"],
+     CONSUMER_DELIST, []),
+    ("legacy_ou002_bare_ipv6", "MAIL FROM", "CRITICAL", ["OU-002"],
+     CONSUMER_DELIST, []),
     ("banner_554_no_service", "banner", "CRITICAL", ["554", "5.7.1"], None,
      []),
     ("banner_554_s3140", "banner", "CRITICAL", ["S3140"], CONSUMER_DELIST, []),
@@ -234,10 +251,18 @@ def test_microsoft_reply(ms_plugin, fake_mx_factory, script, stage, state,
         "first line should name one of %r: %s" % (codes, line)
     assert "at " + stage in summary, line
     reply = script_reply(script, SCRIPT_STAGE[stage])
-    if "[{ip}]" in reply:
-        assert "Microsoft saw [%s]" % BIND in summary, line
+    named = reply_ip(reply)
+    if named == BIND:
+        assert re.search(r"Microsoft saw \[%s\](?! \(sent)" % re.escape(BIND),
+                         summary), line
+    elif named:
+        # the IP the reply names, with or without brackets, and the local one
+        assert "Microsoft saw [%s] (sent from %s)" % (named, BIND) in summary, \
+            line
     else:
-        assert BIND in summary, line
+        # no IP in the reply: the local address, never "Microsoft saw"
+        assert "Microsoft saw" not in r.stdout, r.stdout
+        assert "sent from %s (the reply names no IP)" % BIND in summary, line
     if "{host}" in reply:
         assert "front end " + FRONT_END in r.stdout, r.stdout
     if delist:
@@ -986,6 +1011,8 @@ def ms_dns_data():
     d += _entry("opcode qname", "QR AA NOERROR", "nomx.%s. IN A" % MS_ZONE,
                 authority=[soa], adjust="copy_id copy_query")
     d += _catch_all(MS_ZONE, "NXDOMAIN")
+    # the Spamhaus lookup through this server: SERVFAIL
+    d += _catch_all("zen.spamhaus.org", "SERVFAIL")
     return d
 
 
@@ -1013,11 +1040,12 @@ def ms_dns():
 
 
 def mx_probe(ms_dns, mx_port, *args, t=5):
-    """Run the plugin with the local DNS server and no -H."""
+    """Run the plugin with the local DNS server and no -H (and no Spamhaus
+    lookup: the scripted server knows no Spamhaus zone)."""
     port, resolv = ms_dns
     return run_ms(["-s", "127.0.0.1:%d" % port, "--resolv-conf", resolv,
                    "--query-timeout=1", "--retries=1", "-p", mx_port,
-                   "-t", t] + list(args))
+                   "-t", t, "--no-spamhaus-lookup"] + list(args))
 
 
 def test_ms_dns_fixture_serves(ms_dns):
@@ -1190,3 +1218,251 @@ def test_postfix_send_delivers(ms_plugin, postfix_mx):
         time.sleep(0.1)
     else:
         pytest.fail("no delivery in the maillog:\n" + postfix_mx.log_text())
+
+
+# --------------------------------------------------------------------------
+# Spamhaus ZEN lookup after a block (issue 11)
+# --------------------------------------------------------------------------
+#
+# conftest's rbldnsd serves the real zone names zen.spamhaus.org and
+# DQS_KEY.zen.dq.spamhaus.net on loopback, so the plugin asks them through
+# the DNS group's -s, under the names it uses in production (no zone
+# override exists).  Listed there: 127.0.0.2 (SBL); 192.0.2.4 answers the
+# open-resolver error code 127.255.255.254; 192.0.2.6 is listed (XBL) on the
+# DQS zone only; 127.0.0.5 (BIND) is not listed.
+
+S3140_NAMING = ("550 5.7.1 Unfortunately, messages from [%s] weren't sent. "
+                "Please contact your Internet service provider since part of "
+                "their network is on our block list (S3140). [{host}]")
+SPAMHAUS_DELIST = "check.spamhaus.org"
+
+
+def zen_probe(mx, dns_port, *args, t=6):
+    """A probe with the Spamhaus lookup on, asking the DNS server on
+    127.0.0.1:dns_port (and nothing else: loopback-only resolv.conf)."""
+    return probe(mx, "-s", "127.0.0.1:%d" % dns_port, "--query-timeout=1",
+                 "--retries=0", *args, t=t, spamhaus=True)
+
+
+def zen_lines(r):
+    """The long-output lines about Spamhaus ZEN (not the first line)."""
+    return [ln for ln in r.stdout.split("\n")[1:] if "Spamhaus ZEN" in ln]
+
+
+@pytest.fixture
+def silent_dns():
+    """A UDP socket that never answers; yields (port, datagrams read so
+    far as a callable)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        s.setblocking(False)
+
+        def received():
+            n = 0
+            while True:
+                try:
+                    s.recv(4096)
+                    n += 1
+                except BlockingIOError:
+                    return n
+        yield s.getsockname()[1], received
+
+
+def test_spamhaus_listed_ip_says_delist_there_first(ms_plugin, rbldnsd,
+                                                    fake_mx_factory):
+    """S3140 for 127.0.0.2, which ZEN lists: CRITICAL, and the output says
+    that Microsoft's form will not help until Spamhaus delists."""
+    mx = fake_mx_factory("block_s3140")
+    r = zen_probe(mx, rbldnsd.port, "-b", "127.0.0.2")
+    check(r, "CRITICAL")
+    line = first_line(r.stdout)
+    assert "Spamhaus ZEN lists 127.0.0.2" in line, line
+    assert "Microsoft's form will not help" in line, line
+    zl = zen_lines(r)
+    assert len(zl) == 1 and "[CRITICAL]" in zl[0], r.stdout
+    assert "SBL" in zl[0] and "127.0.0.2)" in zl[0], zl
+    assert SPAMHAUS_DELIST in zl[0], zl
+
+
+@pytest.mark.parametrize("script", ["block_s3150", "block_s3130_spamhaus"])
+def test_spamhaus_not_listed(ms_plugin, rbldnsd, fake_mx_factory, script):
+    """S3150 or a Spamhaus reply for 127.0.0.5, which ZEN does not list:
+    the block stays CRITICAL and the output says ZEN does not list it."""
+    mx = fake_mx_factory(script)
+    r = zen_probe(mx, rbldnsd.port, "-b", BIND)
+    check(r, "CRITICAL")
+    assert "Spamhaus ZEN does not list it" in first_line(r.stdout), r.stdout
+    zl = zen_lines(r)
+    assert len(zl) == 1 and "[OK]" in zl[0], r.stdout
+    assert "Spamhaus ZEN does not list %s" % BIND in zl[0], zl
+
+
+def test_spamhaus_looks_up_the_ip_the_reply_names(ms_plugin, rbldnsd,
+                                                  fake_mx_factory):
+    """The reply names 127.0.0.2 (the IP behind NAT) while the probe comes
+    from 127.0.0.5: the lookup is for the named IP."""
+    mx = fake_mx_factory({"mail": S3140_NAMING % "127.0.0.2"})
+    r = zen_probe(mx, rbldnsd.port, "-b", BIND)
+    check(r, "CRITICAL")
+    line = first_line(r.stdout)
+    assert "Microsoft saw [127.0.0.2] (sent from %s)" % BIND in line, line
+    assert "Spamhaus ZEN lists 127.0.0.2" in line, line
+
+
+def test_spamhaus_error_code_is_an_error_not_a_listing(ms_plugin, rbldnsd,
+                                                       fake_mx_factory):
+    """ZEN answers 127.255.255.254 (open resolver) for 192.0.2.4: said as
+    an error with its meaning, never as a listing."""
+    mx = fake_mx_factory({"mail": S3140_NAMING % "192.0.2.4"})
+    r = zen_probe(mx, rbldnsd.port, "-b", BIND)
+    check(r, "CRITICAL")
+    line = first_line(r.stdout)
+    assert "Spamhaus ZEN lookup failed" in line, line
+    assert "lists" not in line, line
+    zl = zen_lines(r)
+    assert len(zl) == 1, r.stdout
+    assert "127.255.255.254" in zl[0] and "resolver" in zl[0], zl
+    assert "this is no listing" in zl[0], zl
+    assert "[CRITICAL]" not in zl[0], zl
+
+
+def test_spamhaus_dqs_key_file(ms_plugin, rbldnsd, fake_mx_factory,
+                               tmp_path):
+    """--dqs-key-file: the query goes to KEY.zen.dq.spamhaus.net, where
+    192.0.2.6 is listed (the public zone does not list it); the key
+    appears nowhere, not even at -vvv."""
+    key = tmp_path / "dqs.key"
+    key.write_text(DQS_KEY + "\n")
+    os.chmod(key, 0o600)
+    mx = fake_mx_factory({"mail": S3140_NAMING % "192.0.2.6"})
+    r = zen_probe(mx, rbldnsd.port, "-b", BIND)
+    check(r, "CRITICAL")
+    assert "Spamhaus ZEN does not list it" in first_line(r.stdout), r.stdout
+    for extra in ([], ["-vvv"]):
+        r = zen_probe(mx, rbldnsd.port, "-b", BIND, "--dqs-key-file",
+                      str(key), *extra)
+        assert r.code == 2, r.stdout
+        assert "Spamhaus ZEN lists 192.0.2.6" in first_line(r.stdout), \
+            r.stdout
+        assert "XBL" in r.stdout, r.stdout
+        assert DQS_KEY not in r.stdout and DQS_KEY not in r.stderr
+
+
+def test_spamhaus_bad_dqs_key_file_is_one_line(ms_plugin, fake_mx,
+                                               tmp_path):
+    """A key file that holds no DQS key: UNKNOWN, one line naming
+    --dqs-key-file, without its content or name; no connection."""
+    key = tmp_path / "hunter2secret"
+    key.write_text("hunter2secret\n")
+    os.chmod(key, 0o600)
+    r = probe(fake_mx, "-b", BIND, "--dqs-key-file", str(key), spamhaus=True)
+    assert r.code == 3, r.stdout
+    assert r.stdout.startswith("MS_SMTP UNKNOWN - --dqs-key-file"), r.stdout
+    assert r.stdout.count("\n") == 1, r.stdout
+    assert "hunter2secret" not in r.stdout, r.stdout
+    time.sleep(0.1)
+    assert fake_mx.connections() == 0
+
+
+def test_spamhaus_servfail_is_an_error(ms_plugin, ms_dns, fake_mx_factory):
+    """A resolver answering SERVFAIL for the ZEN name: an error, not a
+    listing; the block stays CRITICAL."""
+    mx = fake_mx_factory("block_s3140")
+    r = zen_probe(mx, ms_dns[0], "-b", BIND)
+    check(r, "CRITICAL")
+    zl = zen_lines(r)
+    assert len(zl) == 1 and "SERVFAIL" in zl[0], r.stdout
+    assert "Spamhaus ZEN lookup failed" in first_line(r.stdout), r.stdout
+
+
+def test_spamhaus_timeout_is_bounded_by_t(ms_plugin, fake_mx_factory,
+                                          silent_dns):
+    """A resolver that never answers: one query, the run ends within -t,
+    the block stays CRITICAL and the lookup is said to have failed."""
+    port, received = silent_dns
+    mx = fake_mx_factory("block_s3140")
+    r = probe(mx, "-b", BIND, "-s", "127.0.0.1:%d" % port,
+              "--query-timeout=5", "--retries=0", t=3, spamhaus=True)
+    check_time_bound(r, 3)
+    check(r, "CRITICAL")
+    assert "Spamhaus ZEN lookup failed" in first_line(r.stdout), r.stdout
+    assert received() == 1
+
+
+@pytest.mark.parametrize("script,args", [
+    ("block_s3140", ["--no-spamhaus-lookup"]),
+    ("throttle_4_7_650_s775", []),
+    ("legacy_sc002", []),
+    ("accept_all", []),
+])
+def test_no_spamhaus_lookup(ms_plugin, fake_mx_factory, silent_dns, script,
+                            args):
+    """--no-spamhaus-lookup, throttling, a block that is no Spamhaus matter
+    and an accepted probe send no query and say nothing about Spamhaus."""
+    port, received = silent_dns
+    mx = fake_mx_factory(script)
+    r = probe(mx, "-b", BIND, "-s", "127.0.0.1:%d" % port, *args,
+              spamhaus=True)
+    assert r.code in (0, 1, 2), r.stdout
+    assert "Spamhaus ZEN" not in r.stdout, r.stdout
+    assert received() == 0
+
+
+# --------------------------------------------------------------------------
+# --timeout-result applies to every timeout, stage timeouts included
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("script,stage", [
+    ("hostile_silent_banner", "banner"),
+    ("hostile_silent_at_mail", "MAIL FROM"),
+])
+@pytest.mark.parametrize("how", [["--timeout-result=critical"],
+                                 ["--timeout-result=2"]])
+def test_stage_timeout_takes_timeout_result(ms_plugin, fake_mx_factory,
+                                            script, stage, how):
+    """An MX that never answers a stage within --stage-timeout: CRITICAL
+    with --timeout-result=critical, not UNKNOWN; the line says which
+    stage."""
+    mx = fake_mx_factory(script)
+    r = probe(mx, "-b", BIND, "--stage-timeout=1", *how, t=5)
+    check(r, "CRITICAL")
+    assert "no complete reply at %s" % stage in first_line(r.stdout), r.stdout
+
+
+def test_stage_timeout_with_t_state(ms_plugin, fake_mx_factory):
+    """-t SECONDS:STATE sets the state of a stage timeout too."""
+    mx = fake_mx_factory("hostile_silent_banner")
+    r = probe(mx, "-b", BIND, "--stage-timeout=1", t="5:warning")
+    check(r, "WARNING")
+    assert "no complete reply at banner" in first_line(r.stdout), r.stdout
+
+
+# --------------------------------------------------------------------------
+# an address this host does not own
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("addr,extra", [("192.0.2.1", []),
+                                        ("203.0.113.77", ["-r", "p@x.test"])])
+def test_bind_address_not_on_this_host(ms_plugin, fake_mx, addr, extra):
+    """-b with an address no interface has (a missing command_endpoint):
+    one line saying so with the fix, exit 3, no [?] fields; nothing
+    reaches the MX."""
+    r = probe(fake_mx, "-b", addr, *extra)
+    check(r, "UNKNOWN")
+    line = first_line(r.stdout)
+    assert r.stdout.count("\n") == 1, r.stdout
+    assert "-b/--bind %s is not an address of this host" % addr in line, line
+    assert "command_endpoint" in line, line
+    assert "[?]" not in r.stdout and "filtered" not in line, line
+    time.sleep(0.1)
+    assert fake_mx.connections() == 0
+
+
+def test_refused_connection_shows_no_unknown_fields(ms_plugin):
+    """A refused connection names host and port without "[?]"."""
+    port = free_tcp_port()
+    r = run_ms(["-H", "127.0.0.1", "-p", port, "-b", BIND, "-t", 3,
+                "--no-spamhaus-lookup"])
+    check(r, "UNKNOWN")
+    assert "[?]" not in r.stdout, r.stdout
+    assert "via 127.0.0.1:%d from %s" % (port, BIND) in r.stdout, r.stdout

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -243,6 +244,51 @@ static void test_greeting_bad_reply_and_tls_timing(void **state)
 	assert_non_null(strstr(res.detail, "HTTP/1.1 400"));
 }
 
+/** Feed bytes to the greeting phase in two pieces split at offset cut (the fuzz seam: bytes in, state out). */
+static void feed_split(smtp_greeting *g, const char *bytes, size_t cut, double now)
+{
+	size_t n = strlen(bytes);
+
+	if (cut > n)
+		cut = n;
+	smtp_greeting_in(g, bytes, cut, now);
+	smtp_greeting_in(g, bytes + cut, n - cut, now);
+}
+
+/** The greeting phase gives the same replies however its bytes are cut: every split offset of banner and EHLO. */
+static void test_greeting_split_anywhere(void **state)
+{
+	static const char banner[] = "220-mx.test ESMTP\r\n220 ready\r\n";
+	static const char ehlo[] = "250-mx.test Hello [192.0.2.5]\r\n250-SIZE 1000\r\n250 STARTTLS\r\n";
+	smtp_probe_config cfg;
+	smtp_probe_result *res = malloc(sizeof(*res));
+	smtp_greeting *g = malloc(sizeof(*g));
+	size_t max = strlen(ehlo);
+
+	(void)state;
+	assert_non_null(res);
+	assert_non_null(g);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.host = "mx.test";
+	cfg.ehlo = "probe.example";
+	for (size_t cut = 0; cut <= max; cut++) {
+		smtp_greeting_init(g, &cfg, res, 0.0);
+		feed_split(g, banner, cut, 0.1);
+		smtp_greeting_out(g, "EHLO probe.example\r\n", 20, 0.2);
+		feed_split(g, ehlo, cut, 0.3);
+		smtp_greeting_finish(g, 0.4);
+		assert_false(g->bad);
+		assert_int_equal(res->st[SMTP_STAGE_BANNER].reply.code, 220);
+		assert_int_equal(res->st[SMTP_STAGE_BANNER].reply.nlines, 2);
+		assert_true(res->st[SMTP_STAGE_EHLO].has_reply);
+		assert_int_equal(res->st[SMTP_STAGE_EHLO].reply.nlines, 3);
+		assert_true(res->starttls_offered);
+		assert_int_equal(smtp_greeting_explain(g), 0);
+	}
+	free(g);
+	free(res);
+}
+
 /** Entry point: run the dialogue tests. */
 int main(void)
 {
@@ -256,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_stage_deadline_is_clipped_to_the_run_deadline),
 		cmocka_unit_test(test_greeting_phase_on_bytes),
 		cmocka_unit_test(test_greeting_bad_reply_and_tls_timing),
+		cmocka_unit_test(test_greeting_split_anywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

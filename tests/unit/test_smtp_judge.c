@@ -38,6 +38,7 @@ static int setup(void **state)
 	f->pc.ehlo = "probe.example";
 	f->pc.from = "postmaster@probe.example";
 	f->pc.rcpt = "probe@hotmail.test";
+	f->pc.timeout_state = MR_UNKNOWN;
 	*state = f;
 	return 0;
 }
@@ -214,6 +215,98 @@ static void test_ends_without_a_verdict(void **state)
 	}
 }
 
+/** --timeout-result applies to every timeout of the probe: connect and stage timeouts take pc->timeout_state. */
+static void test_timeouts_take_the_timeout_state(void **state)
+{
+	static const smtp_stage stages[] = { SMTP_STAGE_CONNECT, SMTP_STAGE_BANNER, SMTP_STAGE_MAIL };
+	fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+		memset(&f->res, 0, sizeof(f->res));
+		f->res.end = SMTP_END_TIMEOUT;
+		f->res.last = stages[i];
+		f->pc.timeout_state = MR_CRITICAL;
+		smtp_judge_probe(&f->res, &f->pc, &builtin, MR_WARNING, &f->j);
+		assert_int_equal(f->j.state, MR_CRITICAL);
+		f->pc.timeout_state = MR_OK;
+		smtp_judge_probe(&f->res, &f->pc, &builtin, MR_WARNING, &f->j);
+		assert_int_equal(f->j.state, MR_OK);
+	}
+	/* a refused connection is no timeout */
+	f->res.end = SMTP_END_CONNECT_FAILED;
+	f->res.last = SMTP_STAGE_CONNECT;
+	f->pc.timeout_state = MR_CRITICAL;
+	smtp_judge_probe(&f->res, &f->pc, &builtin, MR_WARNING, &f->j);
+	assert_int_equal(f->j.state, MR_UNKNOWN);
+}
+
+/** One reply case for the IP extractor: the reply bytes and the address it names ("" for none). */
+typedef struct ip_case {
+	const char *bytes;   /**< the reply */
+	const char *ip;      /**< the address expected */
+} ip_case;
+
+/** The IP Microsoft saw is the one the reply names, with or without brackets; a reply without one names none. */
+static void test_reply_names_the_ip_with_or_without_brackets(void **state)
+{
+	static const ip_case cases[] = {
+		{ "550 SC-001 (BAY004-MC1F41) Unfortunately, messages from 192.0.2.7 weren't sent. Please contact your "
+		  "Internet service provider since part of their network is on our block list.\r\n", "192.0.2.7" },
+		{ "550 OU-002 (SNT004-MC2F17) Unfortunately, messages from 198.51.100.23 weren't sent.\r\n",
+		  "198.51.100.23" },
+		{ "550 SC-004 (COL004-MC3F9) Unfortunately, messages from 2001:db8::25 weren't sent.\r\n", "2001:db8::25" },
+		{ "550 5.7.1 Unfortunately, messages from [203.0.113.9] weren't sent. Please contact your Internet "
+		  "service provider since part of their network is on our block list (S3140). "
+		  "https://www.spamhaus.org/query/ip/192.0.2.99\r\n", "203.0.113.9" },
+		{ "550 SC-002 (BAY004-MC1F41) Mail rejected by Windows Live Hotmail for policy reasons. Tue, 01 Jan 2013 "
+		  "12:34:56 -0800 version 1.2.3\r\n", "" },
+		{ "550 DY-001 (SNT004-MC1F43) Unfortunately, messages from 192.0.2.300 weren't sent.\r\n", "" },
+	};
+	fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int named = -1;
+		const char *ip;
+
+		memset(&f->res, 0, sizeof(f->res));
+		mr_snprintf(f->res.local_ip, sizeof(f->res.local_ip), "127.0.0.5");
+		rejected_at(&f->res, SMTP_STAGE_MAIL, cases[i].bytes);
+		smtp_judge_probe(&f->res, &f->pc, &builtin, MR_WARNING, &f->j);
+		if (strcmp(f->j.v.ip, cases[i].ip) != 0)
+			fail_msg("case %zu: ip '%s', want '%s'", i, f->j.v.ip, cases[i].ip);
+		ip = smtp_judge_sending_ip(&f->res, &f->j, &named);
+		assert_int_equal(named, cases[i].ip[0] != '\0');
+		assert_string_equal(ip, cases[i].ip[0] ? cases[i].ip : "127.0.0.5");
+	}
+}
+
+/** Blocks whose rule says spamhaus-lookup ask for the lookup (S3140, S3150, Spamhaus); others do not. */
+static void test_which_blocks_want_a_spamhaus_lookup(void **state)
+{
+	static const struct {
+		const char *bytes; /**< the MAIL FROM reply */
+		int wants;         /**< a lookup is wanted */
+	} cases[] = {
+		{ S3140_BYTES, 1 },
+		{ "550 5.7.1 Unfortunately, messages from [192.0.2.5] weren't sent. Please contact your Internet service "
+		  "provider since part of their network is on our block list (S3150).\r\n", 1 },
+		{ "550 5.7.1 Service unavailable, Client host [192.0.2.5] blocked using Spamhaus. (S3130)\r\n", 1 },
+		{ "451 4.7.650 The mail server [192.0.2.5] has been temporarily rate limited due to IP reputation. "
+		  "(S775)\r\n", 0 },
+		{ "550 SC-002 (BAY004-MC1F41) Mail rejected for policy reasons.\r\n", 0 },
+		{ "554 5.6.0 Something else entirely\r\n", 0 },
+	};
+	fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&f->res, 0, sizeof(f->res));
+		rejected_at(&f->res, SMTP_STAGE_MAIL, cases[i].bytes);
+		smtp_judge_probe(&f->res, &f->pc, &builtin, MR_WARNING, &f->j);
+		if (smtp_judge_wants_spamhaus(&f->j) != cases[i].wants)
+			fail_msg("case %zu: wants %d", i, smtp_judge_wants_spamhaus(&f->j));
+	}
+}
+
 /** Run the judgement tests. */
 int main(void)
 {
@@ -225,6 +318,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_replies_are_shown_in_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_done_is_ok_and_says_what_was_accepted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ends_without_a_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_timeouts_take_the_timeout_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_names_the_ip_with_or_without_brackets, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_which_blocks_want_a_spamhaus_lookup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, builtin_setup, builtin_teardown);

@@ -164,7 +164,7 @@ static const catalogue_case catalogue[] = {
 	  "550 SC-001 (BAY004-MC1F35) Unfortunately, messages from 192.0.2.5 weren't sent. Please contact your "
 	  "Internet service provider since part of their network is on our block list. You can also refer your "
 	  "provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
-	  MR_CRITICAL, "legacy block", "SC-001", "", "", "" },
+	  MR_CRITICAL, "legacy block", "SC-001", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_MAIL,
 	  "550 SC-002 (COL004-MC3F12) Mail rejected by Windows Live Hotmail for policy reasons. The mail server IP "
 	  "connecting to Windows Live Hotmail has exhibited namespace mining behavior. Email/network admins, please "
@@ -180,14 +180,14 @@ static const catalogue_case catalogue[] = {
 	{ SMTP_STAGE_MAIL,
 	  "550 DY-001 (SNT0-MC4-F14) Unfortunately, messages from 192.0.2.5 weren't sent. Please contact your Internet "
 	  "service provider. You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
-	  MR_CRITICAL, "dynamic IP", "DY-001", "", "", "" },
+	  MR_CRITICAL, "dynamic IP", "DY-001", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_MAIL,
 	  "550 DY-002 (COL0-MC1-F7) Unfortunately, messages from 192.0.2.5 weren't sent.",
-	  MR_CRITICAL, "compromised host", "DY-002", "", "", "" },
+	  MR_CRITICAL, "compromised host", "DY-002", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_MAIL,
 	  "550 OU-001 (SNT0-MC4-F13) Unfortunately, messages from 192.0.2.5 weren't sent. Please contact your Internet "
 	  "service provider. You can also refer your provider to http://mail.live.com/mail/troubleshooting.aspx#errors.",
-	  MR_CRITICAL, "legacy block", "OU-001", "", "", "" },
+	  MR_CRITICAL, "legacy block", "OU-001", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_MAIL,
 	  "550 OU-002 (BAY0-MC2-F36) Mail rejected by Windows Live Hotmail for policy reasons. Reasons for rejection "
 	  "may be related to content with spam-like characteristics or IP/domain reputation problems.",
@@ -195,14 +195,14 @@ static const catalogue_case catalogue[] = {
 	{ SMTP_STAGE_BANNER,
 	  "421 RP-001 (BAY004-MC1F6) Unfortunately, some messages from 192.0.2.5 weren't sent. Please try again. We "
 	  "have limits for how many messages can be sent per hour and per day.",
-	  MR_WARNING, "legacy throttling", "RP-001", "", "", "" },
+	  MR_WARNING, "legacy throttling", "RP-001", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_BANNER,
 	  "421 RP-002 (COL004-MC4F21) Unfortunately, some messages from 192.0.2.5 weren't sent. Please try again.",
-	  MR_WARNING, "legacy throttling", "RP-002", "", "", "" },
+	  MR_WARNING, "legacy throttling", "RP-002", "", "192.0.2.5", "" },
 	{ SMTP_STAGE_MAIL,
 	  "421 RP-003 (SNT004-MC3F8) Unfortunately, some messages from 192.0.2.5 weren't sent. Please try again. We "
 	  "have limits for how many concurrent connections can be made.",
-	  MR_WARNING, "legacy throttling", "RP-003", "", "", "" },
+	  MR_WARNING, "legacy throttling", "RP-003", "", "192.0.2.5", "" },
 	/* Exchange Online Protection */
 	{ SMTP_STAGE_RCPT,
 	  "550 5.7.606 Access denied, banned sending IP [192.0.2.5]. To request removal from this list please visit "
@@ -591,6 +591,8 @@ static void test_rules_file_errors(void **state)
 		  "test.ini line 4: kind is longer than 31 characters" },
 		{ "[rule a]\nstate = ok\npattern = x\ndescription = a\x01z\n",
 		  "test.ini line 4: description holds control characters" },
+		{ "[rule a]\nstate = ok\npattern = x\nspamhaus-lookup = maybe\n",
+		  "test.ini line 4: bad spamhaus-lookup 'maybe' (yes or no)" },
 	};
 	smtp_rules t;
 	mr_buf err;
@@ -712,6 +714,83 @@ static void test_builtin_rules_are_complete(void **state)
 	}
 }
 
+/** spamhaus-lookup: the built-in S3140/S3150 and Spamhaus rules have it, a rules file may set it either way. */
+static void test_spamhaus_lookup_key(void **state)
+{
+	static const char text[] = "[rule a]\nstate = critical\npattern = x\nspamhaus-lookup = yes\n"
+	                           "[rule b]\nstate = critical\npattern = y\nspamhaus-lookup = NO\n"
+	                           "[rule c]\nstate = critical\npattern = z\n";
+	smtp_rules t;
+	mr_buf err;
+	size_t i, n = 0;
+
+	(void)state;
+	for (i = 0; i < builtin.n; i++) {
+		const char *name = builtin.v[i].name;
+		int want = strcmp(name, "consumer-block") == 0 || strcmp(name, "consumer-block-code") == 0 ||
+		           strcmp(name, "spamhaus") == 0;
+		if (builtin.v[i].spamhaus_lookup != want)
+			fail_msg("rule %s: spamhaus-lookup %d", name, builtin.v[i].spamhaus_lookup);
+		n += want;
+	}
+	assert_int_equal(n, 3);
+	mr_buf_init(&err, 256);
+	smtp_rules_init(&t);
+	assert_int_equal(smtp_rules_parse(&t, text, "test.ini", &err), 0);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.v[0].spamhaus_lookup, 1);
+	assert_int_equal(t.v[1].spamhaus_lookup, 0);
+	assert_int_equal(t.v[2].spamhaus_lookup, 0);
+	smtp_rules_free(&t);
+	mr_buf_free(&err);
+}
+
+/** The (buffer, length) entry point: no NUL needed at the end, a NUL inside is refused, every prefix is safe. */
+static void test_rules_parse_buf(void **state)
+{
+	static const char text[] = "[rule a]\nstate = critical\npattern = block list\nkind = k\n[rule b]\n"
+	                           "state = ok\npattern = fine\n";
+	char *copy;
+	smtp_rules t;
+	mr_buf err;
+	size_t len = strlen(text);
+
+	(void)state;
+	mr_buf_init(&err, 256);
+	/* an exact-size heap copy without NUL: ASan sees any read past the end */
+	copy = malloc(len);
+	assert_non_null(copy);
+	memcpy(copy, text, len);
+	smtp_rules_init(&t);
+	assert_int_equal(smtp_rules_parse_buf(&t, copy, len, "buf", &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.v[0].kind, "k");
+	smtp_rules_free(&t);
+	/* every prefix either parses or fails with a message; none crashes or reads past the end */
+	for (size_t n = 0; n <= len; n++) {
+		char *part = malloc(n > 0 ? n : 1);
+		assert_non_null(part);
+		memcpy(part, text, n);
+		mr_buf_free(&err);
+		mr_buf_init(&err, 256);
+		smtp_rules_init(&t);
+		if (smtp_rules_parse_buf(&t, part, n, "buf", &err) != 0)
+			assert_true(err.len > 0);
+		smtp_rules_free(&t);
+		free(part);
+	}
+	/* a NUL inside the buffer */
+	copy[10] = '\0';
+	mr_buf_free(&err);
+	mr_buf_init(&err, 256);
+	smtp_rules_init(&t);
+	assert_int_equal(smtp_rules_parse_buf(&t, copy, len, "buf", &err), -1);
+	assert_non_null(strstr(mr_buf_str(&err), "NUL byte at offset 10"));
+	smtp_rules_free(&t);
+	free(copy);
+	mr_buf_free(&err);
+}
+
 /** Run the rules tests. */
 int main(void)
 {
@@ -730,6 +809,8 @@ int main(void)
 		cmocka_unit_test(test_rules_file_errors),
 		cmocka_unit_test(test_rules_line_length_limit),
 		cmocka_unit_test(test_rules_load_file),
+		cmocka_unit_test(test_spamhaus_lookup_key),
+		cmocka_unit_test(test_rules_parse_buf),
 	};
 
 	return cmocka_run_group_tests(tests, builtin_setup, builtin_teardown);

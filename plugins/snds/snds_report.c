@@ -1,7 +1,7 @@
 /* snds_report.c: turns the SNDS judge's verdicts into the result tree: one line per subject with its reasons
  * (blocked and why, filter colour, complaint rate and trap hits with the range they leave, volume, comment),
  * worst first up to --max-details, a line per feed read, the summary, the state and the perfdata in their
- * fixed order; and the report of a run that failed (every metric U but time). */
+ * fixed order; and the perfdata of a run that failed (every metric U but time). */
 #include <string.h>
 
 #include "snds_report.h"
@@ -124,12 +124,9 @@ static void verdict_text(const snds_judge *j, const snds_verdict *v, mr_buf *b)
 	mr_buf_printf(b, ": blocked by Outlook.com: %s", block_reason(j, v->block));
 }
 
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
-int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed)
+/** Add the perfdata of a run that failed (the frame writes its summary and state); see snds_report.h. */
+int snds_report_failure_perf(mr_check *c, const snds_judge_config *cfg, double elapsed)
 {
-	mr_check_set_state(c, st);
-	if (mr_check_set_summary(c, "%s", why) != 0)
-		return -1;
 	for (size_t k = 0; k < PERF_COUNT; k++)
 		if (add_metric(c, cfg, k, k == PERF_TIME, elapsed) != 0)
 			return -1;

@@ -203,7 +203,7 @@ static void test_status_only_nothing_blocked(void **state)
 	assert_int_equal(st, MR_OK);
 }
 
-/** The failure report: the reason as summary, the given state, every metric U but time, thresholds kept. */
+/** The failure perfdata: every metric U but time, thresholds kept; summary and state stay the frame's. */
 static void test_failure_report(void **state)
 {
 	setup_cfg s;
@@ -214,7 +214,9 @@ static void test_failure_report(void **state)
 	defaults(&s);
 	assert_non_null(c);
 	mr_buf_init(&out, 1024);
-	assert_int_equal(snds_report_failure(c, &s.cfg, "the data feed answered HTTP 500", MR_UNKNOWN, 1.5), 0);
+	mr_check_set_state(c, MR_UNKNOWN);
+	assert_int_equal(mr_check_set_summary(c, "%s", "the data feed answered HTTP 500"), 0); /* as the frame */
+	assert_int_equal(snds_report_failure_perf(c, &s.cfg, 1.5), 0);
 	assert_int_equal(mr_render(c, MR_FMT_MULTILINE, &out), 0);
 	assert_string_equal(mr_buf_str(&out),
 	                    "SNDS UNKNOWN - the data feed answered HTTP 500 | ips=U blocked=U green=U "

@@ -415,6 +415,35 @@ def test_header_csv_2026_shape_on_the_legacy_path(legacy):
     assert "192.0.2.13" in summary(r)
 
 
+@pytest.mark.parametrize("api", ["legacy", "rest"])
+def test_headerless_rows_with_one_date_per_period(legacy, rest, api):
+    """11 columns without a header (no HELO, one date per period): read by their values, never refused
+    as "bad message recipients"."""
+    rows = [D.row("192.0.2.10", rcpt=1000), D.row("192.0.2.11", rcpt=500, trap_hits=3),
+            D.row("192.0.2.13", filter="YELLOW", complaint="0.5%", rcpt=200,
+                  comments="Abuse Reported, JMR Block")]
+    body = D.compact_data_csv(rows)
+    assert len(body.split("\r\n")[0].split(",")) == 11 and not body.startswith("Ip")
+    if api == "legacy":
+        r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: body}))
+    else:
+        r, _ = rest({rest_status_path(): resp(D.EMPTY), rest_data_path(0): resp(body, "text/csv")})
+    perf = check(r, "CRITICAL")
+    assert (perf["ips"], perf["green"], perf["yellow"]) == (3, 2, 1), explain(r)
+    assert perf["rcpt"] == 1700 and perf["trap_hits"] == 3, explain(r)
+    assert perf["complaint_rate"] == 0.5, explain(r)
+    state, text = ip_line(r.stdout, "192.0.2.13")
+    assert state == "CRITICAL" and "YELLOW" in text and "complaint rate 0.5%" in text, explain(r)
+    assert "comment: Abuse Reported, JMR Block" in text, explain(r)
+    assert "bad message recipients" not in r.stdout
+
+
+def test_headerless_one_date_rows_with_a_bad_value_name_the_column(legacy):
+    rows = [D.row("192.0.2.10"), D.row("192.0.2.11", filter="PURPLE")]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.compact_data_csv(rows)}))
+    check_unknown(r, r"line 2: bad filter result 'PURPLE'")
+
+
 def test_comma_in_free_text_fields_is_tolerated(legacy):
     """Fields 12-14 are free text without quoting: a comma there must not break the row."""
     rows = [D.row("192.0.2.10", comments="Abuse Reported, JMR Block"),

@@ -176,40 +176,72 @@ static int check_base_url(const snds_config *cfg, mr_buf *err)
 	                        "(--insecure allows http:// for tests)"), -1;
 }
 
-/** Read key and token, choose the API; 0, or -1 with a reason (bad arguments). */
-static int load_secrets(mr_plugin_ctx *ctx, snds_config *cfg, mr_buf *err)
+/** The message of a key with characters no SNDS key has; from names where it came from. */
+#define BAD_KEY "the SNDS key %shas characters a key cannot have (letters, digits, '-', '_')"
+
+/** Take the key from --key or SNDS_KEY (a file is read by run), choose the API; 0, or -1 with a reason. */
+static int choose_api(snds_config *cfg, mr_buf *err)
 {
 	snds_input_config *fc = &cfg->fc;
 	const char *env = getenv("SNDS_KEY");
 
-	if (cfg->key_file != NULL) {
-		fc->key = mr_plugin_secret(ctx, cfg->key_file, err);
-		if (fc->key == NULL)
-			return -1;
-	} else if (cfg->key != NULL) {
+	if (cfg->key_file == NULL && cfg->key != NULL) {
 		fc->key = cfg->key;
-	} else if (env != NULL && *env != '\0') {
+	} else if (cfg->key_file == NULL && env != NULL && *env != '\0') {
 		if (mr_secret_register(env) != 0)
 			return mr_buf_puts(err, "SNDS_KEY is too short to be a key"), -1;
 		fc->key = env;
 	}
-	if (cfg->token_file != NULL) {
-		fc->token = mr_plugin_secret(ctx, cfg->token_file, err);
-		if (fc->token == NULL)
-			return -1;
-	}
-	return snds_input_choose_api(fc, cfg->api, cfg->base_url, err);
+	if (snds_input_choose_api(fc, cfg->api, cfg->key_file != NULL || fc->key != NULL, cfg->token_file != NULL,
+	                          cfg->base_url, err) != 0)
+		return -1;
+	if (fc->api == SNDS_API_LEGACY && fc->key != NULL && !snds_input_key_valid(fc->key))
+		return mr_buf_printf(err, BAD_KEY, cfg->key != NULL ? "of --key " : "in SNDS_KEY "), -1;
+	return 0;
 }
 
-/** Check the base URL, read key and token, choose the API; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
+/** Check the base URL and the key and token options, choose the API; MR_PREPARE_OK or MR_PREPARE_BAD. */
 static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
 	snds_config *cfg = cfgp;
 
+	(void)ctx;
 	cfg->judge.max_details = (size_t)cfg->max_details;
-	if (check_base_url(cfg, err) != 0 || load_secrets(ctx, cfg, err) != 0)
+	if (check_base_url(cfg, err) != 0 || choose_api(cfg, err) != 0)
 		return MR_PREPARE_BAD;
 	return MR_PREPARE_OK;
+}
+
+/** Read the key and token files the API needs (a runtime step: errors are one line); 0, or -1 with why. */
+static int read_secrets(mr_plugin_ctx *ctx, snds_config *cfg, mr_buf *err)
+{
+	snds_input_config *fc = &cfg->fc;
+	mr_buf why;
+	int rc = -1;
+
+	mr_buf_init(&why, 1024);
+	if (cfg->key_file != NULL) {
+		fc->key = mr_plugin_secret(ctx, cfg->key_file, &why);
+		if (fc->key == NULL) {
+			mr_buf_printf(err, "--key-file: %s", mr_buf_str(&why));
+			goto out;
+		}
+		if (fc->api == SNDS_API_LEGACY && !snds_input_key_valid(fc->key)) {
+			mr_buf_printf(err, BAD_KEY, "in --key-file ");
+			goto out;
+		}
+	}
+	if (cfg->token_file != NULL) {
+		fc->token = mr_plugin_secret(ctx, cfg->token_file, &why);
+		if (fc->token == NULL) {
+			mr_buf_printf(err, "--token-file: %s", mr_buf_str(&why));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mr_buf_free(&why);
+	return rc;
 }
 
 /** Fetch, judge and report; 0, or -1 after mr_plugin_fail (the perfdata labels stay, with U values). */
@@ -223,6 +255,7 @@ static int run(mr_plugin_ctx *ctx, void *cfgp)
 	int rc = 0;
 
 	mr_buf_init(&err, 4096);
+	day[0] = '\0';
 	mr_http_config_init(&fc->http);
 	fc->http.cafile = cfg->tls.cafile;
 	fc->http.insecure = cfg->tls.insecure;
@@ -230,7 +263,7 @@ static int run(mr_plugin_ctx *ctx, void *cfgp)
 	fc->http.deadline = ctx->deadline;
 	fc->http.verbose = ctx->common.verbose;
 	snds_judge_init(&j, &cfg->judge);
-	if (snds_input_read(fc, &cfg->plan, &j, day, sizeof(day), &err) != 0) {
+	if (read_secrets(ctx, cfg, &err) != 0 || snds_input_read(fc, &cfg->plan, &j, day, sizeof(day), &err) != 0) {
 		rc = -1;
 	} else if (snds_judge_finish(&j) != 0 ||
 	           snds_report_build(ctx->check, &j, day[0] ? day : NULL, mr_now() - ctx->start) != 0) {

@@ -21,16 +21,15 @@ int snds_input_key_valid(const char *key)
 }
 
 /** Choose the interface and the base URL; see snds_input.h. */
-int snds_input_choose_api(snds_input_config *cfg, int api, const char *base_url, mr_buf *err)
+int snds_input_choose_api(snds_input_config *cfg, int api, int have_key, int have_token, const char *base_url,
+                          mr_buf *err)
 {
-	cfg->api = api >= 0 ? (snds_api)api : cfg->token != NULL ? SNDS_API_REST : SNDS_API_LEGACY;
-	if (cfg->api == SNDS_API_LEGACY && cfg->key == NULL)
+	cfg->api = api >= 0 ? (snds_api)api : have_token ? SNDS_API_REST : SNDS_API_LEGACY;
+	if (cfg->api == SNDS_API_LEGACY && !have_key)
 		return mr_buf_puts(err, "no SNDS key: give -k/--key-file, --key or SNDS_KEY (or --token-file for rest)"),
 		       -1;
-	if (cfg->api == SNDS_API_REST && cfg->token == NULL)
+	if (cfg->api == SNDS_API_REST && !have_token)
 		return mr_buf_puts(err, "--api=rest needs --token-file"), -1;
-	if (cfg->api == SNDS_API_LEGACY && !snds_input_key_valid(cfg->key))
-		return mr_buf_puts(err, "the SNDS key has characters a key cannot have (letters, digits, '-', '_')"), -1;
 	cfg->base_url = base_url != NULL ? base_url : cfg->api == SNDS_API_REST ? SNDS_REST_BASE : SNDS_LEGACY_BASE;
 	return 0;
 }
@@ -104,8 +103,8 @@ snds_got snds_input_classify(int data, snds_api api, long code, const char *cont
 			              feed);
 		return SNDS_GOT_ERROR;
 	default:
-		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu bytes%s%s)", feed, body ? len : 0,
-		              content_type[0] ? ", " : "", content_type);
+		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu byte%s%s%s)", feed, body ? len : 0,
+		              (body ? len : 0) == 1 ? "" : "s", content_type[0] ? ", " : "", content_type);
 		return SNDS_GOT_ERROR;
 	}
 }

@@ -58,9 +58,10 @@ snds_got snds_input_classify(int data, snds_api api, long code, const char *cont
                              size_t len, snds_format *fmt, mr_buf *err);
 /**
  * Choose the interface (api -1: rest when a token is given, else legacy) and the base URL (NULL: the API's
- * default) into cfg, whose key and token are set; 0, or -1 with what is missing or wrong in err.
+ * default) into cfg from whether a key and a token are given (read later); 0, or -1 with what is missing.
  */
-int snds_input_choose_api(snds_input_config *cfg, int api, const char *base_url, mr_buf *err);
+int snds_input_choose_api(snds_input_config *cfg, int api, int have_key, int have_token, const char *base_url,
+                          mr_buf *err);
 /** Fetch the status feed (day NULL) or the data feed of day and classify it; free resp; fmt: the body's format. */
 snds_got snds_input_fetch(const snds_input_config *cfg, const struct tm *day, mr_http_response *resp,
                           snds_format *fmt, mr_buf *err);

@@ -142,7 +142,7 @@ static int csv_row(sink *k, const layout *lay, const char *ls, const char *le, c
 				i++; /* count them for the message */
 			if (more)
 				return ROW_BAD;
-			return snds_schema_fail(w, "%zu fields, expected %zu", i + 1, lay->ncols);
+			return snds_schema_fail(w, "%zu field%s, expected %zu", i + 1, i == 0 ? "" : "s", lay->ncols);
 		}
 		if (cut && !snds_schema_is_lenient(c) && c != COL_IGNORE)
 			return snds_schema_fail(w, "%s too long", snds_schema_label(c));
@@ -150,7 +150,7 @@ static int csv_row(sink *k, const layout *lay, const char *ls, const char *le, c
 			return ROW_BAD;
 	}
 	if (i < lay->min_fields)
-		return snds_schema_fail(w, "%zu fields, expected %s%zu", i, lay->min_fields < lay->ncols ? "at least " : "",
+		return snds_schema_fail(w, "%zu field%s, expected %s%zu", i, i == 1 ? "" : "s", lay->min_fields < lay->ncols ? "at least " : "",
 			    lay->min_fields);
 	rc = snds_schema_acc_finish(&a, k->f, w);
 	if (rc != 0)

@@ -481,7 +481,7 @@ static void test_csv_data_errors_name_the_line(void **state)
 		{ "1.1.1.1,a,b,1,2,3,GREEN,1e3%,,,", "line 2: bad complaint rate" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,,x", "line 2: bad trap hits 'x'" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,", "line 2: 10 fields, expected at least 11" },
-		{ "1.1.1.1", "line 2: 1 fields, expected at least 11" },
+		{ "1.1.1.1", "line 2: 1 field, expected at least 11" },
 		{ "1.1.1.1,0123456789012345678901234567890123,b,1,2,3,GREEN,0%,,,", "line 2: bad activity period start" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,01234567890123456789012345678901,", "line 2: bad trap period end" },
 		{ "1.1.1.1,\"a,b,1,2,3,GREEN,0%,,,", "line 2: unterminated quoted field" },
@@ -608,7 +608,7 @@ static void test_header_csv_errors(void **state)
 	fixture *f = *state;
 
 	data_fails(f, "Ip Address,Filter result,ipAddress\n", SNDS_FMT_CSV, "line 1: header names the IP address twice");
-	data_fails(f, "Ip Address,Filter result\n1.2.3.4\n", SNDS_FMT_CSV, "line 2: 1 fields, expected 2");
+	data_fails(f, "Ip Address,Filter result\n1.2.3.4\n", SNDS_FMT_CSV, "line 2: 1 field, expected 2");
 	data_fails(f, "Ip Address,Filter result\n1.2.3.4,RED,x\n", SNDS_FMT_CSV, "line 2: 3 fields, expected 2");
 	data_fails(f, "Ip Address,Filter result\n1.2.3.4,PINK\n", SNDS_FMT_CSV, "line 2: bad filter result 'PINK'");
 	/* extra fields are joined into a free-text last column */

@@ -96,11 +96,11 @@ int mr_range_format(const mr_range *r, char *dst, size_t size)
 	at = r->inside ? "@" : "";
 	start[0] = '\0';
 	end[0] = '\0';
-	if (!r->end_inf && mr_format_double(r->end, end, sizeof(end)) != 0)
+	if (!r->end_inf && mr_format_double_exact(r->end, end, sizeof(end)) != 0)
 		return -1;
 	if (r->start_inf)
 		return mr_snprintf(dst, size, "%s~:%s", at, end);
-	if (mr_format_double(r->start, start, sizeof(start)) != 0)
+	if (mr_format_double_exact(r->start, start, sizeof(start)) != 0)
 		return -1;
 	if (!r->end_inf && strcmp(start, "0") == 0)
 		return mr_snprintf(dst, size, "%s%s", at, end);

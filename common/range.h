@@ -18,7 +18,8 @@ typedef struct mr_range {
 int mr_range_parse(const char *text, mr_range *r);
 /** Return 1 if value v must alert under r, 0 otherwise. */
 int mr_range_alerts(const mr_range *r, double v);
-/** Print r in canonical guideline syntax ("10", "10:", "~:10", "@10:20"); 0 or -1 on truncation. */
+/** Print r in canonical guideline syntax ("10", "10:", "~:10", "@10:20"), numbers with every digit they were
+ *  given (mr_format_double_exact); 0 or -1 on truncation. */
 int mr_range_format(const mr_range *r, char *dst, size_t size);
 
 /** A warning and a critical range, either of which may be absent. */

@@ -315,6 +315,36 @@ int mr_format_double(double v, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s", tmp);
 }
 
+/** Most decimals mr_format_double_exact tries before it falls back to mr_format_double. */
+#define EXACT_DECIMALS 40
+
+/** Shortest plain decimal that reads back as v; see util.h. */
+int mr_format_double_exact(double v, char *dst, size_t size)
+{
+	char tmp[FORMAT_TMP];
+	locale_t c, prev;
+	int d, n = -1, found = 0;
+
+	if (dst == NULL || size == 0)
+		return -1;
+	dst[0] = '\0';
+	if (!isfinite(v))
+		return -1;
+	c = enter_c_locale(&prev);
+	if (c == (locale_t)0)
+		return -1;
+	for (d = 0; d <= EXACT_DECIMALS && !found; d++) {
+		n = snprintf(tmp, sizeof(tmp), "%.*f", d, v);
+		found = n > 0 && (size_t)n < sizeof(tmp) && strtod(tmp, NULL) == v;
+	}
+	leave_c_locale(c, prev);
+	if (!found)
+		return mr_format_double(v, dst, size);
+	if (strcmp(tmp, "-0") == 0)
+		return mr_snprintf(dst, size, "0");
+	return mr_snprintf(dst, size, "%s", tmp);
+}
+
 /** Room for one more element in array p; the (maybe moved) array, or NULL (p untouched). See util.h. */
 void *mr_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first)
 {

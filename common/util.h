@@ -49,6 +49,9 @@ int mr_parse_double(const char *s, double min, double max, double *out);
 
 /** Format v as a plain C-locale decimal without exponent, trailing zeros trimmed; 0 or -1. */
 int mr_format_double(double v, char *dst, size_t size);
+/** Format v as the shortest plain C-locale decimal that reads back as v (a value as given: 657.8210567 stays
+ *  657.8210567, 0.1 stays 0.1), -0 as 0; beyond 40 decimals as mr_format_double; 0 or -1. */
+int mr_format_double_exact(double v, char *dst, size_t size);
 
 /** strdup that returns NULL on NULL input or on allocation failure. */
 char *mr_strdup(const char *s);

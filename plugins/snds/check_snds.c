@@ -1,26 +1,22 @@
-/* check_snds.c: what does Microsoft SNDS say about these IPs? (options, fetch both feeds, judge, render) */
+/* check_snds.c: what does Microsoft SNDS say about these IPs? The options, the plugin declaration and the glue
+ * that reads the secrets, then hands over to snds_input (fetch, --lookback walk), snds_judge and snds_report. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "../../common/deadline.h"
-#include "../../common/http.h"
 #include "../../common/plugin.h"
 #include "../../common/secret.h"
 #include "../../common/tlsopt.h"
 #include "snds_input.h"
-#include "snds_report.h"
 #include "snds_judge.h"
-#include "snds_parse.h"
+#include "snds_report.h"
 
 /** Most -H options. */
 #define MAX_FILTERS 256
 
 /** Ids of check_snds's options that its handler checks and stores. */
 enum { OPT_BASE_URL = 1, OPT_DATE };
-
-/** --feed values: which feeds to read. */
-enum { FEED_STATUS = 1, FEED_DATA = 2, FEED_BOTH = 3 };
 
 /** Everything check_snds reads from its options. */
 typedef struct snds_config {
@@ -30,10 +26,7 @@ typedef struct snds_config {
 	int api;                        /**< -1 auto, else snds_api */
 	const char *base_url;           /**< --base-url */
 	mr_cidr filters[MAX_FILTERS];   /**< -H (judge.filters points here, judge.nfilters counts them) */
-	int feeds;                      /**< --feed: FEED_STATUS, FEED_DATA or FEED_BOTH */
-	int have_date;                  /**< --date given */
-	struct tm date;                 /**< --date */
-	long lookback;                  /**< --lookback */
+	snds_input_plan plan;           /**< --feed, --date, --lookback */
 	snds_judge_config judge;        /**< thresholds and states */
 	long max_details;               /**< --max-details (copied to judge.max_details) */
 	mr_tls_config tls;              /**< TLS group: --cafile, --insecure */
@@ -48,7 +41,7 @@ static const int api_values[] = { -1, SNDS_API_LEGACY, SNDS_API_REST };
 /** --feed words. */
 static const char *const feed_words[] = { "status", "data", "both", NULL };
 /** --feed values. */
-static const int feed_values[] = { FEED_STATUS, FEED_DATA, FEED_BOTH };
+static const int feed_values[] = { SNDS_FEED_STATUS, SNDS_FEED_DATA, SNDS_FEED_BOTH };
 
 /** A row of a state option stored in the judge's config. */
 #define STATE_ROW(name, text, member) \
@@ -82,12 +75,12 @@ static const mr_option snds_options[] = {
 	  .off = MR_AT(snds_config, filters), .off2 = MR_AT(snds_config, judge.nfilters), .hi = MAX_FILTERS },
 	{ .long_name = "feed", .arg = MR_ARG_REQUIRED, .arg_name = "status|data|both",
 	  .help = "which feeds to read (default both)",
-	  .type = MR_T_CHOICE, .off = MR_AT(snds_config, feeds), .words = feed_words, .values = feed_values },
+	  .type = MR_T_CHOICE, .off = MR_AT(snds_config, plan.feeds), .words = feed_words, .values = feed_values },
 	{ .long_name = "date", .arg = MR_ARG_REQUIRED, .arg_name = "YYYY-MM-DD", .id = OPT_DATE,
 	  .help = "newest day of data to look at (default yesterday, UTC)" },
 	{ .long_name = "lookback", .arg = MR_ARG_REQUIRED, .arg_name = "DAYS",
 	  .help = "look back up to DAYS days for the newest day with data (default 3)",
-	  .type = MR_T_COUNT, .off = MR_AT(snds_config, lookback), .lo = 1, .hi = 90 },
+	  .type = MR_T_COUNT, .off = MR_AT(snds_config, plan.lookback), .lo = 1, .hi = 90 },
 	RANGE_ROW("complaint-warning", "complaint rate in percent (default 0.1: above 0.1% warns)", complaint.warn,
 	          complaint.has_warn),
 	RANGE_ROW("complaint-critical", "complaint rate in percent (default 0.3)", complaint.crit,
@@ -146,9 +139,9 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 		cfg->base_url = arg;
 		return 0;
 	case OPT_DATE:
-		if (parse_date(arg, &cfg->date) != 0)
+		if (parse_date(arg, &cfg->plan.day) != 0)
 			return mr_buf_printf(err, "'%s' is not a date YYYY-MM-DD", arg), -1;
-		cfg->have_date = 1;
+		cfg->plan.have_date = 1;
 		return 0;
 	default:
 		return mr_buf_puts(err, "internal error: unknown option"), -1;
@@ -160,8 +153,8 @@ static void config_defaults(snds_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->api = -1;
-	cfg->feeds = FEED_BOTH;
-	cfg->lookback = 3;
+	cfg->plan.feeds = SNDS_FEED_BOTH;
+	cfg->plan.lookback = 3;
 	cfg->max_size = 32L * 1024 * 1024;
 	cfg->judge.filters = cfg->filters;
 	cfg->max_details = 50;
@@ -183,177 +176,72 @@ static int check_base_url(const snds_config *cfg, mr_buf *err)
 	                        "(--insecure allows http:// for tests)"), -1;
 }
 
-/** Read key and token, choose the API; 0, or -1 with a reason (bad arguments). */
-static int load_secrets(mr_plugin_ctx *ctx, snds_config *cfg, snds_input_config *fc, mr_buf *err)
+/** The message of a key with characters no SNDS key has; from names where it came from. */
+#define BAD_KEY "the SNDS key %shas characters a key cannot have (letters, digits, '-', '_')"
+
+/** Take the key from --key or SNDS_KEY (a file is read by run), choose the API; 0, or -1 with a reason. */
+static int choose_api(snds_config *cfg, mr_buf *err)
 {
+	snds_input_config *fc = &cfg->fc;
 	const char *env = getenv("SNDS_KEY");
 
-	if (cfg->key_file != NULL) {
-		fc->key = mr_plugin_secret(ctx, cfg->key_file, err);
-		if (fc->key == NULL)
-			return -1;
-	} else if (cfg->key != NULL) {
+	if (cfg->key_file == NULL && cfg->key != NULL) {
 		fc->key = cfg->key;
-	} else if (env != NULL && *env != '\0') {
+	} else if (cfg->key_file == NULL && env != NULL && *env != '\0') {
 		if (mr_secret_register(env) != 0)
 			return mr_buf_puts(err, "SNDS_KEY is too short to be a key"), -1;
 		fc->key = env;
 	}
-	if (cfg->token_file != NULL) {
-		fc->token = mr_plugin_secret(ctx, cfg->token_file, err);
-		if (fc->token == NULL)
-			return -1;
-	}
-	fc->api = cfg->api >= 0 ? (snds_api)cfg->api : fc->token != NULL ? SNDS_API_REST : SNDS_API_LEGACY;
-	if (fc->api == SNDS_API_LEGACY && fc->key == NULL)
-		return mr_buf_puts(err, "no SNDS key: give -k/--key-file, --key or SNDS_KEY (or --token-file for rest)"),
-		       -1;
-	if (fc->api == SNDS_API_REST && fc->token == NULL)
-		return mr_buf_puts(err, "--api=rest needs --token-file"), -1;
-	if (fc->api == SNDS_API_LEGACY && !snds_input_key_valid(fc->key))
-		return mr_buf_puts(err, "the SNDS key has characters a key cannot have (letters, digits, '-', '_')"), -1;
-	fc->base_url = cfg->base_url != NULL ? cfg->base_url : fc->api == SNDS_API_REST ? SNDS_REST_BASE
-	                                                                                : SNDS_LEGACY_BASE;
+	if (snds_input_choose_api(fc, cfg->api, cfg->key_file != NULL || fc->key != NULL, cfg->token_file != NULL,
+	                          cfg->base_url, err) != 0)
+		return -1;
+	if (fc->api == SNDS_API_LEGACY && fc->key != NULL && !snds_input_key_valid(fc->key))
+		return mr_buf_printf(err, BAD_KEY, cfg->key != NULL ? "of --key " : "in SNDS_KEY "), -1;
 	return 0;
 }
 
-/** Parse a fetched data (data 1) or status feed body into j; rows, or -1 with "WHAT cannot be read: ..." in err. */
-static long parse_feed(int data, const mr_http_response *resp, snds_format fmt, snds_judge *j, const char *what,
-                       mr_buf *err)
-{
-	mr_buf why;
-	long rows;
-
-	mr_buf_init(&why, 512);
-	rows = data ? snds_parse_data(resp->body.data, resp->body.len, fmt, snds_judge_add_data, j, &why)
-	            : snds_parse_status(resp->body.data, resp->body.len, fmt, snds_judge_add_status, j, &why);
-	if (rows < 0)
-		mr_buf_printf(err, "%s cannot be read: %s", what, j->oom ? "out of memory" : mr_buf_str(&why));
-	mr_buf_free(&why);
-	return rows;
-}
-
-/** Name of a parsed feed's format for the long output. */
-static const char *format_name(snds_format fmt)
-{
-	return fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
-}
-
-/** Read the status feed into the judge; 0, or -1 with the reason for an UNKNOWN in err. */
-static int read_status(const snds_input_config *fc, snds_judge *j, mr_buf *err)
-{
-	mr_http_response resp;
-	snds_format fmt;
-	long rows;
-	int rc = -1;
-	snds_got got = snds_input_fetch(fc, NULL, &resp, &fmt, err);
-
-	if (got == SNDS_GOT_404) {
-		mr_buf_puts(err, "the IP status feed answered HTTP 404: expired or unknown link or key");
-	} else if (got == SNDS_GOT_EMPTY) {
-		j->have_status = 1; /* an empty status feed: nothing is blocked */
-		rc = 0;
-	} else if (got == SNDS_GOT_ROWS && (rows = parse_feed(0, &resp, fmt, j, "the IP status feed", err)) >= 0) {
-		j->have_status = 1;
-		j->status_rows = rows;
-		j->status_format = format_name(fmt);
-		rc = 0;
-	}
-	mr_http_response_free(&resp);
-	return rc;
-}
-
-/** Walk back from the start day to the newest day with data; 0 with *day set, or -1 with a reason. */
-static int read_data(const snds_config *cfg, const snds_input_config *fc, snds_judge *j, struct tm *day,
-                     mr_buf *err)
-{
-	int n404 = 0;
-
-	for (long i = 0; i < cfg->lookback; i++) {
-		mr_http_response resp;
-		snds_format fmt;
-		char what[40];
-		long rows;
-		time_t t = timegm(day);
-		snds_got got;
-
-		if (i > 0) {
-			t -= 86400;
-			gmtime_r(&t, day);
-		}
-		got = snds_input_fetch(fc, day, &resp, &fmt, err);
-		if (got == SNDS_GOT_ERROR) {
-			mr_http_response_free(&resp);
-			return -1;
-		}
-		n404 += got == SNDS_GOT_404;
-		if (got != SNDS_GOT_ROWS) {
-			mr_http_response_free(&resp);
-			continue;
-		}
-		mr_snprintf(what, sizeof(what), "the data feed of %04d-%02d-%02d", day->tm_year + 1900, day->tm_mon + 1,
-		            day->tm_mday);
-		rows = parse_feed(1, &resp, fmt, j, what, err);
-		mr_http_response_free(&resp);
-		if (rows < 0)
-			return -1;
-		if (rows > 0) {
-			j->have_data = 1;
-			j->data_rows = rows;
-			j->data_format = format_name(fmt);
-			return 0;
-		}
-	}
-	if (n404 == cfg->lookback)
-		mr_buf_printf(err, "the data feed answered HTTP 404 for %s: the link or key expired or is unknown, "
-		              "or there is no data yet", cfg->lookback == 1 ? "the day asked" : "every day of --lookback");
-	else
-		mr_buf_printf(err, "no data in the last %ld day%s (--lookback)", cfg->lookback, cfg->lookback == 1 ? "" : "s");
-	return -1;
-}
-
-/** Fetch, judge and fill c; 0, or -1 with an UNKNOWN reason in err. */
-static int run_check(const snds_config *cfg, const snds_input_config *fc, double start, mr_check *c, mr_buf *err)
-{
-	snds_judge j;
-	struct tm day;
-	char dayname[16] = "";
-	int rc = -1;
-
-	snds_judge_init(&j, &cfg->judge);
-	if (cfg->have_date) {
-		day = cfg->date;
-	} else {
-		time_t t = time(NULL) - 86400;
-		gmtime_r(&t, &day);
-	}
-	if ((cfg->feeds & FEED_STATUS) && read_status(fc, &j, err) != 0)
-		goto out;
-	if (cfg->feeds & FEED_DATA) {
-		if (read_data(cfg, fc, &j, &day, err) != 0)
-			goto out;
-		mr_snprintf(dayname, sizeof(dayname), "%04d-%02d-%02d", day.tm_year + 1900, day.tm_mon + 1, day.tm_mday);
-	}
-	if (snds_judge_finish(&j) != 0 ||
-	    snds_report_build(c, &j, dayname[0] ? dayname : NULL, mr_now() - start) != 0) {
-		mr_buf_puts(err, "out of memory while judging");
-		goto out;
-	}
-	rc = 0;
-out:
-	snds_judge_free(&j);
-	return rc;
-}
-
-/** Check the base URL, read key and token, choose the API; MR_PREPARE_OK or MR_PREPARE_BAD with the reason. */
+/** Check the base URL and the key and token options, choose the API; MR_PREPARE_OK or MR_PREPARE_BAD. */
 static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
 	snds_config *cfg = cfgp;
 
+	(void)ctx;
 	cfg->judge.max_details = (size_t)cfg->max_details;
-	if (check_base_url(cfg, err) != 0 || load_secrets(ctx, cfg, &cfg->fc, err) != 0)
+	if (check_base_url(cfg, err) != 0 || choose_api(cfg, err) != 0)
 		return MR_PREPARE_BAD;
 	return MR_PREPARE_OK;
+}
+
+/** Read the key and token files the API needs (a runtime step: errors are one line); 0, or -1 with why. */
+static int read_secrets(mr_plugin_ctx *ctx, snds_config *cfg, mr_buf *err)
+{
+	snds_input_config *fc = &cfg->fc;
+	mr_buf why;
+	int rc = -1;
+
+	mr_buf_init(&why, 1024);
+	if (cfg->key_file != NULL) {
+		fc->key = mr_plugin_secret(ctx, cfg->key_file, &why);
+		if (fc->key == NULL) {
+			mr_buf_printf(err, "--key-file: %s", mr_buf_str(&why));
+			goto out;
+		}
+		if (fc->api == SNDS_API_LEGACY && !snds_input_key_valid(fc->key)) {
+			mr_buf_printf(err, BAD_KEY, "in --key-file ");
+			goto out;
+		}
+	}
+	if (cfg->token_file != NULL) {
+		fc->token = mr_plugin_secret(ctx, cfg->token_file, &why);
+		if (fc->token == NULL) {
+			mr_buf_printf(err, "--token-file: %s", mr_buf_str(&why));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	mr_buf_free(&why);
+	return rc;
 }
 
 /** Fetch, judge and report; 0, or -1 after mr_plugin_fail (the perfdata labels stay, with U values). */
@@ -361,23 +249,33 @@ static int run(mr_plugin_ctx *ctx, void *cfgp)
 {
 	snds_config *cfg = cfgp;
 	snds_input_config *fc = &cfg->fc;
+	snds_judge j;
+	char day[16];
 	mr_buf err;
 	int rc = 0;
 
 	mr_buf_init(&err, 4096);
+	day[0] = '\0';
 	mr_http_config_init(&fc->http);
 	fc->http.cafile = cfg->tls.cafile;
 	fc->http.insecure = cfg->tls.insecure;
 	fc->http.max_body = (size_t)cfg->max_size;
 	fc->http.deadline = ctx->deadline;
 	fc->http.verbose = ctx->common.verbose;
-	if (run_check(cfg, fc, ctx->start, ctx->check, &err) != 0) {
-		int timed_out = mr_plugin_timed_out(ctx);
-
-		snds_report_failure(ctx->check, &cfg->judge, mr_buf_str(&err),
-		                    timed_out ? ctx->common.timeout_state : MR_UNKNOWN, mr_now() - ctx->start);
-		rc = mr_plugin_fail(ctx, timed_out, "%s", mr_buf_str(&err));
+	snds_judge_init(&j, &cfg->judge);
+	if (read_secrets(ctx, cfg, &err) != 0 || snds_input_read(fc, &cfg->plan, &j, day, sizeof(day), &err) != 0) {
+		rc = -1;
+	} else if (snds_judge_finish(&j) != 0 ||
+	           snds_report_build(ctx->check, &j, day[0] ? day : NULL, mr_now() - ctx->start) != 0) {
+		mr_buf_puts(&err, "out of memory while judging");
+		rc = -1;
 	}
+	if (rc != 0) {
+		if (ctx->check->nperf == 0)
+			snds_report_failure_perf(ctx->check, &cfg->judge, mr_now() - ctx->start);
+		mr_plugin_fail(ctx, mr_plugin_timed_out(ctx), "%s", mr_buf_str(&err));
+	}
+	snds_judge_free(&j);
 	mr_buf_free(&err);
 	return rc;
 }

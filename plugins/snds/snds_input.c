@@ -1,7 +1,9 @@
-/* snds_input.c: gets the SNDS feeds' bytes: builds the feed URLs, fetches them through common/http, and turns
- * each outcome (transport error, HTTP status, Content-Type, body) into rows-to-parse, no-data or a clear error. */
+/* snds_input.c: gets the SNDS feeds' bytes: chooses the interface, builds the feed URLs, fetches them through
+ * common/http, turns each outcome (transport error, HTTP status, Content-Type, body) into rows-to-parse,
+ * no-data or a clear error, and reads both feeds into the judge (the data feed walking back over --lookback). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../common/secret.h"
 #include "snds_input.h"
@@ -16,6 +18,20 @@ int snds_input_key_valid(const char *key)
 		      *key == '-' || *key == '_'))
 			return 0;
 	return 1;
+}
+
+/** Choose the interface and the base URL; see snds_input.h. */
+int snds_input_choose_api(snds_input_config *cfg, int api, int have_key, int have_token, const char *base_url,
+                          mr_buf *err)
+{
+	cfg->api = api >= 0 ? (snds_api)api : have_token ? SNDS_API_REST : SNDS_API_LEGACY;
+	if (cfg->api == SNDS_API_LEGACY && !have_key)
+		return mr_buf_puts(err, "no SNDS key: give -k/--key-file, --key or SNDS_KEY (or --token-file for rest)"),
+		       -1;
+	if (cfg->api == SNDS_API_REST && !have_token)
+		return mr_buf_puts(err, "--api=rest needs --token-file"), -1;
+	cfg->base_url = base_url != NULL ? base_url : cfg->api == SNDS_API_REST ? SNDS_REST_BASE : SNDS_LEGACY_BASE;
+	return 0;
 }
 
 /** Build the URL of the status feed (day NULL) or the data feed of day; 0 or -1. The URL may hold the key. */
@@ -87,8 +103,8 @@ snds_got snds_input_classify(int data, snds_api api, long code, const char *cont
 			              feed);
 		return SNDS_GOT_ERROR;
 	default:
-		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu bytes%s%s)", feed, body ? len : 0,
-		              content_type[0] ? ", " : "", content_type);
+		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu byte%s%s%s)", feed, body ? len : 0,
+		              (body ? len : 0) == 1 ? "" : "s", content_type[0] ? ", " : "", content_type);
 		return SNDS_GOT_ERROR;
 	}
 }
@@ -137,4 +153,121 @@ snds_got snds_input_fetch(const snds_input_config *cfg, const struct tm *day, mr
 	}
 	mr_buf_free(&why);
 	return got;
+}
+
+/** Parse a fetched data (data 1) or status feed body into j; rows, or -1 with "WHAT cannot be read: ..." in err. */
+static long parse_feed(int data, const mr_http_response *resp, snds_format fmt, snds_judge *j, const char *what,
+                       mr_buf *err)
+{
+	mr_buf why;
+	long rows;
+
+	mr_buf_init(&why, 512);
+	rows = data ? snds_parse_data(resp->body.data, resp->body.len, fmt, snds_judge_add_data, j, &why)
+	            : snds_parse_status(resp->body.data, resp->body.len, fmt, snds_judge_add_status, j, &why);
+	if (rows < 0)
+		mr_buf_printf(err, "%s cannot be read: %s", what, j->oom ? "out of memory" : mr_buf_str(&why));
+	mr_buf_free(&why);
+	return rows;
+}
+
+/** Name of a parsed feed's format for the long output. */
+static const char *format_name(snds_format fmt)
+{
+	return fmt == SNDS_FMT_JSON ? "JSON" : "CSV";
+}
+
+/** Read the status feed into the judge; 0, or -1 with the reason for an UNKNOWN in err. */
+static int read_status(const snds_input_config *cfg, snds_judge *j, mr_buf *err)
+{
+	mr_http_response resp;
+	snds_format fmt;
+	long rows;
+	int rc = -1;
+	snds_got got = snds_input_fetch(cfg, NULL, &resp, &fmt, err);
+
+	if (got == SNDS_GOT_404) {
+		mr_buf_puts(err, "the IP status feed answered HTTP 404: expired or unknown link or key");
+	} else if (got == SNDS_GOT_EMPTY) {
+		j->have_status = 1; /* an empty status feed: nothing is blocked */
+		rc = 0;
+	} else if (got == SNDS_GOT_ROWS && (rows = parse_feed(0, &resp, fmt, j, "the IP status feed", err)) >= 0) {
+		j->have_status = 1;
+		j->status_rows = rows;
+		j->status_format = format_name(fmt);
+		rc = 0;
+	}
+	mr_http_response_free(&resp);
+	return rc;
+}
+
+/** Walk back from day to the newest day with data (at most lookback days); 0 with *day set, or -1 with why. */
+static int read_data(const snds_input_config *cfg, long lookback, snds_judge *j, struct tm *day, mr_buf *err)
+{
+	long n404 = 0;
+
+	for (long i = 0; i < lookback; i++) {
+		mr_http_response resp;
+		snds_format fmt;
+		char what[40];
+		long rows;
+		time_t t = timegm(day);
+		snds_got got;
+
+		if (i > 0) {
+			t -= 86400;
+			gmtime_r(&t, day);
+		}
+		got = snds_input_fetch(cfg, day, &resp, &fmt, err);
+		if (got == SNDS_GOT_ERROR) {
+			mr_http_response_free(&resp);
+			return -1;
+		}
+		n404 += got == SNDS_GOT_404;
+		if (got != SNDS_GOT_ROWS) {
+			mr_http_response_free(&resp);
+			continue;
+		}
+		mr_snprintf(what, sizeof(what), "the data feed of %04d-%02d-%02d", day->tm_year + 1900, day->tm_mon + 1,
+		            day->tm_mday);
+		rows = parse_feed(1, &resp, fmt, j, what, err);
+		mr_http_response_free(&resp);
+		if (rows < 0)
+			return -1;
+		if (rows > 0) {
+			j->have_data = 1;
+			j->data_rows = rows;
+			j->data_format = format_name(fmt);
+			return 0;
+		}
+	}
+	if (n404 == lookback)
+		mr_buf_printf(err, "the data feed answered HTTP 404 for %s: the link or key expired or is unknown, "
+		              "or there is no data yet", lookback == 1 ? "the day asked" : "every day of --lookback");
+	else
+		mr_buf_printf(err, "no data in the last %ld day%s (--lookback)", lookback, lookback == 1 ? "" : "s");
+	return -1;
+}
+
+/** Read the feeds of plan into the judge; see snds_input.h. */
+int snds_input_read(const snds_input_config *cfg, const snds_input_plan *plan, snds_judge *j, char *day,
+                    size_t size, mr_buf *err)
+{
+	struct tm d;
+
+	day[0] = '\0';
+	if (plan->have_date) {
+		d = plan->day;
+	} else {
+		time_t t = time(NULL) - 86400;
+		gmtime_r(&t, &d);
+	}
+	if ((plan->feeds & SNDS_FEED_STATUS) && read_status(cfg, j, err) != 0)
+		return -1;
+	if (!(plan->feeds & SNDS_FEED_DATA))
+		return 0;
+	if (read_data(cfg, plan->lookback, j, &d, err) != 0)
+		return -1;
+	return mr_snprintf(day, size, "%04d-%02d-%02d", d.tm_year + 1900, d.tm_mon + 1, d.tm_mday) == 0 ? 0
+	       : (mr_buf_puts(err, "internal error: no room for the day"), -1);
 }

@@ -1,10 +1,12 @@
-/* snds_input.h: gets the SNDS feeds' bytes: where they live (legacy key links, REST with a bearer token), the
- * fetch, and what a response (HTTP status, Content-Type, body) means, as a pure function. */
+/* snds_input.h: gets the SNDS feeds' bytes: which interface and where (legacy key links, REST with a bearer
+ * token), the fetch, what a response (HTTP status, Content-Type, body) means as a pure function, and the
+ * reading of both feeds into the judge (the status feed, the --lookback walk of the data feed). */
 #ifndef SNDS_INPUT_H
 #define SNDS_INPUT_H
 
 #include <time.h>
 #include "../../common/http.h"
+#include "snds_judge.h"
 #include "snds_parse.h"
 
 /** Which SNDS interface is used. */
@@ -26,6 +28,17 @@ typedef struct snds_input_config {
 	mr_http_config http;   /**< TLS, bounds, deadline */
 } snds_input_config;
 
+/** --feed values: which feeds to read (a bit set). */
+enum { SNDS_FEED_STATUS = 1, SNDS_FEED_DATA = 2, SNDS_FEED_BOTH = 3 };
+
+/** What a run reads: which feeds, from which day, how far back. */
+typedef struct snds_input_plan {
+	int feeds;             /**< SNDS_FEED_STATUS, SNDS_FEED_DATA or both */
+	int have_date;         /**< day was given (--date); else the walk starts yesterday, UTC */
+	struct tm day;         /**< --date */
+	long lookback;         /**< days to look back for data, >= 1 */
+} snds_input_plan;
+
 /** What one fetch gave. */
 typedef enum snds_got {
 	SNDS_GOT_ROWS = 0,     /**< a CSV or JSON body to parse */
@@ -43,8 +56,22 @@ int snds_input_key_valid(const char *key);
  */
 snds_got snds_input_classify(int data, snds_api api, long code, const char *content_type, const char *body,
                              size_t len, snds_format *fmt, mr_buf *err);
+/**
+ * Choose the interface (api -1: rest when a token is given, else legacy) and the base URL (NULL: the API's
+ * default) into cfg from whether a key and a token are given (read later); 0, or -1 with what is missing.
+ */
+int snds_input_choose_api(snds_input_config *cfg, int api, int have_key, int have_token, const char *base_url,
+                          mr_buf *err);
 /** Fetch the status feed (day NULL) or the data feed of day and classify it; free resp; fmt: the body's format. */
 snds_got snds_input_fetch(const snds_input_config *cfg, const struct tm *day, mr_http_response *resp,
                           snds_format *fmt, mr_buf *err);
+
+/**
+ * Read the feeds of plan into the judge j: the status feed, then the data feed from the start day back to the
+ * newest day with rows (at most plan->lookback days). day (size bytes) gets the data day used as YYYY-MM-DD,
+ * or "" when the data feed was not read. 0, or -1 with the reason for an UNKNOWN in err.
+ */
+int snds_input_read(const snds_input_config *cfg, const snds_input_plan *plan, snds_judge *j, char *day,
+                    size_t size, mr_buf *err);
 
 #endif

@@ -3,7 +3,9 @@
  * span lines; leading and trailing blank lines are ignored, a blank line between rows is an error; unquoted
  * fields are trimmed, quoted ones kept as written ("" = "). Legacy data rows need 11 to 14 fields: extra
  * fields come from commas in free text, so field 14 and everything after it are joined back into the
- * comments (status: fields after the 4th into the reason). With a header, a row has as many fields as the
+ * comments (status: fields after the 4th into the reason). Headerless data rows with one date per period
+ * (the 2026 column order without HELO, 11 fields, 9 needed) are told from legacy rows by their values: the
+ * filter result in field 6 and a count in field 3, where legacy rows have a date and a count. With a header, a row has as many fields as the
  * header; more only when the last column is free text or ignored (joined into it). */
 #include <string.h>
 
@@ -18,6 +20,12 @@
 static const col legacy_data[] = {
 	COL_IP, COL_PSTART, COL_PEND, COL_RCPT, COL_DATA, COL_RECIP, COL_FILTER, COL_RATE,
 	COL_TSTART, COL_TEND, COL_TRAPS, COL_HELO, COL_JMR, COL_COMMENTS,
+};
+
+/** Column order of headerless data rows with one date per period (the 2026 header shape, snds-facts §4). */
+static const col compact_data[] = {
+	COL_IP, COL_PSTART, COL_RCPT, COL_DATA, COL_RECIP, COL_FILTER, COL_RATE, COL_TSTART, COL_TRAPS, COL_JMR,
+	COL_COMMENTS,
 };
 
 /** Column order of the legacy headerless status feed (snds-facts §3). */
@@ -134,7 +142,7 @@ static int csv_row(sink *k, const layout *lay, const char *ls, const char *le, c
 				i++; /* count them for the message */
 			if (more)
 				return ROW_BAD;
-			return snds_schema_fail(w, "%zu fields, expected %zu", i + 1, lay->ncols);
+			return snds_schema_fail(w, "%zu field%s, expected %zu", i + 1, i == 0 ? "" : "s", lay->ncols);
 		}
 		if (cut && !snds_schema_is_lenient(c) && c != COL_IGNORE)
 			return snds_schema_fail(w, "%s too long", snds_schema_label(c));
@@ -142,7 +150,7 @@ static int csv_row(sink *k, const layout *lay, const char *ls, const char *le, c
 			return ROW_BAD;
 	}
 	if (i < lay->min_fields)
-		return snds_schema_fail(w, "%zu fields, expected %s%zu", i, lay->min_fields < lay->ncols ? "at least " : "",
+		return snds_schema_fail(w, "%zu field%s, expected %s%zu", i, i == 1 ? "" : "s", lay->min_fields < lay->ncols ? "at least " : "",
 			    lay->min_fields);
 	rc = snds_schema_acc_finish(&a, k->f, w);
 	if (rc != 0)
@@ -209,6 +217,47 @@ static int first_field_is_ip(const char *ls, const char *le)
 	return snds_value_strict_copy(t, sizeof t, v, n) == 0 && mr_addr_parse(t, &a) == 0;
 }
 
+/** 1 if field k of a row is a filter result word (GREEN, YELLOW, RED; not empty). */
+static int field_is_filter(const char *const *fields, const size_t *lens, size_t nf, size_t k)
+{
+	char t[SNDS_STRICT_MAX];
+	snds_filter f;
+
+	return k < nf && snds_value_strict_copy(t, sizeof t, fields[k], lens[k]) == 0 && t[0] != '\0' &&
+	       snds_value_filter(t, &f) == 0;
+}
+
+/**
+ * 1 if a headerless data row [ls, le) has one date per period (compact_data), 0 if it is a legacy row. The
+ * values decide: the filter result stands in field 6 (compact) or 7 (legacy); without one, field 3 holds a
+ * count (compact: RCPT) or a date (legacy: period end). A row that fits neither reads as legacy, whose
+ * messages then name the bad field.
+ */
+static int data_row_is_compact(const char *ls, const char *le)
+{
+	char v[8][SNDS_STRICT_MAX];
+	const char *fields[8];
+	size_t lens[8], nf = 0, n;
+	const char *p = ls;
+	where quiet = { "line", 0, NULL };
+	int cut, more = 1;
+	int64_t count;
+	char t[SNDS_STRICT_MAX];
+
+	while (more && nf < 8) {
+		if (csv_field(&p, le, v[nf], sizeof v[nf], &n, &cut, &more, &quiet) != 0)
+			return 0;
+		fields[nf] = v[nf];
+		lens[nf++] = cut ? sizeof v[0] : n; /* a cut field is never a short word or a count */
+	}
+	if (field_is_filter(fields, lens, nf, 5))
+		return 1;
+	if (field_is_filter(fields, lens, nf, 6))
+		return 0;
+	return nf > 2 && snds_value_strict_copy(t, sizeof t, fields[2], lens[2]) == 0 && t[0] != '\0' &&
+	       snds_value_count(t, &count) == 0;
+}
+
 /** Report a first line that is neither a row (its first field is no IP) nor a header naming an IP column. */
 static int bad_first_line(const char *ls, const char *le, const where *w)
 {
@@ -246,7 +295,9 @@ long snds_parse_csv(sink *k, const char *body, size_t len, mr_buf *err)
 		if (!have_layout) {
 			have_layout = 1;
 			if (first_field_is_ip(ls, le)) {
-				if (k->f == FEED_DATA)
+				if (k->f == FEED_DATA && data_row_is_compact(ls, le))
+					layout_fixed(&lay, compact_data, sizeof compact_data / sizeof compact_data[0], 9);
+				else if (k->f == FEED_DATA)
 					layout_fixed(&lay, legacy_data, sizeof legacy_data / sizeof legacy_data[0], 11);
 				else
 					layout_fixed(&lay, legacy_status, sizeof legacy_status / sizeof legacy_status[0], 3);

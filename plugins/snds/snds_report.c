@@ -1,22 +1,29 @@
 /* snds_report.c: turns the SNDS judge's verdicts into the result tree: one line per subject with its reasons
- * (blocked and why, filter colour, complaint rate and trap hits with the range they leave, volume, comment),
+ * (blocked and why, filter colour, complaint rate and trap hits with the range that alerts, volume, comment),
  * worst first up to --max-details, a line per feed read, the summary, the state and the perfdata in their
- * fixed order; and the report of a run that failed (every metric U but time). */
+ * fixed order; and the perfdata of a run that failed (every metric U but time). */
 #include <string.h>
 
 #include "snds_report.h"
 
-/** Append " (outside the critical range R)" or the warning one when st, the state v got under t, alerts. */
+/**
+ * Append why st, the state v got under t, alerts: " (outside the critical range R)", or for a range with '@'
+ * (alert inside) " (inside the alerting critical range @R)"; the warning range likewise; nothing when OK.
+ */
 static void over_range(const mr_thresholds *t, mr_state st, mr_buf *b)
 {
 	char r[128];
 	const mr_range *range = st == MR_CRITICAL ? &t->crit : &t->warn;
+	const char *level = st == MR_CRITICAL ? "critical" : "warning";
 
 	if (st == MR_OK)
 		return;
 	if (mr_range_format(range, r, sizeof(r)) != 0)
 		mr_snprintf(r, sizeof(r), "?");
-	mr_buf_printf(b, " (outside the %s range %s)", st == MR_CRITICAL ? "critical" : "warning", r);
+	if (range->inside)
+		mr_buf_printf(b, " (inside the alerting %s range %s)", level, r);
+	else
+		mr_buf_printf(b, " (outside the %s range %s)", level, r);
 }
 
 /** Reason text of blocked range k ("no reason given" when the feed gave none). */
@@ -39,7 +46,7 @@ static void ip_text(const snds_judge *j, const snds_verdict *v, mr_buf *b)
 		mr_buf_printf(b, " blocked by Outlook.com: %s;", block_reason(j, block));
 	mr_buf_printf(b, " filter %s", snds_filter_name(ip->filter));
 	if (ip->complaint_known) {
-		if (mr_format_double(ip->complaint, rate, sizeof(rate)) != 0)
+		if (mr_format_double_exact(ip->complaint, rate, sizeof(rate)) != 0)
 			mr_snprintf(rate, sizeof(rate), "?");
 		mr_buf_printf(b, ", complaint rate %s%s%%", ip->complaint_floor ? "< " : "", rate);
 		over_range(&j->cfg.complaint, v->complaint_state, b);
@@ -49,7 +56,7 @@ static void ip_text(const snds_judge *j, const snds_verdict *v, mr_buf *b)
 		over_range(&j->cfg.trap, v->trap_state, b);
 	}
 	if (ip->recipients >= 0)
-		mr_buf_printf(b, ", %lld recipients", (long long)ip->recipients);
+		mr_buf_printf(b, ", %lld recipient%s", (long long)ip->recipients, ip->recipients == 1 ? "" : "s");
 	if (ip->comments[0] != '\0')
 		mr_buf_printf(b, ", comment: %s", ip->comments);
 }
@@ -124,12 +131,9 @@ static void verdict_text(const snds_judge *j, const snds_verdict *v, mr_buf *b)
 	mr_buf_printf(b, ": blocked by Outlook.com: %s", block_reason(j, v->block));
 }
 
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
-int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed)
+/** Add the perfdata of a run that failed (the frame writes its summary and state); see snds_report.h. */
+int snds_report_failure_perf(mr_check *c, const snds_judge_config *cfg, double elapsed)
 {
-	mr_check_set_state(c, st);
-	if (mr_check_set_summary(c, "%s", why) != 0)
-		return -1;
 	for (size_t k = 0; k < PERF_COUNT; k++)
 		if (add_metric(c, cfg, k, k == PERF_TIME, elapsed) != 0)
 			return -1;
@@ -174,7 +178,8 @@ static int add_lines(mr_check *c, const snds_judge *j, const char *day, mr_buf *
 		if (mr_sub_add(c, NULL, j->verdicts[i].state, "%s", mr_buf_str(b)) == NULL)
 			return -1;
 	}
-	if (n > max && mr_sub_add_info(c, NULL, MR_OK, "%zu more IPs not shown (--max-details)", n - max) == NULL)
+	if (n > max && mr_sub_add_info(c, NULL, MR_OK, "%zu more IP%s not shown (--max-details)", n - max,
+	                               n - max == 1 ? "" : "s") == NULL)
 		return -1;
 	if (j->status_format != NULL) {
 		mr_buf_reset(b);
@@ -208,7 +213,7 @@ static void summary(const snds_judge *j, const char *day, mr_buf *b)
 		return;
 	}
 	if (n == 0)
-		mr_buf_printf(b, "no IP %s", j->cfg.nfilters ? "of -H found in the feeds" : "in the feeds");
+		mr_buf_puts(b, j->cfg.nfilters ? "none of the --ip/-H addresses or ranges is in the feeds" : "no IP in the feeds");
 	else
 		mr_buf_printf(b, "%zu IP%s OK", n, n == 1 ? "" : "s");
 	if (day != NULL)

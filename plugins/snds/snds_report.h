@@ -1,5 +1,5 @@
 /* snds_report.h: turns the SNDS judge's verdicts into the result tree: one line per subject (worst first,
- * up to --max-details), the feed lines, the summary, the state and the perfdata; and the failure report. */
+ * up to --max-details), the feed lines, the summary, the state and the perfdata; and a failed run's perfdata. */
 #ifndef SNDS_REPORT_H
 #define SNDS_REPORT_H
 
@@ -9,7 +9,8 @@
 /** Fill c from a finished judge (snds_judge_finish): subchecks, summary, state, perfdata; day names the data
  * day used or NULL; 0, or -1 (no memory). */
 int snds_report_build(mr_check *c, const snds_judge *j, const char *day, double elapsed);
-/** Fill c for a run that failed: summary why, state st, every perfdata label U but time, thresholds of cfg. */
-int snds_report_failure(mr_check *c, const snds_judge_config *cfg, const char *why, mr_state st, double elapsed);
+/** Add the perfdata of a run that failed: every label U but time, with the thresholds of cfg; 0, or -1 (no
+ * memory). The summary and the state are the frame's (mr_plugin_fail). */
+int snds_report_failure_perf(mr_check *c, const snds_judge_config *cfg, double elapsed);
 
 #endif

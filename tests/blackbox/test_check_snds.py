@@ -415,6 +415,35 @@ def test_header_csv_2026_shape_on_the_legacy_path(legacy):
     assert "192.0.2.13" in summary(r)
 
 
+@pytest.mark.parametrize("api", ["legacy", "rest"])
+def test_headerless_rows_with_one_date_per_period(legacy, rest, api):
+    """11 columns without a header (no HELO, one date per period): read by their values, never refused
+    as "bad message recipients"."""
+    rows = [D.row("192.0.2.10", rcpt=1000), D.row("192.0.2.11", rcpt=500, trap_hits=3),
+            D.row("192.0.2.13", filter="YELLOW", complaint="0.5%", rcpt=200,
+                  comments="Abuse Reported, JMR Block")]
+    body = D.compact_data_csv(rows)
+    assert len(body.split("\r\n")[0].split(",")) == 11 and not body.startswith("Ip")
+    if api == "legacy":
+        r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: body}))
+    else:
+        r, _ = rest({rest_status_path(): resp(D.EMPTY), rest_data_path(0): resp(body, "text/csv")})
+    perf = check(r, "CRITICAL")
+    assert (perf["ips"], perf["green"], perf["yellow"]) == (3, 2, 1), explain(r)
+    assert perf["rcpt"] == 1700 and perf["trap_hits"] == 3, explain(r)
+    assert perf["complaint_rate"] == 0.5, explain(r)
+    state, text = ip_line(r.stdout, "192.0.2.13")
+    assert state == "CRITICAL" and "YELLOW" in text and "complaint rate 0.5%" in text, explain(r)
+    assert "comment: Abuse Reported, JMR Block" in text, explain(r)
+    assert "bad message recipients" not in r.stdout
+
+
+def test_headerless_one_date_rows_with_a_bad_value_name_the_column(legacy):
+    rows = [D.row("192.0.2.10"), D.row("192.0.2.11", filter="PURPLE")]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.compact_data_csv(rows)}))
+    check_unknown(r, r"line 2: bad filter result 'PURPLE'")
+
+
 def test_comma_in_free_text_fields_is_tolerated(legacy):
     """Fields 12-14 are free text without quoting: a comma there must not break the row."""
     rows = [D.row("192.0.2.10", comments="Abuse Reported, JMR Block"),
@@ -1419,9 +1448,7 @@ BAD_ARGS = [
     ("api", ["--api=soap"], ["api"]),
     ("yellow-state", ["--yellow-state=purple"], ["yellow"]),
     ("missing-state", ["--missing-state=maybe"], ["missing"]),
-    ("key-file-missing", ["--key-file=/nonexistent/snds.key"], ["/nonexistent/snds.key", "key"]),
-    ("token-file-missing", ["--token-file=/nonexistent/snds.token"],
-     ["/nonexistent/snds.token", "token"]),
+    ("key-chars", ["--key=not a key!"], ["--key"]),
     ("bad-ip", ["-H", "not-an-ip"], ["not-an-ip"]),
     ("bad-cidr", ["-H", "192.0.2.0/33"], ["192.0.2.0/33"]),
     ("max-size", ["--max-size=abc"], ["max-size"]),
@@ -1433,8 +1460,107 @@ BAD_ARGS = [
 @pytest.mark.parametrize("name,args,needles", BAD_ARGS, ids=[b[0] for b in BAD_ARGS])
 def test_bad_arguments(snds_plugin, key_file, name, args, needles):
     argv = ["--base-url", "https://127.0.0.1:%d/snds/" % closed_port(), "--date", DATE]
-    if name != "no-key-no-token" and not any(a.startswith(("--key-file", "--token-file"))
+    if name != "no-key-no-token" and not any(a.startswith(("--key-file", "--token-file", "--key="))
                                               for a in args):
         argv += ["--key-file", key_file]
     r = run_snds(argv + args)
     check_bad_input(r, "SNDS", *needles)
+
+
+# --------------------------------------------------------------------------
+# runtime errors are one line; messages name the option; '@' ranges; precision; singular forms
+# --------------------------------------------------------------------------
+
+RUNTIME_ERRORS = [
+    ("key-file-missing", ["--key-file=/nonexistent/snds.key"], ["--key-file", "/nonexistent/snds.key"]),
+    ("token-file-missing", ["--token-file=/nonexistent/snds.token"],
+     ["--token-file", "/nonexistent/snds.token"]),
+    ("key-file-is-a-directory", ["--key-file=/"], ["--key-file"]),
+]
+
+
+@pytest.mark.parametrize("name,args,needles", RUNTIME_ERRORS, ids=[e[0] for e in RUNTIME_ERRORS])
+def test_runtime_errors_are_one_line_without_usage(snds_plugin, name, args, needles):
+    """A missing or unreadable key or token file is no argument error: one UNKNOWN line (NRPE shows
+    it whole), the perfdata labels, no usage."""
+    r = run_snds(["--base-url", "https://127.0.0.1:%d/snds/" % closed_port(), "--date", DATE] + args)
+    assert r.code == 3, explain(r)
+    assert r.stdout.count("\n") == 1 and r.stdout.endswith("\n"), explain(r)
+    assert "Usage" not in r.stdout and "check_snds" not in r.stdout, explain(r)
+    line = first_line(r.stdout)
+    assert line.startswith("SNDS UNKNOWN - "), explain(r)
+    for n in needles:
+        assert n in line, explain(r)
+    assert list(parse_perfdata(line)) == PERF_LABELS, explain(r)
+
+
+def test_bad_key_in_the_key_file_is_one_line_and_not_printed(snds_plugin, tmp_path):
+    bad = tmp_path / "bad.key"
+    bad.write_text("not a key but a sentence\n")
+    os.chmod(bad, 0o600)
+    r = run_snds(["--key-file", str(bad), "--base-url", "https://127.0.0.1:%d/snds/" % closed_port(),
+                  "--date", DATE])
+    assert r.code == 3 and r.stdout.count("\n") == 1, explain(r)
+    assert "--key-file" in r.stdout and "sentence" not in r.stdout, explain(r)
+
+
+@pytest.mark.parametrize("origin", ["argv", "extra-opts"])
+def test_no_selected_ip_in_the_feeds_names_the_option_whatever_its_origin(legacy, tmp_path, origin):
+    """-H from the command line or ip= from the ini file: the message names --ip/-H neutrally."""
+    if origin == "argv":
+        extra = ["-H", "203.0.113.0/24"]
+    else:
+        ini = tmp_path / "plugins.ini"
+        ini.write_text("[check_snds]\nip = 203.0.113.0/24\n")
+        extra = ["--extra-opts=check_snds@%s" % ini]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(GREEN3)}), *extra,
+                  "--missing-state=critical")
+    check(r, "OK")
+    assert summary(r).startswith("none of the --ip/-H addresses or ranges is in the feeds"), explain(r)
+    assert "-H found" not in r.stdout
+
+
+def test_inside_range_says_it_alerts_inside(legacy):
+    rows = [D.row("192.0.2.10", complaint="0.5%"), D.row("192.0.2.11", complaint="1.5%")]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(rows)}),
+                  "--complaint-warning=10", "--complaint-critical=@0.2:1")
+    perf = check(r, "CRITICAL")
+    state, text = ip_line(r.stdout, "192.0.2.10")
+    assert state == "CRITICAL", explain(r)
+    assert "complaint rate 0.5% (inside the alerting critical range @0.2:1)" in text, explain(r)
+    assert ip_line(r.stdout, "192.0.2.11")[0] == "OK", explain(r)
+    assert "complaint_rate=1.5%;10;@0.2:1 " in first_line(r.stdout), explain(r)
+    assert perf["complaint_rate"] == 1.5
+
+
+def test_numbers_keep_their_precision(legacy):
+    rows = [D.row("192.0.2.10", complaint="0.1234567%", trap_hits=700)]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(rows)}),
+                  "--complaint-warning=@0.1234567:0.1234568", "--complaint-critical=10",
+                  "--trap-critical=657.8210567")
+    check(r, "CRITICAL")
+    text = ip_line(r.stdout, "192.0.2.10")[1]
+    assert "complaint rate 0.1234567% (inside the alerting warning range @0.1234567:0.1234568)" in text, \
+        explain(r)
+    assert "trap hits 700 (outside the critical range 657.8210567)" in text, explain(r)
+    line = first_line(r.stdout)
+    assert re.search(r"complaint_rate=[0-9.]+%;@0\.1234567:0\.1234568;10 ", line), explain(r)
+    assert "trap_hits=700;;657.8210567 " in line, explain(r)
+    assert "657.821057" not in line.replace("657.8210567", ""), explain(r)
+
+
+def test_singular_forms(legacy):
+    rows = [D.row("192.0.2.10", rcpt=3, data=2, recipients=1), D.row("192.0.2.11"),
+            D.row("192.0.2.12")]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(rows)}), "--max-details=2",
+                  "--lookback=1")
+    check(r, "OK")
+    assert ip_line(r.stdout, "192.0.2.10")[1].endswith(", 1 recipient"), explain(r)
+    assert "\\_ [OK] 1 more IP not shown (--max-details)" in r.stdout, explain(r)
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(rows[:1])}))
+    assert re.search(r"\b1 IP OK on 2026-11-27\b", summary(r)), explain(r)
+    assert "data feed: 2026-11-27, CSV, 1 row\n" in r.stdout, explain(r)
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={}), "--lookback=1")
+    check_unknown(r, r"for the day asked")
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.EMPTY}), "--lookback=1")
+    check_unknown(r, r"no data in the last 1 day \(--lookback\)")

@@ -93,6 +93,11 @@ def header_data_csv(rows, eol="\n"):
     return eol.join(lines) + eol
 
 
+def compact_data_csv(rows, eol="\r\n"):
+    """Headerless data rows with one date per period: the 11 columns of header_data_csv, no header."""
+    return header_data_csv(rows, eol).split(eol, 1)[1]
+
+
 def json_data_objects(rows):
     """The rows as a list of camelCase dicts (unreported fields left out)."""
     out = []

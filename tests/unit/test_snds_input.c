@@ -104,6 +104,8 @@ static void test_html_and_garbage(void **state)
 	assert_string_equal(why, "the IP status feed is neither CSV nor JSON (11 bytes, text/plain)");
 	assert_int_equal(classify(0, SNDS_API_LEGACY, 200, "", "hello", &fmt, why, sizeof why), SNDS_GOT_ERROR);
 	assert_string_equal(why, "the IP status feed is neither CSV nor JSON (5 bytes)");
+	assert_int_equal(classify(0, SNDS_API_LEGACY, 200, NULL, "x", &fmt, why, sizeof why), SNDS_GOT_ERROR);
+	assert_string_equal(why, "the IP status feed is neither CSV nor JSON (1 byte)");
 	assert_int_equal(classify(0, SNDS_API_LEGACY, 200, "text/html", "hello", &fmt, why, sizeof why), SNDS_GOT_ERROR);
 	assert_int_equal(fmt, SNDS_FMT_HTML);
 }

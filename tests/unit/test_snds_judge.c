@@ -187,6 +187,36 @@ static void test_max_details_and_all_ok(void **state)
 	assert_int_equal(st, MR_OK);
 }
 
+/** '@' ranges say the value is inside the range that alerts; numbers keep every digit given; singular forms. */
+static void test_inside_ranges_precision_and_singulars(void **state)
+{
+	setup_cfg s;
+	mr_state st;
+	const char *data = "192.0.2.1,6/1/2026,6/2/2026,1,1,1,GREEN,0.5%,,,1,,,\n"
+	                   "192.0.2.2,6/1/2026,6/2/2026,1,1,1,GREEN,0.1234567%,,,,,,\n"
+	                   "192.0.2.3,6/1/2026,6/2/2026,1,1,1,GREEN,0%,,,,,,\n";
+
+	(void)state;
+	defaults(&s);
+	assert_int_equal(mr_range_parse("@0.2:1", &s.cfg.complaint.crit), 0);
+	assert_int_equal(mr_range_parse("@0.1234567:0.1234568", &s.cfg.complaint.warn), 0);
+	assert_int_equal(mr_range_parse("@657.8210567:", &s.cfg.trap.crit), 0);
+	s.cfg.trap.has_crit = 1;
+	s.cfg.max_details = 2;
+	expect(run(&s, NULL, data, &st),
+	       "SNDS CRITICAL - 192.0.2.1: filter GREEN, complaint rate 0.5% (inside the alerting critical range "
+	       "@0.2:1), trap hits 1, 1 recipient (3 IPs, worst first) | ips=3 blocked=U green=3 yellow=0 red=0 "
+	       "complaint_rate=0.5%;@0.1234567:0.1234568;@0.2:1 trap_hits=1;;@657.8210567: rcpt=3 data=3 "
+	       "recipients=3 time=0.25s\n"
+	       "\\_ [CRITICAL] 192.0.2.1: filter GREEN, complaint rate 0.5% (inside the alerting critical range "
+	       "@0.2:1), trap hits 1, 1 recipient\n"
+	       "\\_ [WARNING] 192.0.2.2: filter GREEN, complaint rate 0.1234567% (inside the alerting warning range "
+	       "@0.1234567:0.1234568), 1 recipient\n"
+	       "\\_ [OK] 1 more IP not shown (--max-details)\n"
+	       "\\_ [OK] data feed: 2026-06-01, CSV, 3 rows\n");
+	assert_int_equal(st, MR_CRITICAL);
+}
+
 /** Only an empty status feed read: no subject, OK, the data metrics U. */
 static void test_status_only_nothing_blocked(void **state)
 {
@@ -197,13 +227,13 @@ static void test_status_only_nothing_blocked(void **state)
 	defaults(&s);
 	filter(&s, "203.0.113.0/24");
 	expect(run(&s, "", NULL, &st),
-	       "SNDS OK - no IP of -H found in the feeds | ips=0 blocked=0 green=U yellow=U red=U "
+	       "SNDS OK - none of the --ip/-H addresses or ranges is in the feeds | ips=0 blocked=0 green=U yellow=U red=U "
 	       "complaint_rate=U;0.1;0.3 trap_hits=U rcpt=U data=U recipients=U time=0.25s\n"
 	       "\\_ [OK] status feed: empty (nothing blocked)\n");
 	assert_int_equal(st, MR_OK);
 }
 
-/** The failure report: the reason as summary, the given state, every metric U but time, thresholds kept. */
+/** The failure perfdata: every metric U but time, thresholds kept; summary and state stay the frame's. */
 static void test_failure_report(void **state)
 {
 	setup_cfg s;
@@ -214,7 +244,9 @@ static void test_failure_report(void **state)
 	defaults(&s);
 	assert_non_null(c);
 	mr_buf_init(&out, 1024);
-	assert_int_equal(snds_report_failure(c, &s.cfg, "the data feed answered HTTP 500", MR_UNKNOWN, 1.5), 0);
+	mr_check_set_state(c, MR_UNKNOWN);
+	assert_int_equal(mr_check_set_summary(c, "%s", "the data feed answered HTTP 500"), 0); /* as the frame */
+	assert_int_equal(snds_report_failure_perf(c, &s.cfg, 1.5), 0);
 	assert_int_equal(mr_render(c, MR_FMT_MULTILINE, &out), 0);
 	assert_string_equal(mr_buf_str(&out),
 	                    "SNDS UNKNOWN - the data feed answered HTTP 500 | ips=U blocked=U green=U "
@@ -233,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_merge_rows_and_blocked_ip),
 		cmocka_unit_test(test_max_details_and_all_ok),
 		cmocka_unit_test(test_status_only_nothing_blocked),
+		cmocka_unit_test(test_inside_ranges_precision_and_singulars),
 		cmocka_unit_test(test_failure_report),
 	};
 

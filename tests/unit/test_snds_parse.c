@@ -352,6 +352,75 @@ static void test_empty_values_are_not_reported(void **state)
 	assert_int_equal(f->d[0].complaint_known, 1);
 }
 
+/** Headerless rows with one date per period (11 fields, no HELO) read by their values, not as legacy rows. */
+static void test_compact_headerless_rows(void **state)
+{
+	fixture *f = *state;
+
+	assert_int_equal(data(f, "192.0.2.10,6/1/2026 1:00 AM,10,8,7,GREEN,<0.1%,6/1/2026 2:00 AM,0,yes,ok\r\n"
+	                         "192.0.2.11,6/1/2026 1:00 AM,200,190,180,RED,2.5%,,,,JMR Block\r\n", SNDS_FMT_CSV), 2);
+	assert_addr(&f->d[0].ip, "192.0.2.10");
+	assert_string_equal(f->d[0].period_start, "6/1/2026 1:00 AM");
+	assert_string_equal(f->d[0].period_end, "");
+	assert_int_equal(f->d[0].rcpt, 10);
+	assert_int_equal(f->d[0].data, 8);
+	assert_int_equal(f->d[0].recipients, 7);
+	assert_int_equal(f->d[0].filter, SNDS_FILTER_GREEN);
+	assert_int_equal(f->d[0].complaint_floor, 1);
+	assert_string_equal(f->d[0].trap_start, "6/1/2026 2:00 AM");
+	assert_string_equal(f->d[0].trap_end, "");
+	assert_int_equal(f->d[0].trap_hits, 0);
+	assert_string_equal(f->d[0].helo, "");
+	assert_string_equal(f->d[0].jmr_sender, "yes");
+	assert_string_equal(f->d[0].comments, "ok");
+	assert_int_equal(f->d[1].filter, SNDS_FILTER_RED);
+	assert_int_equal(f->d[1].trap_hits, -1);
+	assert_string_equal(f->d[1].comments, "JMR Block");
+	/* a comma in the comments joins back; 9 fields (no JMR sender, no comments) are enough */
+	assert_int_equal(data(f, "192.0.2.10,6/1/2026,10,8,7,YELLOW,0.5%,,3,s@x,a, b\n192.0.2.12,6/1/2026,1,1,1,GREEN,0%,,\n",
+	                      SNDS_FMT_CSV), 2);
+	assert_string_equal(f->d[0].comments, "a, b");
+	assert_int_equal(f->d[0].trap_hits, 3);
+	assert_int_equal(f->d[1].trap_hits, -1);
+	/* no filter result: a count in field 3 still says one date per period */
+	assert_int_equal(data(f, "192.0.2.10,6/1/2026,10,8,7,,0%,,,,\n", SNDS_FMT_CSV), 1);
+	assert_int_equal(f->d[0].rcpt, 10);
+	assert_int_equal(f->d[0].recipients, 7);
+	assert_int_equal(f->d[0].filter, SNDS_FILTER_NONE);
+	/* an ISO date and a quoted field do not change the decision */
+	assert_int_equal(data(f, "192.0.2.10,2026-06-01T01:00:00Z,\"10\",8,7,green,1%,,0,,\n", SNDS_FMT_CSV), 1);
+	assert_int_equal(f->d[0].filter, SNDS_FILTER_GREEN);
+	/* the legacy 11-field row (HELO, sender and comments left off) stays legacy */
+	assert_int_equal(data(f, "1.1.1.1,12/31/2019 9:00 PM,9/29/2020 9:00 PM,5,4,3,YELLOW,< 0.1%,,,40\n", SNDS_FMT_CSV), 1);
+	assert_string_equal(f->d[0].period_end, "9/29/2020 9:00 PM");
+	assert_int_equal(f->d[0].recipients, 3);
+	assert_int_equal(f->d[0].filter, SNDS_FILTER_YELLOW);
+	assert_int_equal(f->d[0].trap_hits, 40);
+}
+
+/** Compact rows fail with the compact columns' names: fields, filter, counts, too few fields. */
+static void test_compact_errors_name_the_column(void **state)
+{
+	static const struct {
+		const char *row;  /**< the second line of the body */
+		const char *want; /**< part of the error */
+	} cases[] = {
+		{ "192.0.2.11,6/1/2026,1,1,1,BLUE,0%,,,,", "line 2: bad filter result 'BLUE'" },
+		{ "192.0.2.11,6/1/2026,1,x,1,GREEN,0%,,,,", "line 2: bad DATA commands 'x'" },
+		{ "192.0.2.11,6/1/2026,1,1,1,GREEN,0%,,x,,", "line 2: bad trap hits 'x'" },
+		{ "192.0.2.11,6/1/2026,1,1,1,GREEN,0%,", "line 2: 8 fields, expected at least 9" },
+	};
+	fixture *f = *state;
+	char body[256];
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_int_equal(mr_snprintf(body, sizeof body, "192.0.2.10,6/1/2026,10,8,7,GREEN,0%%,,,,\n%s\n",
+		                             cases[i].row), 0);
+		data_fails(f, body, SNDS_FMT_CSV, cases[i].want);
+	}
+}
+
 /** IPv6 rows parse. */
 static void test_ipv6_row(void **state)
 {
@@ -412,7 +481,7 @@ static void test_csv_data_errors_name_the_line(void **state)
 		{ "1.1.1.1,a,b,1,2,3,GREEN,1e3%,,,", "line 2: bad complaint rate" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,,x", "line 2: bad trap hits 'x'" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,", "line 2: 10 fields, expected at least 11" },
-		{ "1.1.1.1", "line 2: 1 fields, expected at least 11" },
+		{ "1.1.1.1", "line 2: 1 field, expected at least 11" },
 		{ "1.1.1.1,0123456789012345678901234567890123,b,1,2,3,GREEN,0%,,,", "line 2: bad activity period start" },
 		{ "1.1.1.1,a,b,1,2,3,GREEN,0%,,01234567890123456789012345678901,", "line 2: bad trap period end" },
 		{ "1.1.1.1,\"a,b,1,2,3,GREEN,0%,,,", "line 2: unterminated quoted field" },
@@ -539,7 +608,7 @@ static void test_header_csv_errors(void **state)
 	fixture *f = *state;
 
 	data_fails(f, "Ip Address,Filter result,ipAddress\n", SNDS_FMT_CSV, "line 1: header names the IP address twice");
-	data_fails(f, "Ip Address,Filter result\n1.2.3.4\n", SNDS_FMT_CSV, "line 2: 1 fields, expected 2");
+	data_fails(f, "Ip Address,Filter result\n1.2.3.4\n", SNDS_FMT_CSV, "line 2: 1 field, expected 2");
 	data_fails(f, "Ip Address,Filter result\n1.2.3.4,RED,x\n", SNDS_FMT_CSV, "line 2: 3 fields, expected 2");
 	data_fails(f, "Ip Address,Filter result\n1.2.3.4,PINK\n", SNDS_FMT_CSV, "line 2: bad filter result 'PINK'");
 	/* extra fields are joined into a free-text last column */
@@ -923,6 +992,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_extra_fields_join_into_comments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_text_trimmed_and_cut_at_character_boundary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_values_are_not_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_headerless_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_errors_name_the_column, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_rate_spellings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_data_errors_name_the_line, setup, teardown),

@@ -272,6 +272,28 @@ static void format_double_prints_plain_decimals(void **state)
 	}
 }
 
+/** The exact form: the shortest decimal that reads back, no noise, no exponent, -0 as 0; NaN fails. */
+static void format_double_exact_keeps_the_digits_given(void **state)
+{
+	static const struct fmt_case cases[] = {
+		{ 657.8210567, "657.8210567" }, { 0.1, "0.1" }, { 0.1234567, "0.1234567" }, { 0.0000001, "0.0000001" },
+		{ 2, "2" }, { -0.0, "0" }, { -3.25, "-3.25" }, { 1e20, "100000000000000000000" },
+		{ 0.30000000000000004, "0.30000000000000004" }, { 1e-30, "0.000000000000000000000000000001" },
+	};
+	char text[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(mr_format_double_exact(cases[i].v, text, sizeof(text)), 0);
+		assert_string_equal(text, cases[i].text);
+	}
+	assert_int_equal(mr_format_double_exact(1e-60, text, sizeof(text)), 0);
+	assert_string_equal(text, "0"); /* beyond 40 decimals: mr_format_double */
+	assert_int_equal(mr_format_double_exact(NAN, text, sizeof(text)), -1);
+	assert_int_equal(mr_format_double_exact(657.8210567, text, 11), -1);
+}
+
 /** NaN, infinities and a too small destination fail. */
 static void format_double_rejects_non_finite_and_truncation(void **state)
 {
@@ -422,6 +444,7 @@ int main(void)
 		cmocka_unit_test(numbers_ignore_process_locale),
 		cmocka_unit_test(format_double_prints_plain_decimals),
 		cmocka_unit_test(format_double_rejects_non_finite_and_truncation),
+		cmocka_unit_test(format_double_exact_keeps_the_digits_given),
 		cmocka_unit_test(strdup_copies),
 		cmocka_unit_test(streq_ci_ignores_ascii_case),
 		cmocka_unit_test(state_worst_orders_ok_unknown_warning_critical),

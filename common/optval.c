@@ -1,5 +1,6 @@
 /* optval.c: owns the typed option rows: checks a value by the row's type, stores it at the row's offset in
  * the group's config, and words the one message of each type (a count, a state, a range, a list ...). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -82,7 +83,8 @@ static int store_cidr(const mr_option *o, void *cfg, const char *arg, mr_buf *wh
 	const char *reason = NULL;
 
 	if (*count >= (size_t)o->hi)
-		return mr_buf_printf(why, "at most %.0f addresses or ranges", o->hi), -1;
+		return mr_buf_printf(why, "at most %.0f %s", o->hi,
+		                     mr_plural((unsigned long long)o->hi, "address or range", "addresses or ranges")), -1;
 	if (mr_cidr_parse(arg, &list[*count], &reason) != 0)
 		return mr_buf_printf(why, "invalid address or range '%s': %s", arg, reason ? reason : "not an IP"), -1;
 	(*count)++;
@@ -97,7 +99,8 @@ static int store_domain(const mr_option *o, void *cfg, const char *arg, mr_buf *
 	const char *reason = NULL;
 
 	if (*count >= (size_t)o->hi)
-		return mr_buf_printf(why, "at most %.0f domains", o->hi), -1;
+		return mr_buf_printf(why, "at most %.0f %s", o->hi, mr_plural((unsigned long long)o->hi, "domain", "domains")),
+		       -1;
 	if (mr_hostname_check(arg, &reason) != 0)
 		return mr_buf_printf(why, "invalid domain '%s': %s", arg, reason), -1;
 	list[(*count)++] = arg;
@@ -131,19 +134,24 @@ int mr_option_store(const mr_option *o, void *cfg, const char *arg, mr_buf *why)
 		*(int *)at(cfg, o->off) = (int)o->lo;
 		return 0;
 	case MR_T_FILE:
+		/* a runtime error, not a bad argument: the caller prints it as one line without the usage */
 		if (access(arg, R_OK) != 0)
-			return mr_buf_printf(why, "cannot read '%s'", arg), -1;
+			return mr_buf_printf(why, "cannot read '%s': %s", arg, strerror(errno)), -2;
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_SECRET:
 		/* a secret that cannot be masked must not be used */
 		if (mr_secret_register(arg) != 0)
 			return mr_buf_puts(why, strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
-			                                          "too many secrets (at most 16)"), -1;
+			                                          "too many secrets (at most 32)"), -1;
+		*(const char **)at(cfg, o->off) = arg;
+		return 0;
+	case MR_T_SECRET_FILE:
+		/* masked from now on where it can be (4 characters or more); messages never quote it anyway */
+		(void)mr_secret_register(arg);
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_STRING:
-	case MR_T_SECRET_FILE:
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_STATE:

@@ -1117,6 +1117,16 @@ static void child_times_out(void)
 	nanosleep(&wait_ts, NULL);
 }
 
+/** Child: arm showing -t 1, which reads "1 second". */
+static void child_times_out_one_second(void)
+{
+	struct timespec wait_ts = { 2, 0 };
+
+	if (mr_hard_timeout_arm_shown(0.05, 1.0, MR_WARNING, "JMRP") != 0)
+		_exit(98);
+	nanosleep(&wait_ts, NULL);
+}
+
 /** Child: arm with the plain function, which shows the waiting time. */
 static void child_plain_arm(void)
 {
@@ -1151,6 +1161,9 @@ static void test_hard_timeout_prints_and_exits_with_the_state(void **state)
 	assert_true(mr_now() - start < 1.5);
 	assert_int_equal(run_child(child_plain_arm, out, sizeof(out)), 3);
 	assert_string_equal(out, "SNDS UNKNOWN - plugin timed out after 0.25 seconds\n");
+	/* singular and plural forms */
+	assert_int_equal(run_child(child_times_out_one_second, out, sizeof(out)), 1);
+	assert_string_equal(out, "JMRP WARNING - plugin timed out after 1 second\n");
 }
 
 /** A cancelled hard timeout never fires. */

@@ -109,8 +109,8 @@ int mr_hard_timeout_arm_shown(double seconds, double shown, mr_state st, const c
 	mr_hard_timeout_cancel();
 	if (mr_format_double(shown, num, sizeof(num)) != 0)
 		return -1;
-	if (mr_snprintf(timeout_msg, sizeof(timeout_msg), "%s %s - plugin timed out after %s seconds\n",
-	                prefix, mr_state_name(st), num) != 0)
+	if (mr_snprintf(timeout_msg, sizeof(timeout_msg), "%s %s - plugin timed out after %s %s\n", prefix,
+	                mr_state_name(st), num, shown == 1.0 ? "second" : "seconds") != 0)
 		return -1;
 	timeout_msg_len = strlen(timeout_msg);
 	timeout_exit = st;

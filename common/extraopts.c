@@ -39,12 +39,18 @@ static const char *const default_files[] = {
 	"/etc/opt/nagios-plugins.ini",
 };
 
+/** Longest key quoted in a message. */
+#define KEY_QUOTE_MAX 64
+
 /** What the ini callback collects for the wanted section. */
 typedef struct collect {
 	const char *section;  /**< wanted section name */
+	mr_extra_opts_lookup lookup; /**< says which keys are options, or NULL to take every key */
+	void *lookup_user;    /**< its argument */
 	char **args;          /**< arguments built so far, owned */
 	int nargs;            /**< used entries of args */
 	int cap;              /**< allocated entries of args */
+	const char *plugin;   /**< the plugin's name, for messages */
 	int keys;             /**< keys seen in the wanted section */
 	int seen;             /**< the wanted section exists */
 } collect;
@@ -142,19 +148,47 @@ static int push_arg(collect *c, char *arg)
 	return 0;
 }
 
-/** ini callback: note the wanted section; turn each of its keys into "--key[=value]" or "-k [value]". */
+/**
+ * Check a key against the plugin's options: it must name one exactly (never a getopt abbreviation),
+ * a flag takes no value and an option with an argument needs one. 0, or -1 after a message that
+ * names the key and never the value (it may be a secret given to the wrong key).
+ */
+static int check_key(const collect *c, const mr_ini_item *item, mr_ini_msg *msg)
+{
+	mr_arg arg = MR_ARG_NONE;
+	int w = KEY_QUOTE_MAX;
+
+	if (c->lookup == NULL)
+		return 0;
+	if (c->lookup(c->lookup_user, item->key, &arg) != 0) {
+		mr_ini_fail(msg, item->line, "'%.*s' in [%s] is no option of %s (keys are option names written in full)",
+		            w, item->key, c->section, c->plugin);
+		return -1;
+	}
+	if (arg == MR_ARG_NONE && *item->value != '\0') {
+		mr_ini_fail(msg, item->line, "'%.*s' takes no value (write '%.*s =')", w, item->key, w, item->key);
+		return -1;
+	}
+	if (arg == MR_ARG_REQUIRED && *item->value == '\0') {
+		mr_ini_fail(msg, item->line, "'%.*s' needs a value ('%.*s = VALUE')", w, item->key, w, item->key);
+		return -1;
+	}
+	return 0;
+}
+
+/** ini callback (the wanted section only): note it; turn each key into "--key[=value]" or "-k [value]". */
 static int on_item(void *user, const mr_ini_item *item, mr_ini_msg *msg)
 {
 	collect *c = user;
 	const char *value = item->value;
 	int rc;
 
-	if (strcmp(item->section, c->section) != 0)
-		return 0;
 	if (item->key == NULL) {
 		c->seen = 1;
 		return 0;
 	}
+	if (check_key(c, item, msg) != 0)
+		return -1;
 	c->keys++;
 	if (item->key[1] == '\0') {
 		/* a one-letter key is a short option: "-k" and the value as the next argument */
@@ -212,7 +246,8 @@ static int parse_spec(const char *spec, const char *plugin_name, char **section,
 }
 
 /** Read the ini arguments for --extra-opts=spec; 0, or -1 with "FILE line N: reason". */
-int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, int *nargs, mr_buf *err)
+int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_lookup lookup, void *user,
+                       char ***args, int *nargs, mr_buf *err)
 {
 	char found[INI_PATH_MAX];
 	collect c;
@@ -247,12 +282,16 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, 
 	}
 	if (data == NULL)
 		goto out;
-	/* Monitoring Plugins ini files may indent lines; no inline comments, no "key: value" */
+	/* Only the asked section is read (other sections of a shared file may hold anything); its lines
+	 * may be indented as in Monitoring Plugins' files; no inline comments, no "key: value". */
 	c.section = section;
+	c.plugin = plugin_name;
+	c.lookup = lookup;
+	c.lookup_user = user;
 	msg.origin = name;
 	msg.err = err;
 	msg.failed = 0;
-	if (mr_ini_parse(data, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
+	if (mr_ini_parse_buf(data, strlen(data), section, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
 		goto out;
 	if (!c.seen) {
 		mr_buf_printf(err, "%s: section [%s] not found", name, section);

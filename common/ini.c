@@ -1,6 +1,6 @@
-/* ini.c: owns the suite's ini reading: whole-file loading with a ceiling, the line rules of
- * ini.h (checked once over the whole text before anything is delivered), the canonical copy
- * that libinih parses, and the line-numbered delivery of sections and keys to a callback. */
+/* ini.c: owns the suite's ini reading: whole-file loading with a ceiling, and one pass over the
+ * text that checks the line rules of ini.h and delivers sections and keys, with their line
+ * numbers, to a callback (all sections, or only the one asked for). */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -8,17 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <ini.h>
-
 #include "ini.h"
 #include "secret.h"
-
-_Static_assert(MR_INI_LINE_MAX < INI_MAX_LINE, "libinih must hold a line of MR_INI_LINE_MAX characters");
 
 /** First buffer size of a file read, in bytes. */
 #define READ_CHUNK 8192
@@ -41,17 +38,6 @@ typedef struct line_info {
 	int comment;         /**< an inline comment was cut off */
 	const char *reason;  /**< why an L_BAD line is wrong */
 } line_info;
-
-/** State of one mr_ini_parse call while libinih runs. */
-typedef struct parse_ctx {
-	const char *pos;                      /**< start of the next line of the original text */
-	unsigned line;                        /**< number of the line last read */
-	unsigned flags;                       /**< enum mr_ini_flag bits */
-	char section[MR_INI_LINE_MAX + 1];    /**< current section name, whole */
-	mr_ini_fn fn;                         /**< the caller's callback */
-	void *user;                           /**< its argument */
-	mr_ini_msg *msg;                      /**< where messages go */
-} parse_ctx;
 
 /** Record the first message of a parse (see ini.h). */
 void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...)
@@ -171,7 +157,7 @@ static void classify_key(const char *p, const char *e, unsigned flags, line_info
 	vs = d + 1;
 	while (vs < e && is_blank(*vs))
 		vs++;
-	/* libinih starts a comment at a ';' after a blank, looking from just after the delimiter;
+	/* an inline comment starts at a ';' after a blank, looking from just after the delimiter;
 	 * without MR_INI_INLINE_COMMENTS only the value itself counts ("key = ;x" keeps ";x"). */
 	from = (flags & MR_INI_INLINE_COMMENTS) ? d + 1 : vs;
 	for (q = from + 1; q < e; q++)
@@ -218,79 +204,17 @@ static void classify(const char *s, const char *e, unsigned flags, line_info *li
 		classify_key(p, e, flags, li);
 }
 
-/** Cut the next line off *pos: *s..*e without LF and a final CR; *pos moves past the LF. */
-static void next_line(const char **pos, const char **s, const char **e)
-{
-	const char *p = *pos;
-	size_t n = strcspn(p, "\n");
-
-	*s = p;
-	*e = p + n;
-	if (*e > *s && (*e)[-1] == '\r')
-		(*e)--;
-	*pos = p[n] == '\n' ? p + n + 1 : p + n;
-}
-
-/** The text after a UTF-8 byte order mark, if it opens the text. */
-static const char *skip_bom(const char *text)
-{
-	return strncmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
-}
-
-/**
- * Check every line of text against the rules and write the canonical copy libinih parses into
- * canon (one line for each line of text, so keys come in the same order): "[name]", "key=value"
- * or an empty line. 0, or -1 with a message.
- */
-static int check_text(const char *text, unsigned flags, char *canon, mr_ini_msg *msg)
-{
-	const char *p = skip_bom(text);
-	unsigned line = 0;
-	int in_section = 0;
-	size_t o = 0;
-
-	while (*p != '\0') {
-		const char *s;
-		const char *e;
-		line_info li;
-
-		next_line(&p, &s, &e);
-		line++;
-		if ((size_t)(e - s) > MR_INI_LINE_MAX) {
-			mr_ini_fail(msg, line, "line too long (%zu characters, at most %d)", (size_t)(e - s),
-			            MR_INI_LINE_MAX);
-			return -1;
-		}
-		classify(s, e, flags, &li);
-		if (li.kind == L_BAD) {
-			mr_ini_fail(msg, line, "%s", li.reason);
-			return -1;
-		}
-		if (li.kind == L_KEY && !in_section) {
-			mr_ini_fail(msg, line, "content before the first section header");
-			return -1;
-		}
-		if (li.kind == L_SECTION) {
-			in_section = 1;
-			canon[o++] = '[';
-			memcpy(canon + o, li.name, li.name_len);
-			o += li.name_len;
-			canon[o++] = ']';
-		} else if (li.kind == L_KEY) {
-			memcpy(canon + o, li.name, li.name_len);
-			o += li.name_len;
-			canon[o++] = '=';
-			memcpy(canon + o, li.value, li.value_len);
-			o += li.value_len;
-		}
-		canon[o++] = '\n';
-	}
-	canon[o] = '\0';
-	return 0;
-}
+/** What one parse needs besides the text. */
+typedef struct parse_ctx {
+	const char *only;   /**< the one section delivered and judged, or NULL for all */
+	unsigned flags;     /**< enum mr_ini_flag bits */
+	mr_ini_fn fn;       /**< the caller's callback */
+	void *user;         /**< its argument */
+	mr_ini_msg *msg;    /**< where messages go */
+} parse_ctx;
 
 /** Hand one item to the callback; 0, or -1 (with a message) when it stops the parse. */
-static int deliver(parse_ctx *ctx, const mr_ini_item *item)
+static int deliver(const parse_ctx *ctx, const mr_ini_item *item)
 {
 	if (ctx->fn(ctx->user, item, ctx->msg) == 0)
 		return 0;
@@ -298,80 +222,127 @@ static int deliver(parse_ctx *ctx, const mr_ini_item *item)
 	return -1;
 }
 
-/** Read on to the next key line, delivering section starts on the way: 1 (li filled), 0 at the end, -1 if stopped. */
-static int advance(parse_ctx *ctx, line_info *li)
+/** 1 if the n bytes at name are the section ctx->only (or every section is wanted). */
+static int wanted(const parse_ctx *ctx, const char *name, size_t n)
 {
-	while (*ctx->pos != '\0') {
-		const char *s;
-		const char *e;
-		mr_ini_item item;
+	return ctx->only == NULL || (strlen(ctx->only) == n && memcmp(ctx->only, name, n) == 0);
+}
 
-		next_line(&ctx->pos, &s, &e);
-		ctx->line++;
-		classify(s, e, ctx->flags, li);
-		if (li->kind == L_KEY)
-			return 1;
-		if (li->kind != L_SECTION)
+/**
+ * Outside the wanted section only a "[name]" header counts: 1 with li filled if the line s..e
+ * starts a section (or, L_BAD, is a broken header that names the wanted one), else 0. Nothing
+ * else is judged: a shared file may hold other programs' keys and long strings there.
+ */
+static int header_only(const parse_ctx *ctx, const char *s, const char *e, line_info *li)
+{
+	const char *p = s;
+	const char *n;
+	size_t len = ctx->only != NULL ? strlen(ctx->only) : 0;
+
+	memset(li, 0, sizeof(*li));
+	while (p < e && is_blank(*p))
+		p++;
+	while (e > p && is_blank(e[-1]))
+		e--;
+	if (p == e || *p != '[')
+		return 0;
+	classify_header(p, e, li);
+	if (li->kind == L_SECTION)
+		return 1;
+	/* "[check_x] junk" or "[check_x": a broken header of the wanted section is that section's error */
+	for (n = p + 1; n < e && is_blank(*n); n++)
+		;
+	return len > 0 && (size_t)(e - n) >= len && memcmp(n, ctx->only, len) == 0 &&
+	       (n + len == e || n[len] == ']' || is_blank(n[len]));
+}
+
+/**
+ * The one pass over text[0..len) (a writable copy: names and values are cut in place). Judged
+ * lines are those of the wanted sections (all sections when ctx->only is NULL, then also the
+ * lines before the first header, with the line limit of the suite's own formats).
+ */
+static int parse_text(char *text, size_t len, const parse_ctx *ctx)
+{
+	char *p = text;
+	char *end = text + len;
+	const char *section = NULL;
+	int judged = ctx->only == NULL;
+	unsigned line = 0;
+
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		char *s = p;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *e = nl != NULL ? nl : end;
+		mr_ini_item item;
+		line_info li;
+
+		p = nl != NULL ? nl + 1 : end;
+		line++;
+		if (e > s && e[-1] == '\r')
+			e--;
+		if (!judged) {
+			if (header_only(ctx, s, e, &li) && (li.kind == L_BAD || wanted(ctx, li.name, li.name_len)))
+				judged = 1;
+			else
+				continue;
+		} else {
+			if (ctx->only == NULL && (size_t)(e - s) > MR_INI_LINE_MAX) {
+				mr_ini_fail(ctx->msg, line, "line too long (%zu characters, at most %d)", (size_t)(e - s),
+				            MR_INI_LINE_MAX);
+				return -1;
+			}
+			if (memchr(s, '\0', (size_t)(e - s)) != NULL) {
+				mr_ini_fail(ctx->msg, line, "NUL byte (not a text file?)");
+				return -1;
+			}
+			classify(s, e, ctx->flags, &li);
+		}
+		if (li.kind == L_BAD) {
+			mr_ini_fail(ctx->msg, line, "%s", li.reason);
+			return -1;
+		}
+		if (li.kind == L_SKIP)
 			continue;
-		memcpy(ctx->section, li->name, li->name_len);
-		ctx->section[li->name_len] = '\0';
 		memset(&item, 0, sizeof(item));
-		item.section = ctx->section;
-		item.line = ctx->line;
+		item.line = line;
+		if (li.kind == L_SECTION) {
+			if (!wanted(ctx, li.name, li.name_len)) {
+				judged = 0;
+				continue;
+			}
+			s[(li.name - s) + (ptrdiff_t)li.name_len] = '\0';
+			section = li.name;
+			item.section = section;
+			if (deliver(ctx, &item) != 0)
+				return -1;
+			continue;
+		}
+		if (section == NULL) {
+			mr_ini_fail(ctx->msg, line, "content before the first section header");
+			return -1;
+		}
+		s[(li.name - s) + (ptrdiff_t)li.name_len] = '\0';
+		s[(li.value - s) + (ptrdiff_t)li.value_len] = '\0';
+		item.section = section;
+		item.key = li.name;
+		item.value = li.value;
+		item.comment = li.comment;
 		if (deliver(ctx, &item) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/** 1 if the NUL-terminated s equals t[0..n). */
-static int same(const char *s, const char *t, size_t n)
-{
-	return strlen(s) == n && memcmp(s, t, n) == 0;
-}
-
-/** libinih handler: match the pair with the next key line of the text and deliver it; 1, or 0 to stop. */
-static int on_pair(void *user, const char *section, const char *name, const char *value)
-{
-	parse_ctx *ctx = user;
-	mr_ini_item item;
-	line_info li;
-	int r;
-
-	if (ctx->msg->failed)
-		return 0;
-	r = advance(ctx, &li);
-	if (r < 0)
-		return 0;
-	if (r == 0) {
-		mr_ini_fail(ctx->msg, 0, "the ini parser found more keys than the text holds");
-		return 0;
-	}
-	/* libinih keeps only the start of a long section name: compare that much. */
-	if (!same(name, li.name, li.name_len) || !same(value, li.value, li.value_len) ||
-	    strncmp(section, ctx->section, strlen(section)) != 0) {
-		mr_ini_fail(ctx->msg, ctx->line, "the ini parser read this line differently");
-		return 0;
-	}
-	item.section = ctx->section;
-	item.key = name;
-	item.value = value;
-	item.line = ctx->line;
-	item.comment = li.comment;
-	return deliver(ctx, &item) == 0;
-}
-
-/** Check, parse and deliver ini text (see ini.h). */
-int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_ini_msg *msg)
+/** Parse text[0..len) into fn; see ini.h. */
+int mr_ini_parse_buf(const char *text, size_t len, const char *section, unsigned flags, mr_ini_fn fn, void *user,
+                     mr_ini_msg *msg)
 {
 	mr_ini_msg local = { NULL, NULL, 0 };
 	parse_ctx ctx;
-	line_info li;
-	char *canon = NULL;
-	size_t size = 0;
-	int rc = -1;
-	int irc;
-	int r;
+	char *copy;
+	int rc;
 
 	if (msg == NULL)
 		msg = &local;
@@ -379,37 +350,26 @@ int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_
 		mr_ini_fail(msg, 0, "nothing to parse");
 		return -1;
 	}
-	size = strlen(text) + 2;
-	canon = malloc(size);
-	if (canon == NULL) {
+	if (len == SIZE_MAX || (copy = malloc(len + 1)) == NULL) {
 		mr_ini_fail(msg, 0, "out of memory");
-		goto out;
+		return -1;
 	}
-	if (check_text(text, flags, canon, msg) != 0)
-		goto out;
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.pos = skip_bom(text);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	ctx.only = section;
 	ctx.flags = flags;
 	ctx.fn = fn;
 	ctx.user = user;
 	ctx.msg = msg;
-	irc = ini_parse_string(canon, on_pair, &ctx);
-	if (msg->failed)
-		goto out;
-	if (irc != 0) {
-		mr_ini_fail(msg, 0, irc == -2 ? "out of memory" : "not understood by the ini parser");
-		goto out;
-	}
-	/* section starts after the last key line, and a check that libinih saw every key */
-	r = advance(&ctx, &li);
-	if (r > 0)
-		mr_ini_fail(msg, ctx.line, "the ini parser skipped this line");
-	if (r != 0)
-		goto out;
-	rc = 0;
-out:
-	wipe_free(canon, size);
-	return rc;
+	rc = parse_text(copy, len, &ctx);
+	wipe_free(copy, len + 1);
+	return rc != 0 || msg->failed ? -1 : 0;
+}
+
+/** Check and deliver a whole NUL-terminated text; see ini.h. */
+int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_ini_msg *msg)
+{
+	return mr_ini_parse_buf(text, text != NULL ? strlen(text) : 0, NULL, flags, fn, user, msg);
 }
 
 /** The index of key in names (any case), or -1 (see ini.h). */

@@ -1,26 +1,34 @@
 /* ini.h: the suite's one ini reader (used by --extra-opts, the DNSBL zone catalogue and the
- * Microsoft reply rules): loading a text file with a size ceiling, and parsing ini text with
- * libinih under the suite's rules, with line numbers and one message format,
- * "ORIGIN line N: reason".
+ * Microsoft reply rules): loading a text file with a size ceiling, and one pass over ini text
+ * under the suite's rules, with line numbers and one message format, "ORIGIN line N: reason".
  *
- * Rules that always hold (libinih's own leniencies never apply):
- * - A UTF-8 byte order mark may open the text; lines end in LF or CR LF.
- * - A line may hold at most MR_INI_LINE_MAX characters, not counting its line end and a byte
- *   order mark; a longer one is an error ("line too long"), never split as libinih would.
+ * Why a reader of our own and not libinih: libinih's line buffer is the compile-time INI_MAX_LINE
+ * (200 bytes in Debian's build; the runtime ini_max_line is a Debian-only patch), its handler gets
+ * no line numbers (INI_HANDLER_LINENO is fixed when the library is built), and it judges every
+ * line of every section. --extra-opts on a shared plugins.ini needs the opposite: only the asked
+ * section is read, other sections may hold lines of any length (check_tcp send= strings), and an
+ * error names its line. The memory is bounded by the size of the text (MR_INI_FILE_MAX), not by
+ * the length of a line.
+ *
+ * Rules of the judged lines (all lines for mr_ini_parse; the asked section's for mr_ini_parse_buf
+ * with a section):
+ * - A UTF-8 byte order mark may open the text; lines end in LF or CR LF; a NUL byte is an error.
+ * - mr_ini_parse (the suite's own formats) only: a line may hold at most MR_INI_LINE_MAX
+ *   characters, not counting its line end and a byte order mark ("line too long"), and a key
+ *   line before the first section is an error.
  * - Blank lines and lines whose first non-blank character is ';' or '#' are comments.
- * - "[name]" starts a section; the name is trimmed, may be up to a whole line long (libinih
- *   keeps 49 characters, the callback gets all of it), must not be empty and must not hold
- *   '[' or ';'. Only a comment may follow the ']'.
+ * - "[name]" starts a section; the name is trimmed, may be up to a whole line long, must not
+ *   be empty and must not hold '[' or ';'. Only a comment may follow the ']'.
  * - Every other line is "key = value" with blanks around both trimmed. A line without '=' is
- *   an error, so is a key line before the first section. Keys are letters, digits, '-' and
+ *   an error. Keys are letters, digits, '-' and
  *   '_', starting with a letter or a digit; values are not unquoted.
  * - ':' is not a delimiter: "a:b = c" has the key "a:b", which is an error (invalid key
  *   name). MR_INI_COLON makes "key: value" mean "key = value" for formats documented so.
- * - An indented line (libinih: a continuation of the previous value) is an error unless
+ * - An indented line (a continuation line elsewhere) is an error unless
  *   MR_INI_INDENT_OK, which reads it as if it started in column 1.
- * - A ';' after a blank inside a value (libinih: an inline comment) is an error, so no value
- *   is ever cut short silently; MR_INI_INLINE_COMMENTS makes it start a comment instead,
- *   as libinih does (a ';' right after the delimiter or inside a word stays in the value).
+ * - A ';' after a blank inside a value (an inline comment elsewhere) is an error, so no value
+ *   is ever cut short silently; MR_INI_INLINE_COMMENTS makes it start a comment instead
+ *   (a ';' right after the delimiter or inside a word stays in the value).
  */
 #ifndef MR_INI_H
 #define MR_INI_H
@@ -29,7 +37,7 @@
 
 #include "util.h"
 
-/** Longest line read, not counting its line end: libinih's line buffer (200 bytes) minus the NUL. */
+/** Longest line of the suite's own formats (mr_ini_parse), not counting its line end; --extra-opts has no limit. */
 #define MR_INI_LINE_MAX 199
 /** Default ceiling for mr_ini_read_file / mr_ini_read_fd, in bytes. */
 #define MR_INI_FILE_MAX (1024 * 1024)
@@ -70,14 +78,23 @@ typedef int (*mr_ini_fn)(void *user, const mr_ini_item *item, mr_ini_msg *msg);
 void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...) MR_PRINTF(3, 4);
 
 /**
- * Check the whole text (NUL-terminated) against the rules above, then parse it with libinih
- * and hand every section start and key line to fn with its line number. A section may come
- * more than once (each header is a section start) and keys may repeat: fn decides. A rule
- * broken anywhere is reported before fn sees anything, and these messages never quote keys
- * or values (they may be secrets). 0 when the whole text was delivered, -1 with the first
- * message in msg (which may be NULL) on a broken rule or when fn stopped the parse.
+ * One pass over the whole text (NUL-terminated) under the rules above: every section start and key
+ * line goes to fn with its line number, in file order. A section may come more than once (each
+ * header is a section start) and keys may repeat: fn decides. The first broken rule stops the pass
+ * (fn may have seen the lines before it); these messages never quote keys or values (they may be
+ * secrets). 0 when the whole text was delivered, -1 with the first message in msg (which may be
+ * NULL) on a broken rule or when fn stopped the parse.
  */
 int mr_ini_parse(const char *text, unsigned flags, mr_ini_fn fn, void *user, mr_ini_msg *msg);
+
+/**
+ * As mr_ini_parse for len bytes at text (no NUL needed; a NUL byte in a judged line is an error),
+ * for files and fuzzing. With section NULL every line is judged. With a section name, only that
+ * section's lines are judged and delivered (every time it starts); the lines of other sections
+ * and before the first header are skipped unread, whatever they hold, but for a header.
+ */
+int mr_ini_parse_buf(const char *text, size_t len, const char *section, unsigned flags, mr_ini_fn fn, void *user,
+                     mr_ini_msg *msg);
 
 /**
  * The index of key in the n names, ignoring case (keys are matched so in the suite's formats),

@@ -144,6 +144,33 @@ static int keep_args(char **args, int nargs)
 	return 0;
 }
 
+/** 1 if p points into an argument read from an ini file; see options.h. */
+int mr_options_from_ini(const char *p)
+{
+	const kept *k;
+	int i;
+
+	if (p == NULL)
+		return 0;
+	for (k = kept_args; k != NULL; k = k->next)
+		for (i = 0; i < k->nargs; i++)
+			if (p >= k->args[i] && p <= k->args[i] + strlen(k->args[i]))
+				return 1;
+	return 0;
+}
+
+/** The " (from --extra-opts)" suffix for an argument; see options.h. */
+const char *mr_options_origin(const char *p)
+{
+	return mr_options_from_ini(p) ? " (from --extra-opts)" : "";
+}
+
+/** 1 if the row's value is a secret or names a secret's file; see options.h. */
+int mr_option_is_secret(const mr_option *o)
+{
+	return (o->flags & MR_OPT_SECRET) || o->type == MR_T_SECRET || o->type == MR_T_SECRET_FILE;
+}
+
 /* ---- text generation ------------------------------------------------------------------------ */
 
 /** Append n spaces to b. */
@@ -356,6 +383,72 @@ static void build_option_help(mr_buf *b, const mr_plugin_info *p, const mr_optio
 	mr_buf_free(&t);
 }
 
+/** Append "--long=ARG" or "-s/--long=ARG" of row o to t, ARG its placeholder or dflt. */
+static void put_option_arg(mr_buf *t, const mr_option *o, const char *dflt)
+{
+	char name[96];
+
+	mr_option_label(o, name, sizeof(name));
+	mr_buf_printf(t, "%s=%s", name, o->arg_name != NULL ? o->arg_name : dflt);
+}
+
+/**
+ * Append the "Secrets:" paragraph, generated from the secret rows: how to give each secret (a file of mode 0640,
+ * root:nagios, or the same key in the --extra-opts section) and that a secret given itself on the command line
+ * shows in the process list. Nothing when the plugin has no secret rows.
+ */
+static void build_secrets_help(mr_buf *b, const mr_plugin_info *p)
+{
+	const mr_option *file_rows[8];
+	const mr_option *direct_rows[8];
+	size_t nfile = 0;
+	size_t ndirect = 0;
+	size_t g;
+	size_t i;
+	mr_buf t;
+
+	for (g = 0; g < p->ngroups; g++) {
+		const mr_option *o;
+
+		for (o = p->groups[g].options; o != NULL && o->long_name != NULL; o++) {
+			if (!mr_option_is_secret(o) || o->arg == MR_ARG_NONE)
+				continue;
+			if (o->type == MR_T_SECRET_FILE && nfile < sizeof(file_rows) / sizeof(file_rows[0]))
+				file_rows[nfile++] = o;
+			else if (o->type != MR_T_SECRET_FILE && ndirect < sizeof(direct_rows) / sizeof(direct_rows[0]))
+				direct_rows[ndirect++] = o;
+		}
+	}
+	if (nfile == 0 && ndirect == 0)
+		return;
+	mr_buf_init(&t, TEXT_MAX);
+	mr_buf_puts(&t, "Secrets: ");
+	if (nfile > 0) {
+		mr_buf_puts(&t, "give ");
+		for (i = 0; i < nfile; i++) {
+			mr_buf_puts(&t, i == 0 ? "" : i + 1 == nfile ? " or " : ", ");
+			put_option_arg(&t, file_rows[i], "FILE");
+		}
+		mr_buf_printf(&t, ", a file that holds the secret on its first line (chown root:nagios, chmod 0640), or "
+		                  "write '%s = FILE' in section [%s] of the --extra-opts file (keys are option names "
+		                  "written in full). ", file_rows[0]->long_name, prog_name(p));
+	}
+	for (i = 0; i < ndirect; i++) {
+		mr_buf_puts(&t, i == 0 ? "" : i + 1 == ndirect ? " or " : ", ");
+		put_option_arg(&t, direct_rows[i], "SECRET");
+	}
+	if (ndirect > 0)
+		mr_buf_printf(&t, " on the command line shows in the process list: write '%s = %s' in section [%s] of the "
+		                  "--extra-opts file instead.", direct_rows[0]->long_name,
+		              direct_rows[0]->arg_name != NULL ? direct_rows[0]->arg_name : "SECRET", prog_name(p));
+	/* a trailing blank would end up at the end of the wrapped line */
+	while (t.len > 0 && t.data[t.len - 1] == ' ')
+		t.data[--t.len] = '\0';
+	mr_buf_puts(b, "\n");
+	wrap_text(b, mr_buf_str(&t), 0);
+	mr_buf_free(&t);
+}
+
 /** Append the whole --help text. */
 static void build_help(mr_buf *b, const mr_plugin_info *p)
 {
@@ -383,6 +476,7 @@ static void build_help(mr_buf *b, const mr_plugin_info *p)
 		for (o = grp->options; o != NULL && o->long_name != NULL; o++)
 			build_option_help(b, p, o, 0);
 	}
+	build_secrets_help(b, p);
 	if (p->notes != NULL) {
 		mr_buf_puts(b, "\n");
 		wrap_text(b, p->notes, 0);
@@ -439,6 +533,21 @@ void mr_options_print_error(const mr_plugin_info *p, const char *msg)
 	mr_buf_puts(&b, "\n");
 	build_usage(&b, p);
 	mr_buf_printf(&b, "Try '%s --help'.\n", prog_name(p));
+	print_buf(&b);
+	mr_buf_free(&b);
+}
+
+/** Print a runtime error as one line, secrets masked; see options.h. */
+void mr_options_print_failure(const mr_plugin_info *p, const char *msg)
+{
+	mr_buf b;
+
+	mr_buf_init(&b, TEXT_MAX);
+	mr_buf_printf(&b, "%s UNKNOWN - %s", p->prefix != NULL ? p->prefix : "CHECK",
+	              msg != NULL && *msg != '\0' ? msg : "failed");
+	if (b.data != NULL)
+		b.len = mr_secret_mask(b.data, b.len);
+	mr_buf_puts(&b, "\n");
 	print_buf(&b);
 	mr_buf_free(&b);
 }
@@ -564,8 +673,28 @@ static const entry *table_find(const table *t, int val)
 	return NULL;
 }
 
-/** Write "-s/--long" or "--long" for o into dst. */
-static void label(const mr_option *o, char *dst, size_t size)
+/** mr_extra_opts_lookup over a run-time table: an exact long name, or the letter of a short option. */
+static int lookup_key(void *user, const char *key, mr_arg *arg)
+{
+	const table *t = user;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const mr_option *o = t->e[i].opt;
+
+		if (strcmp(o->long_name, key) == 0 ||
+		    (key[0] != '\0' && key[1] == '\0' && o->short_name != 0 && o->short_name == (unsigned char)key[0])) {
+			if (t->e[i].group == NULL && o->id == C_EXTRA_OPTS)
+				return -1; /* an ini file does not name more ini files */
+			*arg = o->arg;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/** Write "-s/--long" or "--long" for o into dst; see options.h. */
+void mr_option_label(const mr_option *o, char *dst, size_t size)
 {
 	int rc;
 
@@ -661,12 +790,15 @@ static mr_parse_status apply(const mr_plugin_info *p, const entry *e, const char
 
 	if (e->group == NULL)
 		return apply_common(p, o->id, arg, common, why);
-	if (o->type != MR_T_CUSTOM)
-		return mr_option_store(o, e->group->cfg, arg, why) == 0 ? MR_PARSE_OK : MR_PARSE_ERROR;
+	if (o->type != MR_T_CUSTOM) {
+		int r = mr_option_store(o, e->group->cfg, arg, why);
+
+		return r == 0 ? MR_PARSE_OK : r == -2 ? MR_PARSE_FAIL : MR_PARSE_ERROR;
+	}
 	if ((o->flags & MR_OPT_SECRET) && arg != NULL && mr_secret_register(arg) != 0) {
 		/* a secret that cannot be masked must not be used */
 		mr_buf_puts(why, strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
-		                                   "too many secrets (at most 16)");
+		                                   "too many secrets (at most 32)");
 		return MR_PARSE_ERROR;
 	}
 	if (e->group->handle == NULL) {
@@ -695,7 +827,7 @@ static int unknown_option(const table *t, char **av, int ac, mr_buf *err)
 		if (e != NULL && strncmp(arg, "--", 2) == 0) {
 			char name[96];
 
-			label(e->opt, name, sizeof(name));
+			mr_option_label(e->opt, name, sizeof(name));
 			mr_buf_printf(err, "%s: takes no argument", name);
 			return 0;
 		}
@@ -738,8 +870,8 @@ static int unknown_option(const table *t, char **av, int ac, mr_buf *err)
  * then the other command-line arguments. The ini strings are handed to keep_args; the vector
  * itself (*out) is the caller's to free. *nini = number of ini arguments. 0, or -1 with err.
  */
-static int merge_args(const mr_plugin_info *p, int argc, char **argv, char *argv0, char ***out, int *outc,
-                      int *nini, mr_buf *err)
+static int merge_args(const mr_plugin_info *p, table *t, int argc, char **argv, char *argv0, char ***out,
+                      int *outc, int *nini, mr_buf *err)
 {
 	char **v = NULL;
 	int cap = argc + 2;
@@ -774,7 +906,7 @@ static int merge_args(const mr_plugin_info *p, int argc, char **argv, char *argv
 		else
 			continue;
 		mr_buf_init(&why, MSG_MAX);
-		if (mr_extra_opts_read(spec, prog_name(p), &args, &nargs, &why) != 0) {
+		if (mr_extra_opts_read(spec, prog_name(p), lookup_key, t, &args, &nargs, &why) != 0) {
 			mr_buf_printf(err, "--extra-opts: %s", mr_buf_str(&why));
 			mr_buf_free(&why);
 			goto out;
@@ -844,8 +976,10 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
 		goto out;
 	if (mr_snprintf(argv0, sizeof(argv0), "%s", prog_name(p)) != 0)
 		argv0[0] = '\0';
-	if (merge_args(p, argc, argv, argv0, &av, &ac, &nini, err) != 0)
+	if (merge_args(p, &t, argc, argv, argv0, &av, &ac, &nini, err) != 0) {
+		status = MR_PARSE_FAIL; /* an ini file that cannot be read or used: one line, no usage */
 		goto out;
+	}
 
 	opterr = 0;
 	optind = 0; /* 0 makes glibc start afresh, so tests may parse many times */
@@ -875,7 +1009,7 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
 		if (c == ':') {
 			e = table_find(&t, optopt);
 			if (e != NULL)
-				label(e->opt, name, sizeof(name));
+				mr_option_label(e->opt, name, sizeof(name));
 			mr_buf_printf(err, "%s: requires an argument%s", e != NULL ? name : "option", origin);
 			goto out;
 		}
@@ -891,8 +1025,9 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
 			goto out;
 		}
 		if (st != MR_PARSE_OK) {
-			label(e->opt, name, sizeof(name));
+			mr_option_label(e->opt, name, sizeof(name));
 			mr_buf_printf(err, "%s: %s%s", name, mr_buf_str(&why), origin);
+			status = st;
 			goto out;
 		}
 	}

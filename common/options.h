@@ -19,7 +19,8 @@ typedef enum mr_arg {
 /** Option flags. */
 enum {
 	MR_OPT_REPEAT = 1u << 0, /**< may be given more than once (said in --help) */
-	MR_OPT_SECRET = 1u << 1  /**< the value is a secret: registered for masking as soon as it is read */
+	MR_OPT_SECRET = 1u << 1  /**< the value is a secret or names a secret's file: masked in every message from the
+	                              moment it is read, never quoted; implied by MR_T_SECRET and MR_T_SECRET_FILE */
 };
 
 /** How a row's value is checked and stored; offsets (off, off2) are into the group's cfg. */
@@ -112,7 +113,9 @@ typedef struct mr_common {
 typedef enum mr_parse_status {
 	MR_PARSE_OK = 0,   /**< run the check */
 	MR_PARSE_EXIT,     /**< --help or --version was printed: exit UNKNOWN */
-	MR_PARSE_ERROR     /**< err holds "--option: reason"; print it with the usage, exit UNKNOWN */
+	MR_PARSE_ERROR,    /**< err holds "--option: reason"; print it with the usage, exit UNKNOWN */
+	MR_PARSE_FAIL      /**< a runtime error (an ini file, a file option that cannot be read): err is one line,
+	                        printed without the usage (mr_options_print_failure), exit UNKNOWN */
 } mr_parse_status;
 
 /**
@@ -122,14 +125,17 @@ typedef enum mr_parse_status {
  * not reach /proc/PID/cmdline); the vector is freed before return, but the ini argument
  * strings stay alive until exit (handlers may keep pointers to them) and are wiped and
  * freed by an atexit handler. Errors name the option ("-t/--timeout: ..." or "--rate: ...")
- * and end with " (from --extra-opts)" when the bad argument came from an ini file.
+ * and end with " (from --extra-opts)" when the bad argument came from an ini file. Ini keys must name
+ * options exactly (never getopt abbreviations). The values of secret rows (MR_OPT_SECRET) are
+ * registered for masking as they are read.
  */
 mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);
 
 /**
  * Check and store arg (NULL for flags) by the row's type into the group config cfg (MR_T_CUSTOM rows are the
- * handler's). Returns 0, or -1 with the one message of the type (without the option name) in why.
+ * handler's). Returns 0; -1 with the one message of the type (without the option name) in why; or -2 when the
+ * value is well-formed but names a file that cannot be read now (a runtime error, not a bad argument).
  */
 int mr_option_store(const mr_option *o, void *cfg, const char *arg, mr_buf *why);
 /** Parse a state word (ok, warning, critical, unknown or 0-3) into *st; 0, or -1 with the message in why. */
@@ -141,9 +147,28 @@ void mr_options_print_usage(const mr_plugin_info *p);
 void mr_options_print_help(const mr_plugin_info *p);
 /** Print the bad-argument answer: "PREFIX UNKNOWN - msg", then the short usage. */
 void mr_options_print_error(const mr_plugin_info *p, const char *msg);
+/** Print a runtime error as its one line: "PREFIX UNKNOWN - msg", secrets masked, no usage. */
+void mr_options_print_failure(const mr_plugin_info *p, const char *msg);
+/** Write "-s/--long" or "--long" for row o into dst (size bytes). */
+void mr_option_label(const mr_option *o, char *dst, size_t size);
+/** 1 if row o's value is a secret or names a secret's file (MR_OPT_SECRET, MR_T_SECRET, MR_T_SECRET_FILE). */
+int mr_option_is_secret(const mr_option *o);
+/** 1 if the string at p is (inside) an argument read from an --extra-opts ini file, else 0. */
+int mr_options_from_ini(const char *p);
+/** " (from --extra-opts)" if the argument at p came from an ini file, else "": the end of a message about it. */
+const char *mr_options_origin(const char *p);
 
-/** Read the ini arguments for --extra-opts=spec (spec may be NULL or "" for the default); 0, or -1 with reason. */
-int mr_extra_opts_read(const char *spec, const char *plugin_name, char ***args, int *nargs, mr_buf *err);
+/** Whether key names an option exactly (long name, or the letter of a short one): 0 with its argument kind in
+ *  *arg, or -1 when no option has that name. */
+typedef int (*mr_extra_opts_lookup)(void *user, const char *key, mr_arg *arg);
+
+/**
+ * Read the ini arguments for --extra-opts=spec (spec may be NULL or "" for the default). Only the asked section
+ * is read. With lookup, every key must name an option exactly, a flag takes no value and an option with an
+ * argument needs one. 0, or -1 with "FILE line N: reason" (never a value) or "FILE: reason" in err.
+ */
+int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_lookup lookup, void *user,
+                       char ***args, int *nargs, mr_buf *err);
 /** Free the vector returned by mr_extra_opts_read. */
 void mr_extra_opts_free(char **args, int nargs);
 

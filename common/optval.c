@@ -1,5 +1,6 @@
 /* optval.c: owns the typed option rows: checks a value by the row's type, stores it at the row's offset in
  * the group's config, and words the one message of each type (a count, a state, a range, a list ...). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,7 +23,7 @@ int mr_option_state(const char *arg, mr_state *st, mr_buf *why)
 {
 	if (mr_state_parse(arg, st) == 0)
 		return 0;
-	mr_buf_printf(why, "'%s' is not ok, warning, critical, unknown or 0-3", arg);
+	mr_buf_printf(why, "'%.64s' is not ok, warning, critical, unknown or 0-3", arg);
 	return -1;
 }
 
@@ -68,7 +69,7 @@ static int store_choice(const mr_option *o, void *cfg, const char *arg, mr_buf *
 			return 0;
 		}
 	}
-	mr_buf_printf(why, "'%s' is not ", arg);
+	mr_buf_printf(why, "'%.64s' is not ", arg);
 	for (i = 0; i < n; i++)
 		mr_buf_printf(why, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", o->words[i]);
 	return -1;
@@ -82,9 +83,10 @@ static int store_cidr(const mr_option *o, void *cfg, const char *arg, mr_buf *wh
 	const char *reason = NULL;
 
 	if (*count >= (size_t)o->hi)
-		return mr_buf_printf(why, "at most %.0f addresses or ranges", o->hi), -1;
+		return mr_buf_printf(why, "at most %.0f %s", o->hi,
+		                     mr_plural((unsigned long long)o->hi, "address or range", "addresses or ranges")), -1;
 	if (mr_cidr_parse(arg, &list[*count], &reason) != 0)
-		return mr_buf_printf(why, "invalid address or range '%s': %s", arg, reason ? reason : "not an IP"), -1;
+		return mr_buf_printf(why, "invalid address or range '%.64s': %s", arg, reason ? reason : "not an IP"), -1;
 	(*count)++;
 	return 0;
 }
@@ -97,9 +99,10 @@ static int store_domain(const mr_option *o, void *cfg, const char *arg, mr_buf *
 	const char *reason = NULL;
 
 	if (*count >= (size_t)o->hi)
-		return mr_buf_printf(why, "at most %.0f domains", o->hi), -1;
+		return mr_buf_printf(why, "at most %.0f %s", o->hi, mr_plural((unsigned long long)o->hi, "domain", "domains")),
+		       -1;
 	if (mr_hostname_check(arg, &reason) != 0)
-		return mr_buf_printf(why, "invalid domain '%s': %s", arg, reason), -1;
+		return mr_buf_printf(why, "invalid domain '%.64s': %s", arg, reason), -1;
 	list[(*count)++] = arg;
 	return 0;
 }
@@ -114,7 +117,7 @@ static int store_seconds(const mr_option *o, void *cfg, const char *arg, mr_buf 
 		return 0;
 	if (mr_format_double(o->lo, lo, sizeof(lo)) != 0 || mr_format_double(o->hi, hi, sizeof(hi)) != 0)
 		lo[0] = hi[0] = '\0';
-	mr_buf_printf(why, "invalid number of seconds '%s' (%s to %s)", arg, lo, hi);
+	mr_buf_printf(why, "invalid number of seconds '%.64s' (%s to %s)", arg, lo, hi);
 	return -1;
 }
 
@@ -131,37 +134,42 @@ int mr_option_store(const mr_option *o, void *cfg, const char *arg, mr_buf *why)
 		*(int *)at(cfg, o->off) = (int)o->lo;
 		return 0;
 	case MR_T_FILE:
+		/* a runtime error, not a bad argument: the caller prints it as one line without the usage */
 		if (access(arg, R_OK) != 0)
-			return mr_buf_printf(why, "cannot read '%s'", arg), -1;
+			return mr_buf_printf(why, "cannot read '%.64s': %s", arg, strerror(errno)), -2;
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_SECRET:
 		/* a secret that cannot be masked must not be used */
 		if (mr_secret_register(arg) != 0)
 			return mr_buf_puts(why, strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
-			                                          "too many secrets (at most 16)"), -1;
+			                                          "too many secrets (at most 32)"), -1;
+		*(const char **)at(cfg, o->off) = arg;
+		return 0;
+	case MR_T_SECRET_FILE:
+		/* masked from now on where it can be (4 characters or more); messages never quote it anyway */
+		(void)mr_secret_register(arg);
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_STRING:
-	case MR_T_SECRET_FILE:
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_STATE:
 		return mr_option_state(arg, at(cfg, o->off), why);
 	case MR_T_RANGE:
 		if (mr_range_parse(arg, at(cfg, o->off)) != 0)
-			return mr_buf_printf(why, "invalid range '%s'", arg), -1;
+			return mr_buf_printf(why, "invalid range '%.64s'", arg), -1;
 		*(int *)at(cfg, o->off2) = 1;
 		return 0;
 	case MR_T_COUNT:
 		if (mr_parse_long(arg, (long)o->lo, (long)o->hi, at(cfg, o->off)) != 0)
-			return mr_buf_printf(why, "invalid number '%s' (%ld to %ld)", arg, (long)o->lo, (long)o->hi), -1;
+			return mr_buf_printf(why, "invalid number '%.64s' (%ld to %ld)", arg, (long)o->lo, (long)o->hi), -1;
 		return 0;
 	case MR_T_SECONDS:
 		return store_seconds(o, cfg, arg, why);
 	case MR_T_DURATION:
 		if (parse_duration(arg, (long)o->hi, at(cfg, o->off)) != 0)
-			return mr_buf_printf(why, "'%s' is not a duration (N with s, m, h or d)", arg), -1;
+			return mr_buf_printf(why, "'%.64s' is not a duration (N with s, m, h or d)", arg), -1;
 		*(const char **)at(cfg, o->off2) = arg;
 		return 0;
 	case MR_T_CIDR_LIST:

@@ -54,18 +54,63 @@ struct mr_dns *mr_plugin_dns(mr_plugin_ctx *ctx)
 	return ctx->dns;
 }
 
+/** The state a timeout of this run gets; see plugin.h. */
+mr_state mr_plugin_timeout_state(const mr_plugin_ctx *ctx)
+{
+	return ctx->common.timeout_state;
+}
+
+/** Write the label of the secret-file row whose stored value is path ("-k/--key-file") into dst; "secret file"
+ *  when no row holds it. */
+static void secret_label(const mr_plugin_ctx *ctx, const char *path, char *dst, size_t size)
+{
+	size_t g;
+
+	for (g = 0; g < ctx->info.ngroups; g++) {
+		const mr_option_group *grp = &ctx->info.groups[g];
+		const mr_option *o;
+
+		for (o = grp->options; o != NULL && o->long_name != NULL; o++) {
+			if (o->type == MR_T_SECRET_FILE && grp->cfg != NULL &&
+			    *(const char *const *)(const void *)((const char *)grp->cfg + o->off) == path) {
+				mr_option_label(o, dst, size);
+				return;
+			}
+		}
+	}
+	if (mr_snprintf(dst, size, "secret file") != 0 && size > 0)
+		dst[0] = '\0';
+}
+
 /** Read a secret file for the run; see plugin.h. */
 const char *mr_plugin_secret(mr_plugin_ctx *ctx, const char *path, mr_buf *err)
 {
-	char *s;
+	char name[96];
+	mr_buf why;
+	int loose = 0;
+	char *s = NULL;
 
-	if (ctx->nsecrets == sizeof(ctx->secrets) / sizeof(ctx->secrets[0])) {
-		mr_buf_puts(err, "internal error: too many secret files");
+	secret_label(ctx, path, name, sizeof(name));
+	mr_buf_init(&why, MSG_MAX);
+	if (ctx->nsecrets == sizeof(ctx->secrets) / sizeof(ctx->secrets[0]))
+		mr_buf_puts(&why, "internal error: too many secret files");
+	else
+		s = mr_secret_read_file(path, &loose, &why);
+	if (s == NULL) {
+		/* the path is never quoted: it may be the secret itself, given where a file name belongs */
+		mr_plugin_fail(ctx, 0, "%s: %s%s", name, mr_buf_str(&why), mr_options_origin(path));
+		mr_buf_puts(err, ctx->failure != NULL ? ctx->failure : mr_buf_str(&why));
+		mr_buf_free(&why);
 		return NULL;
 	}
-	s = mr_check_read_secret(ctx->check, path, err);
-	if (s != NULL)
-		ctx->secrets[ctx->nsecrets++] = s;
+	mr_buf_free(&why);
+	ctx->secrets[ctx->nsecrets++] = s;
+	if ((loose & MR_SECRET_LOOSE_OTHERS) && ctx->check != NULL)
+		mr_sub_add_info(ctx->check, NULL, MR_WARNING, "%s: every user can read the file given; chmod o-rwx it "
+		                "(root:nagios, mode 0640, is the advice)", name);
+	if ((loose & MR_SECRET_LOOSE_OWNER) && ctx->check != NULL)
+		mr_sub_add_info(ctx->check, NULL, MR_WARNING, "%s: the file given belongs to a user who is neither root "
+		                "nor the one running this plugin and who can change it; chown root:nagios it", name);
 	return s;
 }
 
@@ -111,6 +156,8 @@ static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
 	st = mr_options_parse(&ctx->info, argc, argv, &ctx->common, &err);
 	if (st == MR_PARSE_ERROR)
 		mr_options_print_error(&ctx->info, mr_buf_str(&err));
+	else if (st == MR_PARSE_FAIL)
+		mr_options_print_failure(&ctx->info, mr_buf_str(&err));
 	mr_buf_free(&err);
 	if (st != MR_PARSE_OK)
 		return 0;
@@ -178,6 +225,11 @@ mr_state mr_plugin_main(const mr_plugin *p, void *cfg, int argc, char **argv)
 	if (p->prepare != NULL) {
 		int r = p->prepare(&ctx, cfg, &err);
 
+		if (r != MR_PREPARE_OK && ctx.failure != NULL) {
+			/* a runtime failure (a secret file that cannot be read): its one line, no usage */
+			st = finish(&ctx);
+			goto out;
+		}
 		if (r == MR_PREPARE_BAD)
 			mr_options_print_error(&ctx.info, mr_buf_str(&err));
 		if (r != MR_PREPARE_OK)

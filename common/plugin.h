@@ -44,7 +44,9 @@ typedef struct mr_plugin_ctx {
 /** Outcomes of a plugin's prepare hook. */
 enum {
 	MR_PREPARE_OK = 0,      /**< go on and run */
-	MR_PREPARE_BAD = -1,    /**< bad arguments: err is printed with the usage, exit UNKNOWN */
+	MR_PREPARE_BAD = -1,    /**< bad arguments: err is printed with the usage, exit UNKNOWN; but after
+	                             mr_plugin_fail (or a failed mr_plugin_secret) the failure is a runtime error:
+	                             its one line is printed without the usage */
 	MR_PREPARE_DONE = 1     /**< the hook answered itself (e.g. --list-zones): exit UNKNOWN without more output */
 };
 
@@ -78,13 +80,26 @@ mr_state mr_plugin_main(const mr_plugin *p, void *cfg, int argc, char **argv);
 /**
  * The one failure call of a run: the formatted text becomes the summary and the state is --timeout-result's
  * when timed_out, UNKNOWN otherwise (applied when the run returns). The first call wins. Returns -1.
+ *
+ * Timeouts: --timeout-result and -t SECONDS:STATE apply to every timeout a run detects, not only to -t's own
+ * bound. A plugin whose shorter bound expires (a per-stage or per-query timeout, the soft deadline) either
+ * ends the run with mr_plugin_fail(ctx, 1, ...), or, when it reports the timeout in a subcheck and goes on,
+ * gives that subcheck mr_plugin_timeout_state(ctx). Only failures that are no timeout pass timed_out 0.
  */
 int mr_plugin_fail(mr_plugin_ctx *ctx, int timed_out, const char *fmt, ...) MR_PRINTF(3, 4);
+/** The state a timeout of this run gets: --timeout-result or -t's :STATE (default UNKNOWN). */
+mr_state mr_plugin_timeout_state(const mr_plugin_ctx *ctx);
 /** 1 once the run's soft deadline has passed (a failure then is a timeout), else 0. */
 int mr_plugin_timed_out(const mr_plugin_ctx *ctx);
 /** The resolver of a MR_NEED_DNS plugin, made on first use; NULL after recording the failure (return -1). */
 struct mr_dns *mr_plugin_dns(mr_plugin_ctx *ctx);
-/** Read a secret file (masked from now on, freed by the frame); NULL with the reason in err. */
+/**
+ * Read the secret file named by a MR_T_SECRET_FILE row's value path (masked from now on, freed by the frame).
+ * NULL after mr_plugin_fail with one line that names the option and never the path ("--key-file: cannot open
+ * the file given: No such file or directory", " (from --extra-opts)" when the path came from an ini file), also
+ * copied to err. A file every user can read, or owned by neither root nor the running user, adds an
+ * informational WARNING line.
+ */
 const char *mr_plugin_secret(mr_plugin_ctx *ctx, const char *path, mr_buf *err);
 /** From prepare: also initialise service s before the run (e.g. libcurl only for an IMAP source); 0 or -1. */
 int mr_plugin_need(mr_plugin_ctx *ctx, const mr_plugin_service *s);

@@ -236,20 +236,3 @@ mr_state mr_check_state(const mr_check *c)
 			st = mr_state_worst(st, mr_sub_state(s));
 	return st;
 }
-
-/** Add an informational WARNING line saying that the secret file path is readable by group or others. */
-static void note_loose_secret(mr_check *c, const char *path)
-{
-	mr_sub_add_info(c, NULL, MR_WARNING, "%s is readable by group or others; chmod 600 it", path);
-}
-
-/** Read a secret file (registered for masking); a file readable by others adds a WARNING line to c; NULL + err. */
-char *mr_check_read_secret(mr_check *c, const char *path, mr_buf *err)
-{
-	int loose = 0;
-	char *s = mr_secret_read_file(path, &loose, err);
-
-	if (s != NULL && loose)
-		note_loose_secret(c, path);
-	return s;
-}

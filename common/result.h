@@ -48,9 +48,6 @@ int mr_check_set_summary(mr_check *c, const char *fmt, ...) MR_PRINTF(2, 3);
 void mr_check_set_state(mr_check *c, mr_state st);
 /** Append a copy of p to the perfdata list; 0 or -1. */
 int mr_check_add_perf(mr_check *c, const mr_perf *p);
-/** Read a secret file (registered for masking; free with mr_secret_free); a file readable by group or others adds
- *  an informational WARNING line to c. NULL with the reason in err. */
-char *mr_check_read_secret(mr_check *c, const char *path, mr_buf *err);
 /** The overall state: forced if set, else the worst non-informational top-level state (OK if none). */
 mr_state mr_check_state(const mr_check *c);
 /** State of a subtree: worst of s->state and its non-informational children. */

@@ -14,7 +14,7 @@
 #include "secret.h"
 
 /** Most secrets one process may register; a plugin has a handful (key, token, password). */
-#define MAX_SECRETS 16
+#define MAX_SECRETS 32
 /** Shortest secret that can be masked without mangling ordinary text. */
 #define MIN_SECRET 4
 /** What every occurrence of a secret becomes. */
@@ -174,7 +174,7 @@ static size_t first_line_len(const char *buf, size_t len)
 	return n;
 }
 
-/** Read, check and register the secret on the first line of a regular file. */
+/** Read, check and register the secret on the first line of a regular file; see secret.h. */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 {
 	char buf[MR_SECRET_MAX + 1];
@@ -188,71 +188,74 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 	if (loose != NULL)
 		*loose = 0;
 	if (path == NULL || *path == '\0') {
-		mr_buf_puts(err, "empty secret file name");
+		mr_buf_puts(err, "no file name given");
 		goto out;
 	}
 	/* O_NONBLOCK: opening a FIFO must not hang the plugin; it is refused below anyway */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			mr_buf_printf(err, "%s: is a symbolic link (refused)", path);
+			mr_buf_puts(err, "the file given is a symbolic link (refused)");
 		else
-			mr_buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+			mr_buf_printf(err, "cannot open the file given: %s", strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0) {
-		mr_buf_printf(err, "%s: cannot stat: %s", path, strerror(errno));
+		mr_buf_printf(err, "cannot stat the file given: %s", strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		mr_buf_printf(err, "%s: not a regular file", path);
+		mr_buf_puts(err, "the file given is not a regular file");
 		goto out;
 	}
 	if (st.st_size > MR_SECRET_MAX) {
-		mr_buf_printf(err, "%s: larger than %d bytes", path, MR_SECRET_MAX);
+		mr_buf_printf(err, "the file given is larger than %d bytes", MR_SECRET_MAX);
 		goto out;
 	}
 	got = read_all(fd, buf, sizeof(buf));
 	if (got < 0) {
-		mr_buf_printf(err, "%s: cannot read: %s", path, strerror(errno));
+		mr_buf_printf(err, "cannot read the file given: %s", strerror(errno));
 		goto out;
 	}
 	if (got > MR_SECRET_MAX) {
-		mr_buf_printf(err, "%s: larger than %d bytes", path, MR_SECRET_MAX);
+		mr_buf_printf(err, "the file given is larger than %d bytes", MR_SECRET_MAX);
 		goto out;
 	}
 	n = first_line_len(buf, (size_t)got);
 	if (n == 0) {
-		mr_buf_printf(err, "%s: the first line is empty", path);
+		mr_buf_puts(err, "the first line of the file given is empty");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c < 0x20 || c == 0x7f) {
-			mr_buf_printf(err, "%s: the first line contains NUL or control characters", path);
+			mr_buf_puts(err, "the first line of the file given holds NUL or control characters");
 			goto out;
 		}
 	}
 	if (n < MIN_SECRET) {
-		mr_buf_printf(err, "%s: the secret is shorter than %d characters", path, MIN_SECRET);
+		mr_buf_printf(err, "the secret in the file given is shorter than %d characters", MIN_SECRET);
 		goto out;
 	}
 	result = malloc(n + 1);
 	if (result == NULL) {
-		mr_buf_printf(err, "%s: out of memory", path);
+		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
 	memcpy(result, buf, n);
 	result[n] = '\0';
 	if (mr_secret_register(result) != 0) {
-		mr_buf_printf(err, "%s: too many secrets (at most %d)", path, MAX_SECRETS);
+		mr_buf_printf(err, "too many secrets (at most %d)", MAX_SECRETS);
 		mr_secret_free(result);
 		result = NULL;
 		goto out;
 	}
+	/* root:nagios 0640 is the advice: only what others can read, or an owner who is neither root nor
+	 * the user running the plugin (that user could change the secret), is loose */
 	if (loose != NULL)
-		*loose = (st.st_mode & 077) != 0;
+		*loose = ((st.st_mode & S_IROTH) ? MR_SECRET_LOOSE_OTHERS : 0) |
+		         (st.st_uid != 0 && st.st_uid != geteuid() ? MR_SECRET_LOOSE_OWNER : 0);
 out:
 	mr_wipe(buf, sizeof(buf));
 	if (fd >= 0)

@@ -8,11 +8,18 @@
 /** Largest secret file accepted, in bytes. */
 #define MR_SECRET_MAX 4096
 
+/** Bits of *loose from mr_secret_read_file: why the file's permissions do not keep the secret. */
+enum {
+	MR_SECRET_LOOSE_OTHERS = 1 << 0, /**< every user can read it (mode o+r) */
+	MR_SECRET_LOOSE_OWNER = 1 << 1   /**< its owner is neither root nor the user running the plugin */
+};
+
 /**
  * Read a secret from path: the first line, trailing CR/LF and blanks removed, must be non-empty.
- * Sets *loose to 1 if the file is readable by group or others. Registers the secret for masking.
- * Returns a malloc'd string (caller frees with mr_secret_free), or NULL with a reason in err
- * (the reason names the path, never the content).
+ * Sets *loose to MR_SECRET_LOOSE_* bits (0 for the advised root:nagios 0640, or 0600 of the running
+ * user). Registers the secret for masking. Returns a malloc'd string (caller frees with
+ * mr_secret_free), or NULL with a reason in err that names neither the path (it may be a secret
+ * given in the wrong place) nor the content: "cannot open the file given: No such file or directory".
  */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err);
 /** Register s (at least 4 characters) so that mr_secret_mask replaces it; 0 or -1. */

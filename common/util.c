@@ -399,3 +399,9 @@ int mr_streq_ci(const char *a, const char *b)
 			return 0;
 	return *x == *y;
 }
+
+/** The singular or plural word for a count of n; see util.h. */
+const char *mr_plural(unsigned long long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

@@ -60,5 +60,8 @@ char *mr_strdup(const char *s);
 void *mr_grow(void *p, size_t *cap, size_t n, size_t elem, size_t first);
 /** Case-insensitive ASCII string equality. */
 int mr_streq_ci(const char *a, const char *b);
+/** The word for a count of n: one when n is 1, else many (English: 0 errors, 1 error, 2 errors), e.g.
+ *  printf("%zu %s", n, mr_plural(n, "error", "errors")). */
+const char *mr_plural(unsigned long long n, const char *one, const char *many);
 
 #endif

@@ -16,7 +16,7 @@ SRC=$(pwd)
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ in the source tree
 
-PACKAGES="build-essential autoconf automake libtool pkg-config libldns-dev libinih-dev libjansson-dev
+PACKAGES="build-essential autoconf automake libtool pkg-config libldns-dev libjansson-dev
  libcurl4-openssl-dev libgmime-3.0-dev rbldnsd python3 openssl icinga2-bin icinga2-common"
 missing=""
 for p in $PACKAGES; do

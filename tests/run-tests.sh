@@ -9,7 +9,7 @@ PY=/usr/bin/python3
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 PACKAGES="build-essential autoconf automake libtool pkg-config help2man
- libldns-dev libinih-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
+ libldns-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
  libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd man-db
  icinga2-bin icinga2-common nagios4-core nagios-nrpe-server nagios-nrpe-plugin
  debhelper dh-autoreconf dpkg-dev fakeroot locales"

@@ -839,7 +839,9 @@ def test_bad_zones_file_is_unknown_naming_the_file(dnsbl, tmp_files):
 def test_bad_extra_opts_ini_is_unknown(dnsbl, tmp_files, text):
     path = tmp_files("bad.ini", text)
     r = dnsbl("--extra-opts=@" + path, "-H", "192.0.2.2", "-z", "zen.test")
-    check_bad_input(r, "DNSBL", path, "extra-opts", "section", "line")
+    # an ini file that cannot be used is a runtime error: one line naming the file, no usage
+    assert r.code == 3 and r.stdout.count("\n") == 1, r.stdout
+    assert r.stdout.startswith("DNSBL UNKNOWN - --extra-opts: " + path), r.stdout
 
 
 # --------------------------------------------------------------------------

@@ -603,9 +603,11 @@ def test_no_tls_verify_accepts_any_certificate(ms_plugin, fake_mx_factory,
 
 
 def test_bad_cafile(ms_plugin):
-    """An unreadable --cafile is bad input."""
-    check_bad_input(run_ms(["-H", "127.0.0.1", "--tls-verify", "--cafile",
-                            "/nonexistent/ca.pem"]), "MS_SMTP", "cafile", "/nonexistent")
+    """An unreadable --cafile is a runtime error: one line naming the option and the file, no usage."""
+    r = run_ms(["-H", "127.0.0.1", "--tls-verify", "--cafile", "/nonexistent/ca.pem"])
+    assert r.code == 3, r.stdout
+    assert r.stdout == ("MS_SMTP UNKNOWN - --cafile: cannot read '/nonexistent/ca.pem': "
+                        "No such file or directory\n"), r.stdout
 
 
 # --------------------------------------------------------------------------

@@ -94,6 +94,8 @@ static struct {
 	int inits;         /**< service init calls */
 	int cleanups;      /**< service cleanup calls */
 	int init_rc;       /**< what the service's init returns */
+	int read_secret;   /**< prepare reads --secret-file with mr_plugin_secret */
+	char secret[64];   /**< what it read */
 } hooks;
 
 /** Test service init. */
@@ -115,9 +117,16 @@ static const mr_plugin_service svc = { "testlib", svc_init, svc_cleanup };
 /** prepare hook. */
 static int prepare(mr_plugin_ctx *ctx, void *cfg, mr_buf *err)
 {
-	(void)cfg;
 	assert_non_null(ctx->check);
 	hooks.prepared++;
+	if (hooks.read_secret) {
+		const tcfg *c = cfg;
+		const char *s = mr_plugin_secret(ctx, c->secret_file, err);
+
+		if (s == NULL)
+			return MR_PREPARE_BAD;
+		assert_int_equal(mr_snprintf(hooks.secret, sizeof(hooks.secret), "%s", s), 0);
+	}
 	if (hooks.prepare_rc == MR_PREPARE_BAD)
 		mr_buf_puts(err, "--flag needs --str");
 	return hooks.prepare_rc;
@@ -139,6 +148,9 @@ static int run(mr_plugin_ctx *ctx, void *cfg)
 		return mr_plugin_fail(ctx, 1, "second");
 	case 4:
 		return -1;
+	case 5: /* a stage timeout reported in a subcheck, the run goes on */
+		assert_non_null(mr_sub_add(ctx->check, NULL, mr_plugin_timeout_state(ctx), "stage timed out"));
+		return 0;
 	default:
 		assert_non_null(mr_sub_add(ctx->check, NULL, MR_WARNING, "one listing"));
 		return 0;
@@ -265,7 +277,6 @@ static void expect_bad(const char *arg, const char *arg2, const char *line)
 static void test_typed_rows_refuse_bad_values(void **state)
 {
 	(void)state;
-	expect_bad("--file=/nonexistent/ca.pem", NULL, "TEST UNKNOWN - --file: cannot read '/nonexistent/ca.pem'");
 	expect_bad("--secret=abc", NULL, "TEST UNKNOWN - --secret: too short for a secret (at least 4 characters)");
 	expect_bad("--state=maybe", NULL, "TEST UNKNOWN - --state: 'maybe' is not ok, warning, critical, unknown or 0-3");
 	expect_bad("--range=1:2:3", NULL, "TEST UNKNOWN - --range: invalid range '1:2:3'");
@@ -281,6 +292,142 @@ static void test_typed_rows_refuse_bad_values(void **state)
 	expect_bad("--domain=a..b", NULL, "TEST UNKNOWN - --domain: invalid domain 'a..b': empty label (two dots in a row?)");
 	expect_bad("--mode=sometimes", NULL, "TEST UNKNOWN - --mode: 'sometimes' is not auto, require or never");
 	expect_bad("--custom=bad", NULL, "TEST UNKNOWN - --custom: custom refuses it");
+}
+
+/** Write text to name in the scratch directory (mode 0600). */
+static void write_ini(const char *name, const char *text)
+{
+	scratch_write(name, text, strlen(text), 0600);
+}
+
+/** Expect the run with arg (and arg2) to be the one line line, exit UNKNOWN, without the usage and no hook run. */
+static void expect_one_line(const char *arg, const char *arg2, const char *line)
+{
+	tcfg cfg;
+	char *out;
+
+	reset(&cfg);
+	assert_int_equal(run_plugin(&cfg, &out, arg, arg2, NULL), MR_UNKNOWN);
+	if (strcmp(out, line) != 0)
+		fail_msg("got: %s\nwanted: %s", out, line);
+	assert_int_equal(hooks.ran, 0);
+	free(out);
+}
+
+/** Runtime errors of the options are one line without the usage: a file option that cannot be read, an ini file
+ *  that cannot be read, an unknown key or an abbreviation in an ini file (named, never its value). */
+static void test_runtime_errors_are_one_line(void **state)
+{
+	char arg[600];
+	char want[800];
+
+	(void)state;
+	expect_one_line("--file=/nonexistent/ca.pem", NULL,
+	                "TEST UNKNOWN - --file: cannot read '/nonexistent/ca.pem': No such file or directory\n");
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--extra-opts=@%s", scratch_path("absent.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "TEST UNKNOWN - --extra-opts: %s: cannot open: No such file or "
+	                             "directory\n", scratch_path("absent.ini")), 0);
+	expect_one_line(arg, NULL, want);
+	/* "secret = x" must not become --secret-file as a getopt abbreviation would; the value is never shown */
+	write_ini("abbrev.ini", "[check_test]\nsecret-f = hunter2secret\n");
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--extra-opts=@%s", scratch_path("abbrev.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "TEST UNKNOWN - --extra-opts: %s line 2: 'secret-f' in "
+	                             "[check_test] is no option of check_test (keys are option names written in full)\n",
+	                             scratch_path("abbrev.ini")), 0);
+	expect_one_line(arg, NULL, want);
+	/* a flag with a value, an option without one */
+	write_ini("flagval.ini", "[check_test]\nflag = hunter2secret\n");
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--extra-opts=@%s", scratch_path("flagval.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "TEST UNKNOWN - --extra-opts: %s line 2: 'flag' takes no value "
+	                             "(write 'flag =')\n", scratch_path("flagval.ini")), 0);
+	expect_one_line(arg, NULL, want);
+	write_ini("noval.ini", "[check_test]\nsecret-file =\n");
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--extra-opts=@%s", scratch_path("noval.ini")), 0);
+	assert_int_equal(mr_snprintf(want, sizeof(want), "TEST UNKNOWN - --extra-opts: %s line 2: 'secret-file' needs a "
+	                             "value ('secret-file = VALUE')\n", scratch_path("noval.ini")), 0);
+	expect_one_line(arg, NULL, want);
+}
+
+/** A secret file that cannot be read is one line naming the option (and the ini file as its origin), never the
+ *  value given, which may be the secret itself; a good one is read and masked. */
+static void test_secret_file_errors_name_the_option_never_the_value(void **state)
+{
+	tcfg cfg;
+	char arg[600];
+	char *out;
+	const char *path;
+
+	(void)state;
+	reset(&cfg);
+	hooks.read_secret = 1;
+	assert_int_equal(run_plugin(&cfg, &out, "--secret-file=hunter2secret", NULL), MR_UNKNOWN);
+	assert_string_equal(out, "TEST UNKNOWN - --secret-file: cannot open the file given: No such file or directory\n");
+	free(out);
+	reset(&cfg);
+	hooks.read_secret = 1;
+	write_ini("sf.ini", "[check_test]\nsecret-file = hunter2secret\n");
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--extra-opts=@%s", scratch_path("sf.ini")), 0);
+	assert_int_equal(run_plugin(&cfg, &out, arg, NULL), MR_UNKNOWN);
+	assert_string_equal(out, "TEST UNKNOWN - --secret-file: cannot open the file given: No such file or directory "
+	                         "(from --extra-opts)\n");
+	free(out);
+	/* the value is masked from the moment it is read: a message quoting it shows *** */
+	{
+		char text[] = "x hunter2secret y";
+
+		mr_secret_mask(text, strlen(text));
+		assert_string_equal(text, "x *** y");
+	}
+	/* a good file (0640, the advice) is read without a warning; a world-readable one warns without its path */
+	reset(&cfg);
+	hooks.read_secret = 1;
+	path = scratch_write("good.key", "the-secret-1234\n", strlen("the-secret-1234\n"), 0640);
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--secret-file=%s", path), 0);
+	assert_int_equal(run_plugin(&cfg, &out, arg, NULL), MR_WARNING);
+	assert_string_equal(hooks.secret, "the-secret-1234");
+	assert_string_equal(out, "TEST WARNING - one listing\n\\_ [WARNING] one listing\n");
+	free(out);
+	reset(&cfg);
+	hooks.read_secret = 1;
+	path = scratch_write("loose.key", "the-secret-5678\n", strlen("the-secret-5678\n"), 0644);
+	assert_int_equal(mr_snprintf(arg, sizeof(arg), "--secret-file=%s", path), 0);
+	assert_int_equal(run_plugin(&cfg, &out, arg, NULL), MR_WARNING);
+	assert_non_null(strstr(out, "\\_ [WARNING] --secret-file: every user can read the file given; chmod o-rwx it "
+	                            "(root:nagios, mode 0640, is the advice)\n"));
+	assert_null(strstr(out, "loose.key"));
+	free(out);
+}
+
+/** The state of a timeout the plugin detects itself is --timeout-result's or -t's :STATE (default UNKNOWN). */
+static void test_timeout_state_is_exposed(void **state)
+{
+	tcfg cfg;
+	char *out;
+
+	(void)state;
+	reset(&cfg);
+	hooks.fail = 5;
+	assert_int_equal(run_plugin(&cfg, &out, NULL), MR_UNKNOWN);
+	assert_string_equal(out, "TEST UNKNOWN - stage timed out\n\\_ [UNKNOWN] stage timed out\n");
+	free(out);
+	reset(&cfg);
+	hooks.fail = 5;
+	assert_int_equal(run_plugin(&cfg, &out, "--timeout-result=critical", NULL), MR_CRITICAL);
+	free(out);
+	reset(&cfg);
+	hooks.fail = 5;
+	assert_int_equal(run_plugin(&cfg, &out, "-t", "3:warning", NULL), MR_WARNING);
+	free(out);
+}
+
+/** mr_plural picks the singular for 1 only. */
+static void test_plural_forms(void **state)
+{
+	(void)state;
+	assert_string_equal(mr_plural(0, "error", "errors"), "errors");
+	assert_string_equal(mr_plural(1, "error", "errors"), "error");
+	assert_string_equal(mr_plural(2, "error", "errors"), "errors");
+	assert_string_equal(mr_plural(1, "address or range", "addresses or ranges"), "address or range");
 }
 
 /** Lists stop at their most entries with one message. */
@@ -404,8 +551,29 @@ static void test_help_runs_no_hook(void **state)
 	reset(&cfg);
 	assert_int_equal(run_plugin(&cfg, &out, "--help", NULL), MR_UNKNOWN);
 	assert_non_null(strstr(out, "\nTest:\n  --flag\n      a flag\n  -4, --ipv4\n"));
+	/* one generated paragraph on how to give the secrets */
+	assert_non_null(strstr(out, "\nSecrets: give --secret-file=FILE, a file that holds the secret on its first line\n"
+	                            "(chown root:nagios, chmod 0640), or write 'secret-file = FILE' in section\n"
+	                            "[check_test] of the --extra-opts file (keys are option names written in full).\n"
+	                            "--secret=SECRET on the command line shows in the process list: write 'secret =\n"
+	                            "SECRET' in section [check_test] of the --extra-opts file instead.\n"));
 	free(out);
 	assert_int_equal(hooks.prepared + hooks.ran + hooks.inits, 0);
+}
+
+/** Group setup: a scratch directory for ini and secret files. */
+static int setup(void **state)
+{
+	(void)state;
+	return scratch_init("test_plugin");
+}
+
+/** Group teardown: remove the scratch directory. */
+static int teardown(void **state)
+{
+	(void)state;
+	mr_secret_clear();
+	return scratch_remove();
 }
 
 /** Run the tests. */
@@ -420,7 +588,11 @@ int main(void)
 		cmocka_unit_test(test_prepare_outcomes),
 		cmocka_unit_test(test_service_failure),
 		cmocka_unit_test(test_help_runs_no_hook),
+		cmocka_unit_test(test_runtime_errors_are_one_line),
+		cmocka_unit_test(test_secret_file_errors_name_the_option_never_the_value),
+		cmocka_unit_test(test_timeout_state_is_exposed),
+		cmocka_unit_test(test_plural_forms),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

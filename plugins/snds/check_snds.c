@@ -55,7 +55,7 @@ static const int feed_values[] = { SNDS_FEED_STATUS, SNDS_FEED_DATA, SNDS_FEED_B
 /** check_snds's own options. */
 static const mr_option snds_options[] = {
 	{ .long_name = "key-file", .short_name = 'k', .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
-	  .help = "read the SNDS automated-access key from FILE (mode 600)",
+	  .help = "read the SNDS automated-access key from FILE (root:nagios, mode 0640)",
 	  .type = MR_T_SECRET_FILE, .off = MR_AT(snds_config, key_file) },
 	{ .long_name = "key", .arg = MR_ARG_REQUIRED, .arg_name = "KEY",
 	  .help = "the SNDS key itself: visible in the process list, prefer --key-file, --extra-opts or SNDS_KEY in "
@@ -301,8 +301,8 @@ static const mr_plugin plugin = {
 		.usage = "-k FILE|--token-file=FILE [-H ADDRESS|CIDR]... [--feed=status|data|both]\n"
 		         "[--date=YYYY-MM-DD] [--lookback=DAYS] [--base-url=URL] [-t SECONDS]",
 		.notes = "Keys and tokens never appear in the output, perfdata, -v traces or errors. Pass them in a "
-		         "file (mode 600) or with --extra-opts from an ini file that only the monitoring user can "
-		         "read. IPs are compared numerically: 1.2.3.4 never matches 1.2.3.40, and ranges are "
+		         "file (root:nagios, mode 0640) named by --key-file or --token-file, on the command line or "
+		         "in the --extra-opts section. IPs are compared numerically: 1.2.3.4 never matches 1.2.3.40, and ranges are "
 		         "inclusive. Empty trap fields are 'not reported' (perfdata U), never zero.",
 		.default_timeout = 10,
 		.examples = examples,

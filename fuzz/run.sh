@@ -91,7 +91,7 @@ for t in $TARGETS; do
 		-print_final_stats=1 -jobs=1 -workers=1 -artifact_prefix="$ART/$t-" ${dict:+-dict="$dict"} \
 		"$new" "$seeds" >"$ART/$t.log" 2>&1
 	rc=$?
-	grep -E '^#[0-9]+ *DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$ART/$t.log" | tr '\n' ' '
+	grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$ART/$t.log" | tr '\n' ' '
 	echo
 	if [ $rc -ne 0 ]; then
 		echo "fuzz: $t FAILED (exit $rc); log $ART/$t.log:"

@@ -87,9 +87,9 @@ for t in $TARGETS; do
 	dict=$(dict_for "$t")
 	echo "=== fuzz: $t for ${SECONDS_EACH}s (max_len $(max_len "$t")${dict:+, dict ${dict#$SRC/}}) ==="
 	# new inputs go to the scratch corpus (first directory); the committed seeds are only read
-	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
-		-print_final_stats=1 -jobs=1 -workers=1 -artifact_prefix="$ART/$t-" ${dict:+-dict="$dict"} \
-		"$new" "$seeds" >"$ART/$t.log" 2>&1
+	(cd "$SCRATCH" && "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+		-print_final_stats=1 -artifact_prefix="$ART/$t-" ${dict:+-dict="$dict"} \
+		"$new" "$seeds") >"$ART/$t.log" 2>&1
 	rc=$?
 	grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$ART/$t.log" | tr '\n' ' '
 	echo

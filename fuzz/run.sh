@@ -30,9 +30,13 @@ max_len() {
 	esac
 }
 
-# dict: fuzz/<target>.dict if there is one, else the dictionary of the target's protocol (none for some).
+# dict: fuzz/<target>.dict (or without the fuzz_ prefix) if there is one, else the dictionary of the target's protocol (none for some).
 dict_for() {
 	local d
+	if [ -f "$SRC/fuzz/${1#fuzz_}.dict" ]; then
+		echo "$SRC/fuzz/${1#fuzz_}.dict"
+		return
+	fi
 	if [ -f "$SRC/fuzz/$1.dict" ]; then
 		echo "$SRC/fuzz/$1.dict"
 		return
@@ -81,6 +85,8 @@ failed=""
 for t in $TARGETS; do
 	bin="$BUILD/fuzz/$t"
 	seeds="$SRC/fuzz/corpus/$t"
+	# a corpus may also be named without the fuzz_ prefix
+	[ ! -d "$seeds" ] && [ -d "$SRC/fuzz/corpus/${t#fuzz_}" ] && seeds="$SRC/fuzz/corpus/${t#fuzz_}"
 	new="$SCRATCH/$t"
 	[ -x "$bin" ] || { echo "fuzz: $t was not built"; failed="$failed $t"; continue; }
 	mkdir -p "$new" "$seeds"

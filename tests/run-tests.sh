@@ -1,7 +1,8 @@
 #!/bin/bash
 # run-tests.sh: the test command. On Debian bookworm as root: install what is missing, build with -Werror,
 # run the test servers' self-tests, the C unit tests, the black-box tests, the demo (tests/demo.sh) and the
-# integration tests against local servers, then the unit and black-box tests again under ASan+UBSan, then distcheck.
+# integration tests against local servers, then the unit and black-box tests again under ASan+UBSan, every fuzz
+# target for 10 s (fuzz/run.sh), then distcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
@@ -12,7 +13,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config help2man
  libldns-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
  libgmime-3.0-dev python3 python3-pytest rbldnsd ldnsutils unbound postfix openssl ca-certificates dovecot-core dovecot-imapd man-db
  icinga2-bin icinga2-common nagios4-core nagios-nrpe-server nagios-nrpe-plugin
- debhelper dh-autoreconf dpkg-dev fakeroot locales"
+ debhelper dh-autoreconf dpkg-dev fakeroot locales clang-14 libfuzzer-14-dev"
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
@@ -78,6 +79,10 @@ step "integration tests: icinga2, nagios4, NRPE, make install, the .deb"
 BUILDDIR="$SRC/build-werror" "$PY" -m pytest -q -p no:cacheprovider "$SRC/tests/integration"
 SAN="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
 build_and_test sanitize "$SAN" "$SAN"
+
+step "fuzz: fuzz/run.sh 10 (every libFuzzer target for 10 s under ASan+UBSan, clang-14)"
+rm -rf "$SRC/build-fuzz"
+FUZZ_BUILDDIR="$SRC/build-fuzz" "$SRC/fuzz/run.sh" 10
 
 step "make distcheck"
 make -C "$SRC/build-werror" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >"$SRC/build-werror/distcheck.out" 2>&1 ||

@@ -327,18 +327,23 @@ static int fill_entry(jmrp_counter *c, jmrp_entry *e, time_t arrival, int kind, 
 	return 0;
 }
 
-/** Append a copy of src under key (cleaned and cut as in the state file) to the entries; 0 or -1. */
+/** Append a copy of src under key to the entries, unless cleaning would change key (then nothing); 0 or -1. */
 static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
 {
 	char k[JMRP_KEY_MAX];
-	jmrp_entry *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+	jmrp_entry *v;
 
+	/* A key that cleaning empties or changes could not be read back from the state file as it is (an empty key
+	 * makes the file corrupt): such a message is counted but not remembered, so the next run reads it again. */
+	jmrp_clean_text(k, sizeof(k), key);
+	if (k[0] == '\0' || strcmp(k, key) != 0)
+		return 0;
+	v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
 	if (v == NULL) {
 		c->oom = 1;
 		return -1;
 	}
 	c->v = v;
-	jmrp_clean_text(k, sizeof(k), key);
 	v[c->n] = *src;
 	v[c->n].key = arena_str(c, k);
 	if (v[c->n].key == NULL)
@@ -369,6 +374,8 @@ int jmrp_counter_known(void *counter, const char *key, const char *label, time_t
 	if (c->ncached == 0 || strlen(key) >= JMRP_KEY_MAX)
 		return 0;
 	jmrp_clean_text(k, sizeof(k), key); /* as add_entry stored it */
+	if (strcmp(k, key) != 0)
+		return 0; /* add_entry never stores such a key */
 	e = bsearch(k, c->v, c->ncached, sizeof(*c->v), cmp_probe);
 	if (e == NULL || e->seen)
 		return 0;

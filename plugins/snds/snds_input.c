@@ -58,6 +58,9 @@ static const char *feed_name(int data)
 	return data ? "data feed" : "IP status feed";
 }
 
+/** Most characters of a server's Content-Type quoted in a message. */
+#define CONTENT_TYPE_QUOTE_MAX 64
+
 /** Classify a completed HTTP response; see snds_input.h. */
 snds_got snds_input_classify(int data, snds_api api, long code, const char *content_type, const char *body,
                              size_t len, snds_format *fmt, mr_buf *err)
@@ -103,8 +106,10 @@ snds_got snds_input_classify(int data, snds_api api, long code, const char *cont
 			              feed);
 		return SNDS_GOT_ERROR;
 	default:
-		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu byte%s%s%s)", feed, body ? len : 0,
-		              (body ? len : 0) == 1 ? "" : "s", content_type[0] ? ", " : "", content_type);
+		/* the server's Content-Type is quoted cut short: a huge one would overflow err and leave no reason */
+		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu %s%s%.*s%s)", feed, body ? len : 0,
+		              mr_plural(body ? len : 0, "byte", "bytes"), content_type[0] ? ", " : "",
+		              CONTENT_TYPE_QUOTE_MAX, content_type, strlen(content_type) > CONTENT_TYPE_QUOTE_MAX ? "..." : "");
 		return SNDS_GOT_ERROR;
 	}
 }

@@ -178,6 +178,45 @@ static void test_save_and_load_round_trip(void **state)
 	unlink(path);
 }
 
+/** Found by fuzz/fuzz_jmrp_state (input in fuzz/corpus/fuzz_jmrp_state/finding-empty-key): keys that cleaning
+ *  empties or changes (a Maildir name of blanks, a tab or a control byte) are counted but never written, so the
+ *  file the run writes reads back whole instead of being condemned as corrupt at the next run. */
+static void test_keys_changed_by_cleaning_are_not_written(void **state)
+{
+	static const char blank_key[] = "mailrep-jmrp-state 1\n \t5000\t2\t-\t-\t\t\nk\t5000\t2\t-\t-\t\t\n";
+	jmrp_count_config cfg;
+	jmrp_counter c;
+	unsigned long bad;
+	mr_buf err;
+	const char *path = scratch_path("state-keys");
+
+	(void)state;
+	mr_buf_init(&err, 1024);
+	/* a state file holding a blank key: that line is skipped, the rest is kept */
+	assert_int_equal(read_bytes(&c, &cfg, blank_key, strlen(blank_key), 0, &bad), 0);
+	assert_int_equal(c.ncached, 1);
+	assert_int_equal(jmrp_counter_known(&c, "k", "k", 5000), 1);
+	assert_int_equal(jmrp_counter_known(&c, " ", " ", 5000), 0);
+	/* messages whose keys cleaning changes: counted, not remembered */
+	jmrp_unit_feed(&c, "  ", "192.0.2.1", "example.com", 6000);
+	jmrp_unit_feed(&c, "a\tb", "192.0.2.2", "example.com", 6000);
+	jmrp_unit_feed(&c, "c\001d", "192.0.2.3", "example.com", 6000);
+	jmrp_unit_feed(&c, "good", "192.0.2.4", "example.com", 6000);
+	assert_int_equal(c.complaints, 5); /* "k" from the file and the four */
+	assert_int_equal(jmrp_state_save(&c, path, 1, &err), 0);
+	jmrp_counter_free(&c);
+	jmrp_unit_counter(&c, &cfg);
+	jmrp_state_load(&c, path, 0);
+	assert_string_equal(c.state_note, "");
+	assert_int_equal(c.ncached, 2);
+	assert_int_equal(jmrp_counter_known(&c, "good", "good", 6000), 1);
+	assert_int_equal(jmrp_counter_known(&c, "c\001d", "c", 6000), 0);
+	assert_int_equal(jmrp_counter_known(&c, "c?d", "c", 6000), 0);
+	jmrp_counter_free(&c);
+	mr_buf_free(&err);
+	unlink(path);
+}
+
 /** Group setup: GMime and a scratch directory. */
 static int group_setup(void **state)
 {
@@ -201,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_files),
 		cmocka_unit_test(test_nul_and_overlong_lines),
 		cmocka_unit_test(test_save_and_load_round_trip),
+		cmocka_unit_test(test_keys_changed_by_cleaning_are_not_written),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -110,6 +110,25 @@ static void test_html_and_garbage(void **state)
 	assert_int_equal(fmt, SNDS_FMT_HTML);
 }
 
+/** Found by fuzz/fuzz_snds_classify (fuzz/corpus/fuzz_snds_classify/finding-long-content-type): a huge
+ *  Content-Type is quoted cut to 64 characters, so the reason still fits and is never lost. */
+static void test_huge_content_type_is_cut(void **state)
+{
+	snds_format fmt;
+	char why[256], ct[1001];
+
+	(void)state;
+	memset(ct, 'x', sizeof(ct) - 1);
+	ct[sizeof(ct) - 1] = '\0';
+	assert_int_equal(classify(0, SNDS_API_LEGACY, 200, ct, "hello", &fmt, why, sizeof why), SNDS_GOT_ERROR);
+	assert_string_equal(why, "the IP status feed is neither CSV nor JSON (5 bytes, "
+	                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...)");
+	ct[64] = '\0';
+	assert_int_equal(classify(0, SNDS_API_LEGACY, 200, ct, "hello", &fmt, why, sizeof why), SNDS_GOT_ERROR);
+	assert_string_equal(why, "the IP status feed is neither CSV nor JSON (5 bytes, "
+	                         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx)");
+}
+
 /** Keys: letters, digits, '-' and '_' only, 1 to 200 characters. */
 static void test_key_valid(void **state)
 {
@@ -134,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_404),
 		cmocka_unit_test(test_http_errors),
 		cmocka_unit_test(test_html_and_garbage),
+		cmocka_unit_test(test_huge_content_type_is_cut),
 		cmocka_unit_test(test_key_valid),
 	};
 

@@ -153,8 +153,7 @@ static int read_key(mr_plugin_ctx *ctx, dnsbl_config *cfg)
 	if (cfg->key == NULL)
 		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: %s", mr_buf_str(&err));
 	else if (dnsbl_dqs_key_valid(cfg->key) != 0)
-		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file %s: the key in this file is no Spamhaus DQS key (26 letters "
-		                    "or digits)", cfg->dqs_key_file);
+		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: the file holds no Spamhaus DQS key (26 letters or digits)");
 	mr_buf_free(&err);
 	return rc;
 }

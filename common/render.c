@@ -350,7 +350,8 @@ mr_state mr_check_output(const mr_check *c, mr_format f)
 	} else {
 		if (c != NULL && c->prefix[0] != '\0')
 			printf("%s ", c->prefix);
-		fputs("UNKNOWN - output could not be rendered (too large)\n", stdout);
+		fputs(mr_oom_seen() ? "UNKNOWN - out of memory\n" : "UNKNOWN - output could not be rendered (too large)\n",
+		      stdout);
 	}
 	/* -v traces follow the output in multi-line mode; one-line and json must stay what they promise. */
 	if (f == MR_FMT_MULTILINE)

@@ -344,7 +344,10 @@ mr_state mr_check_output(const mr_check *c, mr_format f)
 	mr_buf b;
 
 	mr_buf_init(&b, OUTPUT_MAX);
-	if (mr_render(c, f, &b) == 0) {
+	if (c != NULL && (c->oom || mr_oom_seen())) {
+		/* a part of the result or of a text in it was lost for want of memory: a partial result must not pass for whole */
+		printf("%s UNKNOWN - out of memory\n", c->prefix);
+	} else if (mr_render(c, f, &b) == 0) {
 		fwrite(b.data, 1, b.len, stdout);
 		st = mr_check_state(c);
 	} else {

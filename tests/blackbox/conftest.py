@@ -23,6 +23,7 @@ $BUILDDIR/plugins/<name> (BUILDDIR defaults to the repository root).
 import ipaddress
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import struct
@@ -109,11 +110,14 @@ def run_binary(name, args, env=None, timeout=30.0, secrets=(), user=None, unset=
     check_no_secret(secrets).
 
     env: variables added to plugin_env(), unset: variables taken out of it; user: a user name
-    to run as (needs root); wrapper: a command the plugin's path and args are appended to;
+    to run as (needs root); wrapper: a command the plugin's path and args are appended to
+    ($MR_WRAP, split like a shell command, is put between wrapper and the plugin: tests/valgrind.sh);
     while_running: a callable run in a thread started once the plugin runs (joined after).
     A run past timeout seconds is killed and raises subprocess.TimeoutExpired."""
     args = [str(a) for a in args]
-    cmd = [str(w) for w in wrapper] + [binary_path(name)] + args
+    # $MR_WRAP (e.g. tests/valgrind.sh's valgrind command) goes right before the plugin itself.
+    mr_wrap = shlex.split(os.environ.get("MR_WRAP", ""))
+    cmd = [str(w) for w in wrapper] + mr_wrap + [binary_path(name)] + args
     as_user = {}
     if user:
         pw = pwd.getpwnam(user)

@@ -61,7 +61,7 @@ def failmalloc(tmp_path_factory):
     if not cc:
         skip_missing("no C compiler for tests/torture/failmalloc.c")
     out = str(tmp_path_factory.mktemp("failmalloc") / "failmalloc.so")
-    subprocess.run([cc, "-O1", "-g", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o", out,
+    subprocess.run([cc, "-O1", "-g", "-fno-omit-frame-pointer", "-Wall", "-Wextra", "-Werror", "-shared", "-fPIC", "-o", out,
                     SHIM_SRC, "-ldl"], check=True)
     return out
 
@@ -107,6 +107,9 @@ class Torture:
         plan += [("MR_FAIL_ALLOC", n) for n in nums]
         first = int(os.environ.get("MR_TORTURE_FIRST_OWN", "1"))
         plan = [(v, n) for v, n in plan if v != "MR_FAIL_ALLOC_OWN" or n >= first]
+        only = os.environ.get("MR_TORTURE_ONLY")  # e.g. "MR_FAIL_ALLOC=5641": rerun one finding
+        if only:
+            plan = [(v, int(n)) for v, n in (x.split("=") for x in only.split(","))]
         stats = {"total": total, "own": own, "runs": 0, "oom": 0, "normal": 0, "other_unknown": 0,
                  "skipped_lib": 0, "not_reached": 0}
         start = time.monotonic()
@@ -126,6 +129,12 @@ class Torture:
     @staticmethod
     def judge(r, var, n, failed, skipped, stats, baseline_code, baseline_line):
         """Check one run with allocation var=n failing; count it in stats."""
+        if var == "MR_FAIL_ALLOC" and _library_leak(r.stderr):
+            # OpenSSL's and glibc's regcomp's own error paths leak after their allocation failed:
+            # not the project's (no frame of the plugin in any leak stack); recorded, not failed.
+            stats["lib_leak"] = stats.get("lib_leak", 0) + 1
+            r = r._replace(code=3 if first_line(r.stdout).split(" ")[1:2] == ["UNKNOWN"]
+                           else baseline_code, stderr="")
         what = "%s=%d: exit %d\n--- stdout:\n%s--- stderr:\n%s" % (
             var, n, r.code, r.stdout[:3000], r.stderr[:3000])
         assert r.code in (0, 1, 2, 3), "crash or sanitizer exit " + what
@@ -147,6 +156,16 @@ class Torture:
             assert var == "MR_FAIL_ALLOC", "own allocation failed without an OOM line " + what
             assert r.code == 3, "a failed library allocation changed the verdict " + what
             stats["other_unknown"] += 1
+
+
+def _library_leak(stderr):
+    """Whether every leak of an ASan report was allocated with no frame of the plugin binary (or of
+    common/, plugins/) on its stack: a library's own leak."""
+    if "LeakSanitizer" not in stderr or "AddressSanitizer: " in stderr.replace("SUMMARY: AddressSanitizer", ""):
+        return False
+    frames = [ln for ln in stderr.splitlines() if re.match(r"\s+#\d+ ", ln)]
+    return bool(frames) and not any(re.search(r"/plugins/check_|/common/|/plugins/\w+/", ln)
+                                    for ln in frames)
 
 
 def _same(line, base):

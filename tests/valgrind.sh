@@ -13,6 +13,8 @@ export BUILDDIR
 LOGDIR=$(mktemp -d /tmp/mr-valgrind.XXXXXX)
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)"; exit 1; }
 export MR_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --log-file=$LOGDIR/vg.%p.log"
+# -t of every run becomes 60 s (conftest.run_binary): TLS under valgrind takes longer than the tests' -t 5.
+export MR_WRAP_T=${MR_WRAP_T:-60}
 BB=$SRC/tests/blackbox
 rc=0
 /usr/bin/python3 -m pytest -q -p no:cacheprovider --basetemp="$LOGDIR/pytest1" "$@" \

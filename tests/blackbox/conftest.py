@@ -117,6 +117,11 @@ def run_binary(name, args, env=None, timeout=30.0, secrets=(), user=None, unset=
     args = [str(a) for a in args]
     # $MR_WRAP (e.g. tests/valgrind.sh's valgrind command) goes right before the plugin itself.
     mr_wrap = shlex.split(os.environ.get("MR_WRAP", ""))
+    wrap_t = os.environ.get("MR_WRAP_T") if mr_wrap else None
+    if wrap_t:  # a slow wrapper (valgrind) gets a longer -t: its runs are checked for memory, not time
+        args = [wrap_t if i > 0 and args[i - 1] in ("-t", "--timeout") else
+                ("--timeout=" + wrap_t if a.startswith("--timeout=") else a) for i, a in enumerate(args)]
+        timeout += float(wrap_t)
     cmd = [str(w) for w in wrapper] + mr_wrap + [binary_path(name)] + args
     as_user = {}
     if user:

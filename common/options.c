@@ -787,6 +787,7 @@ static mr_parse_status apply(const mr_plugin_info *p, const entry *e, const char
                              mr_buf *why)
 {
 	const mr_option *o = e->opt;
+	int rc;
 
 	if (e->group == NULL)
 		return apply_common(p, o->id, arg, common, why);
@@ -795,9 +796,10 @@ static mr_parse_status apply(const mr_plugin_info *p, const entry *e, const char
 
 		return r == 0 ? MR_PARSE_OK : r == -2 ? MR_PARSE_FAIL : MR_PARSE_ERROR;
 	}
-	if ((o->flags & MR_OPT_SECRET) && arg != NULL && mr_secret_register(arg) != 0) {
+	if ((o->flags & MR_OPT_SECRET) && arg != NULL && (rc = mr_secret_register(arg)) != 0) {
 		/* a secret that cannot be masked must not be used */
-		mr_buf_puts(why, strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
+		mr_buf_puts(why, rc == -2 ? "out of memory" :
+		                 strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
 		                                   "too many secrets (at most 32)");
 		return MR_PARSE_ERROR;
 	}

@@ -141,9 +141,15 @@ int mr_option_store(const mr_option *o, void *cfg, const char *arg, mr_buf *why)
 		return 0;
 	case MR_T_SECRET:
 		/* a secret that cannot be masked must not be used */
-		if (mr_secret_register(arg) != 0)
+		switch (mr_secret_register(arg)) {
+		case 0:
+			break;
+		case -2:
+			return mr_buf_puts(why, "out of memory"), -1;
+		default:
 			return mr_buf_puts(why, strlen(arg) < 4 ? "too short for a secret (at least 4 characters)" :
 			                                          "too many secrets (at most 32)"), -1;
+		}
 		*(const char **)at(cfg, o->off) = arg;
 		return 0;
 	case MR_T_SECRET_FILE:

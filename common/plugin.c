@@ -153,6 +153,10 @@ static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
 	mr_parse_status st;
 
 	mr_buf_init(&err, MSG_MAX);
+	/* Reading --extra-opts may wait on a FIFO that nobody writes: bound that by the default -t (rearmed below). */
+	if (ctx->info.default_timeout > 0)
+		mr_hard_timeout_arm_shown(ctx->info.default_timeout, ctx->info.default_timeout, MR_UNKNOWN,
+		                          ctx->info.prefix);
 	st = mr_options_parse(&ctx->info, argc, argv, &ctx->common, &err);
 	if (st == MR_PARSE_ERROR)
 		mr_options_print_error(&ctx->info, mr_buf_str(&err));

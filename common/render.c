@@ -344,13 +344,17 @@ mr_state mr_check_output(const mr_check *c, mr_format f)
 	mr_buf b;
 
 	mr_buf_init(&b, OUTPUT_MAX);
-	if (mr_render(c, f, &b) == 0) {
+	if (c != NULL && (c->oom || mr_oom_seen())) {
+		/* a part of the result or of a text in it was lost for want of memory: a partial result must not pass for whole */
+		printf("%s UNKNOWN - out of memory\n", c->prefix);
+	} else if (mr_render(c, f, &b) == 0) {
 		fwrite(b.data, 1, b.len, stdout);
 		st = mr_check_state(c);
 	} else {
 		if (c != NULL && c->prefix[0] != '\0')
 			printf("%s ", c->prefix);
-		fputs("UNKNOWN - output could not be rendered (too large)\n", stdout);
+		fputs(mr_oom_seen() ? "UNKNOWN - out of memory\n" : "UNKNOWN - output could not be rendered (too large)\n",
+		      stdout);
 	}
 	/* -v traces follow the output in multi-line mode; one-line and json must stay what they promise. */
 	if (f == MR_FMT_MULTILINE)

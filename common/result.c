@@ -115,10 +115,13 @@ static mr_sub *sub_vadd(mr_check *c, mr_sub *parent, mr_state st, const char *fm
 	if (parent == NULL)
 		parent = &c->root;
 	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if (s == NULL) {
+		c->oom = 1;
 		return NULL;
+	}
 	s->text = format_line(fmt, ap);
 	if (s->text == NULL) {
+		c->oom = 1;
 		free(s);
 		return NULL;
 	}
@@ -175,8 +178,10 @@ int mr_check_set_summary(mr_check *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	s = format_line(fmt, ap);
 	va_end(ap);
-	if (s == NULL)
+	if (s == NULL) {
+		c->oom = 1;
 		return -1;
+	}
 	free(c->summary);
 	c->summary = s;
 	return 0;
@@ -199,8 +204,10 @@ int mr_check_add_perf(mr_check *c, const mr_perf *p)
 	if (c == NULL || p == NULL)
 		return -1;
 	np = mr_grow(c->perf, &c->capperf, c->nperf, sizeof(*np), 8);
-	if (np == NULL)
+	if (np == NULL) {
+		c->oom = 1;
 		return -1;
+	}
 	c->perf = np;
 	c->perf[c->nperf++] = *p;
 	return 0;

@@ -29,6 +29,7 @@ typedef struct mr_check {
 	size_t capperf;          /**< allocated entries */
 	size_t nsubs;            /**< subchecks created, to bound memory */
 	size_t max_subs;         /**< further mr_sub_add calls fail past this (default 100000) */
+	int oom;                 /**< an addition failed for want of memory: the output is the out-of-memory line */
 } mr_check;
 
 /** Allocate an empty result with the given prefix; NULL on allocation failure. */

@@ -44,7 +44,7 @@ void mr_wipe(void *p, size_t n)
 	}
 }
 
-/** Keep a copy of s (at least 4 characters) for masking; duplicates are ignored. */
+/** Keep a copy of s (at least 4 characters) for masking; duplicates are ignored; see secret.h. */
 int mr_secret_register(const char *s)
 {
 	size_t i;
@@ -59,7 +59,7 @@ int mr_secret_register(const char *s)
 		return -1;
 	copy = mr_strdup(s);
 	if (copy == NULL)
-		return -1;
+		return -2;
 	secrets[nsecrets++] = copy;
 	return 0;
 }
@@ -184,6 +184,7 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 	size_t n;
 	size_t i;
 	int fd = -1;
+	int rc;
 
 	if (loose != NULL)
 		*loose = 0;
@@ -245,8 +246,12 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 	}
 	memcpy(result, buf, n);
 	result[n] = '\0';
-	if (mr_secret_register(result) != 0) {
-		mr_buf_printf(err, "too many secrets (at most %d)", MAX_SECRETS);
+	rc = mr_secret_register(result);
+	if (rc != 0) {
+		if (rc == -2)
+			mr_buf_puts(err, "out of memory");
+		else
+			mr_buf_printf(err, "too many secrets (at most %d)", MAX_SECRETS);
 		mr_secret_free(result);
 		result = NULL;
 		goto out;

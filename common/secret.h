@@ -22,7 +22,7 @@ enum {
  * given in the wrong place) nor the content: "cannot open the file given: No such file or directory".
  */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err);
-/** Register s (at least 4 characters) so that mr_secret_mask replaces it; 0 or -1. */
+/** Register s (at least 4 characters) so that mr_secret_mask replaces it; 0, -2 when out of memory, else -1. */
 int mr_secret_register(const char *s);
 /** Replace every registered secret in buf (in place) with "*****"-style text of the same or shorter length; returns the new length. */
 size_t mr_secret_mask(char *buf, size_t len);

@@ -21,6 +21,15 @@
 /** Largest text mr_format_double builds before copying: DBL_MAX has 309 integer digits. */
 #define FORMAT_TMP 400
 
+/** Set once an allocation of a buffer or mr_strdup failed. */
+static int oom_seen;
+
+/** 1 once an allocation of a buffer or mr_strdup failed; see util.h. */
+int mr_oom_seen(void)
+{
+	return oom_seen;
+}
+
 /** Initialise an empty buffer that may hold up to max bytes. */
 void mr_buf_init(mr_buf *b, size_t max)
 {
@@ -52,8 +61,10 @@ static int buf_reserve(mr_buf *b, size_t extra)
 	if (ncap < need)
 		ncap = need;
 	p = realloc(b->data, ncap);
-	if (p == NULL)
+	if (p == NULL) {
+		oom_seen = 1;
 		return -1;
+	}
 	if (b->data == NULL)
 		p[0] = '\0';
 	b->data = p;
@@ -374,8 +385,10 @@ char *mr_strdup(const char *s)
 		return NULL;
 	n = strlen(s) + 1;
 	p = malloc(n);
-	if (p == NULL)
+	if (p == NULL) {
+		oom_seen = 1;
 		return NULL;
+	}
 	memcpy(p, s, n);
 	return p;
 }

@@ -22,6 +22,9 @@ typedef struct mr_buf {
 	int failed;   /**< set once an append hit the ceiling or malloc failed */
 } mr_buf;
 
+/** 1 once an allocation of a buffer or mr_strdup failed in this process (tells "out of memory" from "too large"). */
+int mr_oom_seen(void);
+
 /** Initialise an empty buffer that may hold up to max bytes. */
 void mr_buf_init(mr_buf *b, size_t max);
 /** Append n bytes; 0 on success, -1 (and failed set, nothing appended) if over max or out of memory. */

@@ -104,12 +104,16 @@ static void on_pair(void *user, const char *qname, ldns_rr_type type, const mr_d
 static void on_txt(pair_query *q, const mr_dns_result *r)
 {
 	mr_buf b;
+	int rc;
 
 	if (r->status != MR_DNS_NOERROR || r->pkt == NULL)
 		return;
 	mr_buf_init(&b, 400);
-	if (mr_dns_answer_txt(r->pkt, &b) == 0 && b.len > 0)
+	rc = mr_dns_answer_txt(r->pkt, &b);
+	if (rc == 0 && b.len > 0)
 		q->detail->txt = mr_strdup(mr_buf_str(&b));
+	if (rc != 0 || (b.len > 0 && q->detail->txt == NULL))
+		q->ctx->oom = 1; /* the text of a received reply can only be lost for want of memory */
 	mr_buf_free(&b);
 }
 
@@ -124,11 +128,16 @@ static void record_verdict(run_ctx *c, uint64_t i, uint32_t zi, const dnsbl_verd
 	if (d == NULL || v->kind != DNSBL_LISTED || z->allow)
 		return;
 	tq = calloc(1, sizeof(*tq));
-	if (tq != NULL) {
-		tq->ctx = c;
-		tq->detail = d;
-		if (mr_dns_submit(c->dns, qname, LDNS_RR_TYPE_TXT, on_pair, tq) != 0)
-			free(tq);
+	if (tq == NULL) {
+		c->oom = 1;
+		return;
+	}
+	tq->ctx = c;
+	tq->detail = d;
+	if (mr_dns_submit(c->dns, qname, LDNS_RR_TYPE_TXT, on_pair, tq) != 0) {
+		/* submit fails only when out of memory (a known name that is too long is an error answer) */
+		c->oom = 1;
+		free(tq);
 	}
 }
 

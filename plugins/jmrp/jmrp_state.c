@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "jmrp_state.h"
@@ -116,12 +117,26 @@ void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 	unsigned long lineno = 0;
 	int rc = 0;
 
+	struct stat st;
+	int fd;
+
 	jmrp_counter_keep(c);
-	f = fopen(path, "re");
-	if (f == NULL) {
+	/* O_NONBLOCK: a FIFO must not stall the run; only a regular file is read (not /dev/zero, a FIFO...) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
 		if (errno != ENOENT)
 			mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s unreadable (%s): ignored", path,
 			            strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s is not a regular file: ignored", path);
+		close(fd);
+		return;
+	}
+	f = fdopen(fd, "r");
+	if (f == NULL) {
+		close(fd);
 		return;
 	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) > 0)
@@ -140,8 +155,13 @@ int jmrp_state_save(const jmrp_counter *c, const char *path, int partial, mr_buf
 	FILE *f;
 	int fd;
 
+	struct stat st;
+
 	if (mr_snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) != 0)
 		return mr_buf_puts(err, "state file path too long"), -1;
+	/* never replace a device, FIFO or directory by a state file (as root, /dev/zero would be gone) */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return mr_buf_printf(err, "state file %s is not a regular file: not replaced", path), -1;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return mr_buf_printf(err, "cannot write state file %s: %s", tmp, strerror(errno)), -1;

@@ -23,6 +23,7 @@ $BUILDDIR/plugins/<name> (BUILDDIR defaults to the repository root).
 import ipaddress
 import os
 import pwd
+import shlex
 import shutil
 import socket
 import struct
@@ -109,11 +110,19 @@ def run_binary(name, args, env=None, timeout=30.0, secrets=(), user=None, unset=
     check_no_secret(secrets).
 
     env: variables added to plugin_env(), unset: variables taken out of it; user: a user name
-    to run as (needs root); wrapper: a command the plugin's path and args are appended to;
+    to run as (needs root); wrapper: a command the plugin's path and args are appended to
+    ($MR_WRAP, split like a shell command, is put between wrapper and the plugin: tests/valgrind.sh);
     while_running: a callable run in a thread started once the plugin runs (joined after).
     A run past timeout seconds is killed and raises subprocess.TimeoutExpired."""
     args = [str(a) for a in args]
-    cmd = [str(w) for w in wrapper] + [binary_path(name)] + args
+    # $MR_WRAP (e.g. tests/valgrind.sh's valgrind command) goes right before the plugin itself.
+    mr_wrap = shlex.split(os.environ.get("MR_WRAP", ""))
+    wrap_t = os.environ.get("MR_WRAP_T") if mr_wrap else None
+    if wrap_t:  # a slow wrapper (valgrind) gets a longer -t: its runs are checked for memory, not time
+        args = [wrap_t if i > 0 and args[i - 1] in ("-t", "--timeout") else
+                ("--timeout=" + wrap_t if a.startswith("--timeout=") else a) for i, a in enumerate(args)]
+        timeout += float(wrap_t)
+    cmd = [str(w) for w in wrapper] + mr_wrap + [binary_path(name)] + args
     as_user = {}
     if user:
         pw = pwd.getpwnam(user)

@@ -127,68 +127,56 @@ static void save_state(const jmrp_counter *counter, const char *path, int partia
 	mr_buf_free(&why);
 }
 
+/** The mailbox the options name; for IMAP the password is read here; 0, or -1 with a reason. */
+static int source_of(mr_plugin_ctx *ctx, const jmrp_config *cfg, jmrp_source *src, mr_buf *err)
+{
+	memset(src, 0, sizeof(*src));
+	src->maildir = cfg->maildir;
+	src->mbox = cfg->mbox;
+	if (cfg->imap == NULL)
+		return 0;
+	src->imap = (jmrp_imap_config){ cfg->imap, cfg->imap_user, NULL, cfg->tls.cafile, cfg->tls.insecure };
+	src->imap.password = mr_plugin_secret(ctx, cfg->imap_password_file, err);
+	return src->imap.password != NULL ? 0 : -1;
+}
+
 /** Read the source and count; 0, or -1 with an UNKNOWN reason. */
 static int run_check(mr_plugin_ctx *ctx, const jmrp_config *cfg, mr_buf *err)
 {
-	const mr_common *common = &ctx->common;
-	mr_check *c = ctx->check;
 	jmrp_count_config cc = { cfg->ips, cfg->nips, cfg->domains, cfg->ndomains, (size_t)cfg->max_details };
+	jmrp_report_config rep = { &ctx->common.thr, cfg->sent, &cfg->rate, cfg->window_text, NULL, 0 };
+	time_t since = time(NULL) - cfg->window;
 	jmrp_counter counter;
-	jmrp_read_config rc;
 	jmrp_read_stats st;
-	jmrp_report_config rep;
-	int rc_ = -1, r;
+	jmrp_source src;
+	int rc = -1, r;
 
 	memset(&st, 0, sizeof(st));
 	jmrp_counter_init(&counter, &cc);
-	memset(&rc, 0, sizeof(rc));
-	rc.since = time(NULL) - cfg->window;
-	rc.deadline = ctx->deadline;
-	rc.known = cfg->state_file != NULL ? jmrp_counter_known : NULL;
-	rc.cb = jmrp_counter_message;
-	rc.user = &counter;
-	rc.verbose = common->verbose;
 	if (cfg->state_file != NULL)
-		jmrp_state_load(&counter, cfg->state_file, rc.since);
-	if (cfg->maildir != NULL) {
-		r = jmrp_read_maildir(cfg->maildir, &rc, &st, err);
-	} else if (cfg->mbox != NULL) {
-		r = jmrp_read_mbox(cfg->mbox, &rc, &st, err);
-	} else {
-		jmrp_imap_config ic = { cfg->imap, cfg->imap_user, NULL, cfg->tls.cafile, cfg->tls.insecure };
-		ic.password = mr_plugin_secret(ctx, cfg->imap_password_file, err);
-		if (ic.password == NULL)
-			goto out;
-		r = jmrp_read_imap(&ic, &rc, &st, err);
-	}
-	if (r < 0 || counter.oom) {
-		if (r == 0) /* the reader went on; a table or the list of unparsed messages could not grow */
-			mr_buf_puts(err, "out of memory");
+		jmrp_state_load(&counter, cfg->state_file, since);
+	if (source_of(ctx, cfg, &src, err) != 0)
 		goto out;
-	}
+	r = jmrp_count_source(&counter, &src, since, ctx->deadline, ctx->common.verbose, &st, err);
 	if (r > 0) {
-		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, common->timeout);
+		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, ctx->common.timeout);
 		if (cfg->state_file != NULL) /* keep what this run learnt, so the next one goes on from there */
-			save_state(&counter, cfg->state_file, 1, c);
-		goto out;
+			save_state(&counter, cfg->state_file, 1, ctx->check);
 	}
-	memset(&rep, 0, sizeof(rep));
-	rep.thr = &common->thr;
-	rep.sent = cfg->sent;
-	rep.rate = &cfg->rate;
-	rep.window = cfg->window_text;
+	if (r != 0)
+		goto out;
 	rep.st = &st;
 	rep.elapsed = mr_now() - ctx->start;
-	if (jmrp_report_build(&counter, &rep, c) != 0) {
+	if (jmrp_report_build(&counter, &rep, ctx->check) != 0) {
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
 	}
 	if (cfg->state_file != NULL)
-		save_state(&counter, cfg->state_file, 0, c);
-	rc_ = 0;
+		save_state(&counter, cfg->state_file, 0, ctx->check);
+	rc = 0;
 out:
 	jmrp_counter_free(&counter);
-	return rc_;
+	return rc;
 }
 
 /** Check the option combinations, start GMime and ask for libcurl for IMAP; MR_PREPARE_OK or _BAD. */

@@ -442,6 +442,29 @@ void jmrp_counter_cache_drop(jmrp_counter *c)
 	c->ncached = 0;
 }
 
+/** Read the mailbox and count its messages of the window. */
+int jmrp_count_source(jmrp_counter *c, const jmrp_source *src, time_t since, double deadline, int verbose,
+                      jmrp_read_stats *st, mr_buf *err)
+{
+	jmrp_read_config rc;
+	int r;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.since = since;
+	rc.deadline = deadline;
+	rc.known = c->keep ? jmrp_counter_known : NULL;
+	rc.cb = jmrp_counter_message;
+	rc.user = c;
+	rc.verbose = verbose;
+	r = jmrp_input_read(src, &rc, st, err);
+	if (r < 0 || c->oom) {
+		if (r >= 0) /* the reader went on; a table or the list of unparsed messages could not grow */
+			mr_buf_puts(err, "out of memory");
+		return -1;
+	}
+	return r;
+}
+
 /** Judge the count and the rate. */
 jmrp_verdict jmrp_counter_verdict(const jmrp_counter *c, const mr_thresholds *thr, long sent,
                                   const mr_thresholds *rate_thr)

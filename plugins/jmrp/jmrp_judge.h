@@ -111,6 +111,12 @@ void jmrp_counter_cache_drop(jmrp_counter *c);
 /** The reason part of an unparsed entry's "label NUL why" text. */
 const char *jmrp_entry_why(const char *text);
 
+/** Read the mailbox src and count every message that arrived at or after since into c; with a state file loaded
+ *  (jmrp_state_load), messages its cache knows are counted from it and not read again. 0, 1 if the deadline
+ *  stopped the read (what was counted stays in c), or -1 with a reason (out of memory included). */
+int jmrp_count_source(jmrp_counter *c, const jmrp_source *src, time_t since, double deadline, int verbose,
+                      jmrp_read_stats *st, mr_buf *err);
+
 /** The verdict on one run's count. */
 typedef struct jmrp_verdict {
 	mr_state state;              /**< the run's state: -w/-c on the count, worst with the rate's */

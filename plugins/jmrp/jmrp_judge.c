@@ -327,10 +327,33 @@ static int fill_entry(jmrp_counter *c, jmrp_entry *e, time_t arrival, int kind, 
 	return 0;
 }
 
-/** Append a copy of src under key (cleaned and cut as in the state file) to the entries; 0 or -1. */
-static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
+/** Write the stored form of key into dst (JMRP_KEY_MAX bytes). */
+void jmrp_key_escape(char *dst, const char *key)
 {
-	char k[JMRP_KEY_MAX];
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0, n = strlen(key);
+
+	for (size_t i = 0; i < n && o < JMRP_KEY_MAX; i++) {
+		unsigned char b = (unsigned char)key[i];
+		if (b >= 0x21 && b <= 0x7e && b != '%' && b != '#') {
+			dst[o++] = (char)b;
+		} else if (o + 3 <= JMRP_KEY_MAX) {
+			dst[o++] = '%';
+			dst[o++] = hex[b >> 4];
+			dst[o++] = hex[b & 15];
+		} else {
+			o = JMRP_KEY_MAX;
+		}
+	}
+	if (o == 0 || o >= JMRP_KEY_MAX) /* empty, or too long to keep whole: a hash and the length stand for it */
+		mr_snprintf(dst, JMRP_KEY_MAX, "#%016llx:%zu", (unsigned long long)mr_fnv1a64(key, n, MR_FNV64_INIT), n);
+	else
+		dst[o] = '\0';
+}
+
+/** Append a copy of src under the stored key k to the entries; 0 or -1. */
+static int add_entry(jmrp_counter *c, const char *k, const jmrp_entry *src)
+{
 	jmrp_entry *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
 
 	if (v == NULL) {
@@ -338,7 +361,6 @@ static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
 		return -1;
 	}
 	c->v = v;
-	jmrp_clean_text(k, sizeof(k), key);
 	v[c->n] = *src;
 	v[c->n].key = arena_str(c, k);
 	if (v[c->n].key == NULL)
@@ -366,9 +388,9 @@ int jmrp_counter_known(void *counter, const char *key, const char *label, time_t
 	char k[JMRP_KEY_MAX];
 	jmrp_entry *e;
 
-	if (c->ncached == 0 || strlen(key) >= JMRP_KEY_MAX)
+	if (c->ncached == 0)
 		return 0;
-	jmrp_clean_text(k, sizeof(k), key); /* as add_entry stored it */
+	jmrp_key_escape(k, key); /* as it was stored */
 	e = bsearch(k, c->v, c->ncached, sizeof(*c->v), cmp_probe);
 	if (e == NULL || e->seen)
 		return 0;
@@ -392,6 +414,7 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 	jmrp_counter *c = counter;
 	jmrp_complaint comp;
 	jmrp_entry e;
+	char k[JMRP_KEY_MAX];
 
 	if (m->data == NULL) {
 		memset(&comp, 0, sizeof(comp));
@@ -405,8 +428,11 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 	               c->keep || c->nlisted < MAX_UNPARSED_LINES) != 0)
 		return -1;
 	e.seen = 1;
-	if (c->keep && add_entry(c, m->key, &e) != 0)
-		return -1;
+	if (c->keep) {
+		jmrp_key_escape(k, m->key);
+		if (add_entry(c, k, &e) != 0)
+			return -1;
+	}
 	return tally(c, &e);
 }
 

@@ -23,7 +23,10 @@ typedef struct jmrp_count_config {
 	size_t max_details;          /**< most IPs and senders listed */
 } jmrp_count_config;
 
-/** Longest message key kept (longer keys are cut; the reader's keys are far shorter). */
+/** Size of a stored message key with its NUL. A reader's key is stored escaped: every byte outside printable ASCII
+ *  (0x21 to 0x7e) and every '%' and '#' as %XX (upper-case hex), so that distinct keys stay distinct, none is
+ *  empty, and none holds a tab or a line break; a key whose escaped form is empty or does not fit is stored as
+ *  "#" and the 16 hex digits of its FNV-1a hash, ':' and its length in bytes. */
 #define JMRP_KEY_MAX 160
 /** Longest label or reason kept, including the terminating NUL (longer ones are cut). */
 #define JMRP_TEXT_MAX 96
@@ -33,7 +36,7 @@ typedef struct jmrp_count_config {
 
 /** One message of the state file, kept only when a state file is used; strings live in the counter's arena. */
 typedef struct jmrp_entry {
-	const char *key;             /**< message identity from the reader (at most JMRP_KEY_MAX - 1 bytes) */
+	const char *key;             /**< message identity from the reader, escaped (see JMRP_KEY_MAX) */
 	const char *text;            /**< unparsed only: label, NUL, reason, NUL (for the long output); else NULL */
 	time_t arrival;              /**< arrival time */
 	uint32_t ip;                 /**< index into the counter's IP table ("no IP" included) */
@@ -100,8 +103,11 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m);
 
 /** Make the counter keep one jmrp_entry per message (a state file is used); without it only tallies are kept. */
 void jmrp_counter_keep(jmrp_counter *c);
-/** Add a message known from the state file (not yet met in this run), its fields cleaned and cut as when it was
- *  written: unparsed ones keep "label NUL why"; 0, or -1 when out of memory. */
+/** Write into dst (JMRP_KEY_MAX bytes) the stored form of a reader's key (see JMRP_KEY_MAX). */
+void jmrp_key_escape(char *dst, const char *key);
+/** Add a message known from the state file (not yet met in this run) under its stored key (already escaped), its
+ *  other fields cleaned and cut as when it was written: unparsed ones keep "label NUL why"; 0, or -1 when out of
+ *  memory. */
 int jmrp_counter_add_cached(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
                             const mr_addr *ip, const char *domain, const char *label, const char *why);
 /** Close the cache after the last jmrp_counter_add_cached: sort it by key for jmrp_counter_known. */

@@ -1114,6 +1114,76 @@ def test_corrupt_state_file_is_ignored(basic_maildir, tmp_path, garbage):
     check_basic_counts(r2)
 
 
+# Maildir file names whose key (the part before ':') is empty, blank, holds
+# a tab or bytes that are no UTF-8, or differs from another only in such bytes
+# (issue 12: a name that cleaned to an empty key made a state file the next
+# run refused as corrupt).
+ODD_NAMES = [":2,S", " ", "\t", "a b", "a\tb", "a\x01b", "caf\xe9", "caf?", "x" * 250]
+
+
+def test_state_file_round_trip_with_odd_maildir_names(tmp_path, jmrp_plugin):
+    md = jm.Maildir(str(tmp_path / "Maildir"))
+    now = time.time()
+    paths = []
+    for i, name in enumerate(ODD_NAMES):
+        folder = "cur" if ":2," in name else "new"
+        paths.append(md.add(jm.arf_report("192.0.2.%d" % (i + 1)), now - HOUR,
+                            folder=folder, name=os.fsencode(name).decode("utf-8", "surrogateescape")))
+    n = len(ODD_NAMES)
+    sdir = tmp_path / "state"
+    sdir.mkdir()
+    state = sdir / "jmrp.state"
+    r1 = run_jmrp(["-M", md.path, "--state-file=" + str(state)])
+    perf = check(r1, "OK")
+    assert perf["complaints"] == n and perf["ips"] == n and perf["unparsed"] == 0, r1.stdout
+    assert "state file" not in r1.stdout, r1.stdout
+    data = state.read_bytes()
+    lines = data.split(b"\n")
+    assert lines[0] == b"mailrep-jmrp-state 1" and lines[-1] == b"", data
+    assert len(lines) == n + 2, data
+    for ln in lines[1:-1]:
+        key = ln.split(b"\t")[0]
+        assert key and all(0x21 <= b <= 0x7e for b in key), ln
+    # The next runs must take every message from the state file: a complaint
+    # turned into junk on disk (same name, same mtime) stays a complaint.
+    for p in paths:
+        st = os.stat(p)
+        with open(p, "wb") as f:
+            f.write(b"Subject: no longer a report\n\nhello\n")
+        os.utime(p, (st.st_atime, st.st_mtime))
+    for _ in range(2):
+        r = run_jmrp(["-M", md.path, "--state-file=" + str(state)])
+        perf = check(r, "OK")
+        assert perf["complaints"] == n and perf["unparsed"] == 0, r.stdout
+        assert "state file" not in r.stdout, "false notice:\n" + r.stdout
+        assert sorted(state.read_bytes().split(b"\n")) == sorted(lines)
+    assert os.listdir(sdir) == ["jmrp.state"], os.listdir(sdir)
+
+
+def test_state_file_bad_line_costs_only_its_message(basic_maildir, tmp_path):
+    """A damaged line is skipped with a note; every other message still comes
+    from the state file, and the next save drops the damage."""
+    path, names = basic_maildir
+    state = tmp_path / "jmrp.state"
+    check_basic_counts(run_jmrp(["-M", path, "--state-file=" + str(state)]))
+    lines = state.read_bytes().split(b"\n")
+    lines.insert(2, b"\t1\t2\t-\t-\t\t")   # the empty key of issue 12
+    state.write_bytes(b"\n".join(lines))
+    # a message still known from the state file is counted from it: make one
+    # unreadable as a complaint on disk to tell
+    victim = os.path.join(path, "new", names["arf_a"])
+    st = os.stat(victim)
+    with open(victim, "wb") as f:
+        f.write(b"Subject: x\n\nx\n")
+    os.utime(victim, (st.st_atime, st.st_mtime))
+    r = run_jmrp(["-M", path, "--state-file=" + str(state)])
+    check_basic_counts(r)
+    assert any("1 bad line skipped (line 3)" in t for _, t in detail_lines(r.stdout)), r.stdout
+    r = run_jmrp(["-M", path, "--state-file=" + str(state)])
+    check_basic_counts(r)
+    assert "state file" not in r.stdout, r.stdout
+
+
 def test_truncated_state_file_is_ignored(basic_maildir, tmp_path):
     path, _ = basic_maildir
     state = tmp_path / "jmrp.state"

@@ -972,8 +972,9 @@ static void test_state_file_keeps_long_domains_whole(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/** A state file with a field or line longer than the writer ever writes is corrupt (ignored), never read cut. */
-static void test_state_file_with_overlong_field_is_corrupt(void **state)
+/** A state file line with a field or a length longer than the writer ever writes is skipped (with a note), never
+ *  read cut; the lines before it stay. */
+static void test_state_file_with_overlong_field_is_skipped(void **state)
 {
 	char dir[64], path[128], d[301];
 	jmrp_count_config cfg;
@@ -1001,8 +1002,8 @@ static void test_state_file_with_overlong_field_is_corrupt(void **state)
 		assert_int_equal(fclose(f), 0);
 		jmrp_counter_init(&c, &cfg);
 		jmrp_state_load(&c, path, 0);
-		assert_non_null(strstr(c.state_note, "corrupt (line 3)"));
-		assert_int_equal(c.ncached, 0);
+		assert_non_null(strstr(c.state_note, ": 1 bad line skipped (line 3)"));
+		assert_int_equal(c.ncached, 1);
 		jmrp_counter_free(&c);
 	}
 	unlink(path);
@@ -1062,7 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_longest_sender_domain_is_parsed_whole),
 		cmocka_unit_test(test_long_sender_domains_are_tallied_and_filtered_whole),
 		cmocka_unit_test(test_state_file_keeps_long_domains_whole),
-		cmocka_unit_test(test_state_file_with_overlong_field_is_corrupt),
+		cmocka_unit_test(test_state_file_with_overlong_field_is_skipped),
 		cmocka_unit_test(test_clean_text_cuts_between_characters),
 	};
 

@@ -159,7 +159,8 @@ static int run_check(mr_plugin_ctx *ctx, const jmrp_config *cfg, mr_buf *err)
 		goto out;
 	r = jmrp_count_source(&counter, &src, since, ctx->deadline, ctx->common.verbose, &st, err);
 	if (r > 0) {
-		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, ctx->common.timeout);
+		mr_buf_printf(err, "timed out after %zu message%s (-t %g)", st.listed, st.listed == 1 ? "" : "s",
+		              ctx->common.timeout);
 		if (cfg->state_file != NULL) /* keep what this run learnt, so the next one goes on from there */
 			save_state(&counter, cfg->state_file, 1, ctx->check);
 	}

@@ -279,7 +279,8 @@ static int list_unparsed(jmrp_counter *c, const char *text)
 }
 
 /** Count one message met in this run, parsed now or known from the state file (the one tally path): an unparsed
- *  one is listed, a complaint tallied per IP and domain unless the filters leave it out; 0 or -1 (out of memory). */
+ *  one is listed, a complaint tallied per IP and domain unless the filters leave it out, a report that is no
+ *  complaint counted apart (after the same filters); 0 or -1 (out of memory). */
 static int tally(jmrp_counter *c, const jmrp_entry *e)
 {
 	jmrp_ip_tally *ip = &c->ipv[e->ip];
@@ -290,7 +291,11 @@ static int tally(jmrp_counter *c, const jmrp_entry *e)
 		return list_unparsed(c, e->text);
 	}
 	if (!passes(c, ip->has_ip, &ip->ip, dom->name)) {
-		c->filtered++;
+		c->filtered += e->kind != JMRP_OTHER;
+		return 0;
+	}
+	if (e->kind == JMRP_OTHER) { /* a report, but no user's complaint: apart, never tallied per IP or sender */
+		c->other++;
 		return 0;
 	}
 	c->complaints++;

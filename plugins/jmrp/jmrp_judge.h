@@ -1,6 +1,7 @@
 /* jmrp_judge.h: the judge step of check_jmrp: counts the complaints in the window (one tally path for messages
  * parsed now and those known from the state file), applies the -H and --sender-domain filters, tallies per source
- * IP and per domain, and turns the count and the rate into a state. */
+ * IP and per domain, counts ARF reports that are no complaint apart, and turns the count and the rate into a
+ * state. */
 #ifndef JMRP_JUDGE_H
 #define JMRP_JUDGE_H
 
@@ -88,6 +89,8 @@ typedef struct jmrp_counter {
 	size_t complaints;           /**< complaints counted (after filters) */
 	size_t unparsed;             /**< messages that are no recognisable complaint */
 	size_t filtered;             /**< complaints left out by -H / --sender-domain */
+	size_t other;                /**< ARF reports that are no complaint (auth-failure, not-spam, ...), after the
+	                              *   filters; never in the count or the rate */
 	int oom;                     /**< an allocation failed */
 	char state_note[200];        /**< why the state file was ignored, or "" */
 } jmrp_counter;

@@ -78,7 +78,7 @@ static int parse_entry(jmrp_counter *c, char *line, time_t since)
 		return -1;
 	errno = 0;
 	arrival = strtoll(f[1], &end, 10);
-	if (errno != 0 || *end != '\0' || mr_parse_long(f[2], 0, 2, &kind) != 0)
+	if (errno != 0 || *end != '\0' || mr_parse_long(f[2], JMRP_UNPARSED, JMRP_OTHER, &kind) != 0)
 		return -1;
 	memset(&ip, 0, sizeof(ip));
 	if (strcmp(f[3], "-") != 0) {
@@ -209,8 +209,8 @@ void jmrp_state_load(jmrp_counter *c, const char *path, time_t since)
 		mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s is corrupt (line %d): ignored, rebuilt",
 		            path, r.lineno > 0);
 	else if (r.bad > 0)
-		mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s: %lu bad line%s skipped (line %lu%s)",
-		            path, r.bad, r.bad == 1 ? "" : "s", r.first_bad, r.bad == 1 ? "" : " first");
+		mr_snprintf(c->state_note, sizeof(c->state_note), "state file %s: %lu bad line%s skipped (%sline %lu)",
+		            path, r.bad, r.bad == 1 ? "" : "s", r.bad == 1 ? "" : "first at ", r.first_bad);
 out:
 	free(buf);
 	close(fd);

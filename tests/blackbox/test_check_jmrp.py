@@ -31,7 +31,7 @@ from jmrp_fixtures import (IMAP_FOLDER, IMAP_FOLDER_EXPECT,  # noqa: F401
                            imap_server, jm, jmrp_certs, jmrp_plugin,
                            jmrp_workdir, run_jmrp, testcerts)
 
-PERF_LABELS = ["complaints", "ips", "unparsed", "time"]
+PERF_LABELS = ["complaints", "ips", "unparsed", "other_reports", "time"]
 HOUR = 3600
 DAY = 86400
 

@@ -103,7 +103,7 @@ static void test_bad_lines_are_skipped(void **state)
 		"a b\t1\t2\t-\t-\t\t\n",             /* a key the writer never makes: blank inside */
 		"\xc3\xa9\t1\t2\t-\t-\t\t\n",           /* ... or a byte outside printable ASCII */
 		"k\t1x\t2\t-\t-\t\t\n",             /* arrival */
-		"k\t1\t3\t-\t-\t\t\n",              /* kind */
+		"k\t1\t4\t-\t-\t\t\n",              /* kind */
 		"k\t1\t2\t192.0.2.300\t-\t\t\n",    /* address */
 		"\n",                                /* empty line */
 	};
@@ -225,6 +225,36 @@ static void test_odd_keys_round_trip(void **state)
 	free(text);
 	mr_buf_free(&err);
 	unlink(path);
+}
+
+/** A report that is no complaint (kind 3) keeps its kind through a save and a load: counted apart again. */
+static void test_other_report_round_trip(void **state)
+{
+	jmrp_count_config cfg;
+	jmrp_counter c;
+	mr_buf err;
+	const char *path = scratch_path("other");
+
+	(void)state;
+	mr_buf_init(&err, 1024);
+	jmrp_unit_counter(&c, &cfg);
+	jmrp_state_load(&c, path, 0);
+	jmrp_unit_feed_typed(&c, "dmarc", "auth-failure", "192.0.2.4", "example.com", 100);
+	jmrp_unit_feed(&c, "fbl", "192.0.2.5", "example.com", 100);
+	assert_int_equal(c.other, 1);
+	assert_int_equal(c.complaints, 1);
+	assert_int_equal(jmrp_state_save(&c, path, 0, &err), 0);
+	jmrp_counter_free(&c);
+	jmrp_unit_counter(&c, &cfg);
+	jmrp_state_load(&c, scratch_path("other"), 0);
+	assert_string_equal(c.state_note, "");
+	assert_int_equal(jmrp_counter_known(&c, "dmarc", "dmarc", 100), 1);
+	assert_int_equal(jmrp_counter_known(&c, "fbl", "fbl", 100), 1);
+	assert_int_equal(c.other, 1);
+	assert_int_equal(c.complaints, 1);
+	jmrp_counter_free(&c);
+	mr_buf_free(&err);
+	unlink(scratch_path("other"));
 }
 
 /** Number of entries of the scratch directory whose name starts with prefix. */
@@ -359,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_nul_and_overlong_lines),
 		cmocka_unit_test(test_odd_keys_round_trip),
 		cmocka_unit_test(test_save_uses_a_fresh_temporary_file),
+		cmocka_unit_test(test_other_report_round_trip),
 		cmocka_unit_test(test_save_and_load_round_trip),
 	};
 

@@ -49,11 +49,12 @@ static const mr_option jmrp_options[] = {
 	  .help = "read the mbox FILE (arrival = date of the From_ line)",
 	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, mbox) },
 	{ .long_name = "imap", .arg = MR_ARG_REQUIRED, .arg_name = "URL", .id = OPT_IMAP,
-	  .help = "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX (read-only: EXAMINE and BODY.PEEK)" },
+	  .help = "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX, the name percent-encoded as in "
+	          "imaps://host/Junk%20Reports (read-only: EXAMINE and BODY.PEEK)" },
 	{ .long_name = "imap-user", .arg = MR_ARG_REQUIRED, .arg_name = "NAME", .help = "IMAP login name",
 	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, imap_user) },
 	{ .long_name = "imap-password-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
-	  .help = "read the IMAP password from FILE (mode 600)",
+	  .help = "read the IMAP password from FILE (not readable by others)",
 	  .type = MR_T_SECRET_FILE, .off = MR_AT(jmrp_config, imap_password_file) },
 	{ .long_name = "window", .arg = MR_ARG_REQUIRED, .arg_name = "DURATION",
 	  .help = "count complaints that arrived in this window: N with s, m, h or d (default 24h)",
@@ -238,7 +239,8 @@ static const mr_plugin plugin = {
 		         "[--sender-domain=DOMAIN]... [-w RANGE] [-c RANGE] [--sent=N] [-t SECONDS]",
 		.notes = "Messages that are no recognisable complaint are counted as 'unparsed' and listed, never "
 		         "dropped. Recipient addresses of the complaints and the IMAP password never appear in the "
-		         "output. Give the password in a file or with --extra-opts.",
+		         "output. Give the IMAP password in a file, never itself: --imap-password-file=FILE, or the "
+		         "line 'imap-password-file = FILE' in the plugin's section of the --extra-opts ini file.",
 		.default_timeout = 10,
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the number of complaints in the window",

@@ -200,17 +200,153 @@ unsigned long mr_imap_parse_uidvalidity(const char *resp)
 	return p != NULL ? strtoul(p + 12, NULL, 10) : 0;
 }
 
+/** Value of the hex digit c, or -1. */
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/** Split an imaps:// URL into the server part and the percent-decoded mailbox name. */
+int mr_imap_url_split(const char *url, char *base, size_t bsize, char *mailbox, size_t msize, mr_buf *err)
+{
+	const char *slash, *p;
+	size_t o = 0;
+
+	if (strncmp(url, "imaps://", 8) != 0 || (slash = strchr(url + 8, '/')) == NULL || slash[1] == '\0' ||
+	    mr_snprintf(base, bsize, "%.*s/", (int)(slash - url), url) != 0)
+		return mr_buf_puts(err, "--imap must look like imaps://host[:port]/MAILBOX"), -1;
+	for (p = slash + 1; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '%') {
+			int hi = hex_value(p[1]), lo = hi < 0 ? -1 : hex_value(p[2]);
+			if (lo < 0)
+				return mr_buf_puts(err, "--imap: each '%' in the mailbox must start a %XX escape (RFC 5092)"), -1;
+			ch = (unsigned char)(hi * 16 + lo);
+			p += 2;
+		}
+		if (ch < 0x20 || ch == 0x7f)
+			return mr_buf_puts(err, "--imap: the mailbox name holds a control character"), -1;
+		if (o + 1 >= msize)
+			return mr_buf_puts(err, "--imap: the mailbox name is too long"), -1;
+		mailbox[o++] = (char)ch;
+	}
+	mailbox[o] = '\0';
+	return 0;
+}
+
+/** Modified base64 of RFC 3501 5.1.3 ('+' and ',' as the last two digits, no padding). */
+static const char utf7_b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
+/** Decode the UTF-8 character at *p (advanced past it) into *cp; 0, or -1 if it is no valid UTF-8. */
+static int utf8_next(const unsigned char **p, unsigned long *cp)
+{
+	const unsigned char *s = *p;
+	int n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 && s[0] <= 0xef ? 3 : s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : 0;
+	unsigned long v;
+
+	if (n == 0)
+		return -1;
+	v = s[0] & (0x7fu >> n);
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return -1;
+		v = (v << 6) | (s[i] & 0x3fu);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10ffff)) || (v >= 0xd800 && v < 0xe000))
+		return -1; /* overlong, out of range or a surrogate */
+	*cp = v;
+	*p = s + n;
+	return 0;
+}
+
+/** Append the characters from *p up to the next ASCII one as one "&...-" run of modified UTF-7; 0 or -1. */
+static int utf7_run(const unsigned char **p, mr_buf *out)
+{
+	unsigned long bits = 0, cp;
+	int nbits = 0;
+	char c;
+
+	if (mr_buf_puts(out, "&") != 0)
+		return -1;
+	while (**p >= 0x80) {
+		unsigned units[2];
+		int nu = 1;
+		if (utf8_next(p, &cp) != 0)
+			return -1;
+		units[0] = (unsigned)cp;
+		if (cp >= 0x10000) { /* a surrogate pair in UTF-16 */
+			units[0] = 0xd800u + (unsigned)((cp - 0x10000) >> 10);
+			units[1] = 0xdc00u + (unsigned)((cp - 0x10000) & 0x3ff);
+			nu = 2;
+		}
+		for (int i = 0; i < nu; i++) {
+			bits = (bits << 16) | units[i];
+			nbits += 16;
+			while (nbits >= 6) {
+				nbits -= 6;
+				c = utf7_b64[(bits >> nbits) & 63];
+				if (mr_buf_append(out, &c, 1) != 0)
+					return -1;
+			}
+			bits &= (1ul << nbits) - 1;
+		}
+	}
+	if (nbits > 0) { /* the last bits, padded with zero bits to one digit */
+		c = utf7_b64[(bits << (6 - nbits)) & 63];
+		if (mr_buf_append(out, &c, 1) != 0)
+			return -1;
+	}
+	return mr_buf_puts(out, "-");
+}
+
+/** Append a UTF-8 mailbox name as an IMAP quoted string in modified UTF-7. */
+int mr_imap_mailbox_quote(const char *name, mr_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)name;
+
+	if (*p == '\0' || mr_buf_puts(out, "\"") != 0)
+		return -1;
+	while (*p != '\0') {
+		if (*p >= 0x80) {
+			if (utf7_run(&p, out) != 0)
+				return -1;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f)
+			return -1;
+		if ((*p == '&' && mr_buf_puts(out, "&-") != 0) ||
+		    ((*p == '"' || *p == '\\') && mr_buf_puts(out, "\\") != 0) ||
+		    (*p != '&' && mr_buf_append(out, (const char *)p, 1) != 0))
+			return -1;
+		p++;
+	}
+	return mr_buf_puts(out, "\"");
+}
+
 /** EXAMINE mailbox and read its UIDVALIDITY. */
 int mr_imap_examine(mr_imap *c, const char *mailbox, unsigned long *validity, double deadline, mr_buf *err)
 {
-	char cmd[320];
+	mr_buf cmd;
+	int rc = -1;
 
-	if (mr_snprintf(cmd, sizeof(cmd), "EXAMINE \"%s\"", mailbox) != 0)
-		return mr_buf_puts(err, "the IMAP mailbox name is too long"), -1;
-	if (mr_imap_command(c, cmd, deadline, err) != 0)
-		return -1;
+	mr_buf_init(&cmd, 2048);
+	if (mr_buf_puts(&cmd, "EXAMINE ") != 0 || mr_imap_mailbox_quote(mailbox, &cmd) != 0) {
+		mr_buf_puts(err, "the IMAP mailbox name is too long or not UTF-8");
+		goto out;
+	}
+	if (mr_imap_command(c, mr_buf_str(&cmd), deadline, err) != 0)
+		goto out;
 	*validity = mr_imap_parse_uidvalidity(mr_buf_str(&c->resp));
-	return 0;
+	rc = 0;
+out:
+	mr_buf_free(&cmd);
+	return rc;
 }
 
 /** Append the UIDs of the "* SEARCH" line to *uids. */

@@ -57,7 +57,8 @@ void mr_imap_close(mr_imap *c);
 
 /** Send "TAG cmd" and read its whole response into c->resp; 0 on a tagged OK, -1 with a reason. */
 int mr_imap_command(mr_imap *c, const char *cmd, double deadline, mr_buf *err);
-/** EXAMINE mailbox (read-only select; the name is sent quoted); *validity gets UIDVALIDITY (0 if absent); 0 or -1. */
+/** EXAMINE mailbox (UTF-8; read-only select; sent as mr_imap_mailbox_quote makes it); *validity gets UIDVALIDITY (0
+ *  if absent); 0 or -1. */
 int mr_imap_examine(mr_imap *c, const char *mailbox, unsigned long *validity, double deadline, mr_buf *err);
 /** "UID SEARCH SINCE day of t"; *uids (caller frees) gets the UIDs sorted, *n their number; 0 or -1. */
 int mr_imap_search_since(mr_imap *c, time_t t, unsigned long **uids, size_t *n, double deadline, mr_buf *err);
@@ -69,7 +70,16 @@ int mr_imap_fetch_meta(mr_imap *c, mr_imap_meta *meta, size_t n, double deadline
 int mr_imap_fetch_body(mr_imap *c, unsigned long uid, const char **data, size_t *len, double deadline,
                        mr_buf *err);
 
-/* ---- pure parsers of response bytes (no I/O) ---- */
+/* ---- pure parsers of response bytes and of names (no I/O) ---- */
+
+/** Split imaps://host[:port]/MAILBOX into the server URL (base, bsize bytes, with the final '/') and the mailbox
+ *  name percent-decoded (RFC 5092: "Junk%20Reports", UTF-8 as %C3%A9); 0, or -1 with a reason (a bad %-escape, a
+ *  control character, a name or URL too long). */
+int mr_imap_url_split(const char *url, char *base, size_t bsize, char *mailbox, size_t msize, mr_buf *err);
+/** Append the UTF-8 mailbox name as an IMAP quoted string: '"' and '\\' escaped, '&' as "&-" and non-ASCII in
+ *  modified UTF-7 (RFC 3501 5.1.3: "Entw&APw-rfe"); 0, or -1 for an empty name, a control character, invalid
+ *  UTF-8 or a full buffer. */
+int mr_imap_mailbox_quote(const char *name, mr_buf *out);
 
 /** Scan d (len bytes) from *pos for the tagged status line of tag, skipping literals ({N} then N bytes); *literal
  *  carries the bytes of a literal still to skip between calls. 1 when found (status, size bytes, gets the line

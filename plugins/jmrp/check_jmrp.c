@@ -49,11 +49,12 @@ static const mr_option jmrp_options[] = {
 	  .help = "read the mbox FILE (arrival = date of the From_ line)",
 	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, mbox) },
 	{ .long_name = "imap", .arg = MR_ARG_REQUIRED, .arg_name = "URL", .id = OPT_IMAP,
-	  .help = "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX (read-only: EXAMINE and BODY.PEEK)" },
+	  .help = "read an IMAP mailbox over TLS: imaps://host[:port]/MAILBOX, the name percent-encoded as in "
+	          "imaps://host/Junk%20Reports (read-only: EXAMINE and BODY.PEEK)" },
 	{ .long_name = "imap-user", .arg = MR_ARG_REQUIRED, .arg_name = "NAME", .help = "IMAP login name",
 	  .type = MR_T_STRING, .off = MR_AT(jmrp_config, imap_user) },
 	{ .long_name = "imap-password-file", .arg = MR_ARG_REQUIRED, .arg_name = "FILE",
-	  .help = "read the IMAP password from FILE (mode 600)",
+	  .help = "read the IMAP password from FILE (not readable by others)",
 	  .type = MR_T_SECRET_FILE, .off = MR_AT(jmrp_config, imap_password_file) },
 	{ .long_name = "window", .arg = MR_ARG_REQUIRED, .arg_name = "DURATION",
 	  .help = "count complaints that arrived in this window: N with s, m, h or d (default 24h)",
@@ -127,68 +128,57 @@ static void save_state(const jmrp_counter *counter, const char *path, int partia
 	mr_buf_free(&why);
 }
 
+/** The mailbox the options name; for IMAP the password is read here; 0, or -1 with a reason. */
+static int source_of(mr_plugin_ctx *ctx, const jmrp_config *cfg, jmrp_source *src, mr_buf *err)
+{
+	memset(src, 0, sizeof(*src));
+	src->maildir = cfg->maildir;
+	src->mbox = cfg->mbox;
+	if (cfg->imap == NULL)
+		return 0;
+	src->imap = (jmrp_imap_config){ cfg->imap, cfg->imap_user, NULL, cfg->tls.cafile, cfg->tls.insecure };
+	src->imap.password = mr_plugin_secret(ctx, cfg->imap_password_file, err);
+	return src->imap.password != NULL ? 0 : -1;
+}
+
 /** Read the source and count; 0, or -1 with an UNKNOWN reason. */
 static int run_check(mr_plugin_ctx *ctx, const jmrp_config *cfg, mr_buf *err)
 {
-	const mr_common *common = &ctx->common;
-	mr_check *c = ctx->check;
 	jmrp_count_config cc = { cfg->ips, cfg->nips, cfg->domains, cfg->ndomains, (size_t)cfg->max_details };
+	jmrp_report_config rep = { &ctx->common.thr, cfg->sent, &cfg->rate, cfg->window_text, NULL, 0 };
+	time_t since = time(NULL) - cfg->window;
 	jmrp_counter counter;
-	jmrp_read_config rc;
 	jmrp_read_stats st;
-	jmrp_report_config rep;
-	int rc_ = -1, r;
+	jmrp_source src;
+	int rc = -1, r;
 
 	memset(&st, 0, sizeof(st));
 	jmrp_counter_init(&counter, &cc);
-	memset(&rc, 0, sizeof(rc));
-	rc.since = time(NULL) - cfg->window;
-	rc.deadline = ctx->deadline;
-	rc.known = cfg->state_file != NULL ? jmrp_counter_known : NULL;
-	rc.cb = jmrp_counter_message;
-	rc.user = &counter;
-	rc.verbose = common->verbose;
 	if (cfg->state_file != NULL)
-		jmrp_state_load(&counter, cfg->state_file, rc.since);
-	if (cfg->maildir != NULL) {
-		r = jmrp_read_maildir(cfg->maildir, &rc, &st, err);
-	} else if (cfg->mbox != NULL) {
-		r = jmrp_read_mbox(cfg->mbox, &rc, &st, err);
-	} else {
-		jmrp_imap_config ic = { cfg->imap, cfg->imap_user, NULL, cfg->tls.cafile, cfg->tls.insecure };
-		ic.password = mr_plugin_secret(ctx, cfg->imap_password_file, err);
-		if (ic.password == NULL)
-			goto out;
-		r = jmrp_read_imap(&ic, &rc, &st, err);
-	}
-	if (r < 0 || counter.oom) {
-		if (r == 0) /* the reader went on; a table or the list of unparsed messages could not grow */
-			mr_buf_puts(err, "out of memory");
+		jmrp_state_load(&counter, cfg->state_file, since);
+	if (source_of(ctx, cfg, &src, err) != 0)
 		goto out;
-	}
+	r = jmrp_count_source(&counter, &src, since, ctx->deadline, ctx->common.verbose, &st, err);
 	if (r > 0) {
-		mr_buf_printf(err, "timed out after %zu messages (-t %g)", st.listed, common->timeout);
+		mr_buf_printf(err, "timed out after %zu message%s (-t %g)", st.listed, st.listed == 1 ? "" : "s",
+		              ctx->common.timeout);
 		if (cfg->state_file != NULL) /* keep what this run learnt, so the next one goes on from there */
-			save_state(&counter, cfg->state_file, 1, c);
-		goto out;
+			save_state(&counter, cfg->state_file, 1, ctx->check);
 	}
-	memset(&rep, 0, sizeof(rep));
-	rep.thr = &common->thr;
-	rep.sent = cfg->sent;
-	rep.rate = &cfg->rate;
-	rep.window = cfg->window_text;
+	if (r != 0)
+		goto out;
 	rep.st = &st;
 	rep.elapsed = mr_now() - ctx->start;
-	if (jmrp_report_build(&counter, &rep, c) != 0) {
+	if (jmrp_report_build(&counter, &rep, ctx->check) != 0) {
 		mr_buf_puts(err, "out of memory while reporting");
 		goto out;
 	}
 	if (cfg->state_file != NULL)
-		save_state(&counter, cfg->state_file, 0, c);
-	rc_ = 0;
+		save_state(&counter, cfg->state_file, 0, ctx->check);
+	rc = 0;
 out:
 	jmrp_counter_free(&counter);
-	return rc_;
+	return rc;
 }
 
 /** Check the option combinations, start GMime and ask for libcurl for IMAP; MR_PREPARE_OK or _BAD. */
@@ -249,7 +239,8 @@ static const mr_plugin plugin = {
 		         "[--sender-domain=DOMAIN]... [-w RANGE] [-c RANGE] [--sent=N] [-t SECONDS]",
 		.notes = "Messages that are no recognisable complaint are counted as 'unparsed' and listed, never "
 		         "dropped. Recipient addresses of the complaints and the IMAP password never appear in the "
-		         "output. Give the password in a file or with --extra-opts.",
+		         "output. Give the IMAP password in a file, never itself: --imap-password-file=FILE, or the "
+		         "line 'imap-password-file = FILE' in the plugin's section of the --extra-opts ini file.",
 		.default_timeout = 10,
 		.common_flags = MR_COMMON_THRESHOLDS,
 		.warning_help = "warning range on the number of complaints in the window",

@@ -1,5 +1,5 @@
 /* jmrp_input_imap.c: the IMAP reader of check_jmrp on the general client (common/imap): splits --imap into server
- * and mailbox, EXAMINEs the mailbox (read-only), searches the window's days, fetches metadata in batches and only
+ * and mailbox (percent-decoded, RFC 5092), EXAMINEs the mailbox (read-only), searches the window's days, fetches metadata in batches and only
  * then the bodies (BODY.PEEK, so nothing is marked read) of messages in the window that the state file does not
  * know and that are not too large. */
 #include <stdlib.h>
@@ -76,22 +76,6 @@ static int read_uids(mr_imap *c, unsigned long validity, const unsigned long *ui
 	return 0;
 }
 
-/** Split imaps://host[:port]/MAILBOX into the server URL (base, with the final '/') and a mailbox name this
- *  plugin can quote; 0, or -1 with a reason. */
-static int split_url(const char *url, char *base, size_t bsize, char *mailbox, size_t msize, mr_buf *err)
-{
-	const char *slash;
-
-	if (strncmp(url, "imaps://", 8) != 0 || (slash = strchr(url + 8, '/')) == NULL || slash[1] == '\0' ||
-	    mr_snprintf(base, bsize, "%.*s/", (int)(slash - url), url) != 0 ||
-	    mr_snprintf(mailbox, msize, "%s", slash + 1) != 0)
-		return mr_buf_puts(err, "--imap must look like imaps://host[:port]/MAILBOX"), -1;
-	for (const char *q = mailbox; *q; q++)
-		if ((unsigned char)*q < 0x21 || *q == '"' || *q == '\\')
-			return mr_buf_puts(err, "the IMAP mailbox name has characters this plugin does not quote"), -1;
-	return 0;
-}
-
 /** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed). */
 int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
 {
@@ -103,7 +87,7 @@ int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_
 
 	/* the largest answer is one message's BODY[] literal with its FETCH line around it */
 	mr_imap_init(&c, (size_t)JMRP_MSG_MAX + 65536, rc->verbose);
-	if (split_url(ic->url, base, sizeof(base), mailbox, sizeof(mailbox), err) != 0)
+	if (mr_imap_url_split(ic->url, base, sizeof(base), mailbox, sizeof(mailbox), err) != 0)
 		goto out;
 	/* libcurl gets the server URL only, so that it never SELECTs: EXAMINE below opens the mailbox read-only */
 	if (mr_imap_connect(&c, &(mr_imap_login){ base, ic->user, ic->password, ic->cafile, ic->insecure },

@@ -279,7 +279,8 @@ static int list_unparsed(jmrp_counter *c, const char *text)
 }
 
 /** Count one message met in this run, parsed now or known from the state file (the one tally path): an unparsed
- *  one is listed, a complaint tallied per IP and domain unless the filters leave it out; 0 or -1 (out of memory). */
+ *  one is listed, a complaint tallied per IP and domain unless the filters leave it out, a report that is no
+ *  complaint counted apart (after the same filters); 0 or -1 (out of memory). */
 static int tally(jmrp_counter *c, const jmrp_entry *e)
 {
 	jmrp_ip_tally *ip = &c->ipv[e->ip];
@@ -290,7 +291,11 @@ static int tally(jmrp_counter *c, const jmrp_entry *e)
 		return list_unparsed(c, e->text);
 	}
 	if (!passes(c, ip->has_ip, &ip->ip, dom->name)) {
-		c->filtered++;
+		c->filtered += e->kind != JMRP_OTHER;
+		return 0;
+	}
+	if (e->kind == JMRP_OTHER) { /* a report, but no user's complaint: apart, never tallied per IP or sender */
+		c->other++;
 		return 0;
 	}
 	c->complaints++;
@@ -327,18 +332,35 @@ static int fill_entry(jmrp_counter *c, jmrp_entry *e, time_t arrival, int kind, 
 	return 0;
 }
 
-/** Append a copy of src under key to the entries, unless cleaning would change key (then nothing); 0 or -1. */
-static int add_entry(jmrp_counter *c, const char *key, const jmrp_entry *src)
+/** Write the stored form of key into dst (JMRP_KEY_MAX bytes). */
+void jmrp_key_escape(char *dst, const char *key)
 {
-	char k[JMRP_KEY_MAX];
-	jmrp_entry *v;
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0, n = strlen(key);
 
-	/* A key that cleaning empties or changes could not be read back from the state file as it is (an empty key
-	 * makes the file corrupt): such a message is counted but not remembered, so the next run reads it again. */
-	jmrp_clean_text(k, sizeof(k), key);
-	if (k[0] == '\0' || strcmp(k, key) != 0)
-		return 0;
-	v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+	for (size_t i = 0; i < n && o < JMRP_KEY_MAX; i++) {
+		unsigned char b = (unsigned char)key[i];
+		if (b >= 0x21 && b <= 0x7e && b != '%' && b != '#') {
+			dst[o++] = (char)b;
+		} else if (o + 3 <= JMRP_KEY_MAX) {
+			dst[o++] = '%';
+			dst[o++] = hex[b >> 4];
+			dst[o++] = hex[b & 15];
+		} else {
+			o = JMRP_KEY_MAX;
+		}
+	}
+	if (o == 0 || o >= JMRP_KEY_MAX) /* empty, or too long to keep whole: a hash and the length stand for it */
+		mr_snprintf(dst, JMRP_KEY_MAX, "#%016llx:%zu", (unsigned long long)mr_fnv1a64(key, n, MR_FNV64_INIT), n);
+	else
+		dst[o] = '\0';
+}
+
+/** Append a copy of src under the stored key k to the entries; 0 or -1. */
+static int add_entry(jmrp_counter *c, const char *k, const jmrp_entry *src)
+{
+	jmrp_entry *v = mr_grow(c->v, &c->cap, c->n, sizeof(*v), 256);
+
 	if (v == NULL) {
 		c->oom = 1;
 		return -1;
@@ -371,11 +393,9 @@ int jmrp_counter_known(void *counter, const char *key, const char *label, time_t
 	char k[JMRP_KEY_MAX];
 	jmrp_entry *e;
 
-	if (c->ncached == 0 || strlen(key) >= JMRP_KEY_MAX)
+	if (c->ncached == 0)
 		return 0;
-	jmrp_clean_text(k, sizeof(k), key); /* as add_entry stored it */
-	if (strcmp(k, key) != 0)
-		return 0; /* add_entry never stores such a key */
+	jmrp_key_escape(k, key); /* as it was stored */
 	e = bsearch(k, c->v, c->ncached, sizeof(*c->v), cmp_probe);
 	if (e == NULL || e->seen)
 		return 0;
@@ -399,6 +419,7 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 	jmrp_counter *c = counter;
 	jmrp_complaint comp;
 	jmrp_entry e;
+	char k[JMRP_KEY_MAX];
 
 	if (m->data == NULL) {
 		memset(&comp, 0, sizeof(comp));
@@ -412,8 +433,11 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m)
 	               c->keep || c->nlisted < MAX_UNPARSED_LINES) != 0)
 		return -1;
 	e.seen = 1;
-	if (c->keep && add_entry(c, m->key, &e) != 0)
-		return -1;
+	if (c->keep) {
+		jmrp_key_escape(k, m->key);
+		if (add_entry(c, k, &e) != 0)
+			return -1;
+	}
 	return tally(c, &e);
 }
 
@@ -447,6 +471,29 @@ void jmrp_counter_cache_drop(jmrp_counter *c)
 {
 	c->n = 0;
 	c->ncached = 0;
+}
+
+/** Read the mailbox and count its messages of the window. */
+int jmrp_count_source(jmrp_counter *c, const jmrp_source *src, time_t since, double deadline, int verbose,
+                      jmrp_read_stats *st, mr_buf *err)
+{
+	jmrp_read_config rc;
+	int r;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.since = since;
+	rc.deadline = deadline;
+	rc.known = c->keep ? jmrp_counter_known : NULL;
+	rc.cb = jmrp_counter_message;
+	rc.user = c;
+	rc.verbose = verbose;
+	r = jmrp_input_read(src, &rc, st, err);
+	if (r < 0 || c->oom) {
+		if (r >= 0) /* the reader went on; a table or the list of unparsed messages could not grow */
+			mr_buf_puts(err, "out of memory");
+		return -1;
+	}
+	return r;
 }
 
 /** Judge the count and the rate. */

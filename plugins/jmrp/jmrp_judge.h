@@ -1,6 +1,7 @@
 /* jmrp_judge.h: the judge step of check_jmrp: counts the complaints in the window (one tally path for messages
  * parsed now and those known from the state file), applies the -H and --sender-domain filters, tallies per source
- * IP and per domain, and turns the count and the rate into a state. */
+ * IP and per domain, counts ARF reports that are no complaint apart, and turns the count and the rate into a
+ * state. */
 #ifndef JMRP_JUDGE_H
 #define JMRP_JUDGE_H
 
@@ -23,7 +24,10 @@ typedef struct jmrp_count_config {
 	size_t max_details;          /**< most IPs and senders listed */
 } jmrp_count_config;
 
-/** Longest message key kept (longer keys are cut; the reader's keys are far shorter). */
+/** Size of a stored message key with its NUL. A reader's key is stored escaped: every byte outside printable ASCII
+ *  (0x21 to 0x7e) and every '%' and '#' as %XX (upper-case hex), so that distinct keys stay distinct, none is
+ *  empty, and none holds a tab or a line break; a key whose escaped form is empty or does not fit is stored as
+ *  "#" and the 16 hex digits of its FNV-1a hash, ':' and its length in bytes. */
 #define JMRP_KEY_MAX 160
 /** Longest label or reason kept, including the terminating NUL (longer ones are cut). */
 #define JMRP_TEXT_MAX 96
@@ -33,7 +37,7 @@ typedef struct jmrp_count_config {
 
 /** One message of the state file, kept only when a state file is used; strings live in the counter's arena. */
 typedef struct jmrp_entry {
-	const char *key;             /**< message identity from the reader (at most JMRP_KEY_MAX - 1 bytes) */
+	const char *key;             /**< message identity from the reader, escaped (see JMRP_KEY_MAX) */
 	const char *text;            /**< unparsed only: label, NUL, reason, NUL (for the long output); else NULL */
 	time_t arrival;              /**< arrival time */
 	uint32_t ip;                 /**< index into the counter's IP table ("no IP" included) */
@@ -85,6 +89,8 @@ typedef struct jmrp_counter {
 	size_t complaints;           /**< complaints counted (after filters) */
 	size_t unparsed;             /**< messages that are no recognisable complaint */
 	size_t filtered;             /**< complaints left out by -H / --sender-domain */
+	size_t other;                /**< ARF reports that are no complaint (auth-failure, not-spam, ...), after the
+	                              *   filters; never in the count or the rate */
 	int oom;                     /**< an allocation failed */
 	char state_note[200];        /**< why the state file was ignored, or "" */
 } jmrp_counter;
@@ -100,8 +106,11 @@ int jmrp_counter_message(void *counter, const jmrp_msg *m);
 
 /** Make the counter keep one jmrp_entry per message (a state file is used); without it only tallies are kept. */
 void jmrp_counter_keep(jmrp_counter *c);
-/** Add a message known from the state file (not yet met in this run), its fields cleaned and cut as when it was
- *  written: unparsed ones keep "label NUL why"; 0, or -1 when out of memory. */
+/** Write into dst (JMRP_KEY_MAX bytes) the stored form of a reader's key (see JMRP_KEY_MAX). */
+void jmrp_key_escape(char *dst, const char *key);
+/** Add a message known from the state file (not yet met in this run) under its stored key (already escaped), its
+ *  other fields cleaned and cut as when it was written: unparsed ones keep "label NUL why"; 0, or -1 when out of
+ *  memory. */
 int jmrp_counter_add_cached(jmrp_counter *c, const char *key, time_t arrival, int kind, int has_ip,
                             const mr_addr *ip, const char *domain, const char *label, const char *why);
 /** Close the cache after the last jmrp_counter_add_cached: sort it by key for jmrp_counter_known. */
@@ -110,6 +119,12 @@ void jmrp_counter_cache_done(jmrp_counter *c);
 void jmrp_counter_cache_drop(jmrp_counter *c);
 /** The reason part of an unparsed entry's "label NUL why" text. */
 const char *jmrp_entry_why(const char *text);
+
+/** Read the mailbox src and count every message that arrived at or after since into c; with a state file loaded
+ *  (jmrp_state_load), messages its cache knows are counted from it and not read again. 0, 1 if the deadline
+ *  stopped the read (what was counted stays in c), or -1 with a reason (out of memory included). */
+int jmrp_count_source(jmrp_counter *c, const jmrp_source *src, time_t since, double deadline, int verbose,
+                      jmrp_read_stats *st, mr_buf *err);
 
 /** The verdict on one run's count. */
 typedef struct jmrp_verdict {

@@ -8,11 +8,16 @@
  *   (a DSN, a read receipt) is UNPARSED, a missing report-type is tolerated. Only the direct children
  *   are searched for the message/feedback-report part and the original (message/rfc822,
  *   message/global, text/rfc822-headers, message/global-headers); both are parsed as header blocks.
- * - IP: ARF Source-IP, else X-Sender-IP, else X-Originating-IP of the original, else the single
- *   distinct [address] of the original's first (topmost) Received header. Legacy: the subject's IPv4,
- *   else X-Sender-IP. An invalid value counts as absent; nothing is guessed.
+ * - Feedback-Type abuse, fraud, virus and other are user complaints (JMRP_ARF); any other type (auth-failure:
+ *   DMARC/DKIM/SPF failure reports of RFC 6591; not-spam) is a report that is no complaint (JMRP_OTHER).
+ * - IP: ARF Source-IP (comments and folding allowed, RFC 5965: exactly one address once the comments are
+ *   gone), else X-Sender-IP, else X-Originating-IP of the original, else the single distinct [address] of
+ *   the original's first (topmost) Received header. Legacy: the subject's IPv4, else X-Sender-IP. An invalid value counts as
+ *   absent; nothing is guessed.
  * - Recipients (Original-Rcpt-To, To, X-HmXmrOriginalRecipient) are never read.
- * - A top-level multipart that ends before its closing boundary is UNPARSED ("truncated").
+ * - A top-level multipart that ends before its closing boundary (providers cut the attached original) is
+ *   UNPARSED ("truncated") unless it is an ARF report whose message/feedback-report part is complete, i.e.
+ *   another part started after it: that report is read, with what is left of the original.
  * - Stored strings are trimmed, tabs and line breaks become spaces, other control characters and
  *   invalid UTF-8 become '?', and text is cut at a UTF-8 character boundary. Addresses, domains and
  *   the feedback type are lower-cased (ASCII); the Message-ID is stored without angle brackets.
@@ -219,6 +224,51 @@ static int ip_from_value(const char *v, mr_addr *a)
 	return mr_addr_parse(s, a);
 }
 
+/** Parse a structured header value holding one address with optional comments and folding (RFC 5965 Source-IP:
+ *  [CFWS] address [CFWS]): comments, nested or with quoted-pairs, are dropped; exactly one token must remain. 0,
+ *  -1 if it is no address, -2 if there is no value at all. */
+static int ip_from_cfws(const char *v, mr_addr *a)
+{
+	char tmp[MR_ADDR_STRLEN + 8];
+	size_t o = 0, ntok = 0;
+	int depth = 0, in_tok = 0;
+
+	if (v == NULL)
+		return -2;
+	for (const char *p = v; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (depth > 0) {
+			if (ch == '\\' && p[1] != '\0')
+				p++;
+			else if (ch == '(')
+				depth++;
+			else if (ch == ')')
+				depth--;
+			in_tok = 0;
+			continue;
+		}
+		if (ch == '(') {
+			depth = 1;
+			in_tok = 0;
+			continue;
+		}
+		if (is_space(ch)) {
+			in_tok = 0;
+			continue;
+		}
+		if (!in_tok && ++ntok > 1)
+			return -1; /* two tokens: do not guess */
+		in_tok = 1;
+		if (o + 1 >= sizeof(tmp))
+			return -1; /* too long for an address */
+		tmp[o++] = (char)ch;
+	}
+	tmp[o] = '\0';
+	if (depth != 0 || o == 0)
+		return o == 0 && depth == 0 ? -2 : -1;
+	return ip_from_value(tmp, a);
+}
+
 /** Take the address of a Received header if it names exactly one distinct [address]; 0 or -1. */
 static int ip_from_received(const char *v, mr_addr *a)
 {
@@ -384,6 +434,27 @@ static void take_original(jmrp_complaint *out, GMimeMessage *orig)
 		copy_path(out->sender, sizeof(out->sender), header(o, "X-SID-PRA"), COPY_LOWER);
 }
 
+/** 1 if an ARF Feedback-Type (lower case) is a user's complaint: abuse, fraud, virus or other (RFC 5965). */
+static int is_complaint_type(const char *t)
+{
+	return strcmp(t, "abuse") == 0 || strcmp(t, "fraud") == 0 || strcmp(t, "virus") == 0 ||
+	       strcmp(t, "other") == 0;
+}
+
+/** 1 if the multipart/report mp has a message/feedback-report part that another part follows: its closing
+ *  boundary was met, so the part is complete even if the message is cut later. */
+static int feedback_part_closed(GMimeMultipart *mp)
+{
+	int count = g_mime_multipart_get_count(mp);
+
+	for (int i = 0; i + 1 < count; i++) {
+		GMimeObject *child = g_mime_multipart_get_part(mp, i);
+		if (child != NULL && content_is(child, "message", "feedback-report"))
+			return 1;
+	}
+	return 0;
+}
+
 /** Fill out from an ARF report whose top level is the multipart mp; returns the kind. */
 static jmrp_kind parse_arf(GMimeMultipart *mp, jmrp_complaint *out)
 {
@@ -391,7 +462,7 @@ static jmrp_kind parse_arf(GMimeMultipart *mp, jmrp_complaint *out)
 	GMimeMessage *fb = NULL, *orig = NULL;
 	jmrp_kind kind = JMRP_UNPARSED;
 	const char *v;
-	int i, count = g_mime_multipart_get_count(mp);
+	int i, count = g_mime_multipart_get_count(mp), src_ip;
 
 	for (i = 0; i < count; i++) {
 		GMimeObject *child = g_mime_multipart_get_part(mp, i);
@@ -414,11 +485,13 @@ static jmrp_kind parse_arf(GMimeMultipart *mp, jmrp_complaint *out)
 	}
 	v = header(GMIME_OBJECT(fb), "Feedback-Type");
 	copy_text(out->feedback_type, sizeof(out->feedback_type), v, COPY_LOWER);
+	out->feedback_type[strcspn(out->feedback_type, " (;")] = '\0'; /* the token, without a comment after it */
 	if (out->feedback_type[0] == '\0') {
 		kind = unparsed(out, "feedback report without Feedback-Type", NULL);
 		goto out;
 	}
-	if (ip_from_value(header(GMIME_OBJECT(fb), "Source-IP"), &out->source_ip) == 0)
+	src_ip = ip_from_cfws(header(GMIME_OBJECT(fb), "Source-IP"), &out->source_ip);
+	if (src_ip == 0)
 		out->has_ip = 1;
 	copy_path(out->sender, sizeof(out->sender), header(GMIME_OBJECT(fb), "Original-Mail-From"),
 		  COPY_LOWER);
@@ -430,7 +503,8 @@ static jmrp_kind parse_arf(GMimeMultipart *mp, jmrp_complaint *out)
 		GMimeObject *o = GMIME_OBJECT(orig);
 
 		take_original(out, orig);
-		if (!out->has_ip && (ip_from_value(header(o, "X-Sender-IP"), &out->source_ip) == 0 ||
+		/* the original's headers stand in only when the report names no readable source address */
+		if (src_ip != 0 && (ip_from_value(header(o, "X-Sender-IP"), &out->source_ip) == 0 ||
 				     ip_from_value(header(o, "X-Originating-IP"), &out->source_ip) == 0 ||
 				     ip_from_received(header(o, "Received"), &out->source_ip) == 0))
 			out->has_ip = 1;
@@ -438,7 +512,7 @@ static jmrp_kind parse_arf(GMimeMultipart *mp, jmrp_complaint *out)
 	if (out->domain[0] == '\0')
 		copy_domain_of(out->domain, sizeof(out->domain), out->sender);
 	strip_dots(out->domain);
-	out->kind = kind = JMRP_ARF;
+	out->kind = kind = is_complaint_type(out->feedback_type) ? JMRP_ARF : JMRP_OTHER;
 out:
 	if (orig != NULL)
 		g_object_unref(orig);
@@ -582,7 +656,7 @@ jmrp_kind jmrp_parse(const char *msg, size_t len, jmrp_complaint *out)
 			kind = unparsed(out, "multipart without boundary", NULL);
 			goto out;
 		}
-		if (flags.truncated) {
+		if (flags.truncated && !(content_is(top, "multipart", "report") && feedback_part_closed(GMIME_MULTIPART(top)))) {
 			kind = unparsed(out, "truncated multipart (no closing boundary)", NULL);
 			goto out;
 		}

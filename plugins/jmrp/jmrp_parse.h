@@ -9,7 +9,8 @@
 typedef enum jmrp_kind {
 	JMRP_UNPARSED = 0,  /**< not recognisable as a complaint (why says what is wrong) */
 	JMRP_LEGACY,        /**< Hotmail format: From staff@hotmail.com, "complaint about message from <IP>" */
-	JMRP_ARF            /**< RFC 5965: multipart/report; report-type=feedback-report */
+	JMRP_ARF,           /**< RFC 5965 user complaint: Feedback-Type abuse, fraud, virus or other */
+	JMRP_OTHER          /**< an ARF report that is no complaint: auth-failure (RFC 6591), not-spam, ... */
 } jmrp_kind;
 
 /** One complaint, without any recipient address (never stored). */
@@ -22,7 +23,7 @@ typedef struct jmrp_complaint {
 	char domain[256];          /**< Reported-Domain, else the domain of sender, lower case, "" if none */
 	char subject[256];         /**< Subject of the original message, "" if absent */
 	char message_id[256];      /**< Message-ID of the original, "" if absent */
-	char feedback_type[32];    /**< ARF Feedback-Type ("abuse"); "abuse" for legacy reports */
+	char feedback_type[32];    /**< ARF Feedback-Type ("abuse", "auth-failure"); "abuse" for legacy reports */
 	char why[160];             /**< for JMRP_UNPARSED: the reason (e.g. "no message/feedback-report part") */
 } jmrp_complaint;
 

@@ -1,6 +1,6 @@
 /* jmrp_report.c: builds check_jmrp's result tree from the counter: the tallies ranked (most complaints first), at
- * most --max-details IPs and senders, every unparsed message up to a bound, the reader's and the state file's
- * notes, the summary line, the state of the verdict and the perfdata. */
+ * most --max-details IPs and senders, every unparsed message up to a bound, the ARF reports that are no complaint,
+ * the reader's and the state file's notes, the summary line, the state of the verdict and the perfdata. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +36,8 @@ static int report_unparsed(const jmrp_counter *c, mr_check *chk)
 		if (mr_sub_add_info(chk, NULL, MR_UNKNOWN, "unparsed: %s: %s", c->listed[i], jmrp_entry_why(c->listed[i])) == NULL)
 			return -1;
 	if (c->unparsed > c->nlisted &&
-	    mr_sub_add_info(chk, NULL, MR_UNKNOWN, "%zu more unparsed messages not listed", c->unparsed - c->nlisted) == NULL)
+	    mr_sub_add_info(chk, NULL, MR_UNKNOWN, "%zu more unparsed message%s not listed", c->unparsed - c->nlisted,
+	                    c->unparsed - c->nlisted == 1 ? "" : "s") == NULL)
 		return -1;
 	return 0;
 }
@@ -93,6 +94,11 @@ int jmrp_report_build(const jmrp_counter *c, const jmrp_report_config *rc, mr_ch
 			goto out;
 	if (report_unparsed(c, chk) != 0)
 		goto out;
+	if (c->other > 0 &&
+	    mr_sub_add_info(chk, NULL, MR_OK, "%zu ARF report%s that %s no junk complaint (auth-failure: DMARC, DKIM or "
+	                    "SPF failure; not-spam; ...): not counted", c->other, c->other == 1 ? "" : "s",
+	                    c->other == 1 ? "is" : "are") == NULL)
+		goto out;
 	if (rc->st->vanished > 0 &&
 	    mr_sub_add_info(chk, NULL, MR_OK, "%zu message%s vanished while reading (moved or deleted meanwhile)",
 	                    rc->st->vanished, rc->st->vanished == 1 ? "" : "s") == NULL)
@@ -111,6 +117,8 @@ int jmrp_report_build(const jmrp_counter *c, const jmrp_report_config *rc, mr_ch
 		mr_buf_printf(&sum, ", rate %s%%", r);
 	if (c->unparsed > 0)
 		mr_buf_printf(&sum, ", %zu unparsed", c->unparsed);
+	if (c->other > 0)
+		mr_buf_printf(&sum, ", %zu other report%s", c->other, c->other == 1 ? "" : "s");
 	if (mr_check_set_summary(chk, "%s", mr_buf_str(&sum)) != 0)
 		goto out;
 	mr_check_set_state(chk, v.state);
@@ -119,6 +127,7 @@ int jmrp_report_build(const jmrp_counter *c, const jmrp_report_config *rc, mr_ch
 	p.thr = *rc->thr;
 	if (mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "ips", (double)distinct_ips, "") != 0 ||
 	    mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "unparsed", (double)c->unparsed, "") != 0 ||
+	    mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "other_reports", (double)c->other, "") != 0 ||
 	    mr_check_add_perf(chk, &p) != 0 || mr_perf_set(&p, "time", rc->elapsed, "s") != 0 ||
 	    mr_check_add_perf(chk, &p) != 0)
 		goto out;

@@ -29,6 +29,8 @@ imap_server (session)
     Complaints  legacy 203.0.113.9 x2 (1h, 2h)
     Large       an ARF 192.0.2.77 of more than 8 MiB (1h, too large to read:
                 unparsed), an ARF 192.0.2.78 (2h)
+    Junk Reports            REAL_SENDERS (a name with a blank)
+    Rapports ind\u00e9sirables an ARF 192.0.2.61 (1h; a non-ASCII name)
 
     Yields an ImapServer with .dovecot (dovecot.Dovecot: url(), client(),
     flags(), internaldates(), uids_by_message_id()), .uids ({name: UID}
@@ -127,6 +129,29 @@ IMAP_FOLDER_EXPECT = {"complaints": 2, "ips": 1, "unparsed": 0,
 IMAP_LARGE_FOLDER = "Large"
 IMAP_LARGE_BYTES = 9 * 1024 * 1024
 
+# Reports that real senders make (issue 11), as {name: (generator, hours ago)}:
+# originals cut off, authentication-failure (RFC 6591) and not-spam reports,
+# Source-IP with a comment or folding whose original names another IP.
+REAL_SENDERS = {
+    "cut_original": (lambda: jm.cut_report("192.0.2.50"), 1),
+    "cut_feedback": (lambda: jm.cut_report("192.0.2.59", where="feedback"), 1),
+    "dmarc": (lambda: jm.auth_failure_report("192.0.2.51", "dmarc"), 2),
+    "dkim": (lambda: jm.auth_failure_report("192.0.2.51", "dkim"), 2),
+    "spf": (lambda: jm.auth_failure_report("192.0.2.51", "spf"), 2),
+    "not_spam": (lambda: jm.arf_report("192.0.2.51", feedback_type="not-spam"), 3),
+    "comment": (lambda: jm.arf_report("192.0.2.52", original_ip="203.0.113.77",
+                                      source_ip_lines=["Source-IP: 192.0.2.52 (mail.example.com)"]), 3),
+    "folded": (lambda: jm.arf_report("192.0.2.53", original_ip="203.0.113.77",
+                                     source_ip_lines=["Source-IP:", "\t192.0.2.53", "\t(folded; mx.example.com)"]),
+               4),
+}
+REAL_SENDERS_EXPECT = {"complaints": 3, "ips": 3, "unparsed": 1, "other_reports": 4,
+                       "by_ip": {"192.0.2.50": 1, "192.0.2.52": 1, "192.0.2.53": 1}}
+# IMAP mailboxes whose names need percent-encoding in the URL and quoting (and
+# modified UTF-7) in IMAP: REAL_SENDERS in the first, one complaint in the other.
+IMAP_SPACE_FOLDER = "Junk Reports"
+IMAP_UTF8_FOLDER = "Rapports ind\u00e9sirables"
+
 
 def large_arf(ip, size):
     """An ARF report of at least size bytes: the original's body padded with text lines."""
@@ -163,6 +188,12 @@ def imap_server(jmrp_workdir, jmrp_certs):
         large = jm.Maildir(os.path.join(maildir, "." + IMAP_LARGE_FOLDER))
         large.add(large_arf("192.0.2.77", IMAP_LARGE_BYTES), now - 3600)
         large.add(jm.arf_report("192.0.2.78"), now - 2 * 3600)
+        # Dovecot keeps Maildir++ folder names in modified UTF-7 on disk
+        spaced = jm.Maildir(os.path.join(maildir, "." + IMAP_SPACE_FOLDER))
+        for gen, hours in REAL_SENDERS.values():
+            spaced.add(gen(), now - hours * 3600)
+        utf8 = jm.Maildir(os.path.join(maildir, ".Rapports ind&AOk-sirables"))
+        utf8.add(jm.arf_report("192.0.2.61"), now - 3600)
 
     base = os.path.join(jmrp_workdir, "dovecot")
     os.mkdir(base)

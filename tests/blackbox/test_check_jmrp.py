@@ -27,11 +27,12 @@ import pytest
 from conftest import STATES, check_bad_input, first_line, free_port, parse_perfdata, plugin_env
 from jmrp_fixtures import (IMAP_FOLDER, IMAP_FOLDER_EXPECT,  # noqa: F401
                            IMAP_INBOX, IMAP_INBOX_EXPECT, IMAP_LARGE_FOLDER, dovecot,
+                           IMAP_SPACE_FOLDER, IMAP_UTF8_FOLDER, REAL_SENDERS, REAL_SENDERS_EXPECT,
                            secret_forms, imap_password_file,
                            imap_server, jm, jmrp_certs, jmrp_plugin,
                            jmrp_workdir, run_jmrp, testcerts)
 
-PERF_LABELS = ["complaints", "ips", "unparsed", "time"]
+PERF_LABELS = ["complaints", "ips", "unparsed", "other_reports", "time"]
 HOUR = 3600
 DAY = 86400
 
@@ -272,7 +273,7 @@ def test_empty_maildir_is_ok_with_zero(tmp_path, jmrp_plugin):
     md = jm.Maildir(str(tmp_path / "empty"))
     r = run_jmrp(["-M", md.path])
     perf = check(r, "OK")
-    assert perf == {"complaints": 0, "ips": 0, "unparsed": 0, "time": perf["time"]}
+    assert perf == {"complaints": 0, "ips": 0, "unparsed": 0, "other_reports": 0, "time": perf["time"]}
     assert summary_re(0, "24h", 0).match(first_line(r.stdout)), r.stdout
 
 
@@ -908,6 +909,56 @@ def test_imap_wrong_password_is_unknown_login_failure(imap_server, tmp_path):
             assert "imap: > (login, not shown)" in r.stdout.splitlines(), r.stdout
 
 
+def check_real_senders(r):
+    """The REAL_SENDERS expectations (issue 11) on a run's output."""
+    perf = check(r, "OK")
+    e = REAL_SENDERS_EXPECT
+    assert {k: perf[k] for k in ("complaints", "ips", "unparsed", "other_reports")} == \
+        {k: e[k] for k in ("complaints", "ips", "unparsed", "other_reports")}, r.stdout
+    assert dict(ip_counts(r.stdout)) == e["by_ip"], r.stdout
+    line = first_line(r.stdout)
+    assert summary_re(3, "24h", 3).match(line), line
+    assert ", 1 unparsed, 4 other reports |" in line, line
+    others = [(s, t) for s, t in detail_lines(r.stdout) if "no junk complaint" in t]
+    assert others == [("OK", "4 ARF reports that are no junk complaint (auth-failure: DMARC, DKIM "
+                              "or SPF failure; not-spam; ...): not counted")], r.stdout
+    # the complaint with a commented Source-IP goes to that IP, never to the
+    # original's Received hop; the report with a cut feedback part is unparsed
+    assert "203.0.113.77" not in r.stdout, r.stdout
+    assert "192.0.2.51" not in r.stdout and "192.0.2.59" not in r.stdout, r.stdout
+    [(state, text)] = unparsed_lines(r.stdout)
+    assert "truncated" in text, r.stdout
+    return perf
+
+
+def test_imap_mailbox_names_with_blank_and_non_ascii(imap_server, imap_password_file):
+    """Percent-encoded (RFC 5092) and raw names; quoted, and modified UTF-7
+    for non-ASCII (RFC 3501 5.1.3), in EXAMINE."""
+    for name in ("Junk%20Reports", "Junk Reports", "Junk%20%52eports"):
+        r = run_jmrp(imap_args(imap_server, imap_password_file, name) + ["-vvv"])
+        check_real_senders(r)
+        assert any('EXAMINE "Junk Reports"' in ln for ln in r.stdout.splitlines()), r.stdout
+    assert IMAP_SPACE_FOLDER == "Junk Reports"
+    enc = IMAP_UTF8_FOLDER.encode("utf-8")
+    url_name = "".join(chr(b) if 0x21 <= b < 0x7f else "%%%02X" % b for b in enc)
+    assert url_name == "Rapports%20ind%C3%A9sirables"
+    r = run_jmrp(imap_args(imap_server, imap_password_file, url_name) + ["-vvv"])
+    perf = check(r, "OK")
+    assert perf["complaints"] == 1 and dict(ip_counts(r.stdout)) == {"192.0.2.61": 1}, r.stdout
+    assert any('EXAMINE "Rapports ind&AOk-sirables"' in ln for ln in r.stdout.splitlines()), r.stdout
+    # a mailbox that does not exist is still a clear error
+    check_source_error(run_jmrp(imap_args(imap_server, imap_password_file, "No%20Such%20Box")),
+                       "EXAMINE")
+
+
+@pytest.mark.parametrize("url_name,why", [
+    ("Junk%2", "%XX"), ("Junk%zzReports", "%XX"), ("Junk%0AReports", "control character"),
+    ("Junk%FFReports", "UTF-8"),
+])
+def test_imap_bad_mailbox_names_are_refused(imap_server, imap_password_file, url_name, why):
+    check_source_error(run_jmrp(imap_args(imap_server, imap_password_file, url_name)), why)
+
+
 def test_imap_without_cafile_fails_on_the_certificate(imap_server, imap_password_file):
     r = run_jmrp(imap_args(imap_server, imap_password_file, cafile=False))
     check_source_error(r, "certificate")
@@ -1112,6 +1163,129 @@ def test_corrupt_state_file_is_ignored(basic_maildir, tmp_path, garbage):
     assert state.read_bytes() != garbage or garbage == b"", "state file not rewritten"
     r2 = run_jmrp(["-M", path, "--state-file=" + str(state)])
     check_basic_counts(r2)
+
+
+# --------------------------------------------------------------------------
+# reports as real senders make them (issue 11)
+# --------------------------------------------------------------------------
+
+@pytest.fixture
+def real_senders_maildir(tmp_path, jmrp_plugin):
+    md = jm.Maildir(str(tmp_path / "Maildir"))
+    now = time.time()
+    for gen, hours in REAL_SENDERS.values():
+        md.add(gen(), now - hours * HOUR)
+    return md.path
+
+
+def test_real_senders_in_maildir(real_senders_maildir, tmp_path):
+    check_real_senders(run_jmrp(["-M", real_senders_maildir]))
+    # the kinds survive the state file: the second run reads every one from it
+    state = str(tmp_path / "jmrp.state")
+    for _ in range(2):
+        check_real_senders(run_jmrp(["-M", real_senders_maildir, "--state-file=" + state]))
+
+
+def test_real_senders_in_mbox(tmp_path, jmrp_plugin):
+    path = str(tmp_path / "jmrp.mbox")
+    now = time.time()
+    jm.write_mbox(path, [(gen(), now - hours * HOUR)
+                         for gen, hours in sorted(REAL_SENDERS.values(), key=lambda gh: -gh[1])])
+    check_real_senders(run_jmrp(["--mbox=" + path]))
+
+
+def test_other_reports_never_enter_count_or_rate(real_senders_maildir):
+    """3 complaints of 1000 sent: 0.3 %; the 4 other reports would make it 0.7 %."""
+    r = run_jmrp(["-M", real_senders_maildir, "-w", "3", "-c", "4", "--sent=1000",
+                  "--rate-warning=0.5"])
+    perf = check(r, "OK")
+    assert perf["complaints"] == 3 and perf["other_reports"] == 4, r.stdout
+    assert ", rate 0.3%" in first_line(r.stdout), r.stdout
+    r = run_jmrp(["-M", real_senders_maildir, "-H", "192.0.2.51"])
+    perf = check(r, "OK")
+    assert (perf["complaints"], perf["other_reports"]) == (0, 4), r.stdout
+
+
+def test_help_says_how_to_give_the_password(jmrp_plugin):
+    """--help names --imap-password-file and its ini key, and never sends the
+    user to an 'imap-password' key (an abbreviation of the -file option)."""
+    r = run_jmrp(["--help"])
+    assert r.code == 3, r.stdout
+    text = " ".join(r.stdout.split())
+    assert "--imap-password-file=FILE" in text, r.stdout
+    assert "imap-password-file = FILE" in text, r.stdout
+    assert "Give the password in a file or with --extra-opts" not in text, r.stdout
+    assert not re.search(r"imap-password(?!-file)", r.stdout), r.stdout
+
+
+# Maildir file names whose key (the part before ':') is empty, blank, holds
+# a tab or bytes that are no UTF-8, or differs from another only in such bytes
+# (issue 12: a name that cleaned to an empty key made a state file the next
+# run refused as corrupt).
+ODD_NAMES = [":2,S", " ", "\t", "a b", "a\tb", "a\x01b", "caf\xe9", "caf?", "x" * 250]
+
+
+def test_state_file_round_trip_with_odd_maildir_names(tmp_path, jmrp_plugin):
+    md = jm.Maildir(str(tmp_path / "Maildir"))
+    now = time.time()
+    paths = []
+    for i, name in enumerate(ODD_NAMES):
+        folder = "cur" if ":2," in name else "new"
+        paths.append(md.add(jm.arf_report("192.0.2.%d" % (i + 1)), now - HOUR,
+                            folder=folder, name=os.fsencode(name).decode("utf-8", "surrogateescape")))
+    n = len(ODD_NAMES)
+    sdir = tmp_path / "state"
+    sdir.mkdir()
+    state = sdir / "jmrp.state"
+    r1 = run_jmrp(["-M", md.path, "--state-file=" + str(state)])
+    perf = check(r1, "OK")
+    assert perf["complaints"] == n and perf["ips"] == n and perf["unparsed"] == 0, r1.stdout
+    assert "state file" not in r1.stdout, r1.stdout
+    data = state.read_bytes()
+    lines = data.split(b"\n")
+    assert lines[0] == b"mailrep-jmrp-state 1" and lines[-1] == b"", data
+    assert len(lines) == n + 2, data
+    for ln in lines[1:-1]:
+        key = ln.split(b"\t")[0]
+        assert key and all(0x21 <= b <= 0x7e for b in key), ln
+    # The next runs must take every message from the state file: a complaint
+    # turned into junk on disk (same name, same mtime) stays a complaint.
+    for p in paths:
+        st = os.stat(p)
+        with open(p, "wb") as f:
+            f.write(b"Subject: no longer a report\n\nhello\n")
+        os.utime(p, (st.st_atime, st.st_mtime))
+    for _ in range(2):
+        r = run_jmrp(["-M", md.path, "--state-file=" + str(state)])
+        perf = check(r, "OK")
+        assert perf["complaints"] == n and perf["unparsed"] == 0, r.stdout
+        assert "state file" not in r.stdout, "false notice:\n" + r.stdout
+        assert sorted(state.read_bytes().split(b"\n")) == sorted(lines)
+    assert os.listdir(sdir) == ["jmrp.state"], os.listdir(sdir)
+
+
+def test_state_file_bad_line_costs_only_its_message(basic_maildir, tmp_path):
+    """A damaged line is skipped with a note; every other message still comes
+    from the state file, and the next save drops the damage."""
+    path, names = basic_maildir
+    state = tmp_path / "jmrp.state"
+    check_basic_counts(run_jmrp(["-M", path, "--state-file=" + str(state)]))
+    lines = state.read_bytes().split(b"\n")
+    lines.insert(2, b"\t1\t2\t-\t-\t\t")   # the empty key of issue 12
+    state.write_bytes(b"\n".join(lines))
+    # a message still known from the state file is counted from it: make one
+    # unreadable as a complaint on disk to tell
+    victim = os.path.join(path, "new", names["arf_a"])
+    st = os.stat(victim)
+    with open(victim, "wb") as f:
+        f.write(b"Subject: x\n\nx\n")
+    os.utime(victim, (st.st_atime, st.st_mtime))
+    r = run_jmrp(["-M", path, "--state-file=" + str(state)])
+    check_basic_counts(r)
+    assert any("1 bad line skipped (line 3)" in t for _, t in detail_lines(r.stdout)), r.stdout
+    r = run_jmrp(["-M", path, "--state-file=" + str(state)])
+    check_basic_counts(r)
+    assert "state file" not in r.stdout, r.stdout
 
 
 def test_truncated_state_file_is_ignored(basic_maildir, tmp_path):

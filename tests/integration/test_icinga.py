@@ -343,8 +343,8 @@ def test_icinga_runs_the_services_against_the_test_servers(icinga, plugins, rbld
     smtp_perf = services["mail-out!ms-smtp-127.0.0.5"]["last_check_result"]["performance_data"]
     assert "rcpt=U" in smtp_perf, smtp_perf
     jmrp_perf = services["mail-platform!jmrp-main"]["last_check_result"]["performance_data"]
-    assert [p.split("=")[0] for p in jmrp_perf] == ["complaints", "ips", "unparsed", "time"], \
-        jmrp_perf
+    assert [p.split("=")[0] for p in jmrp_perf] == ["complaints", "ips", "unparsed", "other_reports",
+                                                  "time"], jmrp_perf
     assert jmrp_perf[:3] == ["complaints=%d;1;5" % JMRP_EXPECT["complaints"],
                              "ips=%d" % JMRP_EXPECT["ips"],
                              "unparsed=%d" % JMRP_EXPECT["unparsed"]], jmrp_perf

@@ -181,7 +181,7 @@ def test_nrpe_answers_with_state_and_output(nrpe):
     assert "S775" in nrpe.query("check_ms_smtp").stdout
     # JMRP read the Maildir as the nagios user: counts and perfdata with the ini's thresholds
     jmrp = nrpe.query("check_jmrp").stdout
-    assert "| complaints=%d;1;5 ips=%d unparsed=%d time=" % (
+    assert "| complaints=%d;1;5 ips=%d unparsed=%d other_reports=0 time=" % (
         JMRP_EXPECT["complaints"], JMRP_EXPECT["ips"], JMRP_EXPECT["unparsed"]) in jmrp, jmrp
     assert "\\_ [OK] %s: 2 complaints" % JMRP_EXPECT["top"] in nrpe.query("check_jmrp_long").stdout
 

@@ -137,13 +137,17 @@ def arf_report(source_ip="192.0.2.10", sender="news@example.com", reported_domai
                rcpt=None, subject="Spring offers", msgid=None, date=None,
                headers_only=False, redacted=False, x_sender_ip=None,
                feedback_type="abuse", report_from=HOTMAIL, crlf=False,
-               with_reported_domain=True, report_msgid=None):
+               with_reported_domain=True, report_msgid=None, source_ip_lines=None,
+               original_ip=None, fb_extra=(), auth_results=None):
     """An RFC 5965 ARF complaint as bytes.
 
     source_ip=None leaves Source-IP out (x_sender_ip then puts the IP into the
     original's X-Sender-IP header); reported_domain defaults to the sender's
     domain; date (the report's and the original's Date) defaults to now;
     msgid is the original's Message-ID, report_msgid the report's own.
+    source_ip_lines replaces the Source-IP field by these lines (comments,
+    folding); original_ip is the address in the original's Received hop
+    (default: the Source-IP); fb_extra are more feedback-report fields.
     """
     rcpt = rcpt or recipient()
     msgid = msgid or message_id(_domain_of(sender))
@@ -189,13 +193,16 @@ def arf_report(source_ip="192.0.2.10", sender="news@example.com", reported_domai
     else:
         out.append("Original-Rcpt-To: <%s>" % rcpt)
     out.append("Arrival-Date: %s" % date_s)
-    if source_ip:
+    if source_ip_lines:
+        out += list(source_ip_lines)
+    elif source_ip:
         out.append("Source-IP: %s" % source_ip)
+    out += list(fb_extra)
     if with_reported_domain:
         out.append("Reported-Domain: %s" % domain)
-    out += ["Authentication-Results: outlook.example; spf=pass smtp.mailfrom=%s"
-            % _domain_of(sender), "", "--" + boundary]
-    orig = original_headers(sender, rcpt, subject, msgid, source_ip or x_sender_ip,
+    out += ["Authentication-Results: %s" % (auth_results or "outlook.example; spf=pass smtp.mailfrom=%s"
+                                             % _domain_of(sender)), "", "--" + boundary]
+    orig = original_headers(sender, rcpt, subject, msgid, original_ip or source_ip or x_sender_ip,
                             date_s, x_sender_ip=x_sender_ip, redacted=redacted)
     if headers_only:
         out += ["Content-Type: text/rfc822-headers", "Content-Disposition: inline", ""]
@@ -205,6 +212,35 @@ def arf_report(source_ip="192.0.2.10", sender="news@example.com", reported_domai
         out += orig + [""] + _original_body()
     out += ["", "--" + boundary + "--", ""]
     return _join(out, crlf)
+
+
+def auth_failure_report(ip="192.0.2.10", failure="dmarc", sender="news@example.com", **kw):
+    """An RFC 6591 authentication failure report (a DMARC, DKIM or SPF
+    failure report): Feedback-Type auth-failure with its Auth-Failure field;
+    the original's headers only, as DMARC reporters send them."""
+    extra = ["Auth-Failure: %s" % failure, "Delivery-Result: reject"]
+    if failure == "dkim":
+        extra += ["DKIM-Domain: %s" % _domain_of(sender), "DKIM-Selector: s2026"]
+    results = {"dmarc": "receiver.example; dmarc=fail (p=reject) header.from=%s",
+               "dkim": "receiver.example; dkim=fail header.d=%s",
+               "spf": "receiver.example; spf=fail smtp.mailfrom=%s"}[failure] % _domain_of(sender)
+    return arf_report(ip, sender=sender, feedback_type="auth-failure", headers_only=True,
+                      report_from="dmarc-reports@receiver.example", fb_extra=extra,
+                      auth_results=results, **kw)
+
+
+def cut_report(ip="192.0.2.10", where="original", **kw):
+    """An ARF complaint cut off by its sender: where="original" cuts inside
+    the attached original (the feedback part is complete), where="feedback"
+    inside the feedback part. No closing boundary either way."""
+    data = arf_report(ip, **kw).decode("utf-8")
+    if where == "original":
+        at = data.index("our spring offers") + 10
+    elif where == "feedback":
+        at = data.index("Arrival-Date:")
+    else:
+        raise ValueError("unknown cut %r" % where)
+    return (data[:at] + "\n").encode("utf-8")
 
 
 def legacy_report(ip="192.0.2.10", sender="news@example.com", rcpt=None,

@@ -12,6 +12,12 @@
 /** Build an ARF complaint about ip from news@domain. */
 void jmrp_unit_arf(char *buf, size_t size, const char *ip, const char *domain)
 {
+	jmrp_unit_arf_typed(buf, size, "abuse", ip, domain);
+}
+
+/** Build an ARF report of Feedback-Type type about ip from news@domain. */
+void jmrp_unit_arf_typed(char *buf, size_t size, const char *type, const char *ip, const char *domain)
+{
 	char src[80] = "";
 
 	if (ip != NULL)
@@ -22,17 +28,24 @@ void jmrp_unit_arf(char *buf, size_t size, const char *ip, const char *domain)
 	                             "Content-Type: multipart/report; report-type=feedback-report; boundary=\"BND\"\n\n"
 	                             "--BND\nContent-Type: text/plain\n\nreport\n"
 	                             "--BND\nContent-Type: message/feedback-report\n\n"
-	                             "Feedback-Type: abuse\nVersion: 1\n%sOriginal-Mail-From: <news@%s>\n\n--BND--\n",
-	                             src, domain), 0);
+	                             "Feedback-Type: %s\nVersion: 1\n%sOriginal-Mail-From: <news@%s>\n\n--BND--\n",
+	                             type, src, domain), 0);
 }
 
 /** Count one ARF complaint. */
 void jmrp_unit_feed(jmrp_counter *c, const char *key, const char *ip, const char *domain, time_t arrival)
 {
+	jmrp_unit_feed_typed(c, key, "abuse", ip, domain, arrival);
+}
+
+/** Count one ARF report of Feedback-Type type. */
+void jmrp_unit_feed_typed(jmrp_counter *c, const char *key, const char *type, const char *ip, const char *domain,
+                          time_t arrival)
+{
 	char msg[4096];
 	jmrp_msg m;
 
-	jmrp_unit_arf(msg, sizeof(msg), ip, domain);
+	jmrp_unit_arf_typed(msg, sizeof(msg), type, ip, domain);
 	memset(&m, 0, sizeof(m));
 	m.key = key;
 	m.label = key;

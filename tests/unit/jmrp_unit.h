@@ -9,6 +9,11 @@
 
 /** Build into buf (size bytes) an ARF complaint about ip (NULL: none) whose sender is news@domain. */
 void jmrp_unit_arf(char *buf, size_t size, const char *ip, const char *domain);
+/** Build into buf an ARF report of Feedback-Type type (e.g. "auth-failure") about ip from news@domain. */
+void jmrp_unit_arf_typed(char *buf, size_t size, const char *type, const char *ip, const char *domain);
+/** Count one ARF report of Feedback-Type type under key; fails the test unless the counter took it. */
+void jmrp_unit_feed_typed(jmrp_counter *c, const char *key, const char *type, const char *ip, const char *domain,
+                          time_t arrival);
 /** Count one ARF complaint (jmrp_unit_arf) under key with arrival; fails the test unless the counter took it. */
 void jmrp_unit_feed(jmrp_counter *c, const char *key, const char *ip, const char *domain, time_t arrival);
 /** Count one message that could not be read (label, why) under key; fails the test unless the counter took it. */

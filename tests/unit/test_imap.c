@@ -216,9 +216,81 @@ static void test_command_over_script(void **state)
 	s = (script){ "M2 NO [NONEXISTENT] no such mailbox\r\n", 0, 100, -1, 0, "" };
 	assert_int_equal(mr_imap_examine(&c, "INBOX", &(unsigned long){ 0 }, 1e9, &err), -1);
 	assert_string_equal(s.sent, "M2 EXAMINE \"INBOX\"\r\n");
+	s = (script){ "M3 OK done\r\n", 0, 100, -1, 0, "" };
+	assert_int_equal(mr_imap_examine(&c, "Junk Reports \xc3\xa9", &(unsigned long){ 0 }, 1e9, &err), 0);
+	assert_string_equal(s.sent, "M3 EXAMINE \"Junk Reports &AOk-\"\r\n");
 	assert_string_equal(mr_buf_str(&err), "IMAP EXAMINE \"INBOX\" failed: NO [NONEXISTENT] no such mailbox");
 	mr_imap_close(&c);
 	mr_buf_free(&err);
+}
+
+/** The --imap URL: server part kept, the mailbox percent-decoded (RFC 5092); bad escapes and control bytes refused. */
+static void test_url_split(void **state)
+{
+	static const struct { const char *url; const char *base; const char *mailbox; } ok[] = {
+		{ "imaps://h/INBOX", "imaps://h/", "INBOX" },
+		{ "imaps://h:993/Junk%20Reports", "imaps://h:993/", "Junk Reports" },
+		{ "imaps://h/Rapports%20ind%C3%a9sirables", "imaps://h/", "Rapports ind\xc3\xa9sirables" },
+		{ "imaps://h/Junk Reports", "imaps://h/", "Junk Reports" },  /* a raw blank, as users type it */
+		{ "imaps://h/a%22b%5Cc%25", "imaps://h/", "a\"b\\c%" },
+		{ "imaps://[2001:db8::1]:993/x/y", "imaps://[2001:db8::1]:993/", "x/y" },
+	};
+	static const char *const bad[] = {
+		"imaps://h/", "imaps://h", "imap://h/INBOX", "imaps://h/a%2", "imaps://h/a%zz", "imaps://h/a%00b",
+		"imaps://h/a%0Ab", "imaps://h/a\tb",
+	};
+	char base[64], mb[32];
+	mr_buf err;
+
+	(void)state;
+	mr_buf_init(&err, 256);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(mr_imap_url_split(ok[i].url, base, sizeof(base), mb, sizeof(mb), &err), 0);
+		assert_string_equal(base, ok[i].base);
+		assert_string_equal(mb, ok[i].mailbox);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mr_buf_reset(&err);
+		if (mr_imap_url_split(bad[i], base, sizeof(base), mb, sizeof(mb), &err) != -1)
+			fail_msg("accepted %s", bad[i]);
+		assert_true(mr_buf_str(&err)[0] != '\0');
+	}
+	assert_int_equal(mr_imap_url_split("imaps://h/0123456789012345678901234567890123", base, sizeof(base), mb,
+	                                   sizeof(mb), &err), -1);
+	mr_buf_free(&err);
+}
+
+/** Mailbox names as IMAP quoted strings: quotes and backslashes escaped, '&' as "&-", non-ASCII in modified UTF-7
+ *  (the RFC 3501 5.1.3 example and a character beyond the BMP); control bytes and bad UTF-8 refused. */
+static void test_mailbox_quote(void **state)
+{
+	static const struct { const char *in; const char *out; } ok[] = {
+		{ "INBOX", "\"INBOX\"" },
+		{ "Junk Reports", "\"Junk Reports\"" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
+		{ "R&D", "\"R&-D\"" },
+		{ "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+		  "\"~peter/mail/&U,BTFw-/&ZeVnLIqe-\"" },
+		{ "Entw\xc3\xbcrfe", "\"Entw&APw-rfe\"" },
+		{ "ind\xc3\xa9sirables", "\"ind&AOk-sirables\"" },
+		{ "\xf0\x9f\x93\xa7", "\"&2D3c5w-\"" },
+	};
+	static const char *const bad[] = { "", "a\nb", "a\x7f", "\xc3", "\xc3(", "\xe0\x80\x80", "\xed\xa0\x80", "\xff" };
+	mr_buf b;
+
+	(void)state;
+	mr_buf_init(&b, 256);
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		mr_buf_reset(&b);
+		assert_int_equal(mr_imap_mailbox_quote(ok[i].in, &b), 0);
+		assert_string_equal(mr_buf_str(&b), ok[i].out);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mr_buf_reset(&b);
+		if (mr_imap_mailbox_quote(bad[i], &b) != -1)
+			fail_msg("case %zu accepted", i);
+	}
+	mr_buf_free(&b);
 }
 
 /** Failures: a send error, a timeout, a closed connection and an answer over the bound each name the command. */
@@ -281,6 +353,8 @@ int main(void)
 		cmocka_unit_test(test_body_literal),
 		cmocka_unit_test(test_command_over_script),
 		cmocka_unit_test(test_command_failures),
+		cmocka_unit_test(test_url_split),
+		cmocka_unit_test(test_mailbox_quote),
 		cmocka_unit_test(test_search_since_sorts),
 	};
 

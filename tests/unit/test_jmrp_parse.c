@@ -183,7 +183,7 @@ static const char *broken_invariant(const jmrp_complaint *c, jmrp_kind returned)
 {
 	if (returned != c->kind)
 		return "returned kind differs from out->kind";
-	if (c->kind != JMRP_UNPARSED && c->kind != JMRP_LEGACY && c->kind != JMRP_ARF)
+	if (c->kind != JMRP_UNPARSED && c->kind != JMRP_LEGACY && c->kind != JMRP_ARF && c->kind != JMRP_OTHER)
 		return "kind out of range";
 	if (!clean_string(c->sender, sizeof(c->sender)) || !clean_string(c->domain, sizeof(c->domain)) ||
 	    !clean_string(c->subject, sizeof(c->subject)) ||
@@ -420,14 +420,106 @@ static void test_dsn_bounce_is_unparsed_naming_report_type(void **state)
 	assert_non_null(strstr(c.why, "report-type=delivery-status"));
 }
 
-/** A report whose multipart ends without its closing boundary is UNPARSED as truncated. */
-static void test_missing_closing_boundary_is_unparsed(void **state)
+/** A report cut inside its attached original (no closing boundary) whose feedback part is complete still counts,
+ *  with the Source-IP of that part and what is left of the original (issue 11). */
+static void test_cut_original_still_counts(void **state)
 {
 	jmrp_complaint c;
 
 	(void)state;
-	assert_int_equal(parse_fixture("broken-mime.eml", &c), JMRP_UNPARSED);
+	assert_int_equal(parse_fixture("broken-mime.eml", &c), JMRP_ARF);
+	assert_ip(&c, "192.0.2.99");
+	assert_string_equal(c.feedback_type, "abuse");
+	assert_string_equal(c.sender, "news@example.com");
+	assert_string_equal(c.subject, "Cut off");
+}
+
+/** A report cut inside its feedback part, or before it, stays UNPARSED as truncated: the part may lack lines. */
+static void test_cut_feedback_part_is_unparsed(void **state)
+{
+	static const char head[] =
+		"From: r@fbl.example\nSubject: report\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\nreport\n";
+	char msg[MSG_MAX];
+	jmrp_complaint c;
+
+	(void)state;
+	assert_int_equal(mr_snprintf(msg, sizeof(msg), "%s--B\nContent-Type: message/feedback-report\n\n"
+	                             "Feedback-Type: abuse\nSource-IP: 192.0.2.5\n", head), 0);
+	assert_int_equal(parse_str(msg, &c), JMRP_UNPARSED);
 	assert_non_null(strstr(c.why, "truncated"));
+	assert_int_equal(parse_str(head, &c), JMRP_UNPARSED);
+	/* the same report with the delimiter after the feedback part and a cut original is read */
+	assert_int_equal(mr_snprintf(msg, sizeof(msg), "%s--B\nContent-Type: message/feedback-report\n\n"
+	                             "Feedback-Type: abuse\nSource-IP: 192.0.2.5\n\n--B\nContent-Type: message/rfc822\n\n"
+	                             "From: a@example.com\nSubj", head), 0);
+	assert_int_equal(parse_str(msg, &c), JMRP_ARF);
+	assert_ip(&c, "192.0.2.5");
+	/* a truncated multipart that is no report stays UNPARSED */
+	assert_int_equal(parse_str("From: a@b.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+	                           "boundary=\"M\"\n\n--M\nContent-Type: text/plain\n\na\n--M\n"
+	                           "Content-Type: text/plain\n\nb\n", &c), JMRP_UNPARSED);
+}
+
+/** Feedback-Type abuse, fraud, virus and other are complaints; auth-failure (RFC 6591), not-spam and unknown types
+ *  are reports that are no complaint (JMRP_OTHER), with their fields read all the same. */
+static void test_only_user_complaint_types_count(void **state)
+{
+	static const struct { const char *fb; jmrp_kind kind; const char *type; } cases[] = {
+		{ "Feedback-Type: abuse", JMRP_ARF, "abuse" },
+		{ "Feedback-Type: Fraud", JMRP_ARF, "fraud" },
+		{ "Feedback-Type: virus", JMRP_ARF, "virus" },
+		{ "Feedback-Type: other", JMRP_ARF, "other" },
+		{ "Feedback-Type: abuse (user clicked junk)", JMRP_ARF, "abuse" },
+		{ "Feedback-Type: auth-failure\nAuth-Failure: dmarc", JMRP_OTHER, "auth-failure" },
+		{ "Feedback-Type: auth-failure\nAuth-Failure: adsp", JMRP_OTHER, "auth-failure" },
+		{ "Feedback-Type: not-spam", JMRP_OTHER, "not-spam" },
+		{ "Feedback-Type: opt-out", JMRP_OTHER, "opt-out" },
+		{ "Feedback-Type: abuser", JMRP_OTHER, "abuser" },
+	};
+	char msg[MSG_MAX], fb[256];
+	jmrp_complaint c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(mr_snprintf(fb, sizeof(fb), "%s\nUser-Agent: t/1\nVersion: 1\nSource-IP: 192.0.2.3\n"
+		                             "Original-Mail-From: <b@example.org>\n", cases[i].fb), 0);
+		build_arf(msg, sizeof(msg), fb, "text/rfc822-headers", "From: b@example.org\nSubject: s\n");
+		if (parse_str(msg, &c) != cases[i].kind)
+			fail_msg("case %zu (%s): kind %d", i, cases[i].fb, (int)c.kind);
+		assert_string_equal(c.feedback_type, cases[i].type);
+		assert_ip(&c, "192.0.2.3");
+		assert_string_equal(c.domain, "example.org");
+	}
+}
+
+/** Source-IP with comments and folding (RFC 5965 CFWS; OpenDMARC writes "IP (host)") gives the address, never a
+ *  Received hop of the original; two tokens or an open comment are no address. */
+static void test_source_ip_with_comments_and_folding(void **state)
+{
+	static const struct { const char *v; const char *ip; } cases[] = {
+		{ "192.0.2.1 (host.example)", "192.0.2.1" },
+		{ "(sender) 192.0.2.2", "192.0.2.2" },
+		{ "192.0.2.3\n (mail.example (nested) \\) quoted)", "192.0.2.3" },
+		{ "\n 192.0.2.4", "192.0.2.4" },
+		{ "2001:db8::7 (v6.example)", "2001:db8::7" },
+		{ "[192.0.2.6] (bracketed)", "192.0.2.6" },
+		{ "192.0.2.8 host.example", "203.0.113.9" },   /* two tokens: no address, the original's is used */
+		{ "192.0.2.8 (open comment", "203.0.113.9" },
+		{ "(only a comment)", "203.0.113.9" },
+	};
+	char msg[MSG_MAX], fb[256];
+	jmrp_complaint c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(mr_snprintf(fb, sizeof(fb), "Feedback-Type: abuse\nSource-IP: %s\n", cases[i].v), 0);
+		build_arf(msg, sizeof(msg), fb, "message/rfc822",
+		          "Received: from relay ([203.0.113.9]) by mx\nFrom: a@example.com\nSubject: s\n\nbody\n");
+		assert_int_equal(parse_str(msg, &c), JMRP_ARF);
+		assert_ip(&c, cases[i].ip);
+	}
 }
 
 /** An empty file is UNPARSED. */
@@ -499,7 +591,7 @@ static void test_feedback_type_is_lowercased(void **state)
 
 	(void)state;
 	build_arf(msg, sizeof(msg), "Feedback-Type: Not-Spam\nUser-Agent: t/1\nVersion: 1\n", NULL, NULL);
-	assert_int_equal(parse_str(msg, &c), JMRP_ARF);
+	assert_int_equal(parse_str(msg, &c), JMRP_OTHER);
 	assert_string_equal(c.feedback_type, "not-spam");
 }
 
@@ -730,20 +822,34 @@ static void test_null_and_garbage_input_is_unparsed(void **state)
 	assert_true(c.why[0] != '\0');
 }
 
-/** Every 97th-byte prefix of every fixture keeps the invariants; a cut multipart is always UNPARSED. */
+/** Offset just after the delimiter line that ends the message/feedback-report part of buf, or 0 if none. */
+static size_t feedback_closed_at(const char *buf, const char *boundary)
+{
+	char marker[256];
+	const char *fb = strstr(buf, "message/feedback-report"), *d, *eol;
+
+	assert_int_equal(mr_snprintf(marker, sizeof(marker), "\n--%s", boundary), 0);
+	if (fb == NULL || (d = strstr(fb, marker)) == NULL || (eol = strchr(d + 1, '\n')) == NULL)
+		return 0;
+	return (size_t)(eol - buf) + 1;
+}
+
+/** Every 97th-byte prefix of every fixture keeps the invariants; a cut multipart is UNPARSED unless the cut falls
+ *  after the delimiter that closes a complete feedback part, where an ARF report is recognised. */
 static void test_truncated_fixtures_keep_invariants(void **state)
 {
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
-		size_t len, cut, hdr_end, close_at = 0;
+		size_t len, cut, hdr_end, close_at = 0, fb_at = 0;
 		char *buf = load_fixture(fixtures[i].name, &len);
 
 		hdr_end = header_end(buf, len);
 		if (fixtures[i].boundary != NULL) {
 			close_at = closing_start(buf, len, fixtures[i].boundary);
 			assert_true(close_at > hdr_end);
+			fb_at = feedback_closed_at(buf, fixtures[i].boundary);
 		}
 		for (cut = 0; cut <= len; cut += CUT_STEP) {
 			jmrp_complaint c;
@@ -752,8 +858,10 @@ static void test_truncated_fixtures_keep_invariants(void **state)
 
 			if (bad != NULL)
 				fail_msg("%s cut at %zu: %s", fixtures[i].name, cut, bad);
-			if (cut >= hdr_end && cut < close_at && k != JMRP_UNPARSED)
+			if (cut >= hdr_end && cut < close_at && (fb_at == 0 || cut < fb_at) && k != JMRP_UNPARSED)
 				fail_msg("%s cut at %zu inside the multipart was recognised", fixtures[i].name, cut);
+			if (fb_at != 0 && cut >= fb_at && k != JMRP_ARF)
+				fail_msg("%s cut at %zu after the feedback part was not recognised", fixtures[i].name, cut);
 		}
 		free(buf);
 	}
@@ -972,8 +1080,9 @@ static void test_state_file_keeps_long_domains_whole(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-/** A state file with a field or line longer than the writer ever writes is corrupt (ignored), never read cut. */
-static void test_state_file_with_overlong_field_is_corrupt(void **state)
+/** A state file line with a field or a length longer than the writer ever writes is skipped (with a note), never
+ *  read cut; the lines before it stay. */
+static void test_state_file_with_overlong_field_is_skipped(void **state)
 {
 	char dir[64], path[128], d[301];
 	jmrp_count_config cfg;
@@ -1001,8 +1110,8 @@ static void test_state_file_with_overlong_field_is_corrupt(void **state)
 		assert_int_equal(fclose(f), 0);
 		jmrp_counter_init(&c, &cfg);
 		jmrp_state_load(&c, path, 0);
-		assert_non_null(strstr(c.state_note, "corrupt (line 3)"));
-		assert_int_equal(c.ncached, 0);
+		assert_non_null(strstr(c.state_note, ": 1 bad line skipped (line 3)"));
+		assert_int_equal(c.ncached, 1);
 		jmrp_counter_free(&c);
 	}
 	unlink(path);
@@ -1038,7 +1147,10 @@ int main(void)
 		cmocka_unit_test(test_legacy_crlf_equals_lf),
 		cmocka_unit_test(test_newsletter_is_unparsed),
 		cmocka_unit_test(test_dsn_bounce_is_unparsed_naming_report_type),
-		cmocka_unit_test(test_missing_closing_boundary_is_unparsed),
+		cmocka_unit_test(test_cut_original_still_counts),
+		cmocka_unit_test(test_cut_feedback_part_is_unparsed),
+		cmocka_unit_test(test_only_user_complaint_types_count),
+		cmocka_unit_test(test_source_ip_with_comments_and_folding),
 		cmocka_unit_test(test_empty_file_is_unparsed),
 		cmocka_unit_test(test_no_recipient_is_ever_stored),
 		cmocka_unit_test(test_report_without_feedback_part_is_unparsed),
@@ -1062,7 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_longest_sender_domain_is_parsed_whole),
 		cmocka_unit_test(test_long_sender_domains_are_tallied_and_filtered_whole),
 		cmocka_unit_test(test_state_file_keeps_long_domains_whole),
-		cmocka_unit_test(test_state_file_with_overlong_field_is_corrupt),
+		cmocka_unit_test(test_state_file_with_overlong_field_is_skipped),
 		cmocka_unit_test(test_clean_text_cuts_between_characters),
 	};
 

@@ -51,7 +51,7 @@ static void test_empty_window(void **state)
 	out = report(&c, &none, 0, &none, 0, &st);
 	assert_int_equal(st, MR_OK);
 	assert_string_equal(out, "JMRP OK - 0 complaints in the last 24h (0 IPs) "
-	                         "| complaints=0 ips=0 unparsed=0 time=0.25s\n");
+	                         "| complaints=0 ips=0 unparsed=0 other_reports=0 time=0.25s\n");
 	free(out);
 	jmrp_counter_free(&c);
 }
@@ -82,7 +82,7 @@ static void test_full_report(void **state)
 	assert_int_equal(st, MR_WARNING); /* 5 complaints: OK; 2.5 % > 1: WARNING */
 	assert_string_equal(out,
 	                    "JMRP WARNING - 5 complaints in the last 24h (3 IPs), top 198.51.100.2: 2, rate 2.5%, "
-	                    "1 unparsed | complaints=5;10 ips=3 unparsed=1 time=0.25s\n"
+	                    "1 unparsed | complaints=5;10 ips=3 unparsed=1 other_reports=0 time=0.25s\n"
 	                    "\\_ [OK] 198.51.100.2: 2 complaints\n"
 	                    "\\_ [OK] 192.0.2.1: 1 complaint\n"
 	                    "\\_ [OK] sender a.example: 2 complaints\n"
@@ -107,15 +107,62 @@ static void test_unknowns_and_notes(void **state)
 	memset(&none, 0, sizeof(none));
 	jmrp_unit_counter(&c, &cfg);
 	jmrp_unit_feed(&c, "k1", NULL, "x.example", 1);
-	for (int i = 0; i < 1002; i++)
+	for (int i = 0; i < 1001; i++)
 		jmrp_unit_feed_unread(&c, "u", "l", "w", 1);
 	mr_snprintf(c.state_note, sizeof(c.state_note), "state file s is corrupt (line 2): ignored, rebuilt");
 	out = report(&c, &none, 0, &none, 0, &st);
 	assert_int_equal(st, MR_OK);
-	assert_non_null(strstr(out, "JMRP OK - 1 complaint in the last 24h (0 IPs), 1002 unparsed |"));
+	assert_non_null(strstr(out, "JMRP OK - 1 complaint in the last 24h (0 IPs), 1001 unparsed |"));
 	assert_non_null(strstr(out, "\n\\_ [OK] no source IP: 1 complaint\n\\_ [OK] sender x.example: 1 complaint\n"));
-	assert_non_null(strstr(out, "\n\\_ [UNKNOWN] 2 more unparsed messages not listed\n"));
+	assert_non_null(strstr(out, "\n\\_ [UNKNOWN] 1 more unparsed message not listed\n"));
 	assert_non_null(strstr(out, "\n\\_ [OK] state file s is corrupt (line 2): ignored, rebuilt\n"));
+	free(out);
+	jmrp_counter_free(&c);
+}
+
+/** ARF reports that are no complaint (auth-failure, not-spam) are counted apart: in the summary, their own line
+ *  and perfdata, never in the complaints, the IPs, the senders or the rate; -H filters them too; one is singular. */
+static void test_other_reports_apart(void **state)
+{
+	mr_thresholds none, rate;
+	mr_cidr net;
+	jmrp_count_config cfg;
+	jmrp_counter c;
+	mr_state st;
+	char *out;
+
+	(void)state;
+	memset(&none, 0, sizeof(none));
+	jmrp_unit_thresholds(&rate, "0.5", NULL);
+	jmrp_unit_counter(&c, &cfg);
+	jmrp_unit_feed(&c, "k1", "192.0.2.1", "a.example", 1);
+	jmrp_unit_feed_typed(&c, "k2", "auth-failure", "192.0.2.2", "b.example", 1);
+	jmrp_unit_feed_typed(&c, "k3", "not-spam", "192.0.2.2", "b.example", 1);
+	out = report(&c, &none, 1000, &rate, 0, &st);
+	assert_int_equal(st, MR_OK); /* 1 of 1000 = 0.1 %: the two other reports would make it 0.3 % */
+	assert_string_equal(out,
+	                    "JMRP OK - 1 complaint in the last 24h (1 IP), top 192.0.2.1: 1, rate 0.1%, 2 other reports "
+	                    "| complaints=1 ips=1 unparsed=0 other_reports=2 time=0.25s\n"
+	                    "\\_ [OK] 192.0.2.1: 1 complaint\n"
+	                    "\\_ [OK] sender a.example: 1 complaint\n"
+	                    "\\_ [OK] 2 ARF reports that are no junk complaint (auth-failure: DMARC, DKIM or SPF failure; "
+	                    "not-spam; ...): not counted\n"
+	                    "\\_ [OK] rate: 0.1% of 1000 sent\n");
+	free(out);
+	jmrp_counter_free(&c);
+
+	assert_int_equal(mr_cidr_parse("192.0.2.2", &net, NULL), 0);
+	jmrp_unit_counter(&c, &cfg);
+	c.cfg.ips = &net;
+	c.cfg.nips = 1;
+	jmrp_unit_feed(&c, "k1", "192.0.2.1", "a.example", 1);
+	jmrp_unit_feed_typed(&c, "k2", "auth-failure", "192.0.2.2", "b.example", 1);
+	jmrp_unit_feed_typed(&c, "k3", "not-spam", "192.0.2.9", "b.example", 1);
+	out = report(&c, &none, 0, &none, 0, &st);
+	assert_non_null(strstr(out, "JMRP OK - 0 complaints in the last 24h (0 IPs), 1 other report |"));
+	assert_non_null(strstr(out, " other_reports=1 "));
+	assert_non_null(strstr(out, "\\_ [OK] 1 ARF report that is no junk complaint ("));
+	assert_int_equal(c.filtered, 1);
 	free(out);
 	jmrp_counter_free(&c);
 }
@@ -127,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_empty_window),
 		cmocka_unit_test(test_full_report),
 		cmocka_unit_test(test_unknowns_and_notes),
+		cmocka_unit_test(test_other_reports_apart),
 	};
 
 	return cmocka_run_group_tests(tests, jmrp_unit_setup, jmrp_unit_teardown);

@@ -43,7 +43,8 @@ for b in "${@:-all}"; do
     esac
     if [ "$b" = all ]; then BENCHES=$ALL_BENCHES; else BENCHES="$BENCHES $b"; fi
 done
-BENCHES=$(echo $BENCHES)     # trimmed, one space apart
+read -ra _b <<< "$BENCHES"
+BENCHES="${_b[*]}"           # trimmed, one space apart
 want() { [[ " $BENCHES " == *" $1 "* ]]; }
 DNSBL="$BUILDDIR/plugins/check_dnsbl"
 MS_SMTP="$BUILDDIR/plugins/check_ms_smtp"
@@ -154,8 +155,9 @@ measure() {   # measure NAME RUN [--rss [--mem]] [--fresh=F] [VAR=VAL ...] -- CM
     [ "$run" = warm ] || echo "$run $row" >> "$WORK/$name.tsv"
 }
 vq() { "$@" 2>/dev/null | head -n1 | tr -d '\r' || true; }
-machine_env() {  # the machine and the load, as KEY=VALUE lines of a meta file
-    echo "DATE=$(date -u '+%Y-%m-%d %H:%M UTC')"
+now() { date -u '+%Y-%m-%d %H:%M UTC'; }
+machine_env() {  # machine_env START: when a benchmark started and the machine, as KEY=VALUE lines
+    echo "DATE=$1"
     echo "NPROC=$(nproc)"
     echo "CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
     echo "KERNEL=$(uname -r)"
@@ -337,6 +339,7 @@ bench_ms_smtp() {
     certs
     cd "$WORK"
     say "ms_smtp: starting tests/servers/fake_mx.py (accept_all, STARTTLS) on 127.0.0.1"
+    # shellcheck disable=SC2153  # SERVER_CERT and SERVER_KEY are set by certs
     start_server fake_mx "$PY" "$SERVERS/fake_mx.py" --listen 127.0.0.1:0 \
         --script "$SERVERS/scripts/accept_all.json" --cert "$SERVER_CERT" --key "$SERVER_KEY" \
         --log "$WORK/fake_mx.jsonl"
@@ -345,8 +348,9 @@ bench_ms_smtp() {
     local plugin=("$MS_SMTP" -H 127.0.0.1 -p "$port" -e "$ehlo" -r "$rcpt" -t 10)
     local swaks=(swaks --server 127.0.0.1 --port "$port" --ehlo "$ehlo"
                  --from "postmaster@$ehlo" --to "$rcpt" --tls --quit-after RCPT --timeout 10)
-    local load_start
+    local load_start start
     load_start=$(load)
+    start=$(now)
     say "ms_smtp: $WARMUP warm-up + $RUNS runs of each, alternating"
     for i in $(seq 1 "$WARMUP"); do
         measure smtp-plugin warm --rss --mem -- "${plugin[@]}"
@@ -357,7 +361,7 @@ bench_ms_smtp() {
         measure smtp-swaks "$i" --rss --mem -- "${swaks[@]}"
     done
     {
-        machine_env
+        machine_env "$start"
         echo "LOAD_START=$load_start"
         echo "LOAD_END=$(load)"
         echo "WARMUP=$WARMUP"
@@ -389,8 +393,9 @@ bench_snds() {
         --cert "$SERVER_CERT" --key "$SERVER_KEY" --routes "$WORK/snds/routes.json" \
         --log "$WORK/snds_server.jsonl"
     local port=$SERVER_PORT base="https://127.0.0.1:$SERVER_PORT"
-    local load_start
+    local load_start start
     load_start=$(load)
+    start=$(now)
     for n in $SNDS_SIZES; do
         day=SNDS_DATE_$n; path=SNDS_PATH_$n
         local plugin=("$SNDS" -k "$WORK/snds/key" --base-url "$base/snds/" --cafile "$CA_CERT"
@@ -406,14 +411,14 @@ bench_snds() {
         done
     done
     {
-        machine_env
+        machine_env "$start"
         echo "LOAD_START=$load_start"
         echo "LOAD_END=$(load)"
         echo "V_PLUGIN=$(vq "$SNDS" --version)"
         echo "PLUGIN=$SNDS"
         echo "V_CURL=$(vq curl --version)"
         echo "PLUGIN_ARGS=check_snds -k KEYFILE --base-url https://127.0.0.1:PORT/snds/ --cafile ca.crt --date DATE --feed=data --max-size 268435456 -t 120 --max-details=5"
-        echo "CURL_ARGS=curl -sS -w '%{http_code} %{size_download}\\n' --cacert ca.crt 'https://127.0.0.1:PORT/snds/data.aspx?key=KEY&date=MMDDYY' -o /dev/null"
+        printf '%s\n' "CURL_ARGS=curl -sS -w '%{http_code} %{size_download}\\n' --cacert ca.crt 'https://127.0.0.1:PORT/snds/data.aspx?key=KEY&date=MMDDYY' -o /dev/null"
     } > "$WORK/meta-snds.env"
 }
 
@@ -430,8 +435,9 @@ bench_jmrp() {
     local md="$WORK/jmrp/Maildir" state="$WORK/jmrp/state" state2="$WORK/jmrp/state2"
     local plugin=("$JMRP" -M "$md" -t 600 --max-details=5)
     local grep_cmd=(grep -r -c -F 'Feedback-Type:' "$md")
-    local load_start
+    local load_start start
     load_start=$(load)
+    start=$(now)
     # one unmeasured pass each, so that every measured run finds the files in the page cache
     say "jmrp: warm-up, then $JMRP_RUNS runs of each variant"
     measure jmrp-grep warm -- "${grep_cmd[@]}"
@@ -443,7 +449,7 @@ bench_jmrp() {
         measure jmrp-state2 "$i" --rss --mem -- "${plugin[@]}" "--state-file=$state2"
     done
     {
-        machine_env
+        machine_env "$start"
         echo "LOAD_START=$load_start"
         echo "LOAD_END=$(load)"
         echo "V_PLUGIN=$(vq "$JMRP" --version)"
@@ -459,7 +465,12 @@ bench_jmrp() {
 # ================================================================ run and report
 say "benchmarks: $BENCHES (build: $BUILDDIR)"
 for b in $BENCHES; do
-    "bench_$b"
+    case $b in
+        dnsbl) bench_dnsbl ;;
+        ms_smtp) bench_ms_smtp ;;
+        snds) bench_snds ;;
+        jmrp) bench_jmrp ;;
+    esac
 done
 status=0
 "$PY" "$BENCHPY" report "$WORK" > "$WORK/results.md" || status=$?

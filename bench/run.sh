@@ -193,6 +193,8 @@ certs() {        # the test CA and server certificate for 127.0.0.1 (once)
 
 # ================================================================ dnsbl
 bench_dnsbl() {
+    local start
+    start=$(now)
     say "generating zone data and the query set in $WORK"
     "$PY" "$BENCHPY" gen "$WORK"
     find "$WORK" -maxdepth 1 -type f -exec chmod 644 {} +
@@ -305,7 +307,7 @@ bench_dnsbl() {
     fi
 
     {
-        echo "DATE=$(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "DATE=$start"
         echo "LOAD_START=$LOAD_START"
         echo "LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)"
         echo "NPROC=$(nproc)"

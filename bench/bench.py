@@ -5,7 +5,7 @@ Subcommands:
   gen DIR
       Write the rbldnsd ip4set zone files bench1.zone .. bench30.zone, the dnsperf query
       file queries.txt and expected.env (exact listing counts) into DIR.
-  measure OUTPREFIX [--rss [--mem]] [VAR=VALUE ...] -- COMMAND [ARG ...]
+  measure OUTPREFIX [--rss [--mem]] [--fresh=PATH ...] [VAR=VALUE ...] -- COMMAND [ARG ...]
       Run COMMAND (stdout and stderr to OUTPREFIX.txt, extra environment VAR=VALUE) and
       print "wall_s user_s sys_s exit_code udp_drops", taken from wait4() like GNU time
       does but without rounding CPU times to 10 ms; udp_drops is the growth of the
@@ -17,7 +17,21 @@ Subcommands:
       append "anon_peak_kib hwm_kib pte_peak_kib forks exit_code": the exact peak of the
       process's anonymous memory (RssAnon), sampled at every system call (see
       spawn_traced), its VmHWM at exit, the peak of its page tables, and how many
-      fork/clone calls it made (their children are not traced).
+      fork/clone calls it made (their children are not traced). --fresh=PATH removes
+      PATH before each of these runs (a state file the command writes, say).
+  certs DIR
+      Make the test CA and a server certificate for 127.0.0.1 in DIR (tests/servers/
+      testcerts.py) and print "CA_CERT=... SERVER_CERT=... SERVER_KEY=..." lines.
+  gen-snds DIR KEY ROWS...
+      Write one legacy SNDS data feed of each size (tests/servers/snds_data.py big_rows, so
+      the totals are known) as DIR/feed-ROWS.csv, the server's routes DIR/routes.json (one
+      day per size, see SNDS_DATES) and the expected totals DIR/snds-expected.env.
+  gen-jmrp DIR N
+      Write a Maildir of N JMRP complaints (tests/servers/jmrp_messages.py
+      write_big_maildir) to DIR/Maildir and its expected totals to DIR/jmrp-expected.env.
+  splice OUT NEW
+      Replace, in the Markdown file OUT, the sections that NEW holds (between
+      "<!-- bench:NAME -->" and "<!-- /bench:NAME -->" lines), keep the others, write OUT.
   rcvbuf PID PORT BYTES
       Enlarge the receive buffer of process PID's UDP socket bound to PORT to BYTES
       (pidfd_getfd + SO_RCVBUFFORCE; needs root and Linux >= 5.6). Prints old and new size.
@@ -25,11 +39,13 @@ Subcommands:
       Print the Markdown results from the files run.sh left in DIR; exit 1 when a
       verification failed (a verdict differed or was lost).
 All addresses are in 10.0.0.0/8 and only appear inside zone data and query names: every
-query is asked of the local rbldnsd on 127.0.0.1, nothing is sent to those addresses.
+query is asked of the local rbldnsd on 127.0.0.1, nothing is sent to those addresses. The
+SMTP and HTTPS servers of the other benchmarks listen on 127.0.0.1 only.
 """
 
 import ctypes
 import ipaddress
+import json
 import os
 import random
 import re
@@ -162,6 +178,79 @@ def cmd_gen(out):
     return 0
 
 
+# ----------------------------------------------- test data of the other plugins
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SERVERS_DIR = os.path.join(REPO, "tests", "servers")
+SNDS_DAY0 = (2026, 11, 27)        # the feed of the largest size is this day's, the next
+                                  # smaller one the day before, and so on
+SNDS_KEY_PREFIX = "/snds/"        # the legacy API's path, as check_snds asks for it
+
+
+def servers_module(name):
+    """Import one of the test servers' helper modules from tests/servers."""
+    if SERVERS_DIR not in sys.path:
+        sys.path.insert(0, SERVERS_DIR)
+    return __import__(name)
+
+
+def cmd_certs(out):
+    """Make the test CA and server certificate in out; print their paths as env lines."""
+    certs = servers_module("testcerts").make_test_certs(out)
+    print("CA_CERT=%s\nSERVER_CERT=%s\nSERVER_KEY=%s" % (
+        certs.ca_cert, certs.server_cert, certs.server_key))
+    return 0
+
+
+def snds_dates(sizes):
+    """{size: datetime.date} for feed sizes, the largest on SNDS_DAY0, one day apart."""
+    import datetime
+    day0 = datetime.date(*SNDS_DAY0)
+    return {n: day0 - datetime.timedelta(days=k)
+            for k, n in enumerate(sorted(sizes, reverse=True))}
+
+
+def cmd_gen_snds(out, key, sizes):
+    """Write the feeds, the routes file and snds-expected.env into out."""
+    data = servers_module("snds_data")
+    os.makedirs(out, exist_ok=True)
+    routes = {}
+    env = ["SNDS_SIZES='%s'" % " ".join(str(n) for n in sizes)]
+    for n, day in snds_dates(sizes).items():
+        body, totals = data.big_data_csv(n)
+        path = os.path.join(out, "feed-%d.csv" % n)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(body)
+        target = "%sdata.aspx?key=%s&date=%s" % (SNDS_KEY_PREFIX, key, day.strftime("%m%d%y"))
+        routes[target] = {"body_file": path, "content_type": "text/plain; charset=utf-8"}
+        env.append("SNDS_DATE_%d=%s" % (n, day.isoformat()))
+        env.append("SNDS_PATH_%d='%s'" % (n, target))
+        env.append("SNDS_BYTES_%d=%d" % (n, os.path.getsize(path)))
+        for label in ("ips", "green", "yellow", "red", "rcpt", "trap_hits"):
+            env.append("SNDS_%s_%d=%d" % (label.upper(), n, totals[label]))
+    with open(os.path.join(out, "routes.json"), "w", encoding="utf-8") as f:
+        json.dump(routes, f, indent=1)
+    with open(os.path.join(out, "snds-expected.env"), "w", encoding="ascii") as f:
+        f.write("\n".join(env) + "\n")
+    return 0
+
+
+def cmd_gen_jmrp(out, n):
+    """Write out/Maildir with n messages and out/jmrp-expected.env."""
+    jm = servers_module("jmrp_messages")
+    exp = jm.write_big_maildir(os.path.join(out, "Maildir"), n=n)
+    # Files that hold "Feedback-Type:": every message but the welcome mails (every 1000th,
+    # see write_big_maildir), the old ones included: grep has no time window.
+    welcome = sum(1 for i in range(n) if i % 1000 == 7)
+    assert b"Feedback-Type:" not in jm.non_complaint("welcome")
+    with open(os.path.join(out, "jmrp-expected.env"), "w", encoding="ascii") as f:
+        f.write("JMRP_MESSAGES=%d\nJMRP_COMPLAINTS=%d\nJMRP_OLD=%d\nJMRP_UNPARSED=%d\n"
+                "JMRP_IPS=%d\nJMRP_TOP_IP=%s\nJMRP_TOP_COUNT=%d\nJMRP_GREP_FILES=%d\n" % (
+                    exp.total, exp.complaints, exp.old, exp.unparsed, exp.ips, exp.top_ip,
+                    exp.top_count, n - welcome))
+    return 0
+
+
 # ----------------------------------------------------------------------- measure
 
 def udp_rcvbuf_errors():
@@ -188,10 +277,21 @@ def spawn_wait(outfile, argv, env):
 
 # ptrace requests and options (linux/ptrace.h) and x86_64 system call numbers
 PTRACE_TRACEME, PTRACE_GETREGS, PTRACE_SYSCALL, PTRACE_SETOPTIONS = 0, 12, 24, 0x4200
+PTRACE_GET_SYSCALL_INFO, PTRACE_SYSCALL_INFO_ENTRY = 0x420e, 1
 PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_O_EXITKILL = 0x1, 0x40, 0x100000
 PTRACE_EVENT_EXIT = 6
 USER_REGS_WORDS, ORIG_RAX = 27, 15          # struct user_regs_struct on x86_64
 SYS_FORK_LIKE = {56, 57, 58, 435}           # clone, fork, vfork, clone3
+# The system calls that can make a process's anonymous memory smaller: mmap (MAP_FIXED over
+# a mapping), munmap, mremap, brk, madvise, shmdt, execve, exit, exit_group, execveat.
+SYS_SHRINKING = {9, 11, 12, 25, 28, 67, 59, 60, 231, 322}
+
+
+class SyscallInfo(ctypes.Structure):
+    """The head of struct ptrace_syscall_info (Linux >= 5.3): op and, at entry, nr."""
+    _fields_ = [("op", ctypes.c_uint8), ("pad", ctypes.c_uint8 * 3), ("arch", ctypes.c_uint32),
+                ("ip", ctypes.c_uint64), ("sp", ctypes.c_uint64), ("nr", ctypes.c_uint64),
+                ("args", ctypes.c_uint64 * 6), ("ret", ctypes.c_uint32)]
 
 
 def proc_status_kib(pid, names):
@@ -210,9 +310,13 @@ def spawn_traced(outfile, argv, env):
 
     A process's anonymous memory (RssAnon: heap, stacks, anonymous mappings and the
     pages of its libraries that it wrote, such as relocated data) grows only through page
-    faults and shrinks only through system calls (munmap, brk, madvise, mremap, exit).
-    Sampling RssAnon at every system-call stop, the exit stop included, therefore sees
-    its exact peak. Only the traced process is measured: children are counted in forks.
+    faults and shrinks only through system calls (munmap, brk, madvise, mremap, mmap over a
+    mapping, execve, exit). Between two such calls it never decreases, so reading RssAnon
+    at the entry of each of them and at the exit stop sees its exact peak. The tracer stops
+    at every system call but reads /proc only at those (PTRACE_GET_SYSCALL_INFO tells entry
+    from exit and the call's number; without it, at every stop), which keeps a run with a
+    million system calls, such as check_jmrp over 100,000 files, to a few times its normal
+    time. Only the traced process is measured: children are counted in forks.
     """
     if os.uname().machine != "x86_64":
         raise OSError("the --mem tracer reads x86_64 registers")
@@ -220,6 +324,7 @@ def spawn_traced(outfile, argv, env):
     libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p, ctypes.c_void_p]
     libc.ptrace.restype = ctypes.c_long
     regs = (ctypes.c_ulonglong * USER_REGS_WORDS)()
+    info = SyscallInfo()
     names = ("RssAnon", "VmHWM", "VmPTE")
     fd = os.open(outfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     pid = os.fork()
@@ -240,16 +345,27 @@ def spawn_traced(outfile, argv, env):
         libc.ptrace(PTRACE_SETOPTIONS, pid, None,
                     PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL)
     deliver = 0
+    has_info = True
     while os.WIFSTOPPED(status):
         sig, event = os.WSTOPSIG(status), status >> 16
-        if sig == signal.SIGTRAP | 0x80 or event == PTRACE_EVENT_EXIT:
-            st = proc_status_kib(pid, names)
-            anon, pte, hwm = max(anon, st["RssAnon"]), max(pte, st["VmPTE"]), st["VmHWM"]
-            if event == 0 and libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs)) == 0 \
-                    and regs[ORIG_RAX] in SYS_FORK_LIKE:
-                forks += 1                     # counted at entry and exit: halved below
+        sample = event == PTRACE_EVENT_EXIT
+        if sig == signal.SIGTRAP | 0x80:
+            if has_info and libc.ptrace(PTRACE_GET_SYSCALL_INFO, pid, ctypes.sizeof(info),
+                                        ctypes.byref(info)) > 0:
+                if info.op == PTRACE_SYSCALL_INFO_ENTRY:
+                    sample = info.nr in SYS_SHRINKING
+                    forks += 2 if info.nr in SYS_FORK_LIKE else 0
+            else:
+                has_info = False               # old kernel: sample at every stop
+                sample = True
+                if libc.ptrace(PTRACE_GETREGS, pid, None, ctypes.byref(regs)) == 0 \
+                        and regs[ORIG_RAX] in SYS_FORK_LIKE:
+                    forks += 1                 # counted at entry and exit: halved below
         elif sig != signal.SIGTRAP:
             deliver = sig                      # a real signal: pass it on
+        if sample:
+            st = proc_status_kib(pid, names)
+            anon, pte, hwm = max(anon, st["RssAnon"]), max(pte, st["VmPTE"]), st["VmHWM"]
         libc.ptrace(PTRACE_SYSCALL, pid, None, deliver)
         deliver = 0
         _, status = os.waitpid(pid, 0)
@@ -265,19 +381,33 @@ def cmd_measure(args):
     prefix, opts, argv = args[0], args[1:sep], args[sep + 1:]
     env = dict(os.environ)
     rss = mem = False
+    fresh = []
     for a in opts:
         if a in ("--rss", "--mem"):
             rss = rss or a == "--rss"
             mem = mem or a == "--mem"
             continue
+        if a.startswith("--fresh="):
+            fresh.append(a[len("--fresh="):])
+            continue
         name, _, value = a.partition("=")
         env[name] = value
+
+    def make_fresh():
+        """Remove the --fresh files, so that every run of the command starts without them."""
+        for path in fresh:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+    make_fresh()
     drops = udp_rcvbuf_errors()
     wall, ru, code = spawn_wait(prefix + ".txt", argv, env)
     drops = udp_rcvbuf_errors() - drops
     fields = ["%.6f %.6f %.6f %d %d" % (wall, ru.ru_utime, ru.ru_stime, code, drops)]
     if rss:
         tfile = prefix + ".time"
+        make_fresh()
         spawn_wait(prefix + ".rss.txt",
                    ["/usr/bin/time", "-f", "%e %U %S %M %x", "-o", tfile] + argv, env)
         with open(tfile, encoding="ascii") as f:
@@ -287,6 +417,7 @@ def cmd_measure(args):
         if not rss:
             sys.stderr.write("measure: --mem needs --rss (fixed column positions)\n")
             return 2
+        make_fresh()
         code, anon, hwm, pte, forks = spawn_traced(prefix + ".mem.txt", argv, env)
         fields.append("%d %d %d %d %d" % (anon, hwm, pte, forks, code))
     print(" ".join(fields))
@@ -698,8 +829,8 @@ def section_big(d, env, exp, lines, summary):
     return ok
 
 
-def raw_section(d, lines):
-    """Per-run raw numbers in a collapsed block."""
+def raw_section(d, lines, names):
+    """Per-run raw numbers of the run lists names in a collapsed block."""
     lines.append("<details><summary>Raw runs</summary>")
     lines.append("")
     lines.append("wait4(): wall, user, sys (s), exit code, UDP receive-buffer drops; "
@@ -710,27 +841,32 @@ def raw_section(d, lines):
     lines.append("```")
     lines.append("benchmark    run wall     user     sys      exit drops | "
                  "wall user sys maxrss exit | private hwm pte forks exit")
-    for name in ("single-dnsbl", "single-rbl", "tp-dnsperf", "tp-dnsbl", "big-dnsbl"):
+    width = max([12] + [len(n) for n in names])
+    for name in names:
         for line in read_text(os.path.join(d, name + ".tsv")).splitlines():
             p = line.split()
             gt = " | " + " ".join(p[6:11]) if len(p) > 6 else ""
             mem = " | " + " ".join(p[11:]) if len(p) > 11 else ""
-            lines.append("%-12s %s%s%s" % (name, " ".join(p[:6]), gt, mem))
+            lines.append("%-*s %s%s%s" % (width, name, " ".join(p[:6]), gt, mem))
     lines.append("```")
     lines.append("")
     lines.append("</details>")
 
 
-def cmd_report(d):
-    """Print the whole Markdown report; return 1 when a verification failed."""
+def machine_line(env):
+    """The '- date / machine / load' lines of a section's meta file."""
+    return ["- date: %s" % env.get("DATE", "?"),
+            "- machine: %s CPUs (nproc), %s, Linux %s, %s; load average %s at the start, %s at "
+            "the end" % (env.get("NPROC", "?"), env.get("CPU", "?"), env.get("KERNEL", "?"),
+                         env.get("OS", "?"), env.get("LOAD_START", "?"),
+                         env.get("LOAD_END", "?"))]
+
+
+def report_dnsbl(d):
+    """The check_dnsbl section (benchmarks 1 to 3); (lines, verifications passed)."""
     env = read_env(os.path.join(d, "meta.env"))
     exp = read_env(os.path.join(d, "expected.env"))
-    head = ["# check_dnsbl benchmark results", ""]
-    head.append("- date: %s" % env.get("DATE", "?"))
-    head.append("- machine: %s CPUs (nproc), %s, Linux %s, %s; load average %s at the "
-                "start, %s at the end" % (
-                    env.get("NPROC", "?"), env.get("CPU", "?"), env.get("KERNEL", "?"),
-                    env.get("OS", "?"), env.get("LOAD_START", "?"), env.get("LOAD_END", "?")))
+    head = ["## check_dnsbl against check_rbl and dnsperf", ""] + machine_line(env)
     head.append("- check_dnsbl: %s (`%s`)" % (env.get("V_DNSBL", "?"), env.get("DNSBL", "?")))
     head.append("- check_rbl: %s; perl %s, Net::DNS %s" % (
         env.get("V_RBL", "?"), env.get("V_PERL", "?"), env.get("V_NETDNS", "?")))
@@ -740,15 +876,288 @@ def cmd_report(d):
                 "there" % (env.get("PORT", "?"), exp.get("ALL_ZONES", "?")))
     head.append("")
     lines = []
-    summary = ["## Targets", "", "| target | result | goal | met |", "|---|---|---|---|"]
+    summary = ["### Targets", "", "| target | result | goal | met |", "|---|---|---|---|"]
     ok1 = section_single(d, env, exp, lines, summary)
     ok2 = section_throughput(d, env, exp, lines, summary)
     ok3 = section_big(d, env, exp, lines, summary)
-    raw_section(d, lines)
-    print("\n".join(head + summary + [""] + lines))
-    if not (ok1 and ok2 and ok3):
-        sys.stderr.write("bench: a verification failed (see the Verdicts lines)\n")
+    raw_section(d, lines, ("single-dnsbl", "single-rbl", "tp-dnsperf", "tp-dnsbl", "big-dnsbl"))
+    # the dnsbl sections are one level down in the combined report
+    lines = ["#" + x if x.startswith("## ") else x for x in lines]
+    return head + summary + [""] + lines, ok1 and ok2 and ok3
+
+
+def med_of(runs, key):
+    """Median of one field over runs."""
+    return med([r[key] for r in runs])
+
+
+def cmp_rows(a, b, name_a, name_b):
+    """Table rows comparing two run lists: CPU, private memory, RSS, wall; b / a ratios."""
+    rows = ["| measure | %s | %s | %s / %s |" % (name_a, name_b, name_b, name_a),
+            "|---|---|---|---|"]
+    for label, key, fmt in (("CPU time (user+sys)", "cpu", fmt_ms),
+                            ("peak private (anonymous) memory", "anon",
+                             lambda v: fmt_mib(v, 2)),
+                            ("peak RSS (shared library pages included)", "rss", fmt_mib),
+                            ("wall time (shared machine: see the load)", "wall", fmt_ms)):
+        va, vb = med_of(a, key), med_of(b, key)
+        rows.append("| %s | %s | %s | %s |" % (label, fmt(va), fmt(vb), fmt_ratio(vb, va)))
+    return rows
+
+
+def tally(results, judge):
+    """Count (exit, output) pairs judge() accepts; return (text, all ok)."""
+    good = sum(1 for code, out in results if judge(code, out))
+    return "%d of %d runs" % (good, len(results)), bool(results) and good == len(results)
+
+
+def report_ms_smtp(d):
+    """check_ms_smtp against swaks; (lines, verifications passed)."""
+    env = read_env(os.path.join(d, "meta-ms_smtp.env"))
+    pl, sw = read_runs(d, "smtp-plugin"), read_runs(d, "smtp-swaks")
+    lines = ["## check_ms_smtp against swaks", ""] + machine_line(env)
+    lines.append("- check_ms_smtp: %s (`%s`)" % (env.get("V_PLUGIN", "?"), env.get("PLUGIN", "?")))
+    lines.append("- swaks: %s" % env.get("V_SWAKS", "?"))
+    lines.append("- server: tests/servers/fake_mx.py with its accept_all script and the test "
+                 "certificate, on 127.0.0.1 (Python; its CPU time is not counted)")
+    lines.append("")
+    lines.append("The same dialogue with the same local MX: EHLO, STARTTLS, EHLO, MAIL FROM, "
+                 "RCPT TO, QUIT (check_ms_smtp sends RSET before QUIT; neither verifies the "
+                 "certificate, as neither does by default). Medians of %d probes of each, "
+                 "alternating, after %s warm-up probes; each probe is one whole process run. "
+                 "CPU and wall time from wait4(), peak RSS from a second run under GNU time, "
+                 "peak private memory from a third run under the ptrace sampler." % (
+                     max(len(pl), len(sw)), env.get("WARMUP", "?")))
+    lines.append("")
+    lines.append("check_ms_smtp: `%s`  " % env.get("PLUGIN_ARGS", "?"))
+    lines.append("swaks: `%s`" % env.get("SWAKS_ARGS", "?"))
+    lines.append("")
+    lines += cmp_rows(pl, sw, "check_ms_smtp", "swaks")
+    ptxt, pok = tally(outputs(pl), lambda c, o: c == 0 and o.startswith("MS_SMTP OK - ")
+                      and "over TLS" in o)
+    stxt, sok = tally(outputs(sw), lambda c, o: c == 0 and "<~  250 2.1.5" in o
+                      and "=== TLS started" in o)
+    conns = {}
+    for rec in read_jsonl(os.path.join(d, "fake_mx.jsonl")):
+        c = conns.setdefault(rec.get("conn"), set())
+        if rec.get("event") == "tls":
+            c.add("tls")
+        elif rec.get("event") == "command":
+            c.add(rec.get("stage"))
+    full = sum(1 for c in conns.values()
+               if {"ehlo", "starttls", "tls", "ehlo_tls", "mail", "rcpt", "quit"} <= c)
+    want = int(env.get("CONNECTIONS", "0"))
+    cok = full == len(conns) == want
+    lines.append("")
+    lines.append("Verdicts, every run including the GNU time and ptrace runs:")
+    lines.append("")
+    lines.append("- check_ms_smtp OK, MAIL FROM and RCPT TO accepted over TLS: %s: **%s**" % (
+        ptxt, "yes" if pok else "NO"))
+    lines.append("- swaks exit 0, RCPT TO accepted (250 2.1.5) after STARTTLS: %s: **%s**" % (
+        stxt, "yes" if sok else "NO"))
+    lines.append("- the server's log: %d of %d connections (expected %d) went through EHLO, "
+                 "STARTTLS, TLS, EHLO, MAIL, RCPT and QUIT: **%s**" % (
+                     full, len(conns), want, "yes" if cok else "NO"))
+    lines.append("")
+    raw_section(d, lines, ("smtp-plugin", "smtp-swaks"))
+    return lines, pok and sok and cok
+
+
+def report_snds(d):
+    """check_snds against curl, by feed size; (lines, verifications passed)."""
+    env = read_env(os.path.join(d, "meta-snds.env"))
+    exp = read_env(os.path.join(d, "snds", "snds-expected.env"))
+    sizes = [int(n) for n in exp.get("SNDS_SIZES", "").split()]
+    lines = ["## check_snds against curl", ""] + machine_line(env)
+    lines.append("- check_snds: %s (`%s`)" % (env.get("V_PLUGIN", "?"), env.get("PLUGIN", "?")))
+    lines.append("- curl: %s" % env.get("V_CURL", "?"))
+    lines.append("- server: tests/servers/snds_server.py over HTTPS with the test CA on "
+                 "127.0.0.1 (Python; its CPU time is not counted); feeds from "
+                 "tests/servers/snds_data.py big_rows (legacy data.aspx CSV, one distinct IP per "
+                 "row, 1 in 100 YELLOW, 1 in 1000 RED)")
+    lines.append("")
+    lines.append("The whole run: check_snds fetches the data feed over HTTPS, verifies the "
+                 "certificate against the test CA, parses and judges every row and prints its "
+                 "report; curl fetches the same URL with the same CA and throws the body away. "
+                 "Medians per size (after one warm-up run each); CPU and wall time from "
+                 "wait4(), peak RSS under GNU time, peak private memory under ptrace.")
+    lines.append("")
+    lines.append("check_snds: `%s`  " % env.get("PLUGIN_ARGS", "?"))
+    lines.append("curl: `%s`" % env.get("CURL_ARGS", "?"))
+    lines.append("")
+    lines.append("| rows (body) | check_snds CPU | curl CPU | ratio | check_snds peak private | "
+                 "curl peak private | check_snds peak RSS | curl peak RSS | check_snds wall | "
+                 "curl wall |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    ok = bool(sizes)
+    checks = []
+    for n in sizes:
+        pl, cu = read_runs(d, "snds-plugin-%d" % n), read_runs(d, "snds-curl-%d" % n)
+        lines.append("| %s (%s) | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            "{:,}".format(n), fmt_mib(int(exp.get("SNDS_BYTES_%d" % n, 0)) / 1024.0),
+            fmt_ms(med_of(pl, "cpu")), fmt_ms(med_of(cu, "cpu")),
+            fmt_ratio(med_of(pl, "cpu"), med_of(cu, "cpu")),
+            fmt_mib(med_of(pl, "anon"), 2), fmt_mib(med_of(cu, "anon"), 2),
+            fmt_mib(med_of(pl, "rss")), fmt_mib(med_of(cu, "rss")),
+            fmt_ms(med_of(pl, "wall")), fmt_ms(med_of(cu, "wall"))))
+        want = {k: int(exp.get("SNDS_%s_%d" % (k.upper(), n), -1))
+                for k in ("ips", "green", "yellow", "red", "rcpt", "trap_hits")}
+        state = 2 if want["red"] else (1 if want["yellow"] else 0)
+
+        def plugin_ok(code, out, want=want, state=state):
+            """The plugin's state and perfdata totals match the feed."""
+            p = dnsbl_perfdata(out)
+            return code == state and all(p.get(k) == v for k, v in want.items())
+        body = "200 %s" % exp.get("SNDS_BYTES_%d" % n, "?")
+        ptxt, pok = tally(outputs(pl), plugin_ok)
+        ctxt, cok = tally(outputs(cu), lambda c, o, body=body: c == 0 and o.strip() == body)
+        checks.append("- %s rows: check_snds %s with ips=%d green=%d yellow=%d red=%d "
+                      "rcpt=%d trap_hits=%d: %s, **%s**; curl exit 0 and `%s`: %s, **%s**" % (
+                          "{:,}".format(n), state_name(state), want["ips"], want["green"],
+                          want["yellow"], want["red"], want["rcpt"], want["trap_hits"], ptxt,
+                          "yes" if pok else "NO", body, ctxt, "yes" if cok else "NO"))
+        ok = ok and pok and cok
+    lines.append("")
+    lines.append("Verdicts, every run including the GNU time and ptrace runs:")
+    lines.append("")
+    lines += checks
+    lines.append("")
+    raw_section(d, lines, ["snds-%s-%d" % (w, n) for n in sizes for w in ("plugin", "curl")])
+    return lines, ok
+
+
+def grep_files(out):
+    """Files grep -c counted at least one match in (its lines end in ':COUNT')."""
+    n = 0
+    for line in out.splitlines():
+        _, _, count = line.rpartition(":")
+        if count.isdigit() and int(count) > 0:
+            n += 1
+    return n
+
+
+def report_jmrp(d):
+    """check_jmrp against grep; (lines, verifications passed)."""
+    env = read_env(os.path.join(d, "meta-jmrp.env"))
+    exp = read_env(os.path.join(d, "jmrp", "jmrp-expected.env"))
+    runs = {k: read_runs(d, "jmrp-" + k) for k in ("grep", "first", "state1", "state2")}
+    lines = ["## check_jmrp against grep", ""] + machine_line(env)
+    lines.append("- check_jmrp: %s (`%s`)" % (env.get("V_PLUGIN", "?"), env.get("PLUGIN", "?")))
+    lines.append("- grep: %s" % env.get("V_GREP", "?"))
+    lines.append("- Maildir: %s messages, %s in all (tests/servers/jmrp_messages.py "
+                 "write_big_maildir: ARF complaints of about 3.5 kB, half in new/, half in "
+                 "cur/, every 50th three days old, every 1000th a welcome mail); state file "
+                 "after a run: %s" % (
+                     "{:,}".format(int(exp.get("JMRP_MESSAGES", 0))),
+                     fmt_mib(int(env.get("MAILDIR_BYTES", 0)) / 1024.0),
+                     fmt_mib(int(env.get("STATE_BYTES", 0)) / 1024.0, 2)))
+    lines.append("")
+    lines.append("Every program reads the files from the page cache (one unmeasured pass "
+                 "first). check_jmrp parses each message as MIME (GMime), finds the report and "
+                 "counts complaints per source IP inside its 24 h window; grep only looks for "
+                 "a string in every file. With `--state-file` check_jmrp keeps what it parsed "
+                 "and a later run skips those messages. Medians of %d runs each; CPU and wall "
+                 "time from wait4(), peak RSS under GNU time, peak private memory under "
+                 "ptrace." % max(len(r) for r in runs.values()))
+    lines.append("")
+    lines.append("check_jmrp: `%s`  " % env.get("PLUGIN_ARGS", "?"))
+    lines.append("grep: `%s`" % env.get("GREP_ARGS", "?"))
+    lines.append("")
+    lines.append("| run | CPU time | / grep | peak private memory | peak RSS | wall time |")
+    lines.append("|---|---|---|---|---|---|")
+    g_cpu = med_of(runs["grep"], "cpu")
+    for key, what in (("grep", "grep, every file"),
+                      ("first", "check_jmrp, first run (no state file)"),
+                      ("state1", "check_jmrp, first run with --state-file (writes it)"),
+                      ("state2", "check_jmrp, second run with --state-file")):
+        r = runs[key]
+        lines.append("| %s | %s | %s | %s | %s | %s |" % (
+            what, fmt_s(med_of(r, "cpu")), fmt_ratio(med_of(r, "cpu"), g_cpu),
+            fmt_mib(med_of(r, "anon"), 2), fmt_mib(med_of(r, "rss")), fmt_s(med_of(r, "wall"))))
+    want = {"complaints": int(exp.get("JMRP_COMPLAINTS", -1)),
+            "unparsed": int(exp.get("JMRP_UNPARSED", -1)), "ips": int(exp.get("JMRP_IPS", -1))}
+    top = "top %s: %s" % (exp.get("JMRP_TOP_IP"), exp.get("JMRP_TOP_COUNT"))
+
+    def plugin_ok(code, out):
+        """OK with the expected complaints, unparsed, IPs and top IP."""
+        p = dnsbl_perfdata(out)
+        return code == 0 and all(p.get(k) == v for k, v in want.items()) and \
+            top in out.split("\n", 1)[0]
+    ok = True
+    lines.append("")
+    lines.append("Verdicts, every run including the GNU time and ptrace runs:")
+    lines.append("")
+    for key in ("first", "state1", "state2"):
+        txt, good = tally(outputs(runs[key]), plugin_ok)
+        lines.append("- check_jmrp (%s): OK with complaints=%d unparsed=%d ips=%d, %s: %s, "
+                     "**%s**" % (key, want["complaints"], want["unparsed"], want["ips"], top,
+                                 txt, "yes" if good else "NO"))
+        ok = ok and good
+    gwant = int(exp.get("JMRP_GREP_FILES", -1))
+    txt, good = tally(outputs(runs["grep"]), lambda c, o: c == 0 and grep_files(o) == gwant)
+    lines.append("- grep: exit 0, %d files with a match (every message but the welcome mails, "
+                 "the old ones included): %s, **%s**" % (gwant, txt, "yes" if good else "NO"))
+    ok = ok and good
+    lines.append("")
+    raw_section(d, lines, ["jmrp-" + k for k in ("grep", "first", "state1", "state2")])
+    return lines, ok
+
+
+def read_jsonl(path):
+    """The JSON objects of a JSON-lines file (none when missing)."""
+    out = []
+    for line in read_text(path).splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
+SECTIONS = (("dnsbl", "expected.env", report_dnsbl), ("ms_smtp", "meta-ms_smtp.env", report_ms_smtp),
+            ("snds", "meta-snds.env", report_snds), ("jmrp", "meta-jmrp.env", report_jmrp))
+TITLE = "# mailrep-plugins benchmark results"
+
+
+def cmd_report(d):
+    """Print the Markdown report of the benchmarks that ran; return 1 when a check failed."""
+    out = [TITLE, ""]
+    failed = []
+    for name, marker, make in SECTIONS:
+        if not os.path.exists(os.path.join(d, marker)):
+            continue
+        lines, ok = make(d)
+        out += ["<!-- bench:%s -->" % name] + lines + ["<!-- /bench:%s -->" % name, ""]
+        if not ok:
+            failed.append(name)
+    print("\n".join(out))
+    if failed:
+        sys.stderr.write("bench: a verification failed in %s (see the Verdicts lines)\n" %
+                         ", ".join(failed))
         return 1
+    return 0
+
+
+def split_sections(text):
+    """{name: section text, markers included} of a report."""
+    found = {}
+    for m in re.finditer(r"^<!-- bench:(\w+) -->$.*?^<!-- /bench:\1 -->$", text,
+                         re.M | re.S):
+        found[m.group(1)] = m.group(0)
+    return found
+
+
+def cmd_splice(out, new):
+    """Write out with the sections of new replacing its own, in the order of SECTIONS."""
+    old = split_sections(read_text(out))
+    old.update(split_sections(read_text(new)))
+    parts = [TITLE, "", "Written by `bench/run.sh`; each section says when it was measured and "
+             "under what load. See bench/README.md.", ""]
+    for name, _, _ in SECTIONS:
+        if name in old:
+            parts += [old[name], ""]
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("\n".join(parts))
     return 0
 
 
@@ -759,6 +1168,14 @@ def main(argv):
         return cmd_gen(argv[2])
     if cmd == "measure":
         return cmd_measure(argv[2:])
+    if cmd == "certs" and len(argv) == 3:
+        return cmd_certs(argv[2])
+    if cmd == "gen-snds" and len(argv) >= 5:
+        return cmd_gen_snds(argv[2], argv[3], [int(a) for a in argv[4:]])
+    if cmd == "gen-jmrp" and len(argv) == 4:
+        return cmd_gen_jmrp(argv[2], int(argv[3]))
+    if cmd == "splice" and len(argv) == 4:
+        return cmd_splice(argv[2], argv[3])
     if cmd == "rcvbuf" and len(argv) == 5:
         return cmd_rcvbuf(int(argv[2]), int(argv[3]), int(argv[4]))
     if cmd == "report" and len(argv) == 3:

@@ -30,5 +30,5 @@ while [ "$(echo "$cpu < $want" | bc)" = 1 ]; do
 		exit 1
 	fi
 done
-final=$(grep -E '^#[0-9]+ +DONE' "run-$t-$session.log" | tail -1)
+final=$(grep -E '^#[0-9]+[[:space:]]+DONE' "run-$t-$session.log" | tail -1)
 echo "target=$t sessions=$session cpu_seconds=$cpu executions=$execs final: $final"

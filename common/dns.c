@@ -6,7 +6,10 @@
  * per-attempt deadlines, failover over the configured servers, the TCP
  * fallback after truncation and the rate limit. libldns only builds and
  * parses packets; all I/O is non-blocking and driven by one poll() loop.
- * Also holds the answer helpers (addresses, TXT, MX) and status names.
+ * Whether a reply answers a query is a pure function (mr_dns_reply_check).
+ * A scripted transport (mr_dns_set_script) can replace the sockets: a
+ * function then answers each message, on a virtual clock. Also holds the
+ * answer helpers (addresses, TXT, MX) and status names.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
@@ -43,6 +46,10 @@
 #define RANDPOOL 256
 /** Size of a DNS header. */
 #define HEADER_LEN 12
+/** Most bytes a script may queue as one TCP stream. */
+#define MAX_SCRIPT_STREAM (1 << 20)
+/** Most datagrams a script may queue as replies to one message. */
+#define MAX_SCRIPT_DATAGRAMS 65536
 
 /** Where a query stands. */
 enum qstate {
@@ -85,7 +92,20 @@ typedef struct query {
 	size_t tlen;           /**< bytes to send or receive in tbuf */
 	size_t toff;           /**< bytes done in tbuf */
 	uint8_t lenbuf[2];     /**< reply length prefix being read */
+	uint8_t *sbuf;         /**< scripted TCP stream from the server, NULL if none */
+	size_t slen;           /**< bytes in sbuf */
+	size_t soff;           /**< bytes of sbuf consumed */
+	int stream;            /**< the scripted stream still waits to be read */
+	int hold;              /**< the scripted connection stays open after the stream */
 } query;
+
+/** A scripted datagram waiting to be delivered. */
+typedef struct inmsg {
+	struct inmsg *next;    /**< next in arrival order */
+	int sock;              /**< pool socket it arrives on */
+	size_t len;            /**< bytes in data */
+	uint8_t data[];        /**< the datagram */
+} inmsg;
 
 /** A doubly linked list of queries. */
 typedef struct qlist {
@@ -96,7 +116,8 @@ typedef struct qlist {
 
 /** One UDP socket of the pool. */
 typedef struct udp_sock {
-	int fd;            /**< socket, -1 until opened */
+	int fd;            /**< socket, -1 until opened (always -1 under a script) */
+	int open;          /**< in use: fd opened, or ids ready under a script */
 	mr_idmap ids;      /**< ids in flight on this socket -> slot + 1 of the query waiting */
 } udp_sock;
 
@@ -127,7 +148,27 @@ struct mr_dns {
 	uint64_t rstate;        /**< fallback generator state */
 	int in_run;             /**< mr_dns_run is active */
 	mr_dns_stats stats;     /**< counters */
+	mr_dns_script script;   /**< scripted transport, NULL for sockets */
+	void *script_user;      /**< its argument */
+	double vclock;          /**< virtual monotonic time under a script */
+	inmsg *in_head;         /**< scripted datagrams not yet delivered, oldest first */
+	inmsg *in_tail;         /**< newest of them */
 };
+
+/** A script's reply collector for one message. */
+struct mr_dns_replies {
+	mr_dns *d;              /**< the engine */
+	query *q;               /**< the query asking */
+	int sock;               /**< pool socket of a datagram, -1 over TCP */
+	int tcp;                /**< the message went over TCP */
+	size_t count;           /**< datagrams added */
+};
+
+/** The engine's monotonic time: the virtual clock under a script. */
+static double now_of(const mr_dns *d)
+{
+	return d->script ? d->vclock : mr_now();
+}
 
 /** Append q to the tail of l. */
 static void list_push(qlist *l, query *q)
@@ -247,16 +288,19 @@ static int sock_open(mr_dns *d, int i, int family)
 	udp_sock *s = &d->socks[i];
 	int buf = 1 << 20;
 
-	if (s->fd >= 0)
+	if (s->open)
 		return 0;
 	/* Every slot may wait on this one socket. */
 	if (!s->ids.e && mr_idmap_init(&s->ids, d->concurrency) < 0)
 		return -1;
-	s->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
-		return -1;
-	/* Best effort: a bigger receive buffer survives bursts of replies. */
-	(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+	if (!d->script) {
+		s->fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (s->fd < 0)
+			return -1;
+		/* Best effort: a bigger receive buffer survives bursts of replies. */
+		(void)setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
+	}
+	s->open = 1;
 	return 0;
 }
 
@@ -293,6 +337,10 @@ static void tcp_close(mr_dns *d, query *q)
 	free(q->tbuf);
 	q->tbuf = NULL;
 	q->tlen = q->toff = 0;
+	free(q->sbuf);
+	q->sbuf = NULL;
+	q->slen = q->soff = 0;
+	q->stream = q->hold = 0;
 	if (q->state >= Q_TCP_CONNECT)
 		d->ntcp--;
 }
@@ -305,6 +353,7 @@ static void query_free(query *q)
 	if (q->tfd >= 0)
 		close(q->tfd);
 	free(q->tbuf);
+	free(q->sbuf);
 	free(q->wire);
 	ldns_rdf_deep_free(q->qname);
 	free(q->name);
@@ -406,18 +455,18 @@ static void note_reply(query *q, mr_dns_status cls, int rcode)
 		q->rcode = rcode;
 }
 
-/** 1 if p's question section is exactly q's question (name case-insensitive, type, class IN). */
-static int question_matches(const query *q, const ldns_pkt *p)
+/** 1 if p's question section is exactly the question q (name case-insensitive, type, class). */
+static int question_matches(const mr_dns_question *q, const ldns_pkt *p)
 {
 	const ldns_rr_list *qs = ldns_pkt_question(p);
 	const ldns_rr *rr;
 
-	if (!qs || ldns_rr_list_rr_count(qs) != 1)
+	if (!qs || ldns_rr_list_rr_count(qs) != 1 || !q->qname)
 		return 0;
 	rr = ldns_rr_list_rr(qs, 0);
 	if (!rr || !ldns_rr_owner(rr))
 		return 0;
-	return ldns_rr_get_type(rr) == q->type && ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+	return ldns_rr_get_type(rr) == q->type && ldns_rr_get_class(rr) == q->qclass &&
 	       ldns_dname_compare(ldns_rr_owner(rr), q->qname) == 0;
 }
 
@@ -425,6 +474,10 @@ static int question_matches(const query *q, const ldns_pkt *p)
 static mr_dns_status rcode_class(int rcode)
 {
 	switch (rcode) {
+	case LDNS_RCODE_NOERROR:
+		return MR_DNS_NOERROR;
+	case LDNS_RCODE_NXDOMAIN:
+		return MR_DNS_NXDOMAIN;
 	case LDNS_RCODE_SERVFAIL:
 		return MR_DNS_SERVFAIL;
 	case LDNS_RCODE_REFUSED:
@@ -434,24 +487,67 @@ static mr_dns_status rcode_class(int rcode)
 	}
 }
 
+/** Judge buf as a reply to q: malformed, stray, truncated or the answer (parsed into out->pkt). */
+mr_dns_reply_kind mr_dns_reply_check(const mr_dns_question *q, const uint8_t *buf, size_t len, mr_dns_reply *out)
+{
+	ldns_pkt *p = NULL;
+
+	memset(out, 0, sizeof *out);
+	out->kind = MR_DNS_REPLY_MALFORMED;
+	out->rcode = -1;
+	out->status = MR_DNS_BADREPLY;
+	if (!q || !buf || len < HEADER_LEN)
+		return out->kind;
+	if (ldns_wire2pkt(&p, buf, len) != LDNS_STATUS_OK || !p) {
+		ldns_pkt_free(p);
+		return out->kind;
+	}
+	if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != q->id || !question_matches(q, p)) {
+		ldns_pkt_free(p);
+		out->kind = MR_DNS_REPLY_STRAY;
+		return out->kind;
+	}
+	out->rcode = (int)ldns_pkt_get_rcode(p);
+	out->status = rcode_class(out->rcode);
+	if (ldns_pkt_tc(p)) {
+		ldns_pkt_free(p);
+		out->kind = MR_DNS_REPLY_TRUNCATED;
+		return out->kind;
+	}
+	out->pkt = p;
+	out->kind = MR_DNS_REPLY_ANSWER;
+	return out->kind;
+}
+
+/** The length a TCP prefix announces, 0 if shorter than a header. */
+size_t mr_dns_tcp_length(const uint8_t prefix[2])
+{
+	size_t n = (size_t)prefix[0] << 8 | prefix[1];
+
+	return n < HEADER_LEN ? 0 : n;
+}
+
 /**
- * Judge a reply to q's attempt (q is in the wait list). via_tcp says which transport.
+ * Act on a reply to q's attempt (q is in the wait list). via_tcp says which transport.
  * Returns 0 if the reply was taken (q moved on or finished), -1 if it is stray (UDP only; q keeps waiting).
  */
 static int handle_reply(mr_dns *d, query *q, const uint8_t *data, size_t len, int via_tcp)
 {
-	ldns_pkt *p = NULL;
-	int rcode;
+	mr_dns_question qq;
+	mr_dns_reply r;
 
-	if (ldns_wire2pkt(&p, data, len) != LDNS_STATUS_OK || !p) {
+	qq.id = q->id;
+	qq.qname = q->qname;
+	qq.type = q->type;
+	qq.qclass = LDNS_RR_CLASS_IN;
+	switch (mr_dns_reply_check(&qq, data, len, &r)) {
+	case MR_DNS_REPLY_MALFORMED:
 		trace(d, "malformed reply for %s from %s", q->name, d->cfg.servers[q->server].text);
 		attempt_end(d, q);
 		note_reply(q, MR_DNS_BADREPLY, -1);
 		next_attempt(d, q);
 		return 0;
-	}
-	if (!ldns_pkt_qr(p) || ldns_pkt_id(p) != q->id || !question_matches(q, p)) {
-		ldns_pkt_free(p);
+	case MR_DNS_REPLY_STRAY:
 		if (!via_tcp)
 			return -1;
 		trace(d, "TCP reply for %s from %s does not match the query", q->name,
@@ -460,31 +556,55 @@ static int handle_reply(mr_dns *d, query *q, const uint8_t *data, size_t len, in
 		note_reply(q, MR_DNS_BADREPLY, -1);
 		next_attempt(d, q);
 		return 0;
+	case MR_DNS_REPLY_TRUNCATED:
+	case MR_DNS_REPLY_ANSWER:
+		break;
 	}
-	rcode = (int)ldns_pkt_get_rcode(p);
 	trace(d, "reply for %s %s from %s%s: rcode %d%s", q->name, type_name(q->type),
-	      d->cfg.servers[q->server].text, via_tcp ? " over TCP" : "", rcode,
-	      ldns_pkt_tc(p) ? " truncated" : "");
+	      d->cfg.servers[q->server].text, via_tcp ? " over TCP" : "", r.rcode,
+	      r.kind == MR_DNS_REPLY_TRUNCATED ? " truncated" : "");
 	attempt_end(d, q);
-	if (ldns_pkt_tc(p)) {
-		ldns_pkt_free(p);
+	if (r.kind == MR_DNS_REPLY_TRUNCATED) {
 		if (via_tcp) {
-			note_reply(q, MR_DNS_BADREPLY, rcode);
+			note_reply(q, MR_DNS_BADREPLY, r.rcode);
 			next_attempt(d, q);
 		} else {
 			want_tcp(d, q);
 		}
 		return 0;
 	}
-	if (rcode == LDNS_RCODE_NOERROR || rcode == LDNS_RCODE_NXDOMAIN) {
-		note_reply(q, rcode == LDNS_RCODE_NOERROR ? MR_DNS_NOERROR : MR_DNS_NXDOMAIN, rcode);
-		finish(d, q, q->last, p);
+	if (r.status == MR_DNS_NOERROR || r.status == MR_DNS_NXDOMAIN) {
+		note_reply(q, r.status, r.rcode);
+		finish(d, q, q->last, r.pkt);
 		return 0;
 	}
-	ldns_pkt_free(p);
-	note_reply(q, rcode_class(rcode), rcode);
+	ldns_pkt_free(r.pkt);
+	note_reply(q, r.status, r.rcode);
 	next_attempt(d, q);
 	return 0;
+}
+
+/** Show q's message (over TCP if tcp, else on pool socket sock) to the script; 0, or -1 if it could not go. */
+static int script_ask(mr_dns *d, query *q, int tcp, int sock)
+{
+	mr_dns_ask a;
+	mr_dns_replies r;
+
+	memset(&a, 0, sizeof a);
+	a.name = q->name;
+	a.type = q->type;
+	a.id = q->id;
+	a.tcp = tcp;
+	a.attempt = q->sent;
+	a.server = q->server;
+	a.wire = tcp ? q->tbuf + 2 : q->wire;
+	a.len = q->wirelen;
+	memset(&r, 0, sizeof r);
+	r.d = d;
+	r.q = q;
+	r.sock = tcp ? -1 : sock;
+	r.tcp = tcp;
+	return d->script(d->script_user, &a, &r) < 0 ? -1 : 0;
 }
 
 /** Pick a pool socket of the family and an id unused on it; socket index or -1. */
@@ -527,10 +647,17 @@ static void send_udp(mr_dns *d, query *q, double now)
 	q->id = id;
 	q->wire[0] = (uint8_t)(id >> 8);
 	q->wire[1] = (uint8_t)(id & 0xff);
-	do
-		n = sendto(d->socks[i].fd, q->wire, q->wirelen, 0, (const struct sockaddr *)&srv->sa, srv->salen);
-	while (n < 0 && errno == EINTR);
-	err = n < 0 ? errno : 0;
+	if (d->script) {
+		/* The id is taken before the script runs: its replies arrive later, in wait_events. */
+		n = script_ask(d, q, 0, i) < 0 ? -1 : (ssize_t)q->wirelen;
+		err = n < 0 ? ENETUNREACH : 0;
+	} else {
+		do
+			n = sendto(d->socks[i].fd, q->wire, q->wirelen, 0, (const struct sockaddr *)&srv->sa,
+			           srv->salen);
+		while (n < 0 && errno == EINTR);
+		err = n < 0 ? errno : 0;
+	}
 	trace(d, "send %s %s to %s id %u attempt %d", q->name, type_name(q->type), srv->text,
 	      (unsigned)id, q->tries);
 	if (n < 0 && err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS) {
@@ -560,8 +687,8 @@ static void send_tcp(mr_dns *d, query *q, double now)
 	d->stats.attempts++;
 	d->stats.tcp++;
 	q->tbuf = malloc(q->wirelen + 2);
-	fd = socket(srv->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (!q->tbuf || fd < 0) {
+	fd = d->script ? -1 : socket(srv->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!q->tbuf || (fd < 0 && !d->script)) {
 		if (fd >= 0)
 			close(fd);
 		free(q->tbuf);
@@ -583,6 +710,22 @@ static void send_tcp(mr_dns *d, query *q, double now)
 	q->state = Q_TCP_CONNECT;
 	q->deadline = now + d->cfg.query_timeout;
 	list_push(&d->wait, q);
+	if (d->script) {
+		/* Connected and sent at once; the scripted stream is read in wait_events. */
+		if (script_ask(d, q, 1, -1) < 0) {
+			trace(d, "connect %s: %s", srv->text, strerror(ECONNREFUSED));
+			attempt_end(d, q);
+			next_attempt(d, q);
+			return;
+		}
+		free(q->tbuf);
+		q->tbuf = NULL;
+		q->tlen = 2;
+		q->toff = 0;
+		q->state = Q_TCP_READLEN;
+		q->stream = 1;
+		return;
+	}
 	if (connect(fd, (const struct sockaddr *)&srv->sa, srv->salen) == 0)
 		q->state = Q_TCP_WRITE;
 	else if (errno != EINPROGRESS && errno != EINTR) {
@@ -695,6 +838,33 @@ static int same_sender(const struct sockaddr_storage *from, socklen_t fromlen, c
 	return 0;
 }
 
+/** Hand datagram buf of n bytes that arrived on pool socket i to its query, or count it stray. from is the
+ *  sender (NULL under a script: the server asked). */
+static void udp_datagram(mr_dns *d, int i, const uint8_t *buf, size_t n, const struct sockaddr_storage *from,
+                         socklen_t fromlen)
+{
+	uint16_t id, ref;
+	query *q;
+
+	if (n < HEADER_LEN) {
+		d->stats.stray++;
+		return;
+	}
+	id = (uint16_t)(buf[0] << 8 | buf[1]);
+	ref = (uint16_t)mr_idmap_get(&d->socks[i].ids, id);
+	q = ref ? d->slots[ref - 1] : NULL;
+	if (!q || q->state != Q_UDP || q->sock != i || q->id != id ||
+	    (from && !same_sender(from, fromlen, &d->cfg.servers[q->server]))) {
+		d->stats.stray++;
+		trace(d, "stray reply id %u dropped", (unsigned)id);
+		return;
+	}
+	if (handle_reply(d, q, buf, n, 0) < 0) {
+		d->stats.stray++;
+		trace(d, "stray reply id %u for %s dropped (question or flags differ)", (unsigned)id, q->name);
+	}
+}
+
 /** Read the waiting datagrams of pool socket i and hand matching ones to their queries. */
 static void read_udp(mr_dns *d, int i)
 {
@@ -704,8 +874,6 @@ static void read_udp(mr_dns *d, int i)
 		struct sockaddr_storage from;
 		socklen_t fromlen = sizeof from;
 		ssize_t n;
-		uint16_t id, ref;
-		query *q;
 
 		n = recvfrom(d->socks[i].fd, d->rbuf, MAXMSG, 0, (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
@@ -713,24 +881,7 @@ static void read_udp(mr_dns *d, int i)
 				continue;
 			break; /* EAGAIN, or an error queued by ICMP: nothing to read */
 		}
-		if ((size_t)n < HEADER_LEN) {
-			d->stats.stray++;
-			continue;
-		}
-		id = (uint16_t)(d->rbuf[0] << 8 | d->rbuf[1]);
-		ref = (uint16_t)mr_idmap_get(&d->socks[i].ids, id);
-		q = ref ? d->slots[ref - 1] : NULL;
-		if (!q || q->state != Q_UDP || q->sock != i || q->id != id ||
-		    !same_sender(&from, fromlen, &d->cfg.servers[q->server])) {
-			d->stats.stray++;
-			trace(d, "stray reply id %u dropped", (unsigned)id);
-			continue;
-		}
-		if (handle_reply(d, q, d->rbuf, (size_t)n, 0) < 0) {
-			d->stats.stray++;
-			trace(d, "stray reply id %u for %s dropped (question or flags differ)", (unsigned)id,
-			      q->name);
-		}
+		udp_datagram(d, i, d->rbuf, (size_t)n, &from, fromlen);
 	}
 }
 
@@ -742,6 +893,40 @@ static void tcp_fail(mr_dns *d, query *q, int malformed, const char *why)
 	if (malformed)
 		note_reply(q, MR_DNS_BADREPLY, -1);
 	next_attempt(d, q);
+}
+
+/**
+ * q's TCP buffer is full: after the 2-byte prefix, get ready for the message it announces; after the
+ * message, act on it. 1 when the exchange is over (q may be gone), 0 to read on.
+ */
+static int tcp_take(mr_dns *d, query *q)
+{
+	uint8_t *msg;
+	size_t mlen;
+
+	if (q->state == Q_TCP_READLEN) {
+		mlen = mr_dns_tcp_length(q->lenbuf);
+		if (mlen == 0) {
+			tcp_fail(d, q, 1, "reply too short");
+			return 1;
+		}
+		q->tbuf = malloc(mlen);
+		if (!q->tbuf) {
+			tcp_fail(d, q, 0, "out of memory");
+			return 1;
+		}
+		q->tlen = mlen;
+		q->toff = 0;
+		q->state = Q_TCP_READ;
+		return 0;
+	}
+	/* Whole reply read; handle_reply ends the attempt (and the connection via tcp_close). */
+	msg = q->tbuf;
+	mlen = q->tlen;
+	q->tbuf = NULL;
+	(void)handle_reply(d, q, msg, mlen, 1);
+	free(msg);
+	return 1;
 }
 
 /** Advance q's TCP exchange after poll reported revents. */
@@ -802,34 +987,27 @@ static void tcp_progress(mr_dns *d, query *q, short revents)
 		q->toff += (size_t)n;
 		if (q->toff < q->tlen)
 			continue;
-		if (q->state == Q_TCP_READLEN) {
-			size_t mlen = (size_t)q->lenbuf[0] << 8 | q->lenbuf[1];
-
-			if (mlen < HEADER_LEN) {
-				tcp_fail(d, q, 1, "reply too short");
-				return;
-			}
-			q->tbuf = malloc(mlen);
-			if (!q->tbuf) {
-				tcp_fail(d, q, 0, "out of memory");
-				return;
-			}
-			q->tlen = mlen;
-			q->toff = 0;
-			q->state = Q_TCP_READ;
-			continue;
-		}
-		/* Whole reply read; handle_reply ends the attempt (and frees tbuf via tcp_close). */
-		{
-			uint8_t *msg = q->tbuf;
-			size_t mlen = q->tlen;
-
-			q->tbuf = NULL;
-			(void)handle_reply(d, q, msg, mlen, 1);
-			free(msg);
-		}
-		return;
+		if (tcp_take(d, q))
+			return;
 	}
+}
+
+/** Read q's scripted TCP stream through the same framing; the connection closes after it unless held. */
+static void tcp_script_input(mr_dns *d, query *q)
+{
+	q->stream = 0;
+	while (q->soff < q->slen) {
+		uint8_t *dst = q->state == Q_TCP_READLEN ? q->lenbuf : q->tbuf;
+		size_t k = q->slen - q->soff < q->tlen - q->toff ? q->slen - q->soff : q->tlen - q->toff;
+
+		memcpy(dst + q->toff, q->sbuf + q->soff, k);
+		q->toff += k;
+		q->soff += k;
+		if (q->toff == q->tlen && tcp_take(d, q))
+			return;
+	}
+	if (!q->hold)
+		tcp_fail(d, q, q->state == Q_TCP_READ || q->toff > 0, "connection closed");
 }
 
 /** 1 when nothing is queued, started or still to come from the feed. */
@@ -859,10 +1037,37 @@ static query *tcp_query_at(const mr_dns *d, long slot, int fd)
 	return q && q->state >= Q_TCP_CONNECT && q->tfd == fd ? q : NULL;
 }
 
+/** Under a script: deliver the queued datagrams and TCP streams, or when there are none jump to time next. */
+static void script_deliver(mr_dns *d, double next)
+{
+	int any = 0;
+	inmsg *m;
+	size_t s;
+
+	while ((m = d->in_head) != NULL) {
+		d->in_head = m->next;
+		if (!d->in_head)
+			d->in_tail = NULL;
+		udp_datagram(d, m->sock, m->data, m->len, NULL, 0);
+		free(m);
+		any = 1;
+	}
+	for (s = 0; d->ntcp > 0 && s < d->concurrency; s++) {
+		query *q = d->slots[s];
+
+		if (q && q->state >= Q_TCP_CONNECT && q->stream) {
+			tcp_script_input(d, q);
+			any = 1;
+		}
+	}
+	if (!any)
+		d->vclock = next > d->vclock ? next : d->vclock + 1e-6;
+}
+
 /** Wait in poll() until the next event or deadline and process what arrived. */
 static void wait_events(mr_dns *d, double deadline)
 {
-	double now = mr_now();
+	double now = now_of(d);
 	double next = deadline;
 	nfds_t n = 0;
 	nfds_t k;
@@ -872,6 +1077,10 @@ static void wait_events(mr_dns *d, double deadline)
 		next = d->wait.head->deadline;
 	if (d->ready.head && next_token_time(d) < next)
 		next = next_token_time(d);
+	if (d->script) {
+		script_deliver(d, next);
+		return;
+	}
 	for (i = 0; i < NSOCKS; i++) {
 		if (d->socks[i].fd < 0)
 			continue;
@@ -1000,6 +1209,12 @@ void mr_dns_free(mr_dns *d)
 
 	if (!d)
 		return;
+	while (d->in_head) {
+		inmsg *m = d->in_head;
+
+		d->in_head = m->next;
+		free(m);
+	}
 	free_list(&d->fifo);
 	free_list(&d->ready);
 	free_list(&d->wait);
@@ -1096,7 +1311,7 @@ int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user)
 	d->feed = feed;
 	d->feed_user = feed_user;
 	for (;;) {
-		double now = mr_now();
+		double now = now_of(d);
 
 		if (now < deadline) {
 			expire(d, now);
@@ -1113,6 +1328,142 @@ int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user)
 	}
 	d->in_run = 0;
 	return 0;
+}
+
+/** Switch d to a scripted transport. */
+int mr_dns_set_script(mr_dns *d, mr_dns_script script, void *user)
+{
+	int i;
+
+	if (!d || !script || d->in_run)
+		return -1;
+	for (i = 0; i < NSOCKS; i++)
+		if (d->socks[i].open)
+			return -1; /* sockets are in use already */
+	d->script = script;
+	d->script_user = user;
+	d->vclock = mr_now();
+	d->token_time = d->vclock;
+	return 0;
+}
+
+/** Append len bytes to q's scripted stream, within MAX_SCRIPT_STREAM; 0 or -1. */
+static int stream_append(query *q, const uint8_t *bytes, size_t len)
+{
+	uint8_t *nb;
+
+	if (len > MAX_SCRIPT_STREAM - q->slen)
+		return -1;
+	if (len == 0)
+		return 0;
+	nb = realloc(q->sbuf, q->slen + len);
+	if (!nb)
+		return -1;
+	q->sbuf = nb;
+	memcpy(q->sbuf + q->slen, bytes, len);
+	q->slen += len;
+	return 0;
+}
+
+/** Queue one datagram for out's socket, cut at MAXMSG; 0 or -1. */
+static int inbox_add(mr_dns_replies *out, const uint8_t *msg, size_t len)
+{
+	inmsg *m;
+
+	if (out->count >= MAX_SCRIPT_DATAGRAMS)
+		return -1;
+	if (len > MAXMSG)
+		len = MAXMSG;
+	m = malloc(sizeof *m + (len ? len : 1));
+	if (!m)
+		return -1;
+	m->next = NULL;
+	m->sock = out->sock;
+	m->len = len;
+	if (len)
+		memcpy(m->data, msg, len);
+	if (out->d->in_tail)
+		out->d->in_tail->next = m;
+	else
+		out->d->in_head = m;
+	out->d->in_tail = m;
+	out->count++;
+	return 0;
+}
+
+/** Add one reply message (framed over TCP). */
+int mr_dns_reply_add(mr_dns_replies *out, const uint8_t *msg, size_t len)
+{
+	uint8_t prefix[2];
+
+	if (!out || (!msg && len))
+		return -1;
+	if (!out->tcp)
+		return inbox_add(out, msg, len);
+	if (len > MAXMSG)
+		return -1;
+	prefix[0] = (uint8_t)(len >> 8);
+	prefix[1] = (uint8_t)(len & 0xff);
+	if (stream_append(out->q, prefix, 2) < 0)
+		return -1;
+	return stream_append(out->q, msg, len);
+}
+
+/** Add raw bytes (TCP stream) or one datagram. */
+int mr_dns_reply_add_raw(mr_dns_replies *out, const uint8_t *bytes, size_t len)
+{
+	if (!out || (!bytes && len))
+		return -1;
+	return out->tcp ? stream_append(out->q, bytes, len) : inbox_add(out, bytes, len);
+}
+
+/** Keep a scripted TCP connection open after its bytes. */
+void mr_dns_reply_hold(mr_dns_replies *out)
+{
+	if (out && out->tcp)
+		out->q->hold = 1;
+}
+
+/** Add the reply to ask with rcode, TC and the answer records given as zone-file lines. */
+int mr_dns_reply_answer(mr_dns_replies *out, const mr_dns_ask *ask, int rcode, int truncated, const char *answers)
+{
+	ldns_pkt *p = NULL;
+	uint8_t *wire = NULL;
+	size_t wlen = 0;
+	char *copy = NULL;
+	char *line, *save = NULL;
+	int rc = -1;
+
+	if (!out || !ask || !ask->wire || ldns_wire2pkt(&p, ask->wire, ask->len) != LDNS_STATUS_OK || !p)
+		goto out;
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_aa(p, true);
+	ldns_pkt_set_ra(p, true);
+	ldns_pkt_set_tc(p, truncated != 0);
+	ldns_pkt_set_rcode(p, (uint8_t)rcode);
+	if (answers) {
+		copy = mr_strdup(answers);
+		if (!copy)
+			goto out;
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			ldns_rr *rr = NULL;
+
+			if (ldns_rr_new_frm_str(&rr, line, 3600, NULL, NULL) != LDNS_STATUS_OK || !rr)
+				goto out;
+			if (!ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr)) {
+				ldns_rr_free(rr);
+				goto out;
+			}
+		}
+	}
+	if (ldns_pkt2wire(&wire, p, &wlen) != LDNS_STATUS_OK)
+		goto out;
+	rc = mr_dns_reply_add(out, wire, wlen);
+out:
+	free(wire);
+	free(copy);
+	ldns_pkt_free(p);
+	return rc;
 }
 
 /** Copy the counters. */

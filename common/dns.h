@@ -80,6 +80,74 @@ int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, 
  */
 int mr_dns_run(mr_dns *d, double deadline, mr_dns_feed feed, void *feed_user);
 
+/* The reply check: a pure function of the question asked and the bytes that came back. */
+
+/** The question a reply must answer: message id, absolute name, type and class. */
+typedef struct mr_dns_question {
+	uint16_t id;            /**< id of the message sent */
+	const ldns_rdf *qname;  /**< absolute name asked (compared case-insensitively) */
+	ldns_rr_type type;      /**< type asked */
+	ldns_rr_class qclass;   /**< class asked (IN) */
+} mr_dns_question;
+
+/** What a reply is to the question it arrived for. */
+typedef enum mr_dns_reply_kind {
+	MR_DNS_REPLY_ANSWER = 0, /**< the answer (QR set, id and question match, not truncated): pkt set */
+	MR_DNS_REPLY_TRUNCATED,  /**< the answer, but truncated (TC): to be asked again over TCP */
+	MR_DNS_REPLY_STRAY,      /**< a DNS message that is not the answer: id, QR or question differ */
+	MR_DNS_REPLY_MALFORMED   /**< not a DNS message (shorter than a header, unparsable) */
+} mr_dns_reply_kind;
+
+/** The outcome of mr_dns_reply_check. */
+typedef struct mr_dns_reply {
+	mr_dns_reply_kind kind; /**< see mr_dns_reply_kind */
+	int rcode;              /**< rcode for ANSWER and TRUNCATED, else -1 */
+	mr_dns_status status;   /**< class of rcode for ANSWER: NOERROR, NXDOMAIN, SERVFAIL, REFUSED or RCODE */
+	ldns_pkt *pkt;          /**< the parsed answer for ANSWER (the caller frees it), else NULL */
+} mr_dns_reply;
+
+/** Judge the len bytes of buf as a reply to q into out; returns out->kind. Never reads beyond len. */
+mr_dns_reply_kind mr_dns_reply_check(const mr_dns_question *q, const uint8_t *buf, size_t len, mr_dns_reply *out);
+/** TCP framing: the length of the message that the 2-byte prefix announces, or 0 if it is shorter than a header. */
+size_t mr_dns_tcp_length(const uint8_t prefix[2]);
+
+/* The scripted transport: instead of sockets, a function answers each message the engine sends. Time is then
+ * virtual: when no reply is pending the engine jumps to the next deadline instead of waiting. */
+
+/** One message the engine sends, as shown to a script. */
+typedef struct mr_dns_ask {
+	const char *name;       /**< name as submitted */
+	ldns_rr_type type;      /**< type asked */
+	uint16_t id;            /**< message id of this attempt */
+	int tcp;                /**< 1 for the TCP redo of a truncated reply */
+	int attempt;            /**< messages sent for this query so far, this one included (1 = first) */
+	size_t server;          /**< index of the server asked in the configuration */
+	const uint8_t *wire;    /**< the query message as sent */
+	size_t len;             /**< its length */
+} mr_dns_ask;
+
+/** Collects a script's replies to one message. */
+typedef struct mr_dns_replies mr_dns_replies;
+
+/**
+ * A script: answer ask by adding replies to out (none: silence, the attempt times out). Returns 0, or -1 when
+ * the message cannot be sent at all (unreachable network, TCP connection refused). It must not call the engine.
+ */
+typedef int (*mr_dns_script)(void *user, const mr_dns_ask *ask, mr_dns_replies *out);
+
+/** Use script instead of sockets for every later message of d (call before mr_dns_run); 0 or -1. */
+int mr_dns_set_script(mr_dns *d, mr_dns_script script, void *user);
+/** Add one reply message: a datagram from the server asked (cut at 65535 bytes, as recvfrom would), or over TCP
+ *  the message with its 2-byte length prefix (at most 65535 bytes). 0 or -1 (too big, out of memory). */
+int mr_dns_reply_add(mr_dns_replies *out, const uint8_t *msg, size_t len);
+/** Over TCP, add raw stream bytes without a length prefix (over UDP the same as mr_dns_reply_add). 0 or -1. */
+int mr_dns_reply_add_raw(mr_dns_replies *out, const uint8_t *bytes, size_t len);
+/** Over TCP, keep the connection open after the bytes added (the attempt then times out); no-op over UDP. */
+void mr_dns_reply_hold(mr_dns_replies *out);
+/** Add the reply to ask (its id and question) with rcode, TC if truncated, and the answer records given as
+ *  zone-file lines separated by newlines (NULL for none). 0 or -1 (unparsable record, out of memory). */
+int mr_dns_reply_answer(mr_dns_replies *out, const mr_dns_ask *ask, int rcode, int truncated, const char *answers);
+
 /** Counters of one engine. */
 typedef struct mr_dns_stats {
 	uint64_t queries;    /**< queries finished (each callback) */

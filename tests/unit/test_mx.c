@@ -1,5 +1,6 @@
 /* test_mx.c: the shared MX and host address helper (common/mx.c) against a real ldns-testns server: mail hosts
- * by preference, the domain itself without MX, null MX and NXDOMAIN, address families, limits and failures. */
+ * by preference, the domain itself without MX, null MX and NXDOMAIN, address families, limits and failures;
+ * and the same helper over the engine's scripted transport, answered per question. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -178,6 +179,121 @@ static void test_host(void **state)
 	assert_string_equal(l.v[0].fail, want);
 }
 
+/** Resolve domain over the scripted transport answering from rules, into l sorted by rank; returns the table. */
+static unit_dns_table scripted(const unit_dns_rule *rules, size_t n, const char *domain, unsigned families,
+                               seen_list *l)
+{
+	unit_dns_table t = { rules, n, 0, 0 };
+	mr_dns *d = unit_dns_scripted(unit_dns_table_script, &t, 0);
+
+	memset(l, 0, sizeof(*l));
+	assert_int_equal(mr_mx_domain(d, domain, families, MR_MX_MAX_HOSTS, 8, record, l), 0);
+	assert_int_equal(mr_dns_run(d, mr_now() + 20, NULL, NULL), 0);
+	qsort(l->v, l->n, sizeof(l->v[0]), cmp_rank);
+	mr_dns_free(d);
+	return t;
+}
+
+/** Scripted: hosts by preference from a truncated MX answer (asked again over TCP), each host's own failure. */
+static void test_scripted_hosts(void **state)
+{
+	static const unit_dns_rule rules[] = {
+		{ "m.test", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, 1,
+		  "m.test. 60 IN MX 30 c.m.test.\nm.test. 60 IN MX 10 a.m.test.\nm.test. 60 IN MX 20 b.m.test." },
+		{ "a.m.test", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, 0, "a.m.test. 60 IN A 192.0.2.1" },
+		{ "a.m.test", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, 0, "a.m.test. 60 IN AAAA 2001:db8::1" },
+		{ "b.m.test", LDNS_RR_TYPE_A, LDNS_RCODE_SERVFAIL, 0, NULL },
+		{ "b.m.test", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, 0, NULL },
+		{ "c.m.test", LDNS_RR_TYPE_A, -1, 0, NULL },
+		{ "c.m.test", LDNS_RR_TYPE_AAAA, LDNS_RCODE_NOERROR, 0,
+		  "c.m.test. 60 IN CNAME x.m.test.\nx.m.test. 60 IN AAAA 2001:db8::3" },
+	};
+	seen_list l;
+	unit_dns_table t;
+	(void)state;
+
+	t = scripted(rules, sizeof rules / sizeof rules[0], "m.test", MR_MX_IPV4 | MR_MX_IPV6, &l);
+	assert_int_equal(t.asked_tcp, 1);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[0].host, "a.m.test");
+	assert_string_equal(l.v[0].addrs, l.v[0].addrs[0] == '1' ? "192.0.2.1 2001:db8::1" : "2001:db8::1 192.0.2.1");
+	assert_string_equal(l.v[1].host, "b.m.test");
+	assert_int_equal(l.v[1].n, 0);
+	assert_string_equal(l.v[1].fail, "b.m.test: A/AAAA lookup failed (SERVFAIL from 192.0.2.53:53)");
+	assert_string_equal(l.v[2].host, "c.m.test");
+	assert_int_equal(l.v[2].status[0], MR_DNS_TIMEOUT);
+	assert_string_equal(l.v[2].addrs, "2001:db8::3");
+	/* IPv4 only: the silent host fails with a timeout */
+	t = scripted(rules, sizeof rules / sizeof rules[0], "m.test", MR_MX_IPV4, &l);
+	assert_string_equal(l.v[2].fail, "c.m.test: A lookup failed (timeout from 192.0.2.53:53)");
+}
+
+/** Scripted: null MX, SERVFAIL and NXDOMAIN of the MX query, and a domain without MX. */
+static void test_scripted_no_host(void **state)
+{
+	static const unit_dns_rule rules[] = {
+		{ "null.test", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, 0, "null.test. 60 IN MX 0 ." },
+		{ "broken.test", LDNS_RR_TYPE_MX, LDNS_RCODE_SERVFAIL, 0, NULL },
+		{ "plain.test", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, 0, "plain.test. 60 IN A 192.0.2.99" },
+		{ "plain.test", LDNS_RR_TYPE_A, LDNS_RCODE_NOERROR, 0, "plain.test. 60 IN A 192.0.2.9" },
+	};
+	seen_list l;
+	(void)state;
+
+	(void)scripted(rules, 4, "null.test", MR_MX_IPV4, &l);
+	assert_int_equal(l.n, 1);
+	assert_true(l.v[0].no_host);
+	assert_string_equal(l.v[0].fail, "null.test has a null MX: it accepts no mail");
+	(void)scripted(rules, 4, "broken.test", MR_MX_IPV4, &l);
+	assert_true(l.v[0].no_host);
+	assert_string_equal(l.v[0].fail, "MX lookup of broken.test failed (SERVFAIL from 192.0.2.53:53)");
+	(void)scripted(rules, 4, "gone.test", MR_MX_IPV4, &l);
+	assert_string_equal(l.v[0].fail, "gone.test does not exist (NXDOMAIN)");
+	/* an A record in an MX answer is not an MX: the domain itself is the mail host */
+	(void)scripted(rules, 4, "plain.test", MR_MX_IPV4, &l);
+	assert_int_equal(l.n, 1);
+	assert_false(l.v[0].no_host);
+	assert_string_equal(l.v[0].host, "plain.test");
+	assert_string_equal(l.v[0].addrs, "192.0.2.9");
+}
+
+/** Callback that only counts hosts and checks their ranks are new. */
+static void count_hosts(void *user, const mr_mx_addrs *r)
+{
+	unsigned *seen_rank = user;
+
+	assert_true(r->rank < MR_MX_MAX_HOSTS);
+	assert_int_equal(seen_rank[r->rank], 0);
+	seen_rank[r->rank] = 1;
+	seen_rank[MR_MX_MAX_HOSTS]++;
+}
+
+/** Scripted: an answer with more MX records than MR_MX_MAX_HOSTS resolves only the most preferred ones. */
+static void test_scripted_many_mx(void **state)
+{
+	char answers[60 * 48];
+	unit_dns_rule rule = { "many.test", LDNS_RR_TYPE_MX, LDNS_RCODE_NOERROR, 0, answers };
+	unit_dns_table t = { &rule, 1, 0, 0 };
+	unsigned seen_rank[MR_MX_MAX_HOSTS + 1];
+	size_t off = 0;
+	mr_dns *d;
+	(void)state;
+
+	for (int i = 0; i < 60; i++) {
+		assert_int_equal(mr_snprintf(answers + off, sizeof answers - off, "many.test. 60 IN MX %d h%d.test.\n",
+		                             60 - i, i), 0);
+		off += strlen(answers + off);
+	}
+	memset(seen_rank, 0, sizeof seen_rank);
+	d = unit_dns_scripted(unit_dns_table_script, &t, 0);
+	assert_int_equal(mr_mx_domain(d, "many.test", MR_MX_IPV4, 100, 4, count_hosts, seen_rank), 0);
+	assert_int_equal(mr_dns_run(d, mr_now() + 20, NULL, NULL), 0);
+	mr_dns_free(d);
+	assert_int_equal(seen_rank[MR_MX_MAX_HOSTS], MR_MX_MAX_HOSTS);
+	/* one MX query, then one A query per kept host */
+	assert_int_equal(t.asked, 1 + MR_MX_MAX_HOSTS);
+}
+
 /** Write the server's data file and start it. */
 static int group_setup(void **state)
 {
@@ -229,6 +345,9 @@ int main(void)
 		cmocka_unit_test(test_family_and_limit),
 		cmocka_unit_test(test_no_mx),
 		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_scripted_hosts),
+		cmocka_unit_test(test_scripted_no_host),
+		cmocka_unit_test(test_scripted_many_mx),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

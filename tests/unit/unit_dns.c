@@ -1,5 +1,6 @@
 /* unit_dns.c: helpers for unit tests that need a DNS server: ldns-testns entries, a free port, and starting
- * and stopping ldns-testns on it (a check-only library with unit_util). */
+ * and stopping ldns-testns on it, and a table-driven script for the engine's scripted transport (a
+ * check-only library with unit_util). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,4 +157,48 @@ void unit_testns_stop(unit_testns *t)
 		waitpid(t->pid, NULL, 0);
 		t->pid = 0;
 	}
+}
+
+/** Answer one message from the table: the rule of its name and type, NXDOMAIN without one. */
+int unit_dns_table_script(void *user, const mr_dns_ask *ask, mr_dns_replies *out)
+{
+	unit_dns_table *t = user;
+	size_t len = strlen(ask->name);
+
+	if (len > 0 && ask->name[len - 1] == '.')
+		len--;
+	t->asked++;
+	if (ask->tcp)
+		t->asked_tcp++;
+	for (size_t i = 0; i < t->n; i++) {
+		const unit_dns_rule *r = &t->rules[i];
+
+		if (r->type != ask->type || strlen(r->name) != len || strncasecmp(r->name, ask->name, len) != 0)
+			continue;
+		if (r->rcode < 0)
+			return 0;
+		return mr_dns_reply_answer(out, ask, r->rcode, r->tc && !ask->tcp, r->tc && !ask->tcp ? NULL : r->answers);
+	}
+	return mr_dns_reply_answer(out, ask, LDNS_RCODE_NXDOMAIN, 0, NULL);
+}
+
+/** A new engine on the scripted transport. */
+mr_dns *unit_dns_scripted(mr_dns_script script, void *user, int retries)
+{
+	mr_dns_config cfg;
+	mr_buf err;
+	mr_dns *d;
+
+	mr_dns_config_init(&cfg);
+	cfg.query_timeout = 2;
+	cfg.retries = retries;
+	assert_int_equal(mr_dns_server_parse("192.0.2.53", &cfg.servers[0]), 0);
+	assert_int_equal(mr_dns_server_parse("192.0.2.54", &cfg.servers[1]), 0);
+	cfg.nservers = 2;
+	mr_buf_init(&err, 256);
+	d = mr_dns_new(&cfg, &err);
+	mr_buf_free(&err);
+	assert_non_null(d);
+	assert_int_equal(mr_dns_set_script(d, script, user), 0);
+	return d;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "fuzz.h"
 #include "common/dns.h"
 #include "plugins/dnsbl/dnsbl_judge.h"
 

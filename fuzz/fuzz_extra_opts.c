@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mr_buf_init(&err, 1024);
 	if (strchr(section, '@') == NULL &&
 	    snprintf(spec, sizeof(spec), "%s@%s", section, path) < (int)sizeof(spec)) {
-		if (mr_extra_opts_read(spec, "check_fuzz", &args, &nargs, &err) == 0) {
+		if (mr_extra_opts_read(spec, "check_fuzz", NULL, NULL, &args, &nargs, &err) == 0) {
 			assert(nargs > 0);
 			for (i = 0; i < nargs; i++)
 				assert(args[i] != NULL);

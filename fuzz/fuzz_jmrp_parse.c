@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.data = (const char *)data;
 	m.len = size;
 	(void)jmrp_counter_message(&c, &m);
-	assert(c.complaints + c.unparsed + c.filtered == 1 || c.oom);
+	assert(c.complaints + c.other + c.unparsed + c.filtered == 1 || c.oom);
 	jmrp_counter_free(&c);
 	return 0;
 }

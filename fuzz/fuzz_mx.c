@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "common/deadline.h"
 #include "common/dns.h"
 #include "common/mx.h"

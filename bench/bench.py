@@ -42,6 +42,7 @@ All addresses are in 10.0.0.0/8 and only appear inside zone data and query names
 query is asked of the local rbldnsd on 127.0.0.1, nothing is sent to those addresses. The
 SMTP and HTTPS servers of the other benchmarks listen on 127.0.0.1 only.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import ctypes
 import ipaddress

@@ -26,6 +26,7 @@
 #   BENCH_KEEP=1              keep the work directory (zone files, every run's output)
 #   BENCH_VALGRIND=0          skip the valgrind run even when valgrind is installed
 #   BENCH_BIG=0               skip dnsbl benchmark 3 (a /16 x 20 zones in one run, about 40 s)
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

@@ -4,6 +4,7 @@
 # page names every Icinga variable the command really has.
 #
 # Usage: man-icinga.sh COMMANDS.CONF COMMAND-NAME > FILE.h2m   (e.g. ... commands.conf mailrep-dnsbl)
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
 conf=$1

@@ -1,5 +1,6 @@
 /* addr.c: owns the suite's IPv4/IPv6 address and CIDR handling: strict parsing, canonical printing,
  * numeric comparison, iteration and DNSBL reverse names; and the one syntax check of host and domain names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

@@ -1,4 +1,5 @@
 /* addr.h: IPv4/IPv6 addresses and CIDR ranges: parse, print, compare, iterate, reverse names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_ADDR_H
 #define MR_ADDR_H
 

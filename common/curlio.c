@@ -1,5 +1,6 @@
 /* curlio.c: owns the suite's common libcurl handle set-up and error classification, and waiting on a libcurl
  * CONNECT_ONLY connection: send-all and receive-some with poll() deadlines. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <poll.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* curlio.h: libcurl helpers shared by the HTTPS client, the SMTP probe and the IMAP reader: the common handle
  * set-up, error classification with masked text, and byte I/O over a CONNECT_ONLY connection with deadlines. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_CURLIO_H
 #define MR_CURLIO_H
 

@@ -1,4 +1,5 @@
 /* date.c: parses the dates of mbox From_ lines and IMAP INTERNALDATE, and prints IMAP's day form. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

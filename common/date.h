@@ -1,5 +1,6 @@
 /* date.h: the two date forms mail stores use: an asctime-style mbox From_ date and an IMAP INTERNALDATE (parse),
  * and the IMAP day form of SEARCH SINCE (print). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_DATE_H
 #define MR_DATE_H
 

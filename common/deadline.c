@@ -1,5 +1,6 @@
 /* deadline.c: owns time keeping for a run: the monotonic clock, the soft deadline at which a plugin
  * stops working and renders, and the SIGALRM hard timeout that answers if the plugin hangs anyway. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

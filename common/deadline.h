@@ -1,4 +1,5 @@
 /* deadline.h: the monotonic clock, the run's soft deadline and the hard timeout fallback. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_DEADLINE_H
 #define MR_DEADLINE_H
 

@@ -11,6 +11,7 @@
  * function then answers each message, on a virtual clock. Also holds the
  * answer helpers (addresses, TXT, MX) and status names.
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif

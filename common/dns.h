@@ -1,4 +1,5 @@
 /* dns.h: concurrent DNS queries on one thread over libldns (sockets, ids, poll, retries, failover, TCP, rate). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_DNS_H
 #define MR_DNS_H
 

@@ -4,6 +4,7 @@
  * that resolve (-s/--server, --resolv-conf, --query-timeout, --retries,
  * --concurrency, --rate).
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif

@@ -1,6 +1,7 @@
 /* extraopts.c: owns --extra-opts=[section][@file]: the Monitoring Plugins ini search path and
  * turning a section's keys into command-line arguments (reading and checking the ini text is
  * common/ini.c's job). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

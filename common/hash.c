@@ -1,4 +1,5 @@
 /* hash.c: FNV-1a hashing and a sorted set of 64-bit string hashes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

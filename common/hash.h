@@ -1,4 +1,5 @@
 /* hash.h: FNV-1a hashing of bytes and a set of 64-bit string hashes (add, then freeze, then look up). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_HASH_H
 #define MR_HASH_H
 

@@ -1,5 +1,6 @@
 /* http.c: owns the suite's HTTPS requests: one libcurl easy handle per GET with TLS verification on, bounded
  * body and redirects, a User-Agent, and errors and traces that never carry a URL or a registered secret. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* http.h: one HTTPS GET with libcurl: TLS verification, bounded body and redirects, User-Agent, masked errors. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_HTTP_H
 #define MR_HTTP_H
 

@@ -5,6 +5,7 @@
  * twice as many entries as ids it must hold; deletion shifts later entries of
  * a probe chain back, so there are no tombstones and lookups stay short.
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 
 #include "idmap.h"

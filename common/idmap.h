@@ -1,4 +1,5 @@
 /* idmap.h: a small map from 16-bit DNS message ids to query slots, sized to the queries in flight. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_IDMAP_H
 #define MR_IDMAP_H
 

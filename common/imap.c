@@ -1,6 +1,7 @@
 /* imap.c: a small read-only IMAP client over a transport seam (libcurl's CONNECT_ONLY connection in production):
  * tagged commands, a response scanner that skips literals, and pure parsers of the SEARCH, FETCH metadata and
  * BODY[] answers. It knows nothing about what the messages are used for. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>

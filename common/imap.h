@@ -2,6 +2,7 @@
  * the response scanner and the parsers of SEARCH, FETCH metadata and BODY[] answers are this module's. The
  * bytes travel over a transport seam (libcurl's connection in production, a script in unit tests), and every
  * parser is a pure function on the response bytes, so tests and fuzzers need no server. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_IMAP_H
 #define MR_IMAP_H
 

@@ -1,6 +1,7 @@
 /* ini.c: owns the suite's ini reading: whole-file loading with a ceiling, and one pass over the
  * text that checks the line rules of ini.h and delivers sections and keys, with their line
  * numbers, to a callback (all sections, or only the one asked for). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

@@ -30,6 +30,7 @@
  *   is ever cut short silently; MR_INI_INLINE_COMMENTS makes it start a comment instead
  *   (a ';' right after the delimiter or inside a word stays in the value).
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_INI_H
 #define MR_INI_H
 

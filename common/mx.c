@@ -1,5 +1,6 @@
 /* mx.c: resolves host names, and a mail domain's MX hosts, to addresses on the DNS engine: one MX query,
  * then the A/AAAA queries of each mail host, every query concurrent with the others of the run. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
 /* mx.h: resolves host names, and a mail domain's MX hosts, to addresses on the DNS engine (dns.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_MX_H
 #define MR_MX_H
 

@@ -1,6 +1,7 @@
 /* options.c: owns the one command-line parser of the suite: the run-time getopt_long table built from
  * the common options and the plugin's groups, --extra-opts merging, error messages, and the
  * --help, --version and short usage texts generated from the same tables. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

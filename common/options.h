@@ -1,4 +1,5 @@
 /* options.h: the shared option table, --help/--version/usage text and --extra-opts merging. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_OPTIONS_H
 #define MR_OPTIONS_H
 

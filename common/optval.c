@@ -1,5 +1,6 @@
 /* optval.c: owns the typed option rows: checks a value by the row's type, stores it at the row's offset in
  * the group's config, and words the one message of each type (a count, a state, a range, a list ...). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* perfdata.c: owns one performance-data metric and its guideline text form
  * label=value[uom];warn;crit;min;max (fixed [a-z0-9_] labels, plain decimals, trailing empty fields dropped). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "perfdata.h"
 
 #include <math.h>

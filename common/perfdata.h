@@ -1,4 +1,5 @@
 /* perfdata.h: one performance-data metric and its guideline text form. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_PERFDATA_H
 #define MR_PERFDATA_H
 

@@ -1,5 +1,6 @@
 /* plugin.c: owns the run of a plugin from argv to the exit state: option groups, the hard timeout, the result
  * tree, the services (libcurl), the run's one failure call, rendering and clean-up. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

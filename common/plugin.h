@@ -1,5 +1,6 @@
 /* plugin.h: the one entry point of every plugin: declare the info, the option rows, what needs initialising
  * and the hooks; mr_plugin_main parses, arms -t, initialises, runs, renders and returns the exit state. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_PLUGIN_H
 #define MR_PLUGIN_H
 

@@ -1,5 +1,6 @@
 /* range.c: owns the Monitoring Plugins guideline range syntax ([@]start:end, inclusive ends),
  * its evaluation, its canonical text form and warning/critical threshold evaluation. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "range.h"
 
 #include <float.h>

@@ -1,4 +1,5 @@
 /* range.h: Monitoring Plugins guideline ranges and warning/critical thresholds. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_RANGE_H
 #define MR_RANGE_H
 

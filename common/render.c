@@ -1,6 +1,7 @@
 /* render.c: owns the plugin output: turning a result tree into multi-line, one-line or JSON text,
  * choosing the summary, sanitising text (pipes, control bytes, invalid UTF-8), masking secrets,
  * and writing the result to stdout. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "render.h"
 #include "trace.h"
 

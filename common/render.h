@@ -1,4 +1,5 @@
 /* render.h: turns a result tree into plugin output (multi-line, one-line, json). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_RENDER_H
 #define MR_RENDER_H
 

@@ -1,5 +1,6 @@
 /* result.c: owns the result tree of one plugin run: subcheck nodes and their text, the summary,
  * the forced state, the perfdata list, and the state computation over the tree. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "result.h"
 #include "secret.h"
 

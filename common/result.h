@@ -1,4 +1,5 @@
 /* result.h: the result tree of one plugin run (subchecks, states, summary, perfdata). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_RESULT_H
 #define MR_RESULT_H
 

@@ -1,5 +1,6 @@
 /* secret.c: owns the process-wide registry of secrets (keys, tokens, passwords), reads them from files
  * and masks them in any text before it is printed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

@@ -1,4 +1,5 @@
 /* secret.h: reading secrets from files and masking them in every printed string. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_SECRET_H
 #define MR_SECRET_H
 

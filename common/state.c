@@ -1,4 +1,5 @@
 /* state.c: owns the four plugin states: their severity order, names and parsing. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "state.h"
 
 #include <stddef.h>

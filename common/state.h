@@ -1,4 +1,5 @@
 /* state.h: the four plugin states, their order and their names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_STATE_H
 #define MR_STATE_H
 

@@ -1,5 +1,6 @@
 /* tlsopt.c: owns the TLS option rows shared by the libcurl plugins (each keeps its own help text) and
  * libcurl's global set-up as a plugin frame service. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <curl/curl.h>
 
 #include "tlsopt.h"

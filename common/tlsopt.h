@@ -1,5 +1,6 @@
 /* tlsopt.h: the TLS option group of the libcurl plugins (--cafile, --insecure or --tls-verify) and the one
  * libcurl set-up of the suite. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_TLSOPT_H
 #define MR_TLSOPT_H
 

@@ -1,6 +1,7 @@
 /* trace.c: collects -v diagnostic lines so that they follow the status line instead of preceding it.
  * The buffer is process-wide on purpose: traces come from deep inside modules (DNS engine, SMTP session)
  * that have no handle on the result tree, and there is one run per process. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

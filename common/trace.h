@@ -1,4 +1,5 @@
 /* trace.h: -v diagnostics, masked and collected during the run, printed after the plugin output. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_TRACE_H
 #define MR_TRACE_H
 

@@ -1,5 +1,6 @@
 /* util.c: owns the bounded text buffer (mr_buf), checked snprintf, strict number parsing and
  * locale-independent number formatting used by the whole suite. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #if !defined(_GNU_SOURCE) && !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* newlocale, uselocale */
 #endif

@@ -1,4 +1,5 @@
 /* util.h: bounded strings and checked number parsing shared by the suite. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_UTIL_H
 #define MR_UTIL_H
 

@@ -1,5 +1,6 @@
 /* fuzz_addr.c: libFuzzer target for addresses, CIDR ranges and host names (common/addr): parse, print, re-parse
  * (the printed form must read back the same), containment, size, successor and the reverse name. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/addr.h"

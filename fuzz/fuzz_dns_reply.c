@@ -5,6 +5,7 @@
  * (a plain zone and one with listing codes and meanings), a TXT answer through mr_dns_answer_txt, an MX answer
  * through mr_dns_answer_mx and mr_dns_mail_hosts; the first two bytes also through mr_dns_tcp_length.
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

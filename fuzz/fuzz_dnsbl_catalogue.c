@@ -1,5 +1,6 @@
 /* fuzz_dnsbl_catalogue.c: libFuzzer target for check_dnsbl's zone catalogue format
  * (plugins/dnsbl/dnsbl_parse_catalogue, dnsbl_catalogue_parse): the input is a catalogue file. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/dnsbl/dnsbl_parse_catalogue.h"

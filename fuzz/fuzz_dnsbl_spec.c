@@ -1,6 +1,7 @@
 /* fuzz_dnsbl_spec.c: libFuzzer target for check_dnsbl's zone specs and answer codes
  * (plugins/dnsbl/dnsbl_parse_zonespec, dnsbl_parse_codes): the input as a -z / --allow-zone spec
  * ZONE[=CODES][:SEVERITY] and as a Postfix code pattern; what parses is looked up. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/dnsbl/dnsbl_parse_codes.h"

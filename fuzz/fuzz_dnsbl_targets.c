@@ -2,6 +2,7 @@
  * input line as a -H value and as a --mx / --domain name, and the whole input as a -F targets file (written to a
  * scratch file: the reader takes only a path today); the address specs that parse are appended as units, as the
  * expansion does without lookups, and labelled. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/dnsbl/dnsbl_input_targets.h"

@@ -1,6 +1,7 @@
 /* fuzz_extra_opts.c: libFuzzer target for the --extra-opts reader (common/extraopts, mr_extra_opts_read): the
  * text up to the first NUL names the section, the rest is the ini file (written to a scratch file: the reader
  * takes only a path today). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/options.h"

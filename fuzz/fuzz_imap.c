@@ -2,6 +2,7 @@
  * (mr_imap_scan, mr_imap_parse_search, _meta, _body, _uidvalidity) on the input, then one command of the client
  * over a scripted transport that answers with the input. The first byte picks the command and how the scan is
  * chunked; the server's chunks are separated by 0x01. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/deadline.h"

@@ -1,5 +1,6 @@
 /* fuzz_ini.c: libFuzzer target for the suite's ini reader (common/ini, mr_ini_parse): the first byte picks the
  * flags (inline comments, "key: value", indentation), the rest is the text; every item handed over is checked. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/ini.h"

@@ -1,6 +1,7 @@
 /* fuzz_jmrp_mbox.c: libFuzzer target for mbox splitting in check_jmrp (plugins/jmrp/jmrp_input_mbox,
  * jmrp_read_mbox): the input is an mbox file (written to a scratch file: the reader takes only a path today);
  * every message is counted as check_jmrp counts it, keys checked against the state file's rules. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/deadline.h"

@@ -1,5 +1,6 @@
 /* fuzz_jmrp_parse.c: libFuzzer target for the complaint parser of check_jmrp (plugins/jmrp/jmrp_parse): legacy
  * Hotmail reports, RFC 5965 ARF and any MIME through GMime, then the counter that tallies what it found. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/jmrp/jmrp_judge.h"

@@ -1,6 +1,7 @@
 /* fuzz_jmrp_state.c: libFuzzer target for check_jmrp's state file (plugins/jmrp/jmrp_state): jmrp_state_read on
  * the input's bytes; a file that reads is written back with jmrp_state_save and must read again to the same
  * number of entries (what the last run wrote, the next run must accept). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/jmrp/jmrp_state.h"

@@ -4,6 +4,7 @@
  * datagram, and over TCP after truncation (framed, or as raw stream bytes when the input length is odd). The A
  * and AAAA queries of the mail hosts get made-up answers, NXDOMAIN or silence, chosen by the host name.
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

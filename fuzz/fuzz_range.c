@@ -1,5 +1,6 @@
 /* fuzz_range.c: libFuzzer target for guideline ranges and thresholds (common/range) and perfdata labels and
  * formatting (common/perfdata): parse, format, re-parse (the canonical form must read back the same), judge. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 #include <math.h>
 

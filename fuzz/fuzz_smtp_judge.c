@@ -1,6 +1,7 @@
 /* fuzz_smtp_judge.c: libFuzzer target for the reply classifier (plugins/ms_smtp/smtp_judge, smtp_classify and
  * smtp_judge_probe) under the built-in rules: the first byte picks the stage and how the probe ended, the rest is
  * read as server replies and each reply is classified and judged. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/ms_smtp/smtp_judge.h"

@@ -1,5 +1,6 @@
 /* fuzz_smtp_reply.c: libFuzzer target for the SMTP reply reader (plugins/ms_smtp/smtp_parse_reply): the first
  * byte sets the chunk size, the rest is fed as a server's bytes, chunk by chunk, until an error stops the reader. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/ms_smtp/smtp_parse_reply.h"

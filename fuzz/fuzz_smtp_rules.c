@@ -1,5 +1,6 @@
 /* fuzz_smtp_rules.c: libFuzzer target for the rules file of check_ms_smtp (plugins/ms_smtp/smtp_parse_rules,
  * smtp_rules_parse): the input is a rules file; a table that parses is used to classify a few replies. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/ms_smtp/smtp_judge.h"

@@ -3,6 +3,7 @@
  * a scripted transport. Input: one flags byte (RCPT, --send, STARTTLS mode), the greeting records up to the first
  * NUL (separated by 0x01, each led by 'i' in, 'o' out or 'n' connection note), then the server's chunks after it
  * (separated by 0x01; an empty chunk is a timeout, the end of the input a closed connection). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../common/deadline.h"

@@ -1,6 +1,7 @@
 /* fuzz_snds_classify.c: libFuzzer target for the SNDS fetch classification (plugins/snds/snds_input,
  * snds_input_classify): the first two bytes give the HTTP status and the feed and interface, the text up to the
  * first NUL is the Content-Type (none if the input has no NUL), the rest the body. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/snds/snds_input.h"

@@ -1,6 +1,7 @@
 /* fuzz_snds_parse.c: libFuzzer target for the SNDS feed parsers (plugins/snds/snds_parse*): format detection,
  * the sign-in page test, and the data and IP status parsers (CSV and JSON) on the same body, in the format the
  * body was detected as and in both forced formats. The first byte picks a Content-Type. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <assert.h>
 
 #include "../plugins/snds/snds_parse.h"

@@ -7,6 +7,7 @@
 #   FUZZ_MERGE=1 merges what the run found into the committed corpus (new inputs are otherwise kept in a
 #   scratch directory that is removed: CI runs never grow the corpus), FUZZ_JOBS (make -j, default 2).
 # Findings are left in $FUZZ_BUILDDIR/fuzz-artifacts/ (crash-*, leak-*, timeout-*, oom-*).
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)

@@ -3,6 +3,7 @@
 (tests/unit/jmrp-fixtures, tests/servers/scripts, tests/servers/snds_data.py, data/*.ini) and a few hand-made
 inputs in each target's input layout (see the header comment of fuzz/<target>.c). Files found by fuzzing
 (regressions) live in the same directories under names starting with "crash-" or "finding-" and are kept."""
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import glob
 import hashlib

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """seeds-dns.py: writes the seed corpora of the DNS fuzz targets (fuzz/corpus/dns_reply, fuzz/corpus/mx): small
 valid replies to the targets' fixed questions, built by hand from RFC 1035 wire format."""
+# SPDX-License-Identifier: GPL-3.0-or-later
 import os
 import struct
 import sys

@@ -10,6 +10,7 @@
 # Everything it starts is stopped by PID and its temp directory removed on exit.  It exits non-zero when a
 # check does not give the state the demo expects, so tests/run-tests.sh runs it too.
 # BUILDDIR=DIR uses the plugins built in DIR instead of building in build-demo/.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)

@@ -3,6 +3,7 @@
 # run the test servers' self-tests, the C unit tests, the black-box tests, the demo (tests/demo.sh) and the
 # integration tests against local servers, then the unit and black-box tests again under ASan+UBSan, every fuzz
 # target for 10 s (fuzz/run.sh), then distcheck.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)

@@ -5,6 +5,7 @@
 # checked again at the end).  Usage: BUILDDIR=build-x tests/valgrind.sh [extra pytest args]
 # The subset (each plugin's main scenarios; timing tests are left out: valgrind is 20-50x slower) is
 # listed in tests/torture/README.md.
+# SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)

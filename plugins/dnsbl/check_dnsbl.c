@@ -1,4 +1,5 @@
 /* check_dnsbl.c: is an address, range, host, MX or domain listed on DNS block lists? (options, run, render) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* dnsbl_input.c: check_dnsbl's query phases: expand the targets, self-test the zones, then ask every
  * applicable zone about every target, judge each answer and record it in the outcome. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

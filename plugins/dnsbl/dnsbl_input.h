@@ -1,5 +1,6 @@
 /* dnsbl_input.h: check_dnsbl's query plan and run: expands the targets, runs the self-test, then asks every
  * applicable zone about every target and writes the judged answers into the outcome. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_INPUT_H
 #define DNSBL_INPUT_H
 

@@ -1,5 +1,6 @@
 /* dnsbl_input_targets.c: parses check_dnsbl targets, expands them (host names and MX domains resolved through
  * common/mx) and keeps the expanded list of address ranges and domains. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 /* dnsbl_input_targets.h: check_dnsbl targets: parsing -H/--mx/-F/--domain into specs, and expanding the specs
  * (resolving host names and MX domains) into the list of targets. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_INPUT_TARGETS_H
 #define DNSBL_INPUT_TARGETS_H
 

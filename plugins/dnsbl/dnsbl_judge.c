@@ -1,5 +1,6 @@
 /* dnsbl_judge.c: the verdict: turns one zone's DNS answer for one target into listed, not listed,
  * other code or error, with the raw codes and a human reason (dnsbl-facts.md section 4). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* dnsbl_judge.h: the verdict: one zone's DNS answer for one target -> listed / not listed / other code / error. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_JUDGE_H
 #define DNSBL_JUDGE_H
 

@@ -1,5 +1,6 @@
 /* dnsbl_outcome.c: what one check_dnsbl run found: counting verdicts per target and per zone, keeping the
  * details the output shows within a memory bound, and freeing it all. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* dnsbl_outcome.h: what one check_dnsbl run found, written by the run (dnsbl_input) and read by the report:
  * the expanded targets, per-target and per-zone counters, kept details and run totals. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_OUTCOME_H
 #define DNSBL_OUTCOME_H
 

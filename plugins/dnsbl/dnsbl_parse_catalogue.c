@@ -1,5 +1,6 @@
 /* dnsbl_parse_catalogue.c: the zone catalogue's file format: the meaning of its ini sections and keys
  * (the ini reading itself is common/ini.c's), checks of each zone as a whole, and loading a file. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <ctype.h>
 #include <stdlib.h>

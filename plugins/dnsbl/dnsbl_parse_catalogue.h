@@ -1,4 +1,5 @@
 /* dnsbl_parse_catalogue.h: the zone catalogue's ini file format and the built-in default catalogue. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_PARSE_CATALOGUE_H
 #define DNSBL_PARSE_CATALOGUE_H
 

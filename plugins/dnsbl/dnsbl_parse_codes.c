@@ -1,5 +1,6 @@
 /* dnsbl_parse_codes.c: answer codes: sets of IPv4 code ranges and the Postfix code syntax
  * ("127.0.0.2", "127.0.0.[2..11]", "127.0.0.[2;4;10]") that the catalogue, -z and --allow-zone use. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <ctype.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* dnsbl_parse_codes.h: answer codes: sets of IPv4 code ranges and the Postfix code syntax that fills them. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_PARSE_CODES_H
 #define DNSBL_PARSE_CODES_H
 

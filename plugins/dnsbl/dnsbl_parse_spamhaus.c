@@ -1,5 +1,6 @@
 /* dnsbl_parse_spamhaus.c: built-in Spamhaus knowledge that the catalogue parser applies to a zone
  * (datasets, answer meanings, error codes, default listing codes, DQS names and keys). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,4 +1,5 @@
 /* dnsbl_parse_spamhaus.h: built-in Spamhaus knowledge applied to catalogue zones (codes, meanings, DQS). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_PARSE_SPAMHAUS_H
 #define DNSBL_PARSE_SPAMHAUS_H
 

@@ -1,5 +1,6 @@
 /* dnsbl_parse_zone.c: the zone and catalogue containers that the parsers fill: defaults of a new zone,
  * room, lookup by name and freeing. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdlib.h>
 #include <string.h>

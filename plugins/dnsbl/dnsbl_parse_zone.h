@@ -1,4 +1,5 @@
 /* dnsbl_parse_zone.h: one DNSBL zone and the ordered catalogue of zones that the parsers fill. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_PARSE_ZONE_H
 #define DNSBL_PARSE_ZONE_H
 

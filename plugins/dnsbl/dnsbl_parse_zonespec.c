@@ -1,5 +1,6 @@
 /* dnsbl_parse_zonespec.c: the -z / --allow-zone spec ZONE[=CODES][:FLAG]...: adds a zone to the
  * catalogue or overrides a catalogue zone's settings; and the run's catalogue built from its sources. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <string.h>
 

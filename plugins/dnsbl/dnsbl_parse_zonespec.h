@@ -1,5 +1,6 @@
 /* dnsbl_parse_zonespec.h: the -z / --allow-zone spec ZONE[=CODES][:FLAG]..., and the run's catalogue built from
  * the default catalogue or --zones-file plus those specs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_PARSE_ZONESPEC_H
 #define DNSBL_PARSE_ZONESPEC_H
 

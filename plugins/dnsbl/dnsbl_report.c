@@ -1,5 +1,6 @@
 /* dnsbl_report.c: builds check_dnsbl's result tree from the outcome: per-target states, summary, long output
  * and perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
 /* dnsbl_report.h: turns check_dnsbl's outcome into the result tree (states, summary, long output, perfdata). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_REPORT_H
 #define DNSBL_REPORT_H
 

@@ -1,5 +1,6 @@
 /* dnsbl_report_zones.c: --list-zones: prints the catalogue as ini blocks that the catalogue parser
  * reads back, answer codes merged into Postfix patterns. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdint.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* dnsbl_report_zones.h: --list-zones: the catalogue printed in its own ini format. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef DNSBL_REPORT_ZONES_H
 #define DNSBL_REPORT_ZONES_H
 

@@ -1,4 +1,5 @@
 /* check_jmrp.c: how many Microsoft JMRP junk complaints arrived? (options, read the mailbox, count, render) */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

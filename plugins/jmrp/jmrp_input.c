@@ -1,4 +1,5 @@
 /* jmrp_input.c: picks the reader for the configured mailbox (Maildir, mbox or IMAP). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "jmrp_input.h"
 
 _Static_assert(JMRP_MSG_MAX == 8388608, "JMRP_TOO_LARGE must name JMRP_MSG_MAX");

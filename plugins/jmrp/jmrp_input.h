@@ -1,6 +1,7 @@
 /* jmrp_input.h: the mailbox step of check_jmrp: what a reader hands on (one message, its key and arrival time),
  * the callbacks and counters every reader shares, the three read-only readers (Maildir, mbox, IMAP over TLS)
  * and the call that picks one of them for the configured source. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef JMRP_INPUT_H
 #define JMRP_INPUT_H
 

@@ -2,6 +2,7 @@
  * and mailbox (percent-decoded, RFC 5092), EXAMINEs the mailbox (read-only), searches the window's days, fetches metadata in batches and only
  * then the bodies (BODY.PEEK, so nothing is marked read) of messages in the window that the state file does not
  * know and that are not too large. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

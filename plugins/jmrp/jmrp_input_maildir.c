@@ -1,5 +1,6 @@
 /* jmrp_input_maildir.c: the read-only Maildir reader: new/ then cur/, each message in the window handed to the
  * callback. Files are only opened for reading: no move from new/ to cur/, no flag change. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,7 @@
 /* jmrp_input_mbox.c: the read-only mbox reader: splits the file at From_ lines, undoes mboxrd quoting, and hands
  * each message in the window to the callback under a key made from its bytes. The file is opened O_RDONLY (and
  * O_NOATIME where allowed, so its atime still says whether there is new mail). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

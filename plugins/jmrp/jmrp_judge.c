@@ -4,6 +4,7 @@
  * memory grows with the distinct IPs and domains, not with the messages (plus the first unparsed messages, which
  * the long output lists).  With a state file, each message in the window keeps one small jmrp_entry; every
  * string lives in an arena of large blocks. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>

@@ -2,6 +2,7 @@
  * parsed now and those known from the state file), applies the -H and --sender-domain filters, tallies per source
  * IP and per domain, counts ARF reports that are no complaint apart, and turns the count and the rate into a
  * state. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef JMRP_JUDGE_H
 #define JMRP_JUDGE_H
 

@@ -22,6 +22,7 @@
  *   invalid UTF-8 become '?', and text is cut at a UTF-8 character boundary. Addresses, domains and
  *   the feedback type are lower-cased (ASCII); the Message-ID is stored without angle brackets.
  * - jmrp_parse_init() must have been called before jmrp_parse(). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <string.h>
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
 /* jmrp_parse.h: recognises one Microsoft JMRP complaint (legacy Hotmail report or RFC 5965 ARF) in raw message bytes. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef JMRP_PARSE_H
 #define JMRP_PARSE_H
 

@@ -1,6 +1,7 @@
 /* jmrp_report.c: builds check_jmrp's result tree from the counter: the tallies ranked (most complaints first), at
  * most --max-details IPs and senders, every unparsed message up to a bound, the ARF reports that are no complaint,
  * the reader's and the state file's notes, the summary line, the state of the verdict and the perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* jmrp_report.h: the report step of check_jmrp: the counter's tallies and verdict as the result tree (summary,
  * state, long output with the top IPs, senders and unparsed messages, and perfdata). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef JMRP_REPORT_H
 #define JMRP_REPORT_H
 

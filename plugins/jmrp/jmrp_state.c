@@ -4,6 +4,7 @@
  * file foreign: it is ignored and rebuilt. A bad line (a bad field, a NUL byte, a line longer than the writer
  * ever writes) is skipped alone: its message is parsed again. The file is read in bounded chunks, only if it is a
  * regular file, and written through a temporary file made with mkstemp in its directory, then renamed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,7 @@
 /* jmrp_state.h: the state file of check_jmrp: one line per message in the window (key, arrival, kind, source IP,
  * domain, and for an unparsed message its label and reason), read into a counter's cache and written back
  * atomically. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef JMRP_STATE_H
 #define JMRP_STATE_H
 

@@ -1,5 +1,6 @@
 /* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? The options, the plugin declaration
  * and the glue that hands each domain to smtp_input_probe and the results to smtp_report. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * STARTTLS with certificate checks, HELO fallback) and leaves the commands that matter for classification to
  * smtp_input_session, one command at a time. The greeting-phase bytes are taken from libcurl's debug callback
  * and handed to smtp_input_session's greeting tracker, which validates them with the same reply reader. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <curl/curl.h>
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* smtp_input_curl.h: runs one SMTP probe over a libcurl connection (the production transport of the dialogue). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_INPUT_CURL_H
 #define SMTP_INPUT_CURL_H
 

@@ -1,6 +1,7 @@
 /* smtp_input_probe.c: probes one domain for check_ms_smtp: the MX candidates (or --host), one connection
  * at a time over smtp_input_curl, falling back to the next candidate only when a host cannot be reached;
  * and the local FQDN used as the default EHLO name. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <netdb.h>
 #include <string.h>
 #include <sys/socket.h>

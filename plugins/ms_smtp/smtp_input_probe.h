@@ -1,5 +1,6 @@
 /* smtp_input_probe.h: probes one domain: where to connect (its MX hosts, or --host), the connection attempts
  * in preference order with fallback while a host cannot be reached, and this host's own name for EHLO. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_INPUT_PROBE_H
 #define SMTP_INPUT_PROBE_H
 

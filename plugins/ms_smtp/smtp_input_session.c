@@ -2,6 +2,7 @@
  * STARTTLS) tracked from the bytes the connection layer hands over, then an explicit state machine that sends
  * MAIL FROM, RCPT TO, DATA, RSET and QUIT one command at a time (no pipelining) over an smtp_transport, with
  * every reply validated by the reader of smtp_parse_reply. The libcurl connection is smtp_input_curl's. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

@@ -1,5 +1,6 @@
 /* smtp_input_session.h: the SMTP probe dialogue: the greeting phase fed with bytes (banner, EHLO, STARTTLS) and
  * the explicit state machine for MAIL FROM, RCPT TO, DATA, RSET and QUIT over a transport seam. No libcurl. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_INPUT_SESSION_H
 #define SMTP_INPUT_SESSION_H
 

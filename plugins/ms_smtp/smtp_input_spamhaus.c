@@ -1,6 +1,7 @@
 /* smtp_input_spamhaus.c: the Spamhaus ZEN query for the sending IP after a block: the query name (public
  * mirror or DQS with the key), one A query on the suite's DNS engine bounded by the run's deadline, and the
  * A records of its answer. What the answer means is smtp_judge_spamhaus's. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "../../common/addr.h"

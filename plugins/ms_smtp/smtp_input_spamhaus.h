@@ -1,5 +1,6 @@
 /* smtp_input_spamhaus.h: after a block, the one Spamhaus ZEN query for the sending IP over the suite's DNS
  * engine (public mirror, or the Data Query Service with a key); the answer is judged by smtp_judge_spamhaus. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_INPUT_SPAMHAUS_H
 #define SMTP_INPUT_SPAMHAUS_H
 

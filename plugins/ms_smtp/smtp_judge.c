@@ -1,5 +1,6 @@
 /* smtp_judge.c: the verdicts of check_ms_smtp: the rule matcher that classifies one reply (with its code, IP
  * and front-end extractors), and the judgement of a whole probe from how its dialogue ended. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <arpa/inet.h>
 #include <string.h>
 

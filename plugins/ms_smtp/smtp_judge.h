@@ -1,5 +1,6 @@
 /* smtp_judge.h: judges what a probe learned: classifies Microsoft's replies with the rules table (class, state,
  * delisting advice) and turns how a dialogue ended into a state with its reason. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_JUDGE_H
 #define SMTP_JUDGE_H
 

@@ -1,5 +1,6 @@
 /* smtp_judge_spamhaus.c: the meaning of a Spamhaus ZEN answer for check_ms_smtp: ZEN's listing codes,
  * Spamhaus's error codes (127.255.255.0/24) and failed queries, which are errors and never listings. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "../../common/util.h"

@@ -1,5 +1,6 @@
 /* smtp_judge_spamhaus.h: what the Spamhaus ZEN answer for the sending IP means: listed (with the datasets),
  * not listed, or an error (error codes 127.255.255.x, SERVFAIL, timeout ...), never an error as a listing. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_JUDGE_SPAMHAUS_H
 #define SMTP_JUDGE_SPAMHAUS_H
 

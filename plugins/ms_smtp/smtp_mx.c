@@ -1,5 +1,6 @@
 /* smtp_mx.c: where check_ms_smtp probes a mail domain: its MX hosts by preference and one address family of
  * each, resolved by the suite's shared MX helper (common/mx). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "../../common/mx.h"

@@ -1,4 +1,5 @@
 /* smtp_mx.h: finds where to probe a mail domain: MX hosts in preference order and their addresses. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_MX_H
 #define SMTP_MX_H
 

@@ -1,5 +1,6 @@
 /* smtp_parse_mailbox.c: checks the mail addresses given for MAIL FROM and RCPT TO: local@domain, at most
  * 254 bytes, nothing that could break out of the angle brackets of the command. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "smtp_parse_mailbox.h"

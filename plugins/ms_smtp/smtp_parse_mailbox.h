@@ -1,4 +1,5 @@
 /* smtp_parse_mailbox.h: checks the mail addresses given for MAIL FROM and RCPT TO. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_PARSE_MAILBOX_H
 #define SMTP_PARSE_MAILBOX_H
 

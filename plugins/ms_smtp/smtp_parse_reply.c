@@ -1,6 +1,7 @@
 /* smtp_parse_reply.c: the incremental SMTP reply reader: splits received bytes into lines, validates each
  * line (length, reply code, characters, continuation codes, line count) and joins a reply's lines.
  * Pure: bytes in, replies out; no I/O and no allocation. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* smtp_parse_reply.h: SMTP reply reader: splits bytes into lines, validates them and joins multi-line replies. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_PARSE_REPLY_H
 #define SMTP_PARSE_REPLY_H
 

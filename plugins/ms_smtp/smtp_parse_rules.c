@@ -1,6 +1,7 @@
 /* smtp_parse_rules.c: the rules table that classifies Microsoft SMTP replies: the meaning of the
  * rules file's sections and keys (the ini reading itself is common/ini.c's), checked and compiled
  * into an ordered table. The matcher that uses the table is smtp_judge.c's. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <ctype.h>
 #include <stdlib.h>

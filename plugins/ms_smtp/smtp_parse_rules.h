@@ -1,4 +1,5 @@
 /* smtp_parse_rules.h: the table that classifies Microsoft SMTP replies: its ini format and the built-in default. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_PARSE_RULES_H
 #define SMTP_PARSE_RULES_H
 

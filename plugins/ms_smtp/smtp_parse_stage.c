@@ -1,4 +1,5 @@
 /* smtp_parse_stage.c: names of the SMTP dialogue's stages, for output and as written in rules files. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stddef.h>
 
 #include "../../common/util.h"

@@ -1,4 +1,5 @@
 /* smtp_parse_stage.h: the stages of the SMTP dialogue: their order, their names in output and in rules files. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_PARSE_STAGE_H
 #define SMTP_PARSE_STAGE_H
 

@@ -1,5 +1,6 @@
 /* smtp_report.c: builds check_ms_smtp's result tree from judged probes: one subcheck per domain with its
  * advice and stage lines, the summary of the worst domain, and perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "smtp_report.h"

@@ -1,4 +1,5 @@
 /* smtp_report.h: turns judged check_ms_smtp probes into the result tree (subchecks, summary, stage lines, perfdata). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_REPORT_H
 #define SMTP_REPORT_H
 

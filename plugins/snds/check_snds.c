@@ -1,5 +1,6 @@
 /* check_snds.c: what does Microsoft SNDS say about these IPs? The options, the plugin declaration and the glue
  * that reads the secrets, then hands over to snds_input (fetch, --lookback walk), snds_judge and snds_report. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

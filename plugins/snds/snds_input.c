@@ -1,6 +1,7 @@
 /* snds_input.c: gets the SNDS feeds' bytes: chooses the interface, builds the feed URLs, fetches them through
  * common/http, turns each outcome (transport error, HTTP status, Content-Type, body) into rows-to-parse,
  * no-data or a clear error, and reads both feeds into the judge (the data feed walking back over --lookback). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

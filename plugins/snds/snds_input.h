@@ -1,6 +1,7 @@
 /* snds_input.h: gets the SNDS feeds' bytes: which interface and where (legacy key links, REST with a bearer
  * token), the fetch, what a response (HTTP status, Content-Type, body) means as a pure function, and the
  * reading of both feeds into the judge (the status feed, the --lookback walk of the data feed). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_INPUT_H
 #define SNDS_INPUT_H
 

@@ -1,6 +1,7 @@
 /* snds_judge.c: merges SNDS rows per IP and judges every subject (data-feed IP, -H address missing from the
  * data feed, blocked range alone) against the state options and thresholds, worst first, with the sums the
  * perfdata shows. It writes no text: snds_report does. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

@@ -1,5 +1,6 @@
 /* snds_judge.h: judges SNDS rows per IP (blocked, filter colour, complaint rate, trap hits, missing) into
  * verdicts with their reasons and totals; no output (snds_report turns them into the result tree). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_JUDGE_H
 #define SNDS_JUDGE_H
 

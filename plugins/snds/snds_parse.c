@@ -2,6 +2,7 @@
  * a Microsoft sign-in page) and hands the body to the CSV or JSON parser with the schema of the data or the
  * status feed. Bodies are read in place and rows handed to a callback one by one, so memory does not grow
  * with the number of rows. Every strict value error names the line (CSV) or element (JSON). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "snds_parse_csv.h"

@@ -1,4 +1,5 @@
 /* snds_parse.h: parsers of Microsoft SNDS feeds (legacy CSV, header CSV, JSON) into rows, streaming and strict. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_PARSE_H
 #define SNDS_PARSE_H
 

@@ -7,6 +7,7 @@
  * (the 2026 column order without HELO, 11 fields, 9 needed) are told from legacy rows by their values: the
  * filter result in field 6 and a count in field 3, where legacy rows have a date and a count. With a header, a row has as many fields as the
  * header; more only when the last column is free text or ignored (joined into it). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "snds_parse_csv.h"

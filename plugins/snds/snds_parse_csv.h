@@ -1,4 +1,5 @@
 /* snds_parse_csv.h: the SNDS CSV parser (legacy headerless feeds and CSV with a header line). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_PARSE_CSV_H
 #define SNDS_PARSE_CSV_H
 

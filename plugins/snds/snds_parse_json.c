@@ -1,6 +1,7 @@
 /* snds_parse_json.c: streams SNDS JSON bodies: a top-level array of objects, or an object whose "value",
  * "data", "items", "rows" or "results" member holds that array. Elements are decoded one at a time with
  * jansson, so memory does not grow with the number of rows; keys are matched like CSV column names. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* snds_parse_json.h: the SNDS JSON parser (an array of objects, or an object holding one). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_PARSE_JSON_H
 #define SNDS_PARSE_JSON_H
 

@@ -1,6 +1,7 @@
 /* snds_parse_schema.c: the row schema shared by the SNDS CSV and JSON parsers: the column and key names of
  * both feeds, building a data or status row value by value (strict values checked, free text kept leniently),
  * the checks of a finished row, and the "line N: ..." / "element N: ..." error messages. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <string.h>
 #include <sys/socket.h>

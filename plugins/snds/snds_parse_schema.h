@@ -1,5 +1,6 @@
 /* snds_parse_schema.h: the row schema shared by the SNDS CSV and JSON parsers: what each column or key holds,
  * its names in either feed, how a row is built value by value and checked, and "line N: ..." errors. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_PARSE_SCHEMA_H
 #define SNDS_PARSE_SCHEMA_H
 

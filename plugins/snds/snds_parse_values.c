@@ -1,6 +1,7 @@
 /* snds_parse_values.c: the strict value checks of the SNDS parsers (counts, GREEN/YELLOW/RED, complaint rates
  * with their "< X%" floor, blocked flags, bounded dates) and the text helpers under them: BOM and blank
  * skipping, ASCII case-insensitive search, name normalisation, bounded free text cut at UTF-8 boundaries. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <limits.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* snds_parse_values.h: the strict value checks of the SNDS parsers (counts, filter colours, complaint rates,
  * blocked flags, dates) and the bounded text helpers they and the parsers stand on. No I/O. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_PARSE_VALUES_H
 #define SNDS_PARSE_VALUES_H
 

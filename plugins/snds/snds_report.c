@@ -2,6 +2,7 @@
  * (blocked and why, filter colour, complaint rate and trap hits with the range that alerts, volume, comment),
  * worst first up to --max-details, a line per feed read, the summary, the state and the perfdata in their
  * fixed order; and the perfdata of a run that failed (every metric U but time). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
 #include "snds_report.h"

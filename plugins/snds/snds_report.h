@@ -1,5 +1,6 @@
 /* snds_report.h: turns the SNDS judge's verdicts into the result tree: one line per subject (worst first,
  * up to --max-details), the feed lines, the summary, the state and the perfdata; and a failed run's perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SNDS_REPORT_H
 #define SNDS_REPORT_H
 

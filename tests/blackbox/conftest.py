@@ -19,6 +19,7 @@ adds only its secrets and defaults), check_bad_input, STATES and the perfdata
 parser.  A plugin binary is $CHECK_<NAME> (CHECK_DNSBL, CHECK_MS_SMTP, ...), or
 $BUILDDIR/plugins/<name> (BUILDDIR defaults to the repository root).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import ipaddress
 import os

@@ -44,6 +44,7 @@ run_jmrp(args, ...) runs the plugin with conftest.run_binary and checks every
 output for SECRETS: no IMAP password in any of its secret_forms, no
 complainant address (jm.RCPT_MARK).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import base64
 import os

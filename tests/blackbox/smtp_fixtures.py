@@ -47,6 +47,7 @@ Postfix maillog.
 Without pytest (e.g. by hand): running_fake_mx(...) and running_postfix(...)
 are context managers doing the same.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import contextlib
 import json

@@ -20,6 +20,7 @@ The shim and ASan: the shim comes first in LD_PRELOAD and hands every allocation
 allocator (dlsym RTLD_NEXT), which in the sanitizer build is ASan's, so ASan still sees and
 leak-checks every block; ASan's link-order check is switched off (verify_asan_link_order=0).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import re

@@ -4,6 +4,7 @@ The zones and scripted answers are defined in conftest.py (RBL_ZONES,
 testns_data()).  Every run points -s at a loopback server and passes
 --resolv-conf with a loopback-only file, so no test can reach the internet.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import ipaddress
 import json

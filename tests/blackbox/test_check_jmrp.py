@@ -13,6 +13,7 @@ checked not to contain it; the IMAP password is checked likewise, also in its
 base64 SASL forms (jmrp_fixtures.SECRETS, checked by run_jmrp).
 The binary is $CHECK_JMRP, or $BUILDDIR/plugins/check_jmrp.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
 import os

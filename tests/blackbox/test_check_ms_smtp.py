@@ -16,6 +16,7 @@ either -H with a loopback address or -s with the local DNS server plus a
 loopback-only --resolv-conf, so no test can reach the internet.  The binary
 is $CHECK_MS_SMTP, or $BUILDDIR/plugins/check_ms_smtp (conftest.binary_path).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import email.utils
 import json

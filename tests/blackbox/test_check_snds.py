@@ -11,6 +11,7 @@ shows in stdout or stderr.
 
 The binary is $CHECK_SNDS, or $BUILDDIR/plugins/check_snds (conftest.binary_path).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import datetime
 import json

@@ -6,6 +6,7 @@ plugin's secret checks apply to these runs too).  --help: exit 3, nothing on std
 plugin must say besides (CONTRACTS[...].help_checks).  -V and --version: exit 3 and exactly
 'check_NAME vX.Y.Z (mailrep-plugins X.Y.Z)'.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import re
 from collections import namedtuple

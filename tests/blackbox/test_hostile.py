@@ -6,6 +6,7 @@ hostile SMTP scripts (test_check_ms_smtp.py::test_hostile_server), the endless c
 (test_check_jmrp.py) are tested where they were; here: DNS, files that are FIFOs or devices, and
 an IMAP server that announces a 4 GiB literal.  The bounds are in tests/torture/README.md.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import resource

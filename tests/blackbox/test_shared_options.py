@@ -10,6 +10,7 @@ plugin.c), run against the built binaries.
 - --help says how to give each secret (the generated "Secrets:" paragraph).
 - Runtime errors (an unreadable ini file, a missing secret or CA file) are one line, without the usage.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import re

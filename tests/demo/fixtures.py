@@ -14,6 +14,7 @@ Writes, below DIR (nothing leaves the machine, nothing is downloaded):
   three ARF reports about 192.0.2.10 and two legacy Hotmail reports about 198.51.100.7, the JMRP
   welcome mail (not a complaint) and, older than the window, one ARF report about 203.0.113.5.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
 import os

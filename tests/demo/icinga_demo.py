@@ -18,6 +18,7 @@ out (its PID file is DATA_DIR/icinga/state/icinga2.pid, for demo.sh's EXIT trap)
 
 Helpers come from tests/integration/mrint.py (the integration tests start Icinga the same way).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import grp
 import os

@@ -9,6 +9,7 @@
 
 All on loopback ports, stopped by PID at the end.  Helpers live in mrint.py.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import shutil

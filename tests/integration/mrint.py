@@ -9,6 +9,7 @@ Fixtures of the black-box suite (rbldnsd, Postfix, certificates) are loaded from
 tests/blackbox by file path under their own module names, so this directory's conftest.py and
 tests/blackbox/conftest.py never clash as "conftest".
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import base64
 import importlib.util

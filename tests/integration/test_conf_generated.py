@@ -5,6 +5,7 @@ icinga-conf/tools/mailrep-icinga-gen from each plugin's --help; these tests fail
 committed files are stale, when a plugin option has no CheckCommand argument (and no reason to
 be left out), or when a secret option became an Icinga variable.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import importlib.machinery
 import importlib.util

@@ -10,6 +10,7 @@
   REST API and from the PerfdataWriter, including CRITICAL and WARNING results, and check that
   no SNDS key and no complainant address reaches Icinga.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import glob
 import json

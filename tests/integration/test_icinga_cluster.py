@@ -25,6 +25,7 @@ the test's hosts follow it with dummy host checks.  Nothing leaves loopback.
   127.0.0.1:53 (rbldnsd serving check_dnsbl's built-in IP zones; the test is skipped, or fails
   under CI, when that port is taken).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import shutil

@@ -9,6 +9,7 @@
   own include directory, Debian's nagios4 layout picks up the Nagios commands; the package is
   purged again afterwards (unless it was installed before the test).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import glob
 import os

@@ -8,6 +8,7 @@
   NRPE v2 packets the one-line commands arrive whole while the multi-line output is cut at 1024
   bytes.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import re

@@ -34,6 +34,7 @@ Quirks:
   dovecot-uidlist in the Maildir and move new/ files to cur/: the server owns
   that directory; tests check the IMAP flags, not the files.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import contextlib
 import imaplib

@@ -72,6 +72,7 @@ command was read), "message" (after DATA:
 "size", "text" (first 64 KiB)), "tls" (handshake done: "version", "cipher"),
 "tls_error", "disconnect" (plus "reason").
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import argparse
 import json

@@ -8,6 +8,7 @@ UDP and TCP on 127.0.0.1:PORT.  MODE says how every question is answered:
   flood      200 replies with unrelated ids for every question, never the real one; TCP: no answer
   loop       the right id and question, one answer whose name is a compression pointer to itself
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import random

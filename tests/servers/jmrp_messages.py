@@ -31,6 +31,7 @@ os.utime), write_mbox() (mboxrd: "From " lines with asctime dates in UTC,
 ">From " escaping of body lines) and write_big_maildir() (100,000 files from
 one byte template, fast, with its expected totals).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import email.utils
 import itertools

@@ -15,6 +15,7 @@ Shapes follow docs/snds-facts.md (the dev docs in /work/shared/docs):
 
 Everything is text (str); the server encodes it as UTF-8.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import json
 from collections import namedtuple

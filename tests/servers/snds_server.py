@@ -47,6 +47,7 @@ The log never holds a bearer token.
 For tests in Python: SndsServer / start_snds_server() below start this script as a child process
 (with testutil.start_scripted_server) and read its log (SndsServer.records()).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import argparse
 import json

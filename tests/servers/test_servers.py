@@ -3,6 +3,7 @@ the catalogue scripts carry replies the Microsoft rules classify, the test
 certificates verify (or fail) as intended, and the test Postfix instance
 applies its client rules.  Run: /usr/bin/python3 -m pytest tests/servers
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import glob
 import json

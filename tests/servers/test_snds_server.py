@@ -3,6 +3,7 @@ TLS with the test CA, route matching, 404, bearer check and its log, redirects, 
 bodies, silence, and the shapes of the generated feeds.
 Run: /usr/bin/python3 -m pytest -p no:cacheprovider tests/servers/test_snds_server.py
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import csv
 import http.client

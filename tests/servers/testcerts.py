@@ -14,6 +14,7 @@ make_test_certs(directory) writes, into directory:
 All keys are P-256 EC keys without a passphrase, which keeps generation fast
 (well under a second for the whole set).
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
 import subprocess

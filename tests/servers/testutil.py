@@ -7,6 +7,7 @@ child by its PID, reading a JSON-lines log, skipping a test whose counterpart is
 installed, and the plugin states (STATES, STATE_NAMES).  Standard library only (pytest is imported where a test needs it), so the scripted
 servers can import this module too.
 """
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 import collections
 import json

@@ -10,6 +10,7 @@
  * An allocation called from a library that does not survive a failed allocation is never failed; the run is
  * reported as "skipped" instead: libglib (g_malloc aborts by design) and libldns (ldns_wire2pkt ->
  * ldns_pkt_new does not check ldns_rr_list_new and crashes: found by this test, ldns 1.8.3).  Allocations go to the next allocator (glibc's, or ASan's in a sanitizer build). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <execinfo.h>

@@ -1,4 +1,5 @@
 /* jmrp_unit.c: builds ARF complaints as bytes and feeds them, or unread messages, to a check_jmrp counter. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

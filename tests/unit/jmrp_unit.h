@@ -1,5 +1,6 @@
 /* jmrp_unit.h: helpers shared by the unit tests of check_jmrp's judge, state and report: a counter fed with
  * complaints built as bytes (a small ARF report) or with messages that were not read. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MAILREP_TESTS_JMRP_UNIT_H
 #define MAILREP_TESTS_JMRP_UNIT_H
 

@@ -1,4 +1,5 @@
 /* smtp_builtin.c: the built-in check_ms_smtp rules table for the SMTP unit tests, parsed in a group setup. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 
 #include "smtp_builtin.h"

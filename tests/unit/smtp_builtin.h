@@ -1,4 +1,5 @@
 /* smtp_builtin.h: the built-in check_ms_smtp rules table for the SMTP unit tests, parsed in a group setup. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef SMTP_BUILTIN_H
 #define SMTP_BUILTIN_H
 

@@ -1,4 +1,5 @@
 /* test_addr.c: unit tests of address and CIDR parsing, printing, ordering and reverse names (common/addr.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_curlio.c: unit tests of the shared libcurl helpers (common/curlio.c): error classification with masked
  * text, the common handle set-up (timeout, error buffer, CA bundle, verification) and the CONNECT_ONLY reader,
  * against a loopback listener that accepts connections and never says anything. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_deadline.c: unit tests of the run's time keeping (common/deadline.c): mr_ms_until and mr_soft_deadline. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,7 @@
  * plus the answer helpers, the server syntax, the resolv.conf reader and the
  * DNS option group (common/dnsopt.c).
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif

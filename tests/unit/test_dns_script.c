@@ -3,6 +3,7 @@
  * engine (common/dns.c) over the scripted transport: wrong id, name and type, truncation and the TCP redo,
  * TCP framing, malformed and huge replies, a flood of unrelated ids, failover, and the virtual clock.
  */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

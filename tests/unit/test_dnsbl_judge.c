@@ -1,5 +1,6 @@
 /* test_dnsbl_judge.c: unit tests of the DNSBL verdict (dnsbl_judge): DNS status, NXDOMAIN/NODATA, and every
  * class of A answer (listing, other code, error codes, non-127 answers) alone and mixed. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_dnsbl_outcome.c: unit tests of check_dnsbl's outcome (dnsbl_outcome): counting verdicts per target and
  * per zone, which details are kept, the memory bound, and counter blocks allocated only when used. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

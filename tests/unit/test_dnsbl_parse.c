@@ -1,5 +1,6 @@
 /* test_dnsbl_parse.c: unit tests of the zone catalogue (dnsbl_parse_* and dnsbl_report_zones): built-in
  * default, file format errors, Postfix code syntax, -z / --allow-zone specs, Spamhaus knowledge and --list-zones output. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_dnsbl_report.c: unit tests of check_dnsbl's report (dnsbl_report): an outcome built by hand is turned
  * into the result tree, rendered, and the output text is compared byte for byte. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_dnsbl_targets.c: unit tests of check_dnsbl's targets text (dnsbl_targets_add_buf, the -F reader's seam)
  * and of the zone catalogue read from a buffer (dnsbl_catalogue_parse_buf): bytes in, specs or reasons out. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

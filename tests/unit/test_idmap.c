@@ -1,4 +1,5 @@
 /* test_idmap.c: unit tests of the DNS engine's id map (common/idmap.c) against a plain reference array. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

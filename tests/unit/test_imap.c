@@ -1,6 +1,7 @@
 /* test_imap.c: unit tests of the IMAP client on bytes: the response scanner (tags, literals, split input), the
  * parsers of UIDVALIDITY, SEARCH, FETCH metadata and the BODY[] literal, UID sets, and whole commands over a
  * scripted transport (what is sent, chunked answers, NO, timeouts, a closed connection, the size bound). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

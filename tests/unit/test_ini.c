@@ -1,5 +1,6 @@
 /* test_ini.c: unit tests of the shared ini reader (common/ini.c): the line rules, line numbers,
  * section events, the flags, the message format and the file loader. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

@@ -1,6 +1,7 @@
 /* test_jmrp_judge.c: unit tests of check_jmrp's counter and verdict on bytes: tallies per IP and domain, the -H
  * and --sender-domain filters, unparsed messages (listed up to a bound), messages known from the cache counted
  * once, and the state from -w/-c and the rate. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -3,6 +3,7 @@
  * sanitising of stored text, non-complaints and broken input, and truncated or byte-flipped
  * versions of every fixture, which must keep the result's invariants and never crash; and long domains
  * from the parser through the counter (jmrp_judge: tallies, --sender-domain filters) and the state file. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_jmrp_report.c: unit tests of check_jmrp's result tree, rendered: the summary line, the ranking and the
  * --max-details bound of IPs and senders, unparsed and vanished lines, the rate line, the state file's note, the
  * state and the perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -2,6 +2,7 @@
  * good file gives the cache, the window drops old entries, a foreign file drops the whole cache while a bad line
  * is skipped alone, keys of any bytes (empty, blank, tabs, non-UTF-8, overlong) survive a save and a reload, and
  * a written file reads back the same (partial runs keep the entries they did not reach). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,6 +1,7 @@
 /* test_mx.c: the shared MX and host address helper (common/mx.c) against a real ldns-testns server: mail hosts
  * by preference, the domain itself without MX, null MX and NXDOMAIN, address families, limits and failures;
  * and the same helper over the engine's scripted transport, answered per question. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

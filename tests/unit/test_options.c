@@ -1,5 +1,6 @@
 /* test_options.c: unit tests of the shared option parser, --help/usage texts, --extra-opts ini reading
  * (common/options.c, common/extraopts.c) and the deadline helpers (common/deadline.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif

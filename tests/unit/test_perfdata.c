@@ -1,5 +1,6 @@
 /* test_perfdata.c: unit tests for common/perfdata.c: label and unit rules and the exact
  * label=value[uom];warn;crit;min;max text with trailing empty fields dropped. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* test_plugin.c: unit tests of the plugin frame (common/plugin.c): the typed option rows (common/optval.c),
  * the one failure call, services and the lifecycle from argv to the exit state. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

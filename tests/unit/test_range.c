@@ -1,5 +1,6 @@
 /* test_range.c: unit tests for common/range.c: every row and edge of the guideline range table
  * (plugin-conventions.md section 3), invalid ranges, canonical formatting and threshold order. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <float.h>
 #include <setjmp.h>
 #include <stdarg.h>

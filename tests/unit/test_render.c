@@ -1,6 +1,7 @@
 /* test_render.c: unit tests for common/result.c and common/render.c: the result tree and its state,
  * the summary choice, the exact multi-line, one-line and JSON output, text sanitising, secret masking,
  * the max_subs bound and mr_check_output on stdout. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_secret.c: unit tests of the secret registry, masking and secret files (common/secret.c). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

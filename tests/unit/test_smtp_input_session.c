@@ -1,4 +1,5 @@
 /* test_smtp_input_session.c: drives the SMTP dialogue state machine through a scripted transport (no network). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

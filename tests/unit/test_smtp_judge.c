@@ -1,6 +1,7 @@
 /* test_smtp_judge.c: unit tests of the probe judgement: real Microsoft replies read from bytes into a probe
  * result and judged with the built-in rules (state, text, verdict fields, delisting advice), and every other
  * way a dialogue can end (done, no connection, timeout, bad reply, lost connection, TLS trouble). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_smtp_parse_reply.c: unit tests of the SMTP reply reader: line splitting (CRLF, bare LF, any split
  * between feeds), reply code syntax, character and length checks, multi-line joining and limits. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_smtp_parse_rules.c: unit tests of the Microsoft reply rules and their matcher: stage names, the built-in table
  * against every reply of the catalogue (microsoft-smtp-facts.md section 1), the extractors,
  * throttle and unknown-reply mapping, and every class of rules file error. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_smtp_report.c: unit tests of check_ms_smtp's result tree: hand-made probe results (a block, an accepted
  * dialogue, a failed MX lookup, a timeout) rendered with common/render, asserting on the text. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_smtp_spamhaus.c: unit tests of check_ms_smtp's Spamhaus ZEN lookup: the query names (public and DQS),
  * answers taken from DNS wire bytes, and their verdicts (listing, not listed, error codes, failed queries). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdarg.h>
 #include <stddef.h>

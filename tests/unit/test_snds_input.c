@@ -1,6 +1,7 @@
 /* test_snds_input.c: unit tests of the SNDS fetch classification (plugins/snds/snds_input.c) without a network:
  * HTTP status, Content-Type and body -> rows to parse (CSV or JSON), empty, 404 or an error with its cause;
  * and the check that a key is safe in a URL. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 /* test_snds_judge.c: unit tests of the SNDS judge and report (plugins/snds/snds_judge.c, snds_report.c) on bytes:
  * feed bodies go through the parsers into the judge, the report fills a result tree, and the rendered text is
  * compared whole: states, reasons, order worst first, --max-details, missing and blocked subjects, perfdata. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 /* test_snds_parse.c: unit tests of the SNDS feed parsers (plugins/snds/snds_parse*.c): format detection,
  * sign-in pages, the legacy and header CSV data feed, the status feed (CSV and JSON), the JSON data
  * feed, every error class with its line or element number, and 100,000-row bodies. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* test_trace.c: unit tests of the -v trace collector (common/trace.c): mr_trace_bytes line splitting, masking
  * before the control-byte replacement and the cut, and the "TAG: DIR line" format; mr_vtrace's prefix. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_util.c: unit tests for common/util.c (mr_buf, mr_snprintf, number parsing and formatting,
  * string helpers) and common/state.c (state order, names, parsing). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <limits.h>
 #include <locale.h>
 #include <math.h>

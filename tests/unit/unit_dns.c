@@ -1,6 +1,7 @@
 /* unit_dns.c: helpers for unit tests that need a DNS server: ldns-testns entries, a free port, and starting
  * and stopping ldns-testns on it, and a table-driven script for the engine's scripted transport (a
  * check-only library with unit_util). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif

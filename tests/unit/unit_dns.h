@@ -1,4 +1,5 @@
 /* unit_dns.h: helpers for unit tests that need a DNS server: ldns-testns data entries and servers. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MAILREP_TESTS_UNIT_DNS_H
 #define MAILREP_TESTS_UNIT_DNS_H
 

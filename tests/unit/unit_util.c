@@ -1,4 +1,5 @@
 /* unit_util.c: the scratch directory and stdout capture shared by the cmocka unit tests (unit_util.h). */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* unit_util.h: helpers shared by the cmocka unit tests: a scratch directory for the files a test reads
  * (made in a group setup, removed with everything in it in the group teardown) and a capture of what
  * code under test prints on stdout.  The helpers fail the running test through cmocka's assertions. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MAILREP_TESTS_UNIT_UTIL_H
 #define MAILREP_TESTS_UNIT_UTIL_H
 

@@ -9,6 +9,7 @@
 #include "dnsbl_input.h"
 #include "dnsbl_input_targets.h"
 #include "dnsbl_outcome.h"
+#include "../../common/spamhaus.h"
 #include "dnsbl_parse_catalogue.h"
 #include "dnsbl_parse_spamhaus.h"
 #include "dnsbl_parse_zonespec.h"
@@ -133,7 +134,7 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	}
 	if (cfg->targets.nspec == 0)
 		return mr_buf_puts(err, "no target: give -H, --mx, -F or --domain"), MR_PREPARE_BAD;
-	if (cfg->dqs_key != NULL && dnsbl_dqs_key_valid(cfg->dqs_key) != 0)
+	if (cfg->dqs_key != NULL && mr_spamhaus_dqs_key_valid(cfg->dqs_key) != 0)
 		return mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits"), MR_PREPARE_BAD;
 	return MR_PREPARE_OK;
 }
@@ -152,7 +153,7 @@ static int read_key(mr_plugin_ctx *ctx, dnsbl_config *cfg)
 	cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, &err);
 	if (cfg->key == NULL)
 		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: %s", mr_buf_str(&err));
-	else if (dnsbl_dqs_key_valid(cfg->key) != 0)
+	else if (mr_spamhaus_dqs_key_valid(cfg->key) != 0)
 		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: the file holds no Spamhaus DQS key (26 letters or digits)");
 	mr_buf_free(&err);
 	return rc;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../common/ini.h"
+#include "../../common/spamhaus.h"
 #include "dnsbl_parse_catalogue.h"
 #include "dnsbl_parse_codes.h"
 #include "dnsbl_parse_spamhaus.h"
@@ -199,7 +200,7 @@ static int apply_key(parse_ctx *ctx, dnsbl_zone *z, zone_info *zi, int key, unsi
 	case K_DESCRIPTION:
 		return mr_ini_copy_text(&ctx->msg, line, kn, v, z->description, sizeof z->description);
 	case K_DQS: {
-		const char *ds = dnsbl_spamhaus_dataset_named(v);
+		const char *ds = mr_spamhaus_dataset_named(v);
 		if (ds != NULL) {
 			memcpy(z->dqs, ds, strlen(ds) + 1);
 			return 0;

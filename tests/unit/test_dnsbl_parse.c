@@ -1000,18 +1000,6 @@ static void test_catalogue_build(void **state)
 	mr_buf_free(&err);
 }
 
-/** The shape of a DQS key. */
-static void test_dqs_key_valid(void **state)
-{
-	(void)state;
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy0"), 0);
-	assert_int_equal(dnsbl_dqs_key_valid("ABCDEFGHIJKLMNOPQRSTUVWXY9"), 0);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy01"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwx-0"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid(""), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,7 +1022,6 @@ int main(void)
 		cmocka_unit_test(test_spec_bad_flags),
 		cmocka_unit_test(test_spec_kind_of_known_zones),
 		cmocka_unit_test(test_catalogue_build),
-		cmocka_unit_test(test_dqs_key_valid),
 		cmocka_unit_test(test_spec_spamhaus_zones_get_knowledge),
 		cmocka_unit_test(test_dqs_zone_names_register_their_key),
 		cmocka_unit_test(test_spec_replaces_catalogue_zone),

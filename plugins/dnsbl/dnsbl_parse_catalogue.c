@@ -337,12 +337,3 @@ int dnsbl_catalogue_parse_buf(dnsbl_catalogue *c, const char *buf, size_t len, c
 	return rc;
 }
 
-/** Read a catalogue file and parse it with dnsbl_catalogue_parse_buf; 0, or -1 with a reason in err. */
-int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err)
-{
-	char *text = mr_ini_read_file(path, MR_INI_FILE_MAX, err);
-	int rc = text != NULL ? dnsbl_catalogue_parse_buf(c, text, strlen(text), path, err) : -1;
-
-	mr_ini_text_free(text);
-	return rc;
-}

@@ -50,6 +50,7 @@ static int perf_init(mr_perf *p, const char *label, const char *uom)
 	memset(p, 0, sizeof(*p));
 	memcpy(p->label, label, strlen(label) + 1);
 	memcpy(p->uom, uom, strlen(uom) + 1);
+	p->measured = strcmp(uom, "s") == 0;
 	return 0;
 }
 
@@ -71,13 +72,19 @@ int mr_perf_set_undefined(mr_perf *p, const char *label, const char *uom)
 	return 0;
 }
 
-/** Format an optional number into dst ("" when absent or not finite); 0 or -1. */
-static int format_optional(int present, double v, char *dst, size_t size)
+/** Format a number of p: at most 6 decimals if p is measured, else exactly as given; 0 or -1. */
+static int format_number(const mr_perf *p, double v, char *dst, size_t size)
+{
+	return p->measured ? mr_format_double(v, dst, size) : mr_format_double_exact(v, dst, size);
+}
+
+/** Format an optional number of p into dst ("" when absent or not finite); 0 or -1. */
+static int format_optional(const mr_perf *p, int present, double v, char *dst, size_t size)
 {
 	dst[0] = '\0';
 	if (!present || !isfinite(v))
 		return 0;
-	return mr_format_double(v, dst, size);
+	return format_number(p, v, dst, size);
 }
 
 /** Append p in guideline syntax (no leading space; U, without unit, if undefined or not finite) to out; 0 or -1, out unchanged. */
@@ -97,15 +104,15 @@ int mr_perf_format(const mr_perf *p, mr_buf *out)
 		goto out;
 	if (p->thr.has_crit && mr_range_format(&p->thr.crit, fields[1], FIELD_MAX) != 0)
 		goto out;
-	if (format_optional(p->has_min, p->min, fields[2], FIELD_MAX) != 0)
+	if (format_optional(p, p->has_min, p->min, fields[2], FIELD_MAX) != 0)
 		goto out;
-	if (format_optional(p->has_max, p->max, fields[3], FIELD_MAX) != 0)
+	if (format_optional(p, p->has_max, p->max, fields[3], FIELD_MAX) != 0)
 		goto out;
 	if (p->undefined || !isfinite(p->value)) {
 		if (mr_buf_printf(&line, "%s=U", p->label) != 0)
 			goto out;
 	} else {
-		if (mr_format_double(p->value, value, sizeof(value)) != 0)
+		if (format_number(p, p->value, value, sizeof(value)) != 0)
 			goto out;
 		if (mr_buf_printf(&line, "%s=%s%s", p->label, value, p->uom) != 0)
 			goto out;

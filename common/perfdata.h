@@ -1,4 +1,5 @@
-/* perfdata.h: one performance-data metric and its guideline text form. */
+/* perfdata.h: one performance-data metric and its guideline text form. Numbers print exactly as given (a feed's
+ * 657.8210567 stays 657.8210567); measured durations keep at most 6 decimals (time=0.123457s). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_PERFDATA_H
 #define MR_PERFDATA_H
@@ -20,9 +21,11 @@ typedef struct mr_perf {
 	int has_max;        /**< print max */
 	double min;         /**< minimum */
 	double max;         /**< maximum */
+	int measured;       /**< a measured figure: value, min and max keep at most 6 decimals; 0: printed exactly as
+	                     *   given (mr_format_double_exact); mr_perf_set sets it for durations (unit "s") only */
 } mr_perf;
 
-/** Fill p with label, value and unit and nothing else; 0 or -1 if label or uom is invalid. */
+/** Fill p with label, value and unit and nothing else (measured for unit "s"); 0 or -1 if label or uom is invalid. */
 int mr_perf_set(mr_perf *p, const char *label, double value, const char *uom);
 /** Fill p as an undeterminable (U) metric; 0 or -1 if label or uom is invalid. */
 int mr_perf_set_undefined(mr_perf *p, const char *label, const char *uom);

@@ -6,10 +6,12 @@
 
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
+#include "../../common/ini.h"
 #include "../../common/plugin.h"
 #include "dnsbl_input.h"
 #include "dnsbl_input_targets.h"
 #include "dnsbl_outcome.h"
+#include "../../common/spamhaus.h"
 #include "dnsbl_parse_catalogue.h"
 #include "dnsbl_parse_spamhaus.h"
 #include "dnsbl_parse_zonespec.h"
@@ -18,15 +20,25 @@
 
 /** Most zone specs (-z, --allow-zone) on one command line. */
 #define MAX_ZONE_SPECS 256
+/** Most -F / --targets-file options. */
+#define MAX_TARGET_FILES 64
 /** Most per-pair details kept in memory. */
 #define MAX_STORED_DETAILS 20000
 
 /** Ids of check_dnsbl's options that its handler stores. */
 enum { OPT_HOST = 1, OPT_MX, OPT_TARGETS_FILE, OPT_DOMAIN, OPT_ZONE, OPT_ALLOW_ZONE };
 
+/** A -F file, read by prepare (a file that cannot be read is a runtime error, not an argument error). */
+typedef struct target_file {
+	const char *path;                 /**< as given */
+	size_t pos;                       /**< target specs before it on the command line */
+} target_file;
+
 /** Everything check_dnsbl reads from its options. */
 typedef struct dnsbl_config {
 	dnsbl_targets targets;            /**< target specs */
+	target_file files[MAX_TARGET_FILES]; /**< -F files in command-line order */
+	size_t nfiles;                    /**< used */
 	long max_targets;                 /**< --max-targets */
 	const char *zones_file;           /**< --zones-file */
 	int no_default_zones;             /**< --no-default-zones */
@@ -105,7 +117,12 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	case OPT_DOMAIN:
 		return dnsbl_targets_add_name(&cfg->targets, DNSBL_T_DOMAIN, arg, err);
 	case OPT_TARGETS_FILE:
-		return dnsbl_targets_add_file(&cfg->targets, arg, err);
+		if (cfg->nfiles == MAX_TARGET_FILES)
+			return mr_buf_printf(err, "more than %d targets files", MAX_TARGET_FILES), -1;
+		cfg->files[cfg->nfiles].path = arg;
+		cfg->files[cfg->nfiles].pos = cfg->targets.nspec;
+		cfg->nfiles++;
+		return 0;
 	case OPT_ZONE:
 	case OPT_ALLOW_ZONE:
 		if (cfg->nspecs == MAX_ZONE_SPECS)
@@ -119,24 +136,72 @@ static int handle_option(void *cfgp, int id, const char *arg, mr_buf *err)
 	}
 }
 
-/** Cross-option checks: build the catalogue, --list-zones, a target, the shape of --dqs-key; MR_PREPARE_*. */
+/** Read the -F files into the target list at their places; MR_PREPARE_OK, or _BAD (after mr_plugin_fail when a
+ *  file cannot be read). */
+static int load_target_files(mr_plugin_ctx *ctx, dnsbl_config *cfg, mr_buf *err)
+{
+	size_t shift = 0;
+
+	for (size_t i = 0; i < cfg->nfiles; i++) {
+		size_t before = cfg->targets.nspec;
+		mr_buf why;
+		int rc;
+
+		mr_buf_init(&why, 1024);
+		rc = dnsbl_targets_add_file(&cfg->targets, cfg->files[i].pos + shift, cfg->files[i].path, &why);
+		if (rc == -2)
+			mr_plugin_fail(ctx, 0, "--targets-file: %s", mr_buf_str(&why));
+		else if (rc != 0)
+			mr_buf_puts(err, mr_buf_str(&why));
+		mr_buf_free(&why);
+		if (rc != 0)
+			return MR_PREPARE_BAD;
+		shift += cfg->targets.nspec - before;
+	}
+	return MR_PREPARE_OK;
+}
+
+/** Cross-option checks: read -F and --zones-file, build the catalogue, --list-zones, a target, the shape of
+ *  --dqs-key; MR_PREPARE_* (a file that cannot be read: one line after mr_plugin_fail). */
 static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 {
 	dnsbl_config *cfg = cfgp;
-	dnsbl_zone_sources src = { cfg->zones_file, cfg->no_default_zones, cfg->specs, cfg->nspecs };
+	dnsbl_zone_sources src = { NULL, cfg->zones_file, cfg->no_default_zones, cfg->specs, cfg->nspecs };
+	char *zones_text = NULL;
+	int rc = MR_PREPARE_BAD;
 
-	(void)ctx;
+	if (load_target_files(ctx, cfg, err) != MR_PREPARE_OK)
+		goto out;
+	if (cfg->zones_file != NULL) {
+		mr_buf why;
+		mr_buf_init(&why, 1024);
+		zones_text = mr_ini_read_file(cfg->zones_file, MR_INI_FILE_MAX, &why);
+		if (zones_text == NULL)
+			mr_plugin_fail(ctx, 0, "--zones-file: %s", mr_buf_str(&why));
+		mr_buf_free(&why);
+		if (zones_text == NULL)
+			goto out;
+		src.zones_text = zones_text;
+	}
 	if (dnsbl_catalogue_build(&cfg->cat, &src, err) != 0)
-		return MR_PREPARE_BAD;
+		goto out;
 	if (cfg->list_zones) {
 		(void)dnsbl_list_zones(&cfg->cat, stdout);
-		return MR_PREPARE_DONE;
+		rc = MR_PREPARE_DONE;
+		goto out;
 	}
-	if (cfg->targets.nspec == 0)
-		return mr_buf_puts(err, "no target: give -H, --mx, -F or --domain"), MR_PREPARE_BAD;
-	if (cfg->dqs_key != NULL && dnsbl_dqs_key_valid(cfg->dqs_key) != 0)
-		return mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits"), MR_PREPARE_BAD;
-	return MR_PREPARE_OK;
+	if (cfg->targets.nspec == 0) {
+		mr_buf_puts(err, "no target: give -H, --mx, -F or --domain");
+		goto out;
+	}
+	if (cfg->dqs_key != NULL && mr_spamhaus_dqs_key_valid(cfg->dqs_key) != 0) {
+		mr_buf_puts(err, "--dqs-key: a Spamhaus DQS key is 26 letters or digits");
+		goto out;
+	}
+	rc = MR_PREPARE_OK;
+out:
+	mr_ini_text_free(zones_text);
+	return rc;
 }
 
 /** Set cfg->key from --dqs-key or the first line of --dqs-key-file (a runtime error names the file, never the
@@ -153,7 +218,7 @@ static int read_key(mr_plugin_ctx *ctx, dnsbl_config *cfg)
 	cfg->key = mr_plugin_secret(ctx, cfg->dqs_key_file, &err);
 	if (cfg->key == NULL)
 		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: %s", mr_buf_str(&err));
-	else if (dnsbl_dqs_key_valid(cfg->key) != 0)
+	else if (mr_spamhaus_dqs_key_valid(cfg->key) != 0)
 		rc = mr_plugin_fail(ctx, 0, "--dqs-key-file: the file holds no Spamhaus DQS key (26 letters or digits)");
 	mr_buf_free(&err);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "../../common/spamhaus.h"
 #include "dnsbl_input.h"
 #include "dnsbl_judge.h"
 
@@ -46,7 +47,7 @@ static zone_suffix *zone_suffixes(const dnsbl_run_config *cfg)
 		const dnsbl_zone *z = &cfg->zones->v[zi];
 		int rc;
 		if (cfg->dqs_key != NULL && z->spamhaus && z->dqs[0] != '\0')
-			rc = mr_snprintf(v[zi], sizeof(v[zi]), "%s.%s.dq.spamhaus.net", cfg->dqs_key, z->dqs);
+			rc = mr_spamhaus_zone(z->dqs, cfg->dqs_key, v[zi], sizeof(v[zi]));
 		else
 			rc = mr_snprintf(v[zi], sizeof(v[zi]), "%s", z->name);
 		if (rc != 0)

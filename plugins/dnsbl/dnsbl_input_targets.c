@@ -156,47 +156,78 @@ int dnsbl_targets_add_buf(dnsbl_targets *t, const char *buf, size_t len, const c
 	return 0;
 }
 
-/** Read a targets file (at most TARGETS_FILE_MAX bytes) and parse it with dnsbl_targets_add_buf; see the header. */
-int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err)
+/** Read the whole file path (at most TARGETS_FILE_MAX bytes) into *buf (free it), *len; 0, or -1 with a reason. */
+static int read_targets_file(const char *path, char **buf, size_t *len, mr_buf *err)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t cap = 0;
 	int rc = -1;
 	FILE *f = fopen(path, "r");
 
-	if (f == NULL) {
-		mr_buf_printf(err, "cannot read targets file %s: %s", path, strerror(errno));
-		return -1;
-	}
+	*buf = NULL;
+	*len = 0;
+	if (f == NULL)
+		return mr_buf_printf(err, "%s: cannot open: %s", path, strerror(errno)), -1;
 	for (;;) {
 		size_t got;
-		if (len == cap) {
+		if (*len == cap) {
 			char *nb;
 			if (cap >= TARGETS_FILE_MAX) {
-				mr_buf_printf(err, "targets file %s: larger than %d bytes", path, TARGETS_FILE_MAX);
+				mr_buf_printf(err, "%s: larger than %d bytes", path, TARGETS_FILE_MAX);
 				goto out;
 			}
-			nb = realloc(buf, cap == 0 ? 65536 : cap * 2);
+			nb = realloc(*buf, cap == 0 ? 65536 : cap * 2);
 			if (nb == NULL) {
 				mr_buf_puts(err, "out of memory");
 				goto out;
 			}
-			buf = nb;
+			*buf = nb;
 			cap = cap == 0 ? 65536 : cap * 2;
 		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
+		got = fread(*buf + *len, 1, cap - *len, f);
+		*len += got;
 		if (got == 0)
 			break;
 	}
 	if (ferror(f)) {
-		mr_buf_printf(err, "cannot read targets file %s: read error", path);
+		mr_buf_printf(err, "%s: read error", path);
 		goto out;
 	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}
+
+/** Read a targets file and insert its specs at position pos; see the header. */
+int dnsbl_targets_add_file(dnsbl_targets *t, size_t pos, const char *path, mr_buf *err)
+{
+	char *buf = NULL;
+	size_t len = 0, before = t->nspec, added;
+	int rc = -2;
+
+	if (pos > before)
+		pos = before;
+	if (read_targets_file(path, &buf, &len, err) != 0)
+		goto out;
 	rc = dnsbl_targets_add_buf(t, buf, len, path, err);
+	/* rotate the appended specs [before, nspec) to pos, keeping the order of the command line */
+	added = t->nspec - before;
+	if (added > 0 && pos < before) {
+		dnsbl_tspec *tmp = malloc(added * sizeof(*tmp));
+		if (tmp == NULL) {
+			t->nspec = before;
+			mr_buf_reset(err);
+			mr_buf_puts(err, "out of memory");
+			rc = -2;
+			goto out;
+		}
+		memcpy(tmp, t->spec + before, added * sizeof(*tmp));
+		memmove(t->spec + pos + added, t->spec + pos, (before - pos) * sizeof(*tmp));
+		memcpy(t->spec + pos, tmp, added * sizeof(*tmp));
+		free(tmp);
+	}
 out:
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

@@ -66,8 +66,12 @@ int dnsbl_targets_add_name(dnsbl_targets *t, dnsbl_tkind kind, const char *text,
  * lines ignored, at most 510 characters a line, no NUL byte; 0 or -1 with "ORIGIN line N: reason".
  */
 int dnsbl_targets_add_buf(dnsbl_targets *t, const char *buf, size_t len, const char *origin, mr_buf *err);
-/** Read a targets file (at most 64 MiB) and parse it with dnsbl_targets_add_buf; 0 or -1 with a reason. */
-int dnsbl_targets_add_file(dnsbl_targets *t, const char *path, mr_buf *err);
+/**
+ * Read a targets file (at most 64 MiB), parse it with dnsbl_targets_add_buf and put its specs at position pos of
+ * the list (where -F stood among -H, --mx and --domain); 0, -1 with "PATH line N: reason" (bad content), or -2
+ * with "PATH: reason" (the file cannot be read, or out of memory).
+ */
+int dnsbl_targets_add_file(dnsbl_targets *t, size_t pos, const char *path, mr_buf *err);
 /**
  * Resolve the host names and MX domains of t with engine d until deadline and append the units of every spec,
  * in spec order, to out; 0, or -1 with a reason (more than max_targets targets, out of memory).

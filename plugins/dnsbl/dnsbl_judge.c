@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../../common/spamhaus.h"
 #include "dnsbl_judge.h"
 #include "dnsbl_parse_spamhaus.h"
 
@@ -108,7 +109,8 @@ static answer_class classify(const dnsbl_zone *z, uint32_t code, char *part, siz
 	e = z != NULL ? dnsbl_codeset_find(&z->errors, code) : NULL;
 	if ((code & ERRNET_MASK) == ERRNET) {
 		/* the zone's own meaning, else the Spamhaus convention */
-		const char *text = e != NULL && e->text[0] != '\0' ? e->text : dnsbl_errnet_meaning(code);
+		const mr_spamhaus_code *sc = mr_spamhaus_error(code);
+		const char *text = e != NULL && e->text[0] != '\0' ? e->text : sc != NULL ? sc->text : NULL;
 		if (code == CODE_PUBLIC_RESOLVER)
 			*public_resolver = 1;
 		if (text != NULL)

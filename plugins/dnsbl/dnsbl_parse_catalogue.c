@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../../common/ini.h"
+#include "../../common/spamhaus.h"
 #include "dnsbl_parse_catalogue.h"
 #include "dnsbl_parse_codes.h"
 #include "dnsbl_parse_spamhaus.h"
@@ -200,7 +201,7 @@ static int apply_key(parse_ctx *ctx, dnsbl_zone *z, zone_info *zi, int key, unsi
 	case K_DESCRIPTION:
 		return mr_ini_copy_text(&ctx->msg, line, kn, v, z->description, sizeof z->description);
 	case K_DQS: {
-		const char *ds = dnsbl_spamhaus_dataset_named(v);
+		const char *ds = mr_spamhaus_dataset_named(v);
 		if (ds != NULL) {
 			memcpy(z->dqs, ds, strlen(ds) + 1);
 			return 0;
@@ -337,12 +338,3 @@ int dnsbl_catalogue_parse_buf(dnsbl_catalogue *c, const char *buf, size_t len, c
 	return rc;
 }
 
-/** Read a catalogue file and parse it with dnsbl_catalogue_parse_buf; 0, or -1 with a reason in err. */
-int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err)
-{
-	char *text = mr_ini_read_file(path, MR_INI_FILE_MAX, err);
-	int rc = text != NULL ? dnsbl_catalogue_parse_buf(c, text, strlen(text), path, err) : -1;
-
-	mr_ini_text_free(text);
-	return rc;
-}

@@ -19,7 +19,5 @@ int dnsbl_catalogue_parse(dnsbl_catalogue *c, const char *text, const char *orig
  * byte") as dnsbl_catalogue_parse does; 0, or -1 with a reason in err.
  */
 int dnsbl_catalogue_parse_buf(dnsbl_catalogue *c, const char *buf, size_t len, const char *origin, mr_buf *err);
-/** Read a catalogue file and parse it with dnsbl_catalogue_parse_buf; 0, or -1 with a reason in err. */
-int dnsbl_catalogue_load_file(dnsbl_catalogue *c, const char *path, mr_buf *err);
 
 #endif

@@ -1,5 +1,5 @@
-/* dnsbl_parse_spamhaus.c: built-in Spamhaus knowledge that the catalogue parser applies to a zone
- * (datasets, answer meanings, error codes, default listing codes, DQS names and keys). */
+/* dnsbl_parse_spamhaus.c: applies the suite's Spamhaus knowledge (common/spamhaus) to a catalogue zone:
+ * which dataset a zone serves, its meanings and error codes, default listing codes, DQS keys masked. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <ctype.h>
@@ -7,86 +7,22 @@
 #include <string.h>
 
 #include "../../common/secret.h"
+#include "../../common/spamhaus.h"
 #include "dnsbl_parse_spamhaus.h"
 
-/** Spamhaus DQS dataset names (also the first label of the public zones). */
-static const char *const spamhaus_datasets[] = {
-	"zen", "sbl", "xbl", "sbl-xbl", "pbl", "authbl", "dbl", "zrd"
-};
-
-/** One known Spamhaus answer code: the datasets that use it and its meaning. */
-typedef struct spamhaus_code {
-	const char *datasets; /**< space-separated dataset names */
-	uint32_t lo;          /**< first code */
-	uint32_t hi;          /**< last code */
-	const char *text;     /**< meaning */
-} spamhaus_code;
-
-/** Meanings of Spamhaus answer codes (dnsbl-facts.md section 3). */
-static const spamhaus_code spamhaus_meanings[] = {
-	{ "sbl sbl-xbl zen", DNSBL_CODE(127, 0, 0, 2), DNSBL_CODE(127, 0, 0, 2), "SBL: Spamhaus Block List (spam source or operation)" },
-	{ "sbl sbl-xbl zen", DNSBL_CODE(127, 0, 0, 3), DNSBL_CODE(127, 0, 0, 3), "CSS: low-reputation sender (automated)" },
-	{ "xbl sbl-xbl zen", DNSBL_CODE(127, 0, 0, 4), DNSBL_CODE(127, 0, 0, 4), "XBL: exploited or infected host" },
-	{ "xbl sbl-xbl zen", DNSBL_CODE(127, 0, 0, 5), DNSBL_CODE(127, 0, 0, 7), "XBL (former code)" },
-	{ "sbl sbl-xbl zen", DNSBL_CODE(127, 0, 0, 9), DNSBL_CODE(127, 0, 0, 9), "DROP: hijacked or criminal network" },
-	{ "pbl zen", DNSBL_CODE(127, 0, 0, 10), DNSBL_CODE(127, 0, 0, 10), "PBL: ISP policy, no direct mail from this range" },
-	{ "pbl zen", DNSBL_CODE(127, 0, 0, 11), DNSBL_CODE(127, 0, 0, 11), "PBL: Spamhaus policy, no direct mail from here" },
-	{ "sbl zen", DNSBL_CODE(127, 0, 0, 30), DNSBL_CODE(127, 0, 0, 30), "BCL: botnet controller" },
-	{ "authbl", DNSBL_CODE(127, 0, 0, 20), DNSBL_CODE(127, 0, 0, 20), "AuthBL: bot using stolen SMTP credentials" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 2), DNSBL_CODE(127, 0, 1, 2), "DBL: spam domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 3), DNSBL_CODE(127, 0, 1, 3), "DBL: spammed redirector domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 4), DNSBL_CODE(127, 0, 1, 4), "DBL: phishing domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 5), DNSBL_CODE(127, 0, 1, 5), "DBL: malware domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 6), DNSBL_CODE(127, 0, 1, 6), "DBL: botnet C&C domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 102), DNSBL_CODE(127, 0, 1, 102), "DBL: abused legitimate domain (spam)" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 103), DNSBL_CODE(127, 0, 1, 103), "DBL: abused spammed redirector domain" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 104), DNSBL_CODE(127, 0, 1, 104), "DBL: abused legitimate domain (phishing)" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 105), DNSBL_CODE(127, 0, 1, 105), "DBL: abused legitimate domain (malware)" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 106), DNSBL_CODE(127, 0, 1, 106), "DBL: abused legitimate domain (botnet C&C)" },
-	{ "zrd", DNSBL_CODE(127, 0, 2, 2), DNSBL_CODE(127, 0, 2, 24), "ZRD: domain first seen in the last 24 hours" },
-};
-
-/** The domain-list error of DBL and ZRD, and the error codes every Spamhaus zone may answer (this order is
- * the order of --list-zones). */
-static const spamhaus_code spamhaus_errors[] = {
-	{ "dbl zrd", DNSBL_CODE(127, 0, 1, 255), DNSBL_CODE(127, 0, 1, 255), "IP query to a domain list" },
-	{ "*", DNSBL_CODE(127, 255, 255, 252), DNSBL_CODE(127, 255, 255, 252), "typo in the DNSBL zone name" },
-	{ "*", DNSBL_CODE(127, 255, 255, 254), DNSBL_CODE(127, 255, 255, 254), "public/open or unattributable resolver" },
-	{ "*", DNSBL_CODE(127, 255, 255, 255), DNSBL_CODE(127, 255, 255, 255), "too many queries (rate limit)" },
-};
-
 /** Default listing codes of Spamhaus datasets without a listing= (Postfix guidance). */
-static const spamhaus_code spamhaus_listing[] = {
-	{ "zen", DNSBL_CODE(127, 0, 0, 2), DNSBL_CODE(127, 0, 0, 11), "" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 2), DNSBL_CODE(127, 0, 1, 99), "" },
-	{ "dbl", DNSBL_CODE(127, 0, 1, 102), DNSBL_CODE(127, 0, 1, 106), "" },
-	{ "zrd", DNSBL_CODE(127, 0, 2, 2), DNSBL_CODE(127, 0, 2, 24), "" },
+static const mr_spamhaus_code spamhaus_listing[] = {
+	{ "zen", DNSBL_CODE(127, 0, 0, 2), DNSBL_CODE(127, 0, 0, 11), "", NULL },
+	{ "dbl", DNSBL_CODE(127, 0, 1, 2), DNSBL_CODE(127, 0, 1, 99), "", NULL },
+	{ "dbl", DNSBL_CODE(127, 0, 1, 102), DNSBL_CODE(127, 0, 1, 106), "", NULL },
+	{ "zrd", DNSBL_CODE(127, 0, 2, 2), DNSBL_CODE(127, 0, 2, 24), "", NULL },
 };
-
-/** 1 if word w appears in the space-separated list (or the list is "*"). */
-static int word_in(const char *list, const char *w)
-{
-	size_t wl = strlen(w);
-	const char *p = list;
-
-	if (strcmp(list, "*") == 0)
-		return 1;
-	while (*p != '\0') {
-		size_t l = strcspn(p, " ");
-		if (l == wl && wl > 0 && strncmp(p, w, l) == 0)
-			return 1;
-		p += l;
-		while (*p == ' ')
-			p++;
-	}
-	return 0;
-}
 
 /** If text[0..n) is a DQS zone name KEY.NAME.dq.spamhaus.net (any case, final dot allowed), register KEY
  * for masking as written and lower-cased: the key is a secret however it reaches the plugin. */
 void dnsbl_spamhaus_register_key(const char *text, size_t n)
 {
-	static const char dq[] = ".dq.spamhaus.net";
+	static const char dq[] = MR_SPAMHAUS_DQS_SUFFIX;
 	size_t l = sizeof dq - 1, ds, ks, i;
 	char lower[DNSBL_ZONE_MAX + 2], key[64];
 
@@ -134,27 +70,18 @@ int dnsbl_is_spamhaus(const char *name)
 /** The known dataset named by the first label of name, or NULL. */
 static const char *first_label_dataset(const char *name)
 {
-	size_t l = strcspn(name, "."), i;
-
-	for (i = 0; i < sizeof spamhaus_datasets / sizeof spamhaus_datasets[0]; i++)
-		if (strlen(spamhaus_datasets[i]) == l && strncmp(name, spamhaus_datasets[i], l) == 0)
-			return spamhaus_datasets[i];
-	return NULL;
+	return mr_spamhaus_dataset_span(name, strcspn(name, "."));
 }
 
 /** The Spamhaus dataset a zone serves (dqs field, first label, or DQS form KEY.NAME.dq.spamhaus.net), or NULL. */
 const char *dnsbl_spamhaus_dataset(const dnsbl_zone *z)
 {
-	static const char dq[] = ".dq.spamhaus.net";
-	size_t n = strlen(z->name), l = strlen(dq), i;
+	static const char dq[] = MR_SPAMHAUS_DQS_SUFFIX;
+	size_t n = strlen(z->name), l = strlen(dq);
 	const char *ds;
 
-	if (z->dqs[0] != '\0') {
-		for (i = 0; i < sizeof spamhaus_datasets / sizeof spamhaus_datasets[0]; i++)
-			if (strcmp(z->dqs, spamhaus_datasets[i]) == 0)
-				return spamhaus_datasets[i];
-		return NULL;
-	}
+	if (z->dqs[0] != '\0')
+		return mr_spamhaus_dataset_span(z->dqs, strlen(z->dqs));
 	ds = first_label_dataset(z->name);
 	if (ds != NULL)
 		return ds;
@@ -163,21 +90,18 @@ const char *dnsbl_spamhaus_dataset(const dnsbl_zone *z)
 		size_t end = n - l, s = end;
 		while (s > 0 && z->name[s - 1] != '.')
 			s--;
-		for (i = 0; i < sizeof spamhaus_datasets / sizeof spamhaus_datasets[0]; i++)
-			if (strlen(spamhaus_datasets[i]) == end - s &&
-			    strncmp(z->name + s, spamhaus_datasets[i], end - s) == 0)
-				return spamhaus_datasets[i];
+		return mr_spamhaus_dataset_span(z->name + s, end - s);
 	}
 	return NULL;
 }
 
 /** Add the table entries for dataset ds that set does not cover yet; 0 or -1. */
-static int add_known(dnsbl_codeset *set, const spamhaus_code *tab, size_t n, const char *ds)
+static int add_known(dnsbl_codeset *set, const mr_spamhaus_code *tab, size_t n, const char *ds)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (!word_in(tab[i].datasets, ds != NULL ? ds : ""))
+		if (!mr_spamhaus_serves(&tab[i], ds != NULL ? ds : ""))
 			continue;
 		if (dnsbl_codeset_find(set, tab[i].lo) != NULL)
 			continue;
@@ -187,21 +111,11 @@ static int add_known(dnsbl_codeset *set, const spamhaus_code *tab, size_t n, con
 	return 0;
 }
 
-/** Meaning of a 127.255.255.0/24 error code as every Spamhaus zone uses it, or NULL. */
-const char *dnsbl_errnet_meaning(uint32_t code)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof spamhaus_errors / sizeof spamhaus_errors[0]; i++)
-		if (strcmp(spamhaus_errors[i].datasets, "*") == 0 && spamhaus_errors[i].lo <= code &&
-		    code <= spamhaus_errors[i].hi)
-			return spamhaus_errors[i].text;
-	return NULL;
-}
-
 /** Apply Spamhaus knowledge to z if its name is a Spamhaus zone. */
 void dnsbl_zone_apply_spamhaus(dnsbl_zone *z)
 {
+	const mr_spamhaus_code *errors, *meanings;
+	size_t nerrors, nmeanings;
 	const char *ds;
 
 	if (z == NULL || !dnsbl_is_spamhaus(z->name))
@@ -213,37 +127,15 @@ void dnsbl_zone_apply_spamhaus(dnsbl_zone *z)
 			memcpy(z->dqs, first, strlen(first) + 1);
 	}
 	ds = dnsbl_spamhaus_dataset(z);
+	errors = mr_spamhaus_errors(&nerrors);
+	meanings = mr_spamhaus_meanings(&nmeanings);
 	/* Allocation failures leave the zone without some meanings: harmless for a void function. */
-	(void)add_known(&z->errors, spamhaus_errors, sizeof spamhaus_errors / sizeof spamhaus_errors[0], ds);
+	(void)add_known(&z->errors, errors, nerrors, ds);
 	if (ds != NULL) {
-		(void)add_known(&z->meaning, spamhaus_meanings, sizeof spamhaus_meanings / sizeof spamhaus_meanings[0], ds);
+		(void)add_known(&z->meaning, meanings, nmeanings, ds);
 		if (z->listing.n == 0)
 			(void)add_known(&z->listing, spamhaus_listing,
 			                sizeof spamhaus_listing / sizeof spamhaus_listing[0], ds);
 	}
 }
 
-
-/** The known dataset called name (any case), in its canonical spelling, or NULL. */
-const char *dnsbl_spamhaus_dataset_named(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof spamhaus_datasets / sizeof spamhaus_datasets[0]; i++)
-		if (mr_streq_ci(name, spamhaus_datasets[i]))
-			return spamhaus_datasets[i];
-	return NULL;
-}
-
-/** 0 if key has the documented shape of a Spamhaus DQS key (26 letters or digits), else -1. */
-int dnsbl_dqs_key_valid(const char *key)
-{
-	size_t n = strlen(key);
-
-	if (n != 26)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= 'A' && key[i] <= 'Z') || (key[i] >= '0' && key[i] <= '9')))
-			return -1;
-	return 0;
-}

@@ -11,16 +11,9 @@
 int dnsbl_is_spamhaus(const char *name);
 /** The Spamhaus dataset a zone serves (dqs field, first label, or DQS form KEY.NAME.dq.spamhaus.net), or NULL. */
 const char *dnsbl_spamhaus_dataset(const dnsbl_zone *z);
-/** The known dataset called name (any case), in its canonical spelling, or NULL. */
-const char *dnsbl_spamhaus_dataset_named(const char *name);
 /** If text[0..n) is a DQS zone name KEY.NAME.dq.spamhaus.net, register KEY as a secret (as written and lower-cased). */
 void dnsbl_spamhaus_register_key(const char *text, size_t n);
-/** Meaning of a 127.255.255.0/24 error code as every Spamhaus zone uses it (the convention for other zones too), or NULL. */
-const char *dnsbl_errnet_meaning(uint32_t code);
 /** Apply Spamhaus knowledge to z if its name is a Spamhaus zone (error codes, meanings, dqs name). */
 void dnsbl_zone_apply_spamhaus(dnsbl_zone *z);
-
-/** 0 if key has the documented shape of a Spamhaus DQS key (26 letters or digits), else -1. */
-int dnsbl_dqs_key_valid(const char *key);
 
 #endif

@@ -227,8 +227,8 @@ out:
 /** Build the run's catalogue from its sources; see the header. */
 int dnsbl_catalogue_build(dnsbl_catalogue *cat, const dnsbl_zone_sources *src, mr_buf *err)
 {
-	if (src->zones_file != NULL) {
-		if (dnsbl_catalogue_load_file(cat, src->zones_file, err) != 0)
+	if (src->zones_text != NULL) {
+		if (dnsbl_catalogue_parse_buf(cat, src->zones_text, strlen(src->zones_text), src->zones_origin, err) != 0)
 			return -1;
 	} else if (!src->no_default_zones) {
 		if (dnsbl_catalogue_parse(cat, dnsbl_default_catalogue, "built-in catalogue", err) != 0)

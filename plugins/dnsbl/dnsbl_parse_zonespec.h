@@ -18,7 +18,8 @@ typedef struct dnsbl_zone_spec {
 
 /** Where the run's zones come from. */
 typedef struct dnsbl_zone_sources {
-	const char *zones_file;        /**< --zones-file, or NULL */
+	const char *zones_text;        /**< the text of --zones-file (read by the caller), or NULL */
+	const char *zones_origin;      /**< its name in messages (the path) */
 	int no_default_zones;          /**< --no-default-zones */
 	const dnsbl_zone_spec *specs;  /**< -z / --allow-zone in command-line order */
 	size_t nspecs;                 /**< used */

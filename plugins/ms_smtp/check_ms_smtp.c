@@ -1,7 +1,6 @@
 /* check_ms_smtp.c: does Microsoft's consumer mail accept mail from this IP? The options, the plugin declaration
  * and the glue that hands each domain to smtp_input_probe and the results to smtp_report. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include "../../common/deadline.h"
 #include "../../common/dns.h"
 #include "../../common/plugin.h"
+#include "../../common/spamhaus.h"
 #include "../../common/tlsopt.h"
 #include "smtp_input_probe.h"
 #include "smtp_input_spamhaus.h"
@@ -185,19 +185,6 @@ static int prepare(mr_plugin_ctx *ctx, void *cfgp, mr_buf *err)
 	return MR_PREPARE_OK;
 }
 
-/** 1 if key is a plausible Spamhaus DQS key: 26 letters or digits. */
-static int valid_dqs_key(const char *key)
-{
-	size_t n = strlen(key);
-
-	if (n != 26)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)key[i]))
-			return 0;
-	return 1;
-}
-
 /** The resolver for the Spamhaus lookup: the run's, or one of its own in *own; NULL with the reason in err. */
 static mr_dns *zen_resolver(mr_plugin_ctx *ctx, ms_config *cfg, mr_dns *run_dns, mr_dns **own, mr_buf *err)
 {
@@ -245,7 +232,7 @@ static int run(mr_plugin_ctx *ctx, void *cfgp)
 	if (cfg->dqs_key_file != NULL && !cfg->no_spamhaus) {
 		if ((key = mr_plugin_secret(ctx, cfg->dqs_key_file, &err)) == NULL)
 			goto fail;
-		if (!valid_dqs_key(key)) {
+		if (mr_spamhaus_dqs_key_valid(key) != 0) {
 			/* The file's name is not shown either: users have been seen to give the key itself. */
 			mr_buf_puts(&err, "--dqs-key-file: the file holds no Spamhaus DQS key (26 letters or digits)");
 			goto fail;

@@ -6,6 +6,7 @@
 
 #include "../../common/addr.h"
 #include "../../common/secret.h"
+#include "../../common/spamhaus.h"
 #include "../../common/util.h"
 #include "smtp_input_spamhaus.h"
 
@@ -13,13 +14,16 @@
 int smtp_zen_qname(const char *ip, const char *dqs_key, char *out, size_t size)
 {
 	mr_addr a;
-	char rev[MR_REVNAME_LEN];
+	char rev[MR_REVNAME_LEN], zone[128];
+	int rc = -1;
 
-	if (ip == NULL || mr_addr_parse(ip, &a) != 0 || mr_addr_reverse_name(&a, rev, sizeof(rev)) != 0)
-		return -1;
-	if (dqs_key != NULL && dqs_key[0] != '\0')
-		return mr_snprintf(out, size, "%s.%s.%s", rev, dqs_key, SMTP_ZEN_DQS_ZONE) == 0 ? 0 : -1;
-	return mr_snprintf(out, size, "%s.%s", rev, SMTP_ZEN_ZONE) == 0 ? 0 : -1;
+	if (ip == NULL || mr_addr_parse(ip, &a) != 0 || mr_addr_reverse_name(&a, rev, sizeof(rev)) != 0 ||
+	    mr_spamhaus_zone(SMTP_ZEN_DATASET, dqs_key, zone, sizeof(zone)) != 0)
+		goto out;
+	rc = mr_snprintf(out, size, "%s.%s", rev, zone) == 0 ? 0 : -1;
+out:
+	mr_wipe(zone, sizeof(zone));
+	return rc;
 }
 
 /** Store a finished query's outcome into ans; see smtp_input_spamhaus.h. */

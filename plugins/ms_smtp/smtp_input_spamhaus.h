@@ -8,10 +8,8 @@
 #include <stdint.h>
 #include "../../common/dns.h"
 
-/** The public ZEN zone, asked without a DQS key. */
-#define SMTP_ZEN_ZONE "zen.spamhaus.org"
-/** The DQS ZEN zone, asked as KEY.SMTP_ZEN_DQS_ZONE. */
-#define SMTP_ZEN_DQS_ZONE "zen.dq.spamhaus.net"
+/** The Spamhaus dataset asked: ZEN (zen.spamhaus.org, or KEY.zen.dq.spamhaus.net with a DQS key). */
+#define SMTP_ZEN_DATASET "zen"
 /** Most A records of the answer kept. */
 #define SMTP_ZEN_MAX_A 8
 

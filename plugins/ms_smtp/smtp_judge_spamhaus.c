@@ -1,54 +1,22 @@
-/* smtp_judge_spamhaus.c: the meaning of a Spamhaus ZEN answer for check_ms_smtp: ZEN's listing codes,
- * Spamhaus's error codes (127.255.255.0/24) and failed queries, which are errors and never listings. */
+/* smtp_judge_spamhaus.c: the meaning of a Spamhaus ZEN answer for check_ms_smtp: ZEN's listing codes and
+ * Spamhaus's error codes (127.255.255.0/24, tables in common/spamhaus) and failed queries, never listings. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include <string.h>
 
+#include "../../common/spamhaus.h"
 #include "../../common/util.h"
 #include "smtp_judge_spamhaus.h"
 
 /** An address 127.b.c.d as a host-order number. */
-#define ZEN_CODE(b, c, d) ((uint32_t)127 << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
+#define ZEN_CODE(b, c, d) MR_SPAMHAUS_CODE(127, b, c, d)
 
-/** One known ZEN answer code and its meaning. */
-typedef struct zen_code {
-	uint32_t lo;          /**< first code */
-	uint32_t hi;          /**< last code */
-	const char *text;     /**< meaning */
-} zen_code;
-
-/** ZEN's listing codes. */
-static const zen_code listings[] = {
-	{ ZEN_CODE(0, 0, 2), ZEN_CODE(0, 0, 2), "SBL: Spamhaus Block List" },
-	{ ZEN_CODE(0, 0, 3), ZEN_CODE(0, 0, 3), "CSS: low-reputation sender" },
-	{ ZEN_CODE(0, 0, 4), ZEN_CODE(0, 0, 7), "XBL: exploited or infected host" },
-	{ ZEN_CODE(0, 0, 9), ZEN_CODE(0, 0, 9), "DROP: hijacked or criminal network" },
-	{ ZEN_CODE(0, 0, 10), ZEN_CODE(0, 0, 10), "PBL: ISP policy, no direct mail from this range" },
-	{ ZEN_CODE(0, 0, 11), ZEN_CODE(0, 0, 11), "PBL: Spamhaus policy, no direct mail from here" },
-	{ ZEN_CODE(0, 0, 30), ZEN_CODE(0, 0, 30), "BCL: botnet controller" },
-};
-
-/** Spamhaus's error codes. */
-static const zen_code errors[] = {
-	{ ZEN_CODE(255, 255, 252), ZEN_CODE(255, 255, 252), "typo in the zone name" },
-	{ ZEN_CODE(255, 255, 254), ZEN_CODE(255, 255, 254),
-	  "query through a public, open or unattributable resolver: use your own resolver or a DQS key "
-	  "(--dqs-key-file)" },
-	{ ZEN_CODE(255, 255, 255), ZEN_CODE(255, 255, 255), "too many queries (rate limit)" },
-};
-
-/** The meaning of code in table t (n rows), or NULL. */
-static const char *find(const zen_code *t, size_t n, uint32_t code)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].lo <= code && code <= t[i].hi)
-			return t[i].text;
-	return NULL;
-}
+/** The advice added to the meaning of the public-resolver error code. */
+#define RESOLVER_ADVICE ": use your own resolver or a DQS key (--dqs-key-file)"
 
 /** Append "TEXT (a.b.c.d)" for code to b, separated by "; " from what is there. */
-static void add_code(mr_buf *b, const char *text, uint32_t code)
+static void add_code(mr_buf *b, const char *text, const char *advice, uint32_t code)
 {
-	mr_buf_printf(b, "%s%s (%u.%u.%u.%u)", b->len ? "; " : "", text, (unsigned)(code >> 24),
+	mr_buf_printf(b, "%s%s%s (%u.%u.%u.%u)", b->len ? "; " : "", text, advice, (unsigned)(code >> 24),
 	              (unsigned)(code >> 16 & 255), (unsigned)(code >> 8 & 255), (unsigned)(code & 255));
 }
 
@@ -70,18 +38,19 @@ void smtp_zen_judge(const smtp_zen_answer *ans, smtp_zen_verdict *v)
 	}
 	for (size_t i = 0; i < ans->na; i++) {
 		uint32_t code = ans->a[i];
-		const char *m;
+		const mr_spamhaus_code *m;
 
-		if ((m = find(listings, sizeof(listings) / sizeof(listings[0]), code)) != NULL) {
-			add_code(&lst, m, code);
+		if ((m = mr_spamhaus_meaning(SMTP_ZEN_DATASET, code)) != NULL) {
+			add_code(&lst, mr_spamhaus_brief(m), "", code);
 			nlisted++;
 		} else if ((code >> 8) == ZEN_CODE(255, 255, 0) >> 8) {
-			m = find(errors, sizeof(errors) / sizeof(errors[0]), code);
-			add_code(&err, m != NULL ? m : "Spamhaus error code", code);
+			m = mr_spamhaus_error(code);
+			add_code(&err, m != NULL ? mr_spamhaus_brief(m) : "Spamhaus error code",
+			         code == MR_SPAMHAUS_ERR_RESOLVER ? RESOLVER_ADVICE : "", code);
 			nerr++;
 		} else if ((code >> 24) != 127 || code == ZEN_CODE(0, 0, 1)) {
 			add_code(&err, (code >> 24) != 127 ? "answer outside 127.0.0.0/8 (a resolver that rewrites answers?)"
-			                                   : "invalid answer", code);
+			                                   : "invalid answer", "", code);
 			nerr++;
 		}
 	}

@@ -808,8 +808,6 @@ def test_targets_the_deadline_cut_off_are_unanswered_not_without_zone(dnsbl):
     (["-H", "192.0.2.1", "-z", "zen.test=300.0.0.2"], ["300.0.0.2", "--zone", "-z"]),
     (["-H", "192.0.2.1", "-z", "zen.test=127.0.0.[2;4"], ["127.0.0.[2;4", "--zone", "-z"]),
     (["-H", "192.0.2.1", "--allow-zone", "wl.test=abc"], ["abc", "--allow-zone"]),
-    (["-F", "/nonexistent/dnsbl-targets.txt"], ["/nonexistent/dnsbl-targets.txt"]),
-    (["-H", "192.0.2.1", "--zones-file", "/nonexistent/zones.ini"], ["/nonexistent/zones.ini"]),
     (["-H", "192.0.2.1", "--frobnicate"], ["frobnicate"]),
     (["-H", "192.0.2.1", "-w", "garbage"], ["garbage", "--warning", "-w"]),
     (["-H", "192.0.2.1", "-c", "20:10"], ["20:10", "--critical", "-c"]),
@@ -825,6 +823,21 @@ def test_bad_input_is_unknown_naming_the_problem(dnsbl, args, needles):
     zones = [] if any(a in ("-z", "--allow-zone") for a in args) else ["-z", "zen.test"]
     r = dnsbl(*(zones + args))
     check_bad_input(r, "DNSBL", *needles)
+
+
+@pytest.mark.parametrize("args,option,path,why", [
+    (["-F", "/nonexistent/dnsbl-targets.txt"], "--targets-file", "/nonexistent/dnsbl-targets.txt", "cannot open"),
+    (["-H", "192.0.2.1", "--targets-file=/nonexistent/t.txt", "-H", "192.0.2.2"], "--targets-file",
+     "/nonexistent/t.txt", "cannot open"),
+    (["-H", "192.0.2.1", "-F", "/"], "--targets-file", "/", "read error"),
+    (["-H", "192.0.2.1", "--zones-file", "/nonexistent/zones.ini"], "--zones-file", "/nonexistent/zones.ini",
+     "cannot open"),
+])
+def test_unreadable_file_is_one_line_naming_the_option(dnsbl, args, option, path, why):
+    # issue 11: a file that cannot be read is a runtime error: one line naming the option and the file, no usage
+    r = dnsbl("-z", "zen.test", *args)
+    assert r.code == 3 and r.stdout.count("\n") == 1, r.stdout
+    assert r.stdout.startswith("DNSBL UNKNOWN - %s: %s: %s" % (option, path, why)), r.stdout
 
 
 def test_bad_zones_file_is_unknown_naming_the_file(dnsbl, tmp_files):

@@ -1573,3 +1573,13 @@ def test_singular_forms(legacy):
     check_unknown(r, r"for the day asked")
     r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.EMPTY}), "--lookback=1")
     check_unknown(r, r"no data in the last 1 day \(--lookback\)")
+
+
+def test_complaint_rate_keeps_its_digits(legacy):
+    # issue 11: a rate from the feed keeps every digit in the perfdata (0.2345678901 is not 0.234568);
+    # the measured time= keeps at most 6 decimals
+    rows = [D.row("192.0.2.30", complaint="0.2345678901%"), D.row("192.0.2.31", complaint="< 0.1%")]
+    r, _ = legacy(legacy_routes(status=D.EMPTY, data={0: D.legacy_data_csv(rows)}))
+    check(r, "WARNING")
+    assert re.search(r"(^|\s)'?complaint_rate'?=0\.2345678901%;", r.stdout), explain(r)
+    assert re.search(r"(^|\s)'?time'?=\d+(\.\d{1,6})?s(;|\s|$)", r.stdout), explain(r)

@@ -322,41 +322,6 @@ static void test_catalogue_refuses_zone_already_present(void **state)
 	mr_buf_free(&err);
 }
 
-/** Files are read whole; a missing file and a NUL byte are clear errors. */
-static void test_catalogue_load_file(void **state)
-{
-	char path[] = "/tmp/test_dnsbl_zones.XXXXXX";
-	static const char good[] = "[a.example]\ntype = ip\n";
-	static const char bad[] = "[a.example]\ntype = ip\0\n";
-	dnsbl_catalogue c;
-	mr_buf err;
-	int fd;
-
-	(void)state;
-	dnsbl_catalogue_init(&c);
-	mr_buf_init(&err, 1024);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, good, sizeof good - 1), (ssize_t)(sizeof good - 1));
-	assert_int_equal(dnsbl_catalogue_load_file(&c, path, &err), 0);
-	assert_int_equal(c.n, 1);
-	dnsbl_catalogue_free(&c);
-
-	assert_int_equal(ftruncate(fd, 0), 0);
-	assert_int_equal(pwrite(fd, bad, sizeof bad - 1, 0), (ssize_t)(sizeof bad - 1));
-	assert_int_equal(dnsbl_catalogue_load_file(&c, path, &err), -1);
-	assert_non_null(strstr(mr_buf_str(&err), "NUL byte"));
-	close(fd);
-	unlink(path);
-
-	mr_buf_reset(&err);
-	assert_int_equal(dnsbl_catalogue_load_file(&c, path, &err), -1);
-	assert_non_null(strstr(mr_buf_str(&err), path));
-	assert_int_equal(c.n, 0);
-	dnsbl_catalogue_free(&c);
-	mr_buf_free(&err);
-}
-
 /* ---- Postfix code syntax ---- */
 
 /** One code pattern and the ranges it must give. */
@@ -976,7 +941,7 @@ static void test_spec_kind_of_known_zones(void **state)
 static void test_catalogue_build(void **state)
 {
 	const dnsbl_zone_spec specs[] = { { "a.example:ipv6", 0 }, { "wl.example", 1 }, { "b.example:nope", 0 } };
-	dnsbl_zone_sources src = { NULL, 1, specs, 2 };
+	dnsbl_zone_sources src = { NULL, NULL, 1, specs, 2 };
 	dnsbl_catalogue c;
 	mr_buf err;
 
@@ -1001,18 +966,6 @@ static void test_catalogue_build(void **state)
 	mr_buf_free(&err);
 }
 
-/** The shape of a DQS key. */
-static void test_dqs_key_valid(void **state)
-{
-	(void)state;
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy0"), 0);
-	assert_int_equal(dnsbl_dqs_key_valid("ABCDEFGHIJKLMNOPQRSTUVWXY9"), 0);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwxy01"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid("abcdefghijklmnopqrstuvwx-0"), -1);
-	assert_int_equal(dnsbl_dqs_key_valid(""), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1023,7 +976,6 @@ int main(void)
 		cmocka_unit_test(test_catalogue_line_length_limit),
 		cmocka_unit_test(test_catalogue_accepts_ini_details),
 		cmocka_unit_test(test_catalogue_refuses_zone_already_present),
-		cmocka_unit_test(test_catalogue_load_file),
 		cmocka_unit_test(test_codes_parse_postfix_syntax),
 		cmocka_unit_test(test_codes_parse_rejects_garbage),
 		cmocka_unit_test(test_codes_parse_reasons),
@@ -1035,7 +987,6 @@ int main(void)
 		cmocka_unit_test(test_spec_bad_flags),
 		cmocka_unit_test(test_spec_kind_of_known_zones),
 		cmocka_unit_test(test_catalogue_build),
-		cmocka_unit_test(test_dqs_key_valid),
 		cmocka_unit_test(test_spec_spamhaus_zones_get_knowledge),
 		cmocka_unit_test(test_dqs_zone_names_register_their_key),
 		cmocka_unit_test(test_spec_replaces_catalogue_zone),

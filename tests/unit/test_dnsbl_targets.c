@@ -72,31 +72,70 @@ static void test_targets_buf_errors(void **state)
 	mr_buf_free(&err);
 }
 
+/** Make a temporary file from the template path (changed in place) holding text. */
+static void write_temp(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
 /** The file reader hands the file's bytes to the buffer parser: same specs, file named in messages. */
 static void test_targets_file_uses_buf(void **state)
 {
 	char path[] = "/tmp/test_dnsbl_targets_XXXXXX";
 	dnsbl_targets t;
 	mr_buf err;
-	int fd = mkstemp(path);
-	FILE *f;
 
 	(void)state;
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	assert_non_null(f);
-	fputs("192.0.2.1\nnot a host!\n", f);
-	fclose(f);
+	write_temp(path, "192.0.2.1\nnot a host!\n");
 	memset(&t, 0, sizeof t);
 	mr_buf_init(&err, 512);
-	assert_int_equal(dnsbl_targets_add_file(&t, path, &err), -1);
+	assert_int_equal(dnsbl_targets_add_file(&t, 0, path, &err), -1);
 	assert_int_equal(strncmp(mr_buf_str(&err), path, strlen(path)), 0);
 	assert_non_null(strstr(mr_buf_str(&err), " line 2: invalid target 'not a host!'"));
 	assert_int_equal(t.nspec, 1);
 	unlink(path);
 	mr_buf_reset(&err);
-	assert_int_equal(dnsbl_targets_add_file(&t, path, &err), -1);
-	assert_non_null(strstr(mr_buf_str(&err), "cannot read targets file"));
+	/* a file that cannot be read is told apart (-2): the caller reports it as a runtime error */
+	assert_int_equal(dnsbl_targets_add_file(&t, 0, path, &err), -2);
+	assert_int_equal(strncmp(mr_buf_str(&err), path, strlen(path)), 0);
+	assert_non_null(strstr(mr_buf_str(&err), ": cannot open: "));
+	assert_int_equal(t.nspec, 1);
+	dnsbl_targets_free(&t);
+	mr_buf_free(&err);
+}
+
+/** A file's specs go where -F stood: between the specs given before and after it. */
+static void test_targets_file_keeps_its_place(void **state)
+{
+	char path[] = "/tmp/test_dnsbl_targets_XXXXXX";
+	dnsbl_targets t;
+	mr_buf err;
+
+	(void)state;
+	write_temp(path, "192.0.2.2\n192.0.2.3\n");
+	memset(&t, 0, sizeof t);
+	mr_buf_init(&err, 512);
+	assert_int_equal(dnsbl_targets_add_host(&t, "192.0.2.1", &err), 0);
+	assert_int_equal(dnsbl_targets_add_host(&t, "192.0.2.4", &err), 0);
+	assert_int_equal(dnsbl_targets_add_file(&t, 1, path, &err), 0);
+	assert_int_equal(dnsbl_targets_add_file(&t, 99, path, &err), 0);
+	unlink(path);
+	assert_int_equal(t.nspec, 6);
+	for (size_t i = 0; i < t.nspec; i++) {
+		static const uint8_t want[] = { 1, 2, 3, 4, 2, 3 };
+		char text[64];
+		assert_int_equal(mr_cidr_format(&t.spec[i].cidr, text, sizeof text), 0);
+		assert_int_equal(strncmp(text, "192.0.2.", 8), 0);
+		assert_int_equal(text[8], '0' + want[i]);
+		assert_true(text[9] == '\0' || text[9] == '/');
+	}
 	dnsbl_targets_free(&t);
 	mr_buf_free(&err);
 }
@@ -134,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_targets_buf_lines),
 		cmocka_unit_test(test_targets_buf_errors),
 		cmocka_unit_test(test_targets_file_uses_buf),
+		cmocka_unit_test(test_targets_file_keeps_its_place),
 		cmocka_unit_test(test_catalogue_parse_buf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,7 +161,7 @@ static void format_all_fields(void **state)
 	assert_perf_text(&p, "ratio=99.5%;10;10:;;100");
 }
 
-/** Values are plain decimals: no exponent, 6 decimals at most, -0 as 0, counters with "c". */
+/** Values are plain decimals: no exponent, 6 decimals at most for durations, -0 as 0, counters with "c". */
 static void format_values_are_plain_decimals(void **state)
 {
 	mr_perf p;
@@ -175,6 +175,38 @@ static void format_values_are_plain_decimals(void **state)
 	assert_perf_text(&p, "neg=0");
 	assert_int_equal(mr_perf_set(&p, "queries", 12345, "c"), 0);
 	assert_perf_text(&p, "queries=12345c");
+}
+
+/** Numbers from outside print exactly as given; durations (unit "s") are measured and keep 6 decimals. */
+static void format_exact_unless_measured(void **state)
+{
+	mr_perf p;
+
+	(void)state;
+	assert_int_equal(mr_perf_set(&p, "complaint_rate", 657.8210567, "%"), 0);
+	assert_false(p.measured);
+	assert_perf_text(&p, "complaint_rate=657.8210567%");
+	assert_int_equal(mr_perf_set(&p, "rate", 0.1, ""), 0);
+	assert_perf_text(&p, "rate=0.1");
+	assert_int_equal(mr_perf_set(&p, "rate", 0.12345678901, ""), 0);
+	p.has_min = 1;
+	p.min = 0.0000001;
+	p.has_max = 1;
+	p.max = 1.23456789;
+	assert_perf_text(&p, "rate=0.12345678901;;;0.0000001;1.23456789");
+	assert_int_equal(mr_perf_set(&p, "time", 1.23456789, "s"), 0);
+	assert_true(p.measured);
+	p.has_max = 1;
+	p.max = 9.87654321;
+	assert_perf_text(&p, "time=1.234568s;;;;9.876543");
+	p.measured = 0;
+	assert_perf_text(&p, "time=1.23456789s;;;;9.87654321");
+	assert_int_equal(mr_perf_set(&p, "count", 7, "c"), 0);
+	p.measured = 1;
+	p.value = 0.1234567;
+	assert_perf_text(&p, "count=0.123457c");
+	assert_int_equal(mr_perf_set_undefined(&p, "gone", "s"), 0);
+	assert_perf_text(&p, "gone=U");
 }
 
 /** Formatting appends after existing text without a leading space. */
@@ -232,6 +264,7 @@ int main(void)
 		cmocka_unit_test(format_undefined_value_as_u),
 		cmocka_unit_test(format_all_fields),
 		cmocka_unit_test(format_values_are_plain_decimals),
+		cmocka_unit_test(format_exact_unless_measured),
 		cmocka_unit_test(format_appends_without_space),
 		cmocka_unit_test(format_failure_leaves_buffer_unchanged),
 	};

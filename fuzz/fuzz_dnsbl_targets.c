@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(s);
 	}
 	mr_buf_reset(&err);
-	(void)dnsbl_targets_add_file(&t, fuzz_file(data, size), &err);
+	(void)dnsbl_targets_add_buf(&t, (const char *)data, size, "fuzz", &err);
 
 	/* the address specs as units, as the expansion appends them */
 	memset(&u, 0, sizeof(u));

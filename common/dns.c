@@ -688,6 +688,8 @@ static void send_tcp(mr_dns *d, query *q, double now)
 	d->stats.attempts++;
 	d->stats.tcp++;
 	q->tbuf = malloc(q->wirelen + 2);
+	if (!q->tbuf)
+		mr_oom_note();
 	fd = d->script ? -1 : socket(srv->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (!q->tbuf || (fd < 0 && !d->script)) {
 		if (fd >= 0)
@@ -913,6 +915,7 @@ static int tcp_take(mr_dns *d, query *q)
 		}
 		q->tbuf = malloc(mlen);
 		if (!q->tbuf) {
+			mr_oom_note();
 			tcp_fail(d, q, 0, "out of memory");
 			return 1;
 		}
@@ -1151,6 +1154,7 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 	}
 	d = calloc(1, sizeof *d);
 	if (!d) {
+		mr_oom_note();
 		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
@@ -1173,6 +1177,7 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 	d->pslot = calloc(d->concurrency + NSOCKS, sizeof *d->pslot);
 	d->rbuf = malloc(MAXMSG);
 	if (!d->slots || !d->freeslots || !d->pfds || !d->pslot || !d->rbuf) {
+		mr_oom_note();
 		mr_buf_puts(err, "out of memory");
 		goto out;
 	}
@@ -1245,8 +1250,10 @@ static int build_wire(query *q)
 
 	q->wirelen = HEADER_LEN + nlen + 4;
 	w = q->wire = calloc(1, q->wirelen);
-	if (!w)
+	if (!w) {
+		mr_oom_note();
 		return -1;
+	}
 	w[2] = 0x01; /* RD */
 	w[5] = 1;    /* QDCOUNT */
 	memcpy(w + HEADER_LEN, ldns_rdf_data(q->qname), nlen);
@@ -1278,8 +1285,10 @@ int mr_dns_submit(mr_dns *d, const char *name, ldns_rr_type type, mr_dns_cb cb, 
 		goto out;
 	}
 	q = calloc(1, sizeof *q);
-	if (!q)
+	if (!q) {
+		mr_oom_note();
 		goto out;
+	}
 	q->tfd = -1;
 	q->sock = -1;
 	q->rcode = -1;

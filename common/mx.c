@@ -132,6 +132,8 @@ static int host_start(mx_request *req, const char *host, size_t rank)
 
 	if (h != NULL)
 		h->a = calloc(req->max_addrs ? req->max_addrs : 1, sizeof(*h->a));
+	if (h == NULL || h->a == NULL)
+		mr_oom_note();
 	if (h == NULL || h->a == NULL || mr_snprintf(h->host, sizeof(h->host), "%s", host) != 0) {
 		if (h != NULL)
 			free(h->a);
@@ -193,8 +195,10 @@ static mx_request *request_new(mr_dns *d, const char *domain, unsigned families,
 {
 	mx_request *req = calloc(1, sizeof(*req));
 
-	if (req == NULL)
+	if (req == NULL) {
+		mr_oom_note();
 		return NULL;
+	}
 	if (mr_snprintf(req->domain, sizeof(req->domain), "%s", domain != NULL ? domain : "") != 0) {
 		free(req);
 		return NULL;

@@ -31,6 +31,12 @@ int mr_oom_seen(void)
 	return oom_seen;
 }
 
+/** Record a failed allocation; see util.h. */
+void mr_oom_note(void)
+{
+	oom_seen = 1;
+}
+
 /** Initialise an empty buffer that may hold up to max bytes. */
 void mr_buf_init(mr_buf *b, size_t max)
 {

@@ -25,6 +25,8 @@ typedef struct mr_buf {
 
 /** 1 once an allocation of a buffer or mr_strdup failed in this process (tells "out of memory" from "too large"). */
 int mr_oom_seen(void);
+/** Record that an allocation of the suite's own code failed, so the output becomes the out-of-memory line. */
+void mr_oom_note(void);
 
 /** Initialise an empty buffer that may hold up to max bytes. */
 void mr_buf_init(mr_buf *b, size_t max);

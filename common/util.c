@@ -333,8 +333,9 @@ int mr_format_double(double v, char *dst, size_t size)
 	return mr_snprintf(dst, size, "%s", tmp);
 }
 
-/** Most decimals mr_format_double_exact tries before it falls back to mr_format_double. */
-#define EXACT_DECIMALS 40
+/** Most decimals mr_format_double_exact tries: enough for every double down to the smallest denormal (4.9e-324),
+ *  so that no finite value falls back to mr_format_double's 6 decimals (which made -1e-36 print as 0). */
+#define EXACT_DECIMALS 340
 
 /** Shortest plain decimal that reads back as v; see util.h. */
 int mr_format_double_exact(double v, char *dst, size_t size)

@@ -4,6 +4,8 @@
 # finds a crash, a leak, a timeout (-timeout=10) or runs out of memory (-rss_limit_mb=2048).
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]
 # Environment: FUZZ_BUILDDIR (default build-fuzz in the source tree), CC (default clang-14),
+#   FUZZ_SEED=N fixes libFuzzer's random seed (default 0: a new one each run; the test command uses 1, so that
+#   its short run explores the same way each time and a new finding comes from a change, not from chance).
 #   FUZZ_MERGE=1 merges what the run found into the committed corpus (new inputs are otherwise kept in a
 #   scratch directory that is removed: CI runs never grow the corpus), FUZZ_JOBS (make -j, default 2).
 # Findings are left in $FUZZ_BUILDDIR/fuzz-artifacts/ (crash-*, leak-*, timeout-*, oom-*).
@@ -95,7 +97,7 @@ for t in $TARGETS; do
 	echo "=== fuzz: $t for ${SECONDS_EACH}s (max_len $(max_len "$t")${dict:+, dict ${dict#$SRC/}}) ==="
 	# new inputs go to the scratch corpus (first directory); the committed seeds are only read
 	(cd "$SCRATCH" && "$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
-		-print_final_stats=1 -artifact_prefix="$ART/$t-" ${dict:+-dict="$dict"} \
+		-print_final_stats=1 -seed="${FUZZ_SEED:-0}" -artifact_prefix="$ART/$t-" ${dict:+-dict="$dict"} \
 		"$new" "$seeds") >"$ART/$t.log" 2>&1
 	rc=$?
 	grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb' "$ART/$t.log" | tr '\n' ' '

@@ -83,7 +83,7 @@ build_and_test sanitize "$SAN" "$SAN"
 
 step "fuzz: fuzz/run.sh 10 (every libFuzzer target for 10 s under ASan+UBSan, clang-14)"
 rm -rf "$SRC/build-fuzz"
-FUZZ_BUILDDIR="$SRC/build-fuzz" "$SRC/fuzz/run.sh" 10
+FUZZ_SEED=1 FUZZ_BUILDDIR="$SRC/build-fuzz" "$SRC/fuzz/run.sh" 10
 
 step "make distcheck"
 make -C "$SRC/build-werror" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >"$SRC/build-werror/distcheck.out" 2>&1 ||

@@ -42,6 +42,30 @@ static inline size_t fuzz_take(const uint8_t **d, size_t *n, uint8_t sep)
 	return k;
 }
 
+/** A scripted server's next chunk: the bytes before the next byte 1 of (*d, *n), at most cap of them into buf (the rest
+ *  comes next time). 0 with *got set; 1 for an empty chunk (the scripts' timeout); -1 at the end (closed). */
+static inline int fuzz_chunk(const uint8_t **d, size_t *n, char *buf, size_t cap, size_t *got)
+{
+	const uint8_t *start = *d;
+	size_t k;
+
+	*got = 0;
+	if (*n == 0)
+		return -1;
+	k = fuzz_take(d, n, 1);
+	if (k == 0)
+		return 1;
+	if (k > cap) {
+		/* hand out cap bytes and put the rest back in front */
+		*n += (size_t)(*d - start) - cap;
+		*d = start + cap;
+		k = cap;
+	}
+	memcpy(buf, start, k);
+	*got = k;
+	return 0;
+}
+
 /** Path of a scratch file private to this process (created once under TMPDIR or /tmp, removed at exit). */
 static char fuzz_path_buf[256];
 

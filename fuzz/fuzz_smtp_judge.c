@@ -6,11 +6,8 @@
 
 #include "../plugins/ms_smtp/smtp_judge.h"
 #include "fuzz.h"
+#include "fuzz_smtp.h"
 
-/** The built-in rules, parsed once. */
-static smtp_rules rules;
-/** rules is ready. */
-static int rules_ready;
 
 /** Read replies from the input and classify and judge each. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -23,16 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	smtp_probe_config pc;
 	smtp_stage st;
 	size_t off = 0, used;
-	mr_buf err;
+	const smtp_rules *rules = fuzz_builtin_rules();
 
-	if (!rules_ready) {
-		mr_buf_init(&err, 1024);
-		smtp_rules_init(&rules);
-		if (smtp_rules_parse(&rules, smtp_default_rules, "built-in", &err) != 0)
-			abort();
-		mr_buf_free(&err);
-		rules_ready = 1;
-	}
 	if (size < 1)
 		return 0;
 	st = (smtp_stage)(data[0] % SMTP_STAGE_COUNT);
@@ -43,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	off = 1;
 	while (off < size && smtp_reader_feed(&rd, (const char *)data + off, size - off, &used, &r) == SMTP_RD_REPLY) {
 		off += used;
-		smtp_classify(&rules, st, &r, MR_WARNING, &v);
+		smtp_classify(rules, st, &r, MR_WARNING, &v);
 		assert(v.state >= MR_OK && v.state <= MR_UNKNOWN);
 		assert(r.code < 400 || v.state != MR_OK || v.rule != NULL);
 		memset(&res, 0, sizeof(res));
@@ -52,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		res.st[st].reached = 1;
 		res.st[st].has_reply = 1;
 		res.st[st].reply = r;
-		smtp_judge_probe(&res, &pc, &rules, MR_CRITICAL, &j);
+		smtp_judge_probe(&res, &pc, rules, MR_CRITICAL, &j);
 		assert(strlen(j.what) < sizeof(j.what));
 	}
 	return 0;

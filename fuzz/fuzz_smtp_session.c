@@ -10,6 +10,7 @@
 #include "../plugins/ms_smtp/smtp_input_session.h"
 #include "../plugins/ms_smtp/smtp_judge.h"
 #include "fuzz.h"
+#include "fuzz_smtp.h"
 
 /** The scripted server: what is left of the input. */
 typedef struct script {
@@ -32,26 +33,12 @@ static int fake_send(void *ctx, const char *buf, size_t n, double deadline, mr_b
 static int fake_recv(void *ctx, char *buf, size_t cap, size_t *got, double deadline, mr_buf *err)
 {
 	script *s = ctx;
-	const uint8_t *start = s->d;
-	size_t k;
+	int rc = fuzz_chunk(&s->d, &s->n, buf, cap, got);
 
-	*got = 0;
-	if (s->n == 0) {
+	(void)deadline;
+	if (rc < 0)
 		mr_buf_puts(err, "closed");
-		return -1;
-	}
-	k = fuzz_take(&s->d, &s->n, 1);
-	if (k == 0)
-		return 1;
-	if (k > cap) {
-		/* hand out cap bytes and put the rest back in front */
-		s->n += (size_t)(s->d - start) - cap;
-		s->d = start + cap;
-		k = cap;
-	}
-	memcpy(buf, start, k);
-	*got = k;
-	return 0;
+	return rc;
 }
 
 /** Run the greeting records and then the dialogue over the scripted server. */
@@ -59,8 +46,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static smtp_probe_result res;
 	static smtp_judgement j;
-	static smtp_rules rules;
-	static int rules_ready;
 	smtp_probe_config cfg;
 	smtp_greeting g;
 	smtp_transport t;
@@ -68,16 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *gd, *rec;
 	size_t gn, k;
 	double now = 100.0;
-	mr_buf err;
+	const smtp_rules *rules = fuzz_builtin_rules();
 
-	if (!rules_ready) {
-		mr_buf_init(&err, 1024);
-		smtp_rules_init(&rules);
-		if (smtp_rules_parse(&rules, smtp_default_rules, "built-in", &err) != 0)
-			abort();
-		mr_buf_free(&err);
-		rules_ready = 1;
-	}
 	if (size < 1)
 		return 0;
 	memset(&cfg, 0, sizeof(cfg));
@@ -120,6 +97,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		smtp_dialogue_run(&cfg, &t, &res);
 	}
 	assert(res.last < SMTP_STAGE_COUNT);
-	smtp_judge_probe(&res, &cfg, &rules, MR_WARNING, &j);
+	smtp_judge_probe(&res, &cfg, rules, MR_WARNING, &j);
 	return 0;
 }

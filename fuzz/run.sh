@@ -72,7 +72,9 @@ make -C "$BUILD" -j"${FUZZ_JOBS:-2}" fuzz >"$BUILD/fuzz-make.out" 2>&1 || { tail
 if [ $# -gt 0 ]; then
 	TARGETS="$*"
 else
-	TARGETS=$(sed -n '/^FUZZ_TARGETS = /,/^$/p' "$SRC/Makefile.am" | grep -o 'fuzz/fuzz_[a-z0-9_]*' | sed 's|fuzz/||')
+	# The FUZZ_TARGETS variable ends at its first line without a continuation backslash.
+	TARGETS=$(awk '/^FUZZ_TARGETS = /{on=1} on{print; if ($0 !~ /\\$/) exit}' "$SRC/Makefile.am" |
+		grep -o 'fuzz/fuzz_[a-z0-9_]*' | sed 's|fuzz/||')
 fi
 
 ART="$BUILD/fuzz-artifacts"

@@ -36,8 +36,12 @@ typedef struct mr_dns_config {
 void mr_dns_config_init(mr_dns_config *cfg);
 /** Parse ADDRESS, ADDRESS:PORT, [V6]:PORT or V6 into server (default port 53); 0 or -1. */
 int mr_dns_server_parse(const char *text, mr_dns_server *server);
-/** Add the nameservers of a resolv.conf file to cfg; 0, or -1 with a reason in err. */
+/** Largest resolv.conf read, in bytes (glibc's own files are a few hundred). */
+#define MR_RESOLV_CONF_MAX 65536
+/** Add the nameservers of a resolv.conf file (at most MR_RESOLV_CONF_MAX bytes) to cfg; 0, or -1 with a reason. */
 int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err);
+/** As mr_dns_read_resolv_conf for len bytes of resolv.conf text called name in messages (NUL bytes allowed). */
+int mr_dns_parse_resolv_conf(mr_dns_config *cfg, const char *text, size_t len, const char *name, mr_buf *err);
 
 /** How a query ended. */
 typedef enum mr_dns_status {

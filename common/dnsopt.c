@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dns.h"
+#include "ini.h"
 #include "options.h"
 #include "plugin.h"
 
@@ -129,29 +130,26 @@ static int nameserver_line(const char *line, char *host)
 	return copy_host(host, p, n) == 0;
 }
 
-/** Add the usable nameserver lines of path to cfg, up to MR_DNS_MAX_SERVERS. */
-int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
+/** Add the usable nameserver lines of the resolv.conf text (len bytes) to cfg; see dns.h. */
+int mr_dns_parse_resolv_conf(mr_dns_config *cfg, const char *text, size_t len, const char *name, mr_buf *err)
 {
-	FILE *f = NULL;
-	char *line = NULL;
-	size_t linecap = 0;
+	const char *p = text, *end = text + len;
 	int found = 0;
-	int rc = -1;
 
-	if (!cfg || !path) {
-		mr_buf_puts(err, "no resolv.conf file given");
-		goto out;
-	}
-	f = fopen(path, "re");
-	if (!f) {
-		mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
-		goto out;
-	}
-	while (getline(&line, &linecap, f) >= 0) {
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[HOST_MAX + 64];
 		char host[HOST_MAX];
 		mr_dns_server s;
 
-		if (!nameserver_line(line, host))
+		/* a nameserver line longer than this holds no usable address; its start is enough to tell */
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl != NULL ? nl + 1 : end;
+		if (memchr(line, '\0', n) != NULL || !nameserver_line(line, host))
 			continue;
 		/* Plain addresses only: resolv.conf has no port syntax. */
 		if (host[0] == '[' || server_set(&s, host, DNS_PORT) < 0)
@@ -160,19 +158,29 @@ int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
 		if (cfg->nservers < MR_DNS_MAX_SERVERS)
 			cfg->servers[cfg->nservers++] = s;
 	}
-	if (ferror(f)) {
-		mr_buf_printf(err, "cannot read %s: %s", path, strerror(errno));
-		goto out;
-	}
 	if (!found) {
-		mr_buf_printf(err, "no nameserver line in %s", path);
-		goto out;
+		mr_buf_printf(err, "no nameserver line in %s", name);
+		return -1;
 	}
-	rc = 0;
-out:
-	free(line);
-	if (f)
-		fclose(f);
+	return 0;
+}
+
+/** Add the usable nameserver lines of path to cfg, up to MR_DNS_MAX_SERVERS. */
+int mr_dns_read_resolv_conf(mr_dns_config *cfg, const char *path, mr_buf *err)
+{
+	char *text;
+	int rc;
+
+	if (!cfg || !path) {
+		mr_buf_puts(err, "no resolv.conf file given");
+		return -1;
+	}
+	/* bounded: a device or /proc file named by mistake is refused, not read for ever */
+	text = mr_ini_read_file(path, MR_RESOLV_CONF_MAX, err);
+	if (text == NULL)
+		return -1;
+	rc = mr_dns_parse_resolv_conf(cfg, text, strlen(text), path, err);
+	mr_ini_text_free(text);
 	return rc;
 }
 

@@ -330,6 +330,38 @@ static int parse_timeout(const char *arg, mr_common *common)
 	return 0;
 }
 
+/** The timeout the command line itself gives (its last valid -t before "--"), to bound reading the options; see
+ *  options.h. */
+int mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st)
+{
+	mr_common c;
+	int i, found = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.timeout_state = MR_UNKNOWN;
+	for (i = 1; i < argc && argv[i] != NULL; i++) {
+		const char *a = argv[i], *val = NULL;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if ((strcmp(a, "-t") == 0 || strcmp(a, "--timeout") == 0) && i + 1 < argc)
+			val = argv[++i];
+		else if (strncmp(a, "-t", 2) == 0 && a[2] != '\0' && a[2] != '-')
+			val = a + 2;
+		else if (strncmp(a, "--timeout=", 10) == 0)
+			val = a + 10;
+		else if (strncmp(a, "--timeout-result=", 17) == 0)
+			(void)mr_state_parse(a + 17, &c.timeout_state);
+		if (val != NULL && val[0] != '\0' && parse_timeout(val, &c) == 0)
+			found = 1;
+	}
+	if (!found)
+		return -1;
+	*timeout = c.timeout;
+	*st = c.timeout_state;
+	return 0;
+}
+
 /** Apply a common option; MR_PARSE_OK, MR_PARSE_EXIT after --help/--version, or MR_PARSE_ERROR with a reason. */
 static mr_parse_status apply_common(const mr_plugin_info *p, int id, const char *arg, mr_common *common,
                                     mr_buf *why)

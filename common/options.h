@@ -134,6 +134,13 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);
 
 /**
+ * The timeout the command line gives itself, before the options are parsed: the last valid "-t N[:STATE]",
+ * "-tN", "--timeout N" or "--timeout=N" before "--", with a "--timeout-result=STATE". Reading the options
+ * (an --extra-opts FIFO, a file an option names) is bounded by it. 0, or -1 when there is none.
+ */
+int mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st);
+
+/**
  * Check and store arg (NULL for flags) by the row's type into the group config cfg (MR_T_CUSTOM rows are the
  * handler's). Returns 0; -1 with the one message of the type (without the option name) in why; or -2 when the
  * value is well-formed but names a file that cannot be read now (a runtime error, not a bad argument).

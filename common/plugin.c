@@ -152,10 +152,15 @@ static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
 {
 	mr_buf err;
 	mr_parse_status st;
+	mr_state early_state;
+	double early;
 
 	mr_buf_init(&err, MSG_MAX);
-	/* Reading --extra-opts may wait on a FIFO that nobody writes: bound that by the default -t (rearmed below). */
-	if (ctx->info.default_timeout > 0)
+	/* Reading --extra-opts may wait on a FIFO that nobody writes: bound that by the command line's -t, or by the
+	 * default one (rearmed below once every option is known). */
+	if (mr_options_early_timeout(argc, argv, &early, &early_state) == 0)
+		mr_hard_timeout_arm_shown(early > 0.1 ? early - 0.05 : early, early, early_state, ctx->info.prefix);
+	else if (ctx->info.default_timeout > 0)
 		mr_hard_timeout_arm_shown(ctx->info.default_timeout, ctx->info.default_timeout, MR_UNKNOWN,
 		                          ctx->info.prefix);
 	st = mr_options_parse(&ctx->info, argc, argv, &ctx->common, &err);

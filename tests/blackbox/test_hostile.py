@@ -123,15 +123,32 @@ def _special(tmp_path, kind):
 
 @pytest.mark.parametrize("kind", ["fifo", "zero", "urandom", "mem"])
 def test_extra_opts_file_that_is_special(tmp_path, kind):
-    """--extra-opts reads at most 1 MiB; a FIFO nobody writes is bounded by the default -t (15 s for
-    check_dnsbl: -t is not known before the options are read)."""
+    """--extra-opts reads at most 1 MiB; a FIFO nobody writes is bounded by the command line's -t, which
+    is read before the options are (and its state applies)."""
     path = _special(tmp_path, kind)
     args = ["--extra-opts=dnsbl@" + path, "-H", "127.0.0.2", "--no-default-zones", "-z", "zen.test",
             "-s", "127.0.0.1:1", "-t", "2"]
-    r, _ = run_bounded("check_dnsbl", args, tmp_path, 2, bound_s=15 if kind == "fifo" else 2)
+    r, _ = run_bounded("check_dnsbl", args, tmp_path, 2)
     assert r.code == 3, r.stdout
     line = first_line(r.stdout)
-    assert ("timed out" in line) if kind == "fifo" else ("--extra-opts" in line), line
+    assert ("timed out after 2 seconds" in line) if kind == "fifo" else ("--extra-opts" in line), line
+    if kind == "fifo":
+        r, _ = run_bounded("check_dnsbl", args[:-1] + ["2:critical"], tmp_path, 2)
+        assert r.code == STATES["CRITICAL"], r.stdout
+        r, _ = run_bounded("check_dnsbl", args[:-2] + ["--timeout=1", "--timeout-result=warning"], tmp_path, 1)
+        assert r.code == STATES["WARNING"] and "timed out after 1 second" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero", "urandom", "mem"])
+def test_resolv_conf_that_is_special(tmp_path, kind):
+    """--resolv-conf reads at most 64 KiB of a file (a device gave getline gigabytes before), and a FIFO
+    nobody writes is bounded by -t."""
+    path = _special(tmp_path, kind)
+    args = ["-H", "127.0.0.2", "--no-default-zones", "-z", "zen.test", "--resolv-conf", path, "-t", "2"]
+    r, _ = run_bounded("check_dnsbl", args, tmp_path, 2)
+    assert r.code == 3, r.stdout
+    line = first_line(r.stdout)
+    assert ("timed out after 2 seconds" in line) if kind == "fifo" else ("--resolv-conf" in line), line
 
 
 @pytest.mark.parametrize("kind", ["fifo", "zero", "urandom", "mem"])

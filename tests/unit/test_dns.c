@@ -1200,6 +1200,49 @@ static void test_resolv_conf_reader_bounds_and_errors(void **state)
 	mr_buf_free(&text);
 }
 
+/** The bytes entry point: NUL bytes and overlong lines are skipped, a line's start still counts; a file larger
+ *  than MR_RESOLV_CONF_MAX is refused with a reason, not read on. */
+static void test_resolv_conf_on_bytes(void **state)
+{
+	static const char text[] = "nameserver 192.0.2.1\0junk\nnameserver 192.0.2.2   \t# comment\n"
+	                           "nameserver 192.0.2.3";
+	mr_dns_config cfg;
+	mr_buf err, big;
+	char path[128];
+	size_t i;
+
+	(void)state;
+	mr_buf_init(&err, 256);
+	mr_buf_init(&big, 200000);
+	mr_dns_config_init(&cfg);
+	assert_int_equal(mr_dns_parse_resolv_conf(&cfg, text, sizeof text - 1, "bytes", &err), 0);
+	assert_int_equal(cfg.nservers, 2);
+	assert_string_equal(cfg.servers[0].text, "192.0.2.2:53");
+	assert_string_equal(cfg.servers[1].text, "192.0.2.3:53");
+
+	/* one line of 100,000 bytes: "nameserver 192.0.2.4" and blanks; its start is read */
+	assert_int_equal(mr_buf_puts(&big, "nameserver 192.0.2.4"), 0);
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(mr_buf_append(&big, " ", 1), 0);
+	mr_dns_config_init(&cfg);
+	assert_int_equal(mr_dns_parse_resolv_conf(&cfg, big.data, big.len, "bytes", &err), 0);
+	assert_int_equal(cfg.nservers, 1);
+	assert_string_equal(cfg.servers[0].text, "192.0.2.4:53");
+
+	/* the same as a file is larger than the bound: refused */
+	write_resolv(path, sizeof path, mr_buf_str(&big));
+	mr_dns_config_init(&cfg);
+	assert_int_equal(mr_dns_read_resolv_conf(&cfg, path, &err), -1);
+	assert_non_null(strstr(mr_buf_str(&err), "larger than 65536 bytes"));
+	assert_int_equal(cfg.nservers, 0);
+
+	mr_buf_reset(&err);
+	assert_int_equal(mr_dns_parse_resolv_conf(&cfg, "", 0, "empty", &err), -1);
+	assert_string_equal(mr_buf_str(&err), "no nameserver line in empty");
+	mr_buf_free(&err);
+	mr_buf_free(&big);
+}
+
 /** Defaults of a fresh config. */
 static void test_config_init_sets_defaults(void **state)
 {
@@ -1363,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(test_submit_rejects_bad_names),
 		cmocka_unit_test(test_resolv_conf_reader_takes_nameserver_lines),
 		cmocka_unit_test(test_resolv_conf_reader_bounds_and_errors),
+		cmocka_unit_test(test_resolv_conf_on_bytes),
 		cmocka_unit_test(test_option_group_stores_values),
 		cmocka_unit_test(test_option_group_rejects_bad_values),
 	};

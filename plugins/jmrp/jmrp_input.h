@@ -66,10 +66,21 @@ typedef struct jmrp_source {
 /** Read the configured mailbox with the matching reader; 0, 1 if the deadline stopped it, or -1 with a reason. */
 int jmrp_input_read(const jmrp_source *src, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
 
+/** The key of a Maildir file name: its unique part, before the ':' that starts the flags (a mail client changes
+ *  them when the message is read), or the whole name when that part is empty, into key (size bytes); 0, or -1
+ *  for an empty name or a key that does not fit. */
+int jmrp_maildir_key(const char *name, char *key, size_t size);
 /** Read DIR/new and DIR/cur without changing anything; 0, 1 if the deadline stopped it, or -1 with a reason. */
 int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
 /** Read an mbox file read-only; 0, 1 on deadline, or -1 with a reason. */
 int jmrp_read_mbox(const char *path, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+/** As jmrp_read_mbox for an open descriptor (not closed), called name in messages; the deadline is checked after
+ *  every 64 KiB read, so one message of gigabytes still ends on time. */
+int jmrp_read_mbox_fd(int fd, const char *name, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
+/** As jmrp_read_mbox for len bytes of mbox text handed to the splitter in pieces of chunk bytes (0: all at once);
+ *  the messages and their keys do not depend on chunk. */
+int jmrp_read_mbox_buf(const char *data, size_t len, size_t chunk, const jmrp_read_config *rc,
+                       jmrp_read_stats *st, mr_buf *err);
 /** Read an IMAP mailbox with EXAMINE and BODY.PEEK (nothing is changed); 0, 1 on deadline, or -1 with a reason. */
 int jmrp_read_imap(const jmrp_imap_config *ic, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err);
 

@@ -34,6 +34,20 @@ static int read_all(int fd, mr_buf *buf, int *too_large)
 	}
 }
 
+/** The key of a Maildir file name; see jmrp_input.h. */
+int jmrp_maildir_key(const char *name, char *key, size_t size)
+{
+	size_t n = strcspn(name, ":");
+
+	if (n == 0)
+		n = strlen(name); /* no unique part before the flags: the whole name is all there is */
+	if (n == 0 || n >= size)
+		return -1;
+	memcpy(key, name, n);
+	key[n] = '\0';
+	return 0;
+}
+
 /** Read one Maildir subdirectory (new or cur): reading new/, the keys handed on are added to from_new (a message
  *  that a mail client moves to cur/ during the scan is met twice under one key, and counted once); reading cur/,
  *  keys found there are skipped (moved meanwhile); 0, 1 on deadline, -1 with a reason. */
@@ -56,7 +70,6 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 		struct stat sb;
 		jmrp_msg m;
 		int fd, too_large = 0;
-		char *colon;
 
 		if (e->d_name[0] == '.')
 			continue;
@@ -64,11 +77,8 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 			rc_ = 1;
 			break;
 		}
-		/* the key is the unique part of the name: the flags after ':' change when a client reads the message */
-		mr_snprintf(key, sizeof(key), "%s", e->d_name);
-		colon = strchr(key, ':');
-		if (colon != NULL)
-			*colon = '\0';
+		if (jmrp_maildir_key(e->d_name, key, sizeof(key)) != 0)
+			continue; /* longer than any file name */
 		if (!is_new && mr_hash_set_has(from_new, key))
 			continue; /* read in new/ already, moved to cur/ since */
 		st->listed++;

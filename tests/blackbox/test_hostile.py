@@ -10,6 +10,7 @@ an IMAP server that announces a 4 GiB literal.  The bounds are in tests/torture/
 
 import os
 import resource
+import shutil
 import socket
 import ssl
 import stat
@@ -253,3 +254,77 @@ def test_imap_literal_of_four_gib(tmp_path):
     assert r.code == 3, r.stdout
     assert "4294967296" not in r.stdout or "too large" in r.stdout.lower() or "size" in r.stdout.lower(), r.stdout
     print(first_line(r.stdout))
+
+
+# --------------------------------------------------------------------------
+# a 2 GiB message, a million-file Maildir
+# --------------------------------------------------------------------------
+
+TWO_GIB = 2 << 30
+
+
+def _jm():
+    """The complaint builders of tests/servers/jmrp_messages.py."""
+    sys.path.insert(0, os.path.join(REPO_ROOT, "tests", "servers"))
+    import jmrp_messages
+    return jmrp_messages
+
+
+def test_mbox_with_a_two_gib_message(tmp_path):
+    """An mbox whose first message is 2 GiB of one line (a sparse file of NUL bytes): the splitter keeps no
+    line whole, so memory stays bounded; the message is unparsed as too large, and the complaint after it
+    counts. The deadline is checked while one message is read, so a short -t still ends on time."""
+    jm = _jm()
+    now = time.time()
+    path = str(tmp_path / "big.mbox")
+    with open(path, "wb") as f:
+        f.write(("From a@example.org %s\nSubject: huge\n\n" % jm.asctime_utc(now - 7200)).encode())
+        f.seek(TWO_GIB, os.SEEK_CUR)
+        f.write(b"\n\n")
+    tail = str(tmp_path / "tail.mbox")
+    jm.write_mbox(tail, [(jm.arf_report("192.0.2.10"), now - 3600)])
+    with open(path, "ab") as f, open(tail, "rb") as t:
+        f.write(t.read())
+    assert os.path.getsize(path) > TWO_GIB
+    r, mb = run_bounded("check_jmrp", ["--mbox", path, "-t", "60", "--max-details=3"], tmp_path, 60)
+    line = first_line(r.stdout)
+    assert "complaints=1" in line and "unparsed=1" in line, r.stdout
+    assert "larger than 8388608 bytes" in r.stdout, r.stdout
+    r, mb = run_bounded("check_jmrp", ["--mbox", path, "-t", "1"], tmp_path, 1)
+    if r.code == 3:
+        assert "timed out" in first_line(r.stdout), r.stdout
+
+
+def test_maildir_with_a_two_gib_message(tmp_path):
+    """A Maildir file of 2 GiB (sparse) is read up to the 8 MiB bound only: unparsed as too large."""
+    jm = _jm()
+    md = jm.Maildir(str(tmp_path / "Maildir"))
+    md.add(jm.arf_report("192.0.2.10"), time.time() - 3600)
+    big = md.add(b"Subject: huge\n\n", time.time() - 3600, folder="cur")
+    with open(big, "r+b") as f:
+        f.truncate(TWO_GIB)
+    os.utime(big, (time.time() - 3600, time.time() - 3600))
+    r, mb = run_bounded("check_jmrp", ["-M", md.path, "-t", "10"], tmp_path, 10)
+    line = first_line(r.stdout)
+    assert "complaints=1" in line and "unparsed=1" in line, r.stdout
+    assert "larger than 8388608 bytes" in r.stdout, r.stdout
+
+
+def test_maildir_with_a_million_files(tmp_path):
+    """A million empty files in new/: the run ends within -t with a clear line and bounded memory (the names of
+    new/ are kept to tell a message moved to cur/ meanwhile: about 25 MB for a million). With a long -t it reads
+    them all; with -t 2 it stops on time."""
+    d = tmp_path / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (d / sub).mkdir(parents=True)
+    new = str(d / "new")
+    for i in range(1000000):
+        os.close(os.open("%s/%d.M%dP1.hostile" % (new, 1700000000 + i, i), os.O_CREAT | os.O_WRONLY, 0o600))
+    try:
+        r, mb = run_bounded("check_jmrp", ["-M", str(d), "-t", "2"], tmp_path, 2)
+        assert r.code == 3 and "timed out after" in first_line(r.stdout), r.stdout[:500]
+        if not _asan("check_jmrp"):
+            r, mb = run_bounded("check_jmrp", ["-M", str(d), "-t", "120", "--max-details=2"], tmp_path, 120)
+            assert "unparsed=1000000" in first_line(r.stdout), r.stdout[:500]
+    finally:
+        shutil.rmtree(str(d), ignore_errors=True)

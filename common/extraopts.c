@@ -162,8 +162,8 @@ static int check_key(const collect *c, const mr_ini_item *item, mr_ini_msg *msg)
 	if (c->lookup == NULL)
 		return 0;
 	if (c->lookup(c->lookup_user, item->key, &arg) != 0) {
-		mr_ini_fail(msg, item->line, "'%.*s' in [%s] is no option of %s (keys are option names written in full)",
-		            w, item->key, c->section, c->plugin);
+		mr_ini_fail(msg, item->line, "'%.*s' in [%.*s%s] is no option of %s (keys are option names written in full)",
+		            w, item->key, KEY_QUOTE_MAX, c->section, mr_cut_mark(c->section, KEY_QUOTE_MAX), c->plugin);
 		return -1;
 	}
 	if (arg == MR_ARG_NONE && *item->value != '\0') {
@@ -251,15 +251,12 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_
                        char ***args, int *nargs, mr_buf *err)
 {
 	char found[INI_PATH_MAX];
-	collect c;
-	mr_ini_msg msg;
 	char *section = NULL;
 	char *file = NULL;
 	char *data = NULL;
 	const char *name;
 	int rc = -1;
 
-	memset(&c, 0, sizeof(c));
 	*args = NULL;
 	*nargs = 0;
 	if (plugin_name == NULL || *plugin_name == '\0') {
@@ -283,6 +280,25 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_
 	}
 	if (data == NULL)
 		goto out;
+	rc = mr_extra_opts_parse(data, strlen(data), name, section, plugin_name, lookup, user, args, nargs, err);
+out:
+	mr_ini_text_free(data);
+	free(section);
+	free(file);
+	return rc;
+}
+
+/** Turn the section of an ini text into arguments; see options.h. */
+int mr_extra_opts_parse(const char *text, size_t len, const char *name, const char *section, const char *plugin_name,
+                        mr_extra_opts_lookup lookup, void *user, char ***args, int *nargs, mr_buf *err)
+{
+	collect c;
+	mr_ini_msg msg;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	*args = NULL;
+	*nargs = 0;
 	/* Only the asked section is read (other sections of a shared file may hold anything); its lines
 	 * may be indented as in Monitoring Plugins' files; no inline comments, no "key: value". */
 	c.section = section;
@@ -292,14 +308,16 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_
 	msg.origin = name;
 	msg.err = err;
 	msg.failed = 0;
-	if (mr_ini_parse_buf(data, strlen(data), section, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
+	if (mr_ini_parse_buf(text, len, section, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
 		goto out;
 	if (!c.seen) {
-		mr_buf_printf(err, "%s: section [%s] not found", name, section);
+		mr_buf_printf(err, "%.*s%s: section [%.*s%s] not found", MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX),
+		              KEY_QUOTE_MAX, section, mr_cut_mark(section, KEY_QUOTE_MAX));
 		goto out;
 	}
 	if (c.keys == 0) {
-		mr_buf_printf(err, "%s: section [%s] is empty", name, section);
+		mr_buf_printf(err, "%.*s%s: section [%.*s%s] is empty", MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX),
+		              KEY_QUOTE_MAX, section, mr_cut_mark(section, KEY_QUOTE_MAX));
 		goto out;
 	}
 	*args = c.args;
@@ -309,9 +327,6 @@ int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_
 	rc = 0;
 out:
 	mr_extra_opts_free(c.args, c.nargs);
-	mr_ini_text_free(data);
-	free(section);
-	free(file);
 	return rc;
 }
 

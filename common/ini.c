@@ -49,9 +49,11 @@ void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...)
 		return;
 	msg->failed = 1;
 	if (msg->origin != NULL && line > 0)
-		(void)mr_buf_printf(msg->err, "%s line %u: ", msg->origin, line);
+		(void)mr_buf_printf(msg->err, "%.*s%s line %u: ", MR_QUOTE_NAME_MAX, msg->origin,
+		                    mr_cut_mark(msg->origin, MR_QUOTE_NAME_MAX), line);
 	else if (msg->origin != NULL)
-		(void)mr_buf_printf(msg->err, "%s: ", msg->origin);
+		(void)mr_buf_printf(msg->err, "%.*s%s: ", MR_QUOTE_NAME_MAX, msg->origin,
+		                    mr_cut_mark(msg->origin, MR_QUOTE_NAME_MAX));
 	else if (line > 0)
 		(void)mr_buf_printf(msg->err, "line %u: ", line);
 	va_start(ap, fmt);
@@ -421,7 +423,8 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 	cap = max < READ_CHUNK ? max + 1 : READ_CHUNK;
 	buf = malloc(cap + 1);
 	if (buf == NULL) {
-		(void)mr_buf_printf(err, "%s: out of memory", name);
+		(void)mr_buf_printf(err, "%.*s%s: out of memory",
+		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
 		goto out;
 	}
 	/* cap never exceeds max + 1, so got > max means the file is too large */
@@ -436,7 +439,8 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 				break;
 			bigger = realloc(buf, ncap + 1);
 			if (bigger == NULL) {
-				(void)mr_buf_printf(err, "%s: out of memory", name);
+				(void)mr_buf_printf(err, "%.*s%s: out of memory",
+				                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
 				goto out;
 			}
 			buf = bigger;
@@ -446,7 +450,8 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			(void)mr_buf_printf(err, "%s: cannot read: %s", name, strerror(errno));
+			(void)mr_buf_printf(err, "%.*s%s: cannot read: %s",
+			                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -454,7 +459,8 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		got += (size_t)n;
 	}
 	if (got > max) {
-		(void)mr_buf_printf(err, "%s: larger than %zu bytes", name, max);
+		(void)mr_buf_printf(err, "%.*s%s: larger than %zu bytes",
+		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), max);
 		goto out;
 	}
 	nul = memchr(buf, '\0', got);
@@ -465,7 +471,8 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		for (p = buf; p < nul; p++)
 			if (*p == '\n')
 				line++;
-		(void)mr_buf_printf(err, "%s line %u: NUL byte (not a text file?)", name, line);
+		(void)mr_buf_printf(err, "%.*s%s line %u: NUL byte (not a text file?)",
+		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), line);
 		goto out;
 	}
 	buf[got] = '\0';
@@ -489,7 +496,8 @@ char *mr_ini_read_file(const char *path, size_t max, mr_buf *err)
 	/* blocking: a FIFO such as bash's <(...) must be waited for, not refused */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		(void)mr_buf_printf(err, "%s: cannot open: %s", path, strerror(errno));
+		(void)mr_buf_printf(err, "%.*s%s: cannot open: %s",
+		                    MR_QUOTE_NAME_MAX, path, mr_cut_mark(path, MR_QUOTE_NAME_MAX), strerror(errno));
 		return NULL;
 	}
 	text = mr_ini_read_fd(fd, path, max, err);

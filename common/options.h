@@ -177,6 +177,10 @@ typedef int (*mr_extra_opts_lookup)(void *user, const char *key, mr_arg *arg);
  */
 int mr_extra_opts_read(const char *spec, const char *plugin_name, mr_extra_opts_lookup lookup, void *user,
                        char ***args, int *nargs, mr_buf *err);
+/** The parse step of mr_extra_opts_read on len bytes of ini text called name in messages: the arguments of
+ *  section (which must exist and hold a key), checked with lookup (may be NULL); 0, or -1 with the reason. */
+int mr_extra_opts_parse(const char *text, size_t len, const char *name, const char *section, const char *plugin_name,
+                        mr_extra_opts_lookup lookup, void *user, char ***args, int *nargs, mr_buf *err);
 /** Free the vector returned by mr_extra_opts_read. */
 void mr_extra_opts_free(char **args, int nargs);
 

@@ -175,6 +175,52 @@ static size_t first_line_len(const char *buf, size_t len)
 	return n;
 }
 
+/** Check and register the secret on the first line of len bytes; see secret.h. */
+char *mr_secret_parse(const char *buf, size_t len, mr_buf *err)
+{
+	size_t n = first_line_len(buf, len), i;
+	char *result;
+	int rc;
+
+	if (len > MR_SECRET_MAX) {
+		mr_buf_printf(err, "the file given is larger than %d bytes", MR_SECRET_MAX);
+		return NULL;
+	}
+	if (n == 0) {
+		mr_buf_puts(err, "the first line of the file given is empty");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			mr_buf_puts(err, "the first line of the file given holds NUL or control characters");
+			return NULL;
+		}
+	}
+	if (n < MIN_SECRET) {
+		mr_buf_printf(err, "the secret in the file given is shorter than %d characters", MIN_SECRET);
+		return NULL;
+	}
+	result = malloc(n + 1);
+	if (result == NULL) {
+		mr_buf_puts(err, "out of memory");
+		return NULL;
+	}
+	memcpy(result, buf, n);
+	result[n] = '\0';
+	rc = mr_secret_register(result);
+	if (rc != 0) {
+		if (rc == -2)
+			mr_buf_puts(err, "out of memory");
+		else
+			mr_buf_printf(err, "too many secrets (at most %d)", MAX_SECRETS);
+		mr_secret_free(result);
+		return NULL;
+	}
+	return result;
+}
+
 /** Read, check and register the secret on the first line of a regular file; see secret.h. */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 {
@@ -182,10 +228,7 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 	struct stat st;
 	char *result = NULL;
 	ssize_t got = 0;
-	size_t n;
-	size_t i;
 	int fd = -1;
-	int rc;
 
 	if (loose != NULL)
 		*loose = 0;
@@ -219,44 +262,9 @@ char *mr_secret_read_file(const char *path, int *loose, mr_buf *err)
 		mr_buf_printf(err, "cannot read the file given: %s", strerror(errno));
 		goto out;
 	}
-	if (got > MR_SECRET_MAX) {
-		mr_buf_printf(err, "the file given is larger than %d bytes", MR_SECRET_MAX);
+	result = mr_secret_parse(buf, (size_t)got, err);
+	if (result == NULL)
 		goto out;
-	}
-	n = first_line_len(buf, (size_t)got);
-	if (n == 0) {
-		mr_buf_puts(err, "the first line of the file given is empty");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)buf[i];
-
-		if (c < 0x20 || c == 0x7f) {
-			mr_buf_puts(err, "the first line of the file given holds NUL or control characters");
-			goto out;
-		}
-	}
-	if (n < MIN_SECRET) {
-		mr_buf_printf(err, "the secret in the file given is shorter than %d characters", MIN_SECRET);
-		goto out;
-	}
-	result = malloc(n + 1);
-	if (result == NULL) {
-		mr_buf_puts(err, "out of memory");
-		goto out;
-	}
-	memcpy(result, buf, n);
-	result[n] = '\0';
-	rc = mr_secret_register(result);
-	if (rc != 0) {
-		if (rc == -2)
-			mr_buf_puts(err, "out of memory");
-		else
-			mr_buf_printf(err, "too many secrets (at most %d)", MAX_SECRETS);
-		mr_secret_free(result);
-		result = NULL;
-		goto out;
-	}
 	/* root:nagios 0640 is the advice: only what others can read, or an owner who is neither root nor
 	 * the user running the plugin (that user could change the secret), is loose */
 	if (loose != NULL)

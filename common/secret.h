@@ -23,6 +23,9 @@ enum {
  * given in the wrong place) nor the content: "cannot open the file given: No such file or directory".
  */
 char *mr_secret_read_file(const char *path, int *loose, mr_buf *err);
+/** The checks of mr_secret_read_file on len bytes of a file's content (no file, no permissions): the secret of
+ *  the first line, registered, malloc'd (free with mr_secret_free), or NULL with the same reasons. */
+char *mr_secret_parse(const char *buf, size_t len, mr_buf *err);
 /** Register s (at least 4 characters) so that mr_secret_mask replaces it; 0, -2 when out of memory, else -1. */
 int mr_secret_register(const char *s);
 /** Replace every registered secret in buf (in place) with "*****"-style text of the same or shorter length; returns the new length. */

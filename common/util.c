@@ -426,3 +426,9 @@ const char *mr_plural(unsigned long long n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
 }
+
+/** "..." when s is longer than max characters, else ""; see util.h. */
+const char *mr_cut_mark(const char *s, size_t max)
+{
+	return strnlen(s, max + 1) > max ? "..." : "";
+}

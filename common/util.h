@@ -45,6 +45,11 @@ const char *mr_buf_str(const mr_buf *b);
 /** Release the memory; the buffer is empty again afterwards. */
 void mr_buf_free(mr_buf *b);
 
+/** Most characters of a file or section name quoted in a message: a message must fit its plugin's one line
+ *  whatever the command line holds, so longer names are quoted cut ("%.*s%s" with mr_cut_mark). */
+#define MR_QUOTE_NAME_MAX 200
+/** "..." when s is longer than max characters (so a "%.*s" of it is cut), else "". */
+const char *mr_cut_mark(const char *s, size_t max);
 /** snprintf that fails on truncation: 0 on success, -1 if output was cut or on error. */
 int mr_snprintf(char *dst, size_t size, const char *fmt, ...) MR_PRINTF(3, 4);
 

@@ -26,6 +26,7 @@ esac
 max_len() {
 	case $1 in
 	fuzz_jmrp_parse | fuzz_jmrp_mbox) echo 65536 ;;
+	fuzz_jmrp_maildir) echo 16384 ;;
 	fuzz_smtp_rules | fuzz_dnsbl_catalogue | fuzz_ini | fuzz_extra_opts | fuzz_snds_parse | fuzz_snds_classify | \
 		fuzz_imap | fuzz_smtp_session) echo 16384 ;;
 	fuzz_range | fuzz_addr | fuzz_dnsbl_spec) echo 512 ;;
@@ -48,7 +49,7 @@ dict_for() {
 	fuzz_smtp_rules) d=smtp_rules ;;
 	fuzz_smtp_*) d=smtp ;;
 	fuzz_snds_*) d=snds ;;
-	fuzz_jmrp_parse | fuzz_jmrp_mbox) d=arf ;;
+	fuzz_jmrp_parse | fuzz_jmrp_mbox | fuzz_jmrp_maildir) d=arf ;;
 	fuzz_imap) d=imap ;;
 	fuzz_ini | fuzz_extra_opts | fuzz_dnsbl_catalogue) d=ini ;;
 	fuzz_addr | fuzz_dnsbl_spec | fuzz_dnsbl_targets) d=addr ;;

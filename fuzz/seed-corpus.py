@@ -35,9 +35,10 @@ def read(path):
 
 
 def clean():
-    """Remove the old seeds (never the regression inputs)."""
+    """Remove the old seeds (never the regression inputs, never the DNS targets' seeds of seeds-dns.py)."""
     for p in glob.glob(os.path.join(CORPUS, "*", "seed-*")):
-        os.unlink(p)
+        if os.path.basename(os.path.dirname(p)) not in ("fuzz_dns_reply", "fuzz_mx"):
+            os.unlink(p)
 
 
 def smtp_replies():
@@ -107,8 +108,21 @@ def main():
     for p in sorted(glob.glob(os.path.join(SRC, "tests/unit/jmrp-fixtures/*.eml"))):
         data = read(p)
         put("fuzz_jmrp_parse", data)
-        put("fuzz_jmrp_mbox", b"From MAILER-DAEMON Thu Nov 26 10:00:00 2026\n" + data.replace(b"\r\n", b"\n")
+        # the first byte picks the piece size (and bit 7: every date in the window)
+        put("fuzz_jmrp_mbox", bytes([0x80 | (len(data) % 97)]) + b"From MAILER-DAEMON Thu Nov 26 10:00:00 2026\n"
+            + data.replace(b"\r\n", b"\n")
             + b"\nFrom staff@hotmail.com Fri Nov 27 11:00:00 2026\nSubject: x\n\n>From quoted\nbody\n")
+        # Maildir records: [n|c]NAME\nCONTENT, split at NUL bytes
+        put("fuzz_jmrp_maildir", b"n1700000000.M1P1.host\n" + data.replace(b"\x00", b"") + b"\x00"
+            b"c1700000001.M2P1.host:2,S\nSubject: x\n\nnot a report\n\x00c1700000000.M1P1.host:2,S\nsame key\n")
+    put("fuzz_jmrp_maildir", b"n \nSubject: a name that cleans to nothing\n\n\x00c:2,S\n\x00n\xff\xfe\t\x01\n\x00c%41\n")
+    put("fuzz_jmrp_maildir", b"n" + b"x" * 300 + b"\nlong name\n\x00c.hidden\nskipped\n")
+    for f in ["nameserver 192.0.2.53\nsearch example.org\noptions ndots:2\n",
+              "# comment\n; comment\nnameserver 2001:db8::53\nnameserver fe80::1%eth0\nnameserver 10.0.0.1 # x\n",
+              "domain example.org\n", "nameserver\n", "  nameserver\t[::1]\n",
+              "0123456789abcdefghij-dqs-key\n", "secret with trailing blanks \t\r\nsecond line\n", "abc\n",
+              "\n", "key\x01withcontrol\n"]:
+        put("fuzz_files", f)
     put("fuzz_jmrp_state", "mailrep-jmrp-state 1\n1700/5\t1000\t2\t192.0.2.1\texample.com\t\t\n"
         "mbox:00ff:12\t2000\t1\t-\t-\t\t\ncur/x\t3000\t0\t-\t-\tcur/x\tno report part\n")
     put("fuzz_jmrp_state", "mailrep-jmrp-state 1\n17/1\t5000\t2\t2001:db8::1\t-\t\t\n")

@@ -110,7 +110,7 @@ snds_got snds_input_classify(int data, snds_api api, long code, const char *cont
 		/* the server's Content-Type is quoted cut short: a huge one would overflow err and leave no reason */
 		mr_buf_printf(err, "the %s is neither CSV nor JSON (%zu %s%s%.*s%s)", feed, body ? len : 0,
 		              mr_plural(body ? len : 0, "byte", "bytes"), content_type[0] ? ", " : "",
-		              CONTENT_TYPE_QUOTE_MAX, content_type, strlen(content_type) > CONTENT_TYPE_QUOTE_MAX ? "..." : "");
+		              CONTENT_TYPE_QUOTE_MAX, content_type, mr_cut_mark(content_type, CONTENT_TYPE_QUOTE_MAX));
 		return SNDS_GOT_ERROR;
 	}
 }

@@ -184,6 +184,21 @@ def test_unreadable_ini_file_is_one_line(name, tmp_path):
     assert line == "%s UNKNOWN - --extra-opts: %s: cannot open: No such file or directory" % (prefix, missing)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_long_section_and_file_names_still_give_a_reason(name, tmp_path):
+    """A section or file name of thousands of characters is quoted cut, so the one line still says what is wrong
+    (found by fuzz_extra_opts: the message overflowed its buffer and the line ended after "--extra-opts: ")."""
+    prefix = prefix_of(name)
+    ini = tmp_path / "a.ini"
+    ini.write_text("[other]\nx = 1\n")
+    line = one_line(run(name, ["--extra-opts=%s@%s" % ("s" * 3000, ini)]), prefix)
+    assert line == "%s UNKNOWN - --extra-opts: %s: section [%s...] not found" % (prefix, ini, "s" * 64), line
+    deep = str(tmp_path) + "/" + "d/" * 1500 + "x.ini"
+    line = one_line(run(name, ["--extra-opts=@" + deep]), prefix)
+    assert line == "%s UNKNOWN - --extra-opts: %s...: cannot open: No such file or directory" % (prefix, deep[:200]), \
+        line
+
+
 # ---- exact keys ----------------------------------------------------------------------------------------
 
 

@@ -48,16 +48,18 @@ int jmrp_maildir_key(const char *name, char *key, size_t size)
 	return 0;
 }
 
-/** Read one Maildir subdirectory (new or cur): reading new/, the keys handed on are added to from_new (a message
- *  that a mail client moves to cur/ during the scan is met twice under one key, and counted once); reading cur/,
- *  keys found there are skipped (moved meanwhile); 0, 1 on deadline, -1 with a reason. */
+/** Read one Maildir subdirectory (new or cur). A message is its key, the unique part of its name: a key met before
+ *  in this read is skipped (a message that a mail client moves from new/ to cur/ during the scan is met twice,
+ *  and two files whose names differ only in their flags are one message), so each message counts once, whether
+ *  it is read now or known from the state file. The keys handed on are added to met. 0, 1 on deadline, -1 with a
+ *  reason. */
 static int read_subdir(const char *dir, const char *sub, const jmrp_read_config *rc, jmrp_read_stats *st,
-                       mr_hash_set *from_new, mr_buf *buf, mr_buf *err)
+                       mr_hash_set *met, mr_buf *buf, mr_buf *err)
 {
 	char path[4096], key[512], label[600];
 	DIR *d;
 	struct dirent *e;
-	int rc_ = 0, dfd, is_new = strcmp(sub, "new") == 0;
+	int rc_ = 0, dfd;
 	size_t count = 0;
 
 	if (mr_snprintf(path, sizeof(path), "%s/%s", dir, sub) != 0)
@@ -79,8 +81,8 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 		}
 		if (jmrp_maildir_key(e->d_name, key, sizeof(key)) != 0)
 			continue; /* longer than any file name */
-		if (!is_new && mr_hash_set_has(from_new, key))
-			continue; /* read in new/ already, moved to cur/ since */
+		if (mr_hash_set_has(met, key))
+			continue; /* the same message, met already */
 		st->listed++;
 		fd = openat(dfd, e->d_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
@@ -114,7 +116,7 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 				break;
 			}
 		}
-		if (is_new && mr_hash_set_add(from_new, key) != 0) {
+		if (mr_hash_set_add(met, key) < 0) {
 			rc_ = -1;
 			break;
 		}
@@ -128,17 +130,15 @@ static int read_subdir(const char *dir, const char *sub, const jmrp_read_config 
 /** Read DIR/new and DIR/cur without changing anything. */
 int jmrp_read_maildir(const char *dir, const jmrp_read_config *rc, jmrp_read_stats *st, mr_buf *err)
 {
-	mr_hash_set from_new = { NULL, 0, 0 };
+	mr_hash_set met = { NULL, 0, 0 };
 	mr_buf buf;
 	int rc_;
 
 	mr_buf_init(&buf, JMRP_MSG_MAX);
-	rc_ = read_subdir(dir, "new", rc, st, &from_new, &buf, err);
-	if (rc_ == 0) {
-		mr_hash_set_freeze(&from_new);
-		rc_ = read_subdir(dir, "cur", rc, st, &from_new, &buf, err);
-	}
-	mr_hash_set_free(&from_new);
+	rc_ = read_subdir(dir, "new", rc, st, &met, &buf, err);
+	if (rc_ == 0)
+		rc_ = read_subdir(dir, "cur", rc, st, &met, &buf, err);
+	mr_hash_set_free(&met);
 	mr_buf_free(&buf);
 	return rc_;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "common/deadline.h"
@@ -145,6 +146,65 @@ static void test_mbox_long_from_line(void **state)
 	mr_buf_free(&text);
 }
 
+/** Count the files of the Maildir at dir (messages dated now); the number handed over. */
+static size_t read_dir(const char *dir, got *g)
+{
+	jmrp_read_config rc;
+	jmrp_read_stats st;
+	mr_buf err;
+
+	memset(g, 0, sizeof(*g));
+	mr_buf_init(&g->log, 1 << 16);
+	memset(&rc, 0, sizeof(rc));
+	memset(&st, 0, sizeof(st));
+	rc.deadline = mr_now() + 60;
+	rc.cb = on_msg;
+	rc.user = g;
+	mr_buf_init(&err, 256);
+	assert_int_equal(jmrp_read_maildir(dir, &rc, &st, &err), 0);
+	mr_buf_free(&err);
+	return g->n;
+}
+
+/** Write a file under dir. */
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/** Files whose names differ only in their flags are one message, in new/ and cur/ alike, and a message met in
+ *  new/ is not met again in cur/ (found by fuzz_jmrp_maildir: two such files in new/ were counted twice from the
+ *  state file). */
+static void test_maildir_counts_a_key_once(void **state)
+{
+	char dir[] = "/tmp/mr-unit-md.XXXXXX", sub[64], cmd[96];
+	got g;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/new", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	put_file(sub, "1.M1.h", "a\n");
+	put_file(sub, "1.M1.h:2,S", "b\n");
+	put_file(sub, "2.M2.h", "c\n");
+	snprintf(sub, sizeof(sub), "%s/cur", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	put_file(sub, "2.M2.h:2,S", "c\n");
+	put_file(sub, "3.M3.h:2,", "d\n");
+	put_file(sub, "3.M3.h:2,RS", "d\n");
+	assert_int_equal(read_dir(dir, &g), 3);
+	mr_buf_free(&g.log);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /** Maildir keys: the unique part before the flags; a name that is all flags keys as itself. */
 static void test_maildir_keys(void **state)
 {
@@ -169,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_mbox_endless_line),
 		cmocka_unit_test(test_mbox_long_from_line),
 		cmocka_unit_test(test_maildir_keys),
+		cmocka_unit_test(test_maildir_counts_a_key_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

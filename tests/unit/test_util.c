@@ -8,11 +8,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "common/hash.h"
 #include "common/state.h"
 #include "common/util.h"
 
@@ -435,6 +437,43 @@ static void grow_doubles_and_refuses_overflow(void **state)
 }
 
 /** Run the util and state tests. */
+/* ---- mr_hash_set and mr_cut_mark ------------------------------------ */
+
+/** The set answers at once after each add (no freeze), says when a string was there, and grows. */
+static void hash_set_adds_and_finds(void **state)
+{
+	mr_hash_set hs = { NULL, 0, 0 };
+	char s[32];
+	int i;
+
+	(void)state;
+	assert_int_equal(mr_hash_set_has(&hs, "a"), 0);
+	for (i = 0; i < 5000; i++) {
+		snprintf(s, sizeof(s), "key-%d", i);
+		assert_int_equal(mr_hash_set_add(&hs, s), 0);
+		assert_int_equal(mr_hash_set_has(&hs, s), 1);
+	}
+	assert_int_equal(hs.n, 5000);
+	assert_true(hs.cap >= 10000);
+	assert_int_equal(mr_hash_set_add(&hs, "key-17"), 1);
+	assert_int_equal(hs.n, 5000);
+	assert_int_equal(mr_hash_set_has(&hs, "key-5000"), 0);
+	assert_int_equal(mr_hash_set_has(&hs, ""), 0);
+	assert_int_equal(mr_hash_set_add(&hs, ""), 0);
+	assert_int_equal(mr_hash_set_has(&hs, ""), 1);
+	mr_hash_set_free(&hs);
+	assert_int_equal(mr_hash_set_has(&hs, "key-1"), 0);
+}
+
+/** The cut mark: "..." only past max characters. */
+static void cut_mark_only_past_max(void **state)
+{
+	(void)state;
+	assert_string_equal(mr_cut_mark("abcd", 4), "");
+	assert_string_equal(mr_cut_mark("abcde", 4), "...");
+	assert_string_equal(mr_cut_mark("", 0), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +497,8 @@ int main(void)
 		cmocka_unit_test(state_names_and_codes),
 		cmocka_unit_test(state_parse_accepts_names_any_case_and_digits),
 		cmocka_unit_test(grow_doubles_and_refuses_overflow),
+		cmocka_unit_test(hash_set_adds_and_finds),
+		cmocka_unit_test(cut_mark_only_past_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

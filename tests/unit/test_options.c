@@ -1190,6 +1190,29 @@ static void test_hard_timeout_rejects_bad_arguments(void **state)
 	assert_int_equal(mr_hard_timeout_arm_shown(1.0, 0.0, MR_UNKNOWN, "X"), -1);
 }
 
+/** The command line's own -t, read before the options are parsed: the last valid one before "--", in each
+ *  spelling, with --timeout-result; none when there is no valid one. */
+static void test_early_timeout_reads_the_command_line(void **state)
+{
+	char *a1[] = { pooled("p"), pooled("-t"), pooled("7"), pooled("-H"), pooled("x"), NULL };
+	char *a2[] = { pooled("p"), pooled("-t3:critical"), pooled("--timeout=9"), NULL };
+	char *a3[] = { pooled("p"), pooled("--timeout"), pooled("4"), pooled("--timeout-result=warning"), NULL };
+	char *a4[] = { pooled("p"), pooled("-t"), pooled("abc"), pooled("--"), pooled("-t"), pooled("5"), NULL };
+	char *a5[] = { pooled("p"), pooled("-t"), NULL };
+	double t = 0;
+	mr_state st = MR_OK;
+
+	(void)state;
+	assert_int_equal(mr_options_early_timeout(5, a1, &t, &st), 0);
+	assert_true(t == 7.0 && st == MR_UNKNOWN);
+	assert_int_equal(mr_options_early_timeout(3, a2, &t, &st), 0);
+	assert_true(t == 9.0 && st == MR_CRITICAL);
+	assert_int_equal(mr_options_early_timeout(4, a3, &t, &st), 0);
+	assert_true(t == 4.0 && st == MR_WARNING);
+	assert_int_equal(mr_options_early_timeout(6, a4, &t, &st), -1);
+	assert_int_equal(mr_options_early_timeout(2, a5, &t, &st), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1226,6 +1249,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ini_problems_are_reported_as_extra_opts_errors, reset),
 		cmocka_unit_test_setup(test_ini_secrets_are_registered, reset),
 		cmocka_unit_test_setup(test_extra_opts_after_double_dash_is_an_argument, reset),
+		cmocka_unit_test(test_early_timeout_reads_the_command_line),
 		cmocka_unit_test(test_now_is_monotonic),
 		cmocka_unit_test(test_soft_deadline_leaves_a_bounded_margin),
 		cmocka_unit_test(test_hard_timeout_prints_and_exits_with_the_state),

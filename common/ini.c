@@ -354,6 +354,7 @@ int mr_ini_parse_buf(const char *text, size_t len, const char *section, unsigned
 		return -1;
 	}
 	if (len == SIZE_MAX || (copy = malloc(len + 1)) == NULL) {
+		mr_oom_note();
 		mr_ini_fail(msg, 0, "out of memory");
 		return -1;
 	}
@@ -423,6 +424,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 	cap = max < READ_CHUNK ? max + 1 : READ_CHUNK;
 	buf = malloc(cap + 1);
 	if (buf == NULL) {
+		mr_oom_note();
 		(void)mr_buf_printf(err, "%.*s%s: out of memory",
 		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
 		goto out;
@@ -439,6 +441,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 				break;
 			bigger = realloc(buf, ncap + 1);
 			if (bigger == NULL) {
+				mr_oom_note();
 				(void)mr_buf_printf(err, "%.*s%s: out of memory",
 				                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
 				goto out;

@@ -257,8 +257,10 @@ int jmrp_read_mbox_fd(int fd, const char *name, const jmrp_read_config *rc, jmrp
 	ssize_t n;
 	int rc_;
 
-	if (buf == NULL)
+	if (buf == NULL) {
+		mr_oom_note();
 		return mr_buf_puts(err, "out of memory while counting"), -1;
+	}
 	reader_start(&r, rc, st);
 	while (r.stop == 0) {
 		n = read(fd, buf, READ_CHUNK);

@@ -1,4 +1,4 @@
-/* hash.h: FNV-1a hashing of bytes and a set of 64-bit string hashes (add, then freeze, then look up). */
+/* hash.h: FNV-1a hashing of bytes and a set of 64-bit string hashes (open addressing: add and look up at any time). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_HASH_H
 #define MR_HASH_H

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../common/ini.h"
+#include "smtp_parse_pattern.h"
 #include "smtp_parse_rules.h"
 
 /** The rules format's ini leniencies (doc/ms-smtp-rules.md): "key: value" and ' ;' comments. */
@@ -316,6 +317,7 @@ static int finish_rules(parse_ctx *ctx)
 	for (i = 0; i < ctx->n; i++) {
 		smtp_rule *r = &ctx->v[i];
 		const rule_info *ri = &ctx->info[i];
+		const char *cost_why = NULL;
 		int rc;
 
 		if (ri->key_line[K_PATTERN] == 0) {
@@ -333,6 +335,10 @@ static int finish_rules(parse_ctx *ctx)
 				l = sizeof r->kind - 1;
 			memcpy(r->kind, r->name, l);
 			r->kind[l] = '\0';
+		}
+		if (smtp_pattern_check(ri->pattern, &cost_why) != 0) {
+			mr_ini_fail(&ctx->msg, ri->key_line[K_PATTERN], "%s", cost_why);
+			return -1;
 		}
 		rc = regcomp(&r->re, ri->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
 		if (rc != 0) {

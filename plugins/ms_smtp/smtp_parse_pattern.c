@@ -106,6 +106,11 @@ int smtp_pattern_check(const char *p, const char **why)
 
 		switch (*p) {
 		case '\\':
+			if (p[1] >= '1' && p[1] <= '9') {
+				/* glibc's extension: matching with one can take exponential time */
+				*why = "pattern uses a back-reference (\\1 to \\9), which POSIX EREs do not have";
+				return -1;
+			}
 			atom(lv, 1);
 			p += p[1] != '\0' ? 2 : 1;
 			break;

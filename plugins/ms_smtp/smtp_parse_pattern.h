@@ -9,9 +9,9 @@
  *  rules stay under 200. */
 #define SMTP_PATTERN_COST_MAX 5000
 
-/** Check that the ERE p is cheap to compile: 0, or -1 with the reason in *why (a static string): a repetition
- *  of a repetition ("a++", "a*{2}"), or an estimated size over SMTP_PATTERN_COST_MAX. Syntax errors are left to
- *  regcomp. */
+/** Check that the ERE p is cheap to compile and to match: 0, or -1 with the reason in *why (a static string): a
+ *  repetition of a repetition ("a++", "a*{2}"), an estimated size over SMTP_PATTERN_COST_MAX, or a back-reference
+ *  (glibc's extension, whose matching can take exponential time). Syntax errors are left to regcomp. */
 int smtp_pattern_check(const char *p, const char **why);
 
 #endif

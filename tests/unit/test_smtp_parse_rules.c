@@ -573,6 +573,8 @@ static void test_rules_file_errors(void **state)
 		{ "[rule a]\nstate = critical\npattern = x*{2}\n", "test.ini line 3: pattern repeats a repetition" },
 		{ "[rule a]\nstate = critical\npattern = ((a{20}){20}){20}\n",
 		  "test.ini line 3: pattern too costly to compile (nested or large repetitions)" },
+		{ "[rule a]\nstate = critical\npattern = (a*)*b\\1\n",
+		  "test.ini line 3: pattern uses a back-reference" },
 		{ "[rule a]\nstate = critical\npattern = a{6000}\n",
 		  "test.ini line 3: pattern too costly to compile" },
 		{ "[rule a]\nstate = critical\npattern = x\nstages = mail helo\n", "test.ini line 4: unknown stage 'helo'" },

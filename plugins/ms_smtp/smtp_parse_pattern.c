@@ -50,14 +50,22 @@ static long bound_factor(const char *p, const char **end)
 
 	if (!isdigit((unsigned char)p[1]))
 		return 0;
+	/* strtol stops at LONG_MAX; a count past 100000 is no bound regcomp takes (RE_DUP_MAX is 32767) */
 	m = strtol(p + 1, &e, 10);
+	if (m > 100000)
+		return 0;
 	n = m;
 	if (*e == ',') {
-		n = isdigit((unsigned char)e[1]) ? strtol(e + 1, &e, 10) : m + 1;
-		if (e[-1] == ',')
-			e++;
+		e++;
+		if (isdigit((unsigned char)*e)) {
+			n = strtol(e, &e, 10);
+			if (n > 100000)
+				return 0;
+		} else {
+			n = m > 0 ? m : 1; /* "{m,}": at least m, as many as wanted: counted like m + 1 */
+		}
 	}
-	if (*e != '}' || m < 0 || n < 0 || m > 100000 || n > 100000)
+	if (*e != '}')
 		return 0;
 	*end = e + 1;
 	return (m > n ? m : n) + 1;

@@ -571,6 +571,12 @@ static void test_rules_file_errors(void **state)
 		{ "[rule a]\nstate = critical\npattern = ^4[0-9]-lis++++++++++++++++ting\n",
 		  "test.ini line 3: pattern repeats a repetition (such as a++ or a*{2}); write one" },
 		{ "[rule a]\nstate = critical\npattern = x*{2}\n", "test.ini line 3: pattern repeats a repetition" },
+		{ "[rule a]\nstate = critical\npattern = x{1,}{2,}\n", "test.ini line 3: pattern repeats a repetition" },
+		{ "[rule a]\nstate = critical\npattern = ((a{20,}){20,30}){20}\n",
+		  "test.ini line 3: pattern too costly to compile" },
+		/* found by fuzz_smtp_rules: a count past LONG_MAX overflowed the estimate (UBSan) */
+		{ "[rule a]\nstate = critical\npattern = |{1888888888888888888888888888888,p\n",
+		  "test.ini line 3: pattern does not compile: " },
 		{ "[rule a]\nstate = critical\npattern = ((a{20}){20}){20}\n",
 		  "test.ini line 3: pattern too costly to compile (nested or large repetitions)" },
 		{ "[rule a]\nstate = critical\npattern = (a*)*b\\1\n",

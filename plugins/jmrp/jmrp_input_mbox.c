@@ -140,7 +140,7 @@ static void decide(mbox_reader *r)
 			r->stop = -1;
 			return;
 		}
-		if ((mm->number & 255) == 0 && mr_now() >= r->rc->deadline) {
+		if (mr_now() >= r->rc->deadline) {
 			r->stop = 1;
 			r->in_msg = 0;
 			return;

@@ -311,9 +311,9 @@ def test_maildir_with_a_two_gib_message(tmp_path):
 
 
 def test_maildir_with_a_million_files(tmp_path):
-    """A million empty files in new/: the run ends within -t with a clear line and bounded memory (the names of
-    new/ are kept to tell a message moved to cur/ meanwhile: about 25 MB for a million). With a long -t it reads
-    them all; with -t 2 it stops on time."""
+    """A million empty files in new/: the run ends within -t with a clear line and bounded memory (one 64-bit hash
+    of each key is kept, to count a message met twice once). With a long -t it reads them all; with -t 2 it stops
+    on time."""
     d = tmp_path / "Maildir"
     for sub in ("new", "cur", "tmp"):
         (d / sub).mkdir(parents=True)

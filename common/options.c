@@ -330,36 +330,53 @@ static int parse_timeout(const char *arg, mr_common *common)
 	return 0;
 }
 
-/** The timeout the command line itself gives (its last valid -t before "--"), to bound reading the options; see
- *  options.h. */
-int mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st)
+/** The value of argv[*i] if it is the option row o, spelled "-x V", "-xV", "--name V" or "--name=V" (*i moves past
+ *  a separate value), else NULL. */
+static const char *option_value(const mr_option *o, int argc, char **argv, int *i)
 {
+	const char *a = argv[*i];
+	size_t n = strlen(o->long_name);
+
+	if (o->short_name != 0 && a[0] == '-' && a[1] == o->short_name)
+		return a[2] != '\0' ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
+	if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, o->long_name, n) != 0)
+		return NULL;
+	if (a[2 + n] == '=')
+		return a + 3 + n;
+	return a[2 + n] == '\0' && *i + 1 < argc ? argv[++*i] : NULL;
+}
+
+/** The row of common option id. */
+static const mr_option *common_row(int id)
+{
+	const mr_option *o;
+
+	for (o = mr_always_options; o->long_name != NULL; o++)
+		if (o->id == id)
+			break;
+	return o;
+}
+
+/** The timeout the command line itself gives (its last valid -t before "--"); see options.h. */
+void mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st)
+{
+	const mr_option *t = common_row(C_TIMEOUT), *tr = common_row(C_TIMEOUT_RESULT);
 	mr_common c;
-	int i, found = 0;
+	int i;
 
 	memset(&c, 0, sizeof(c));
-	c.timeout_state = MR_UNKNOWN;
-	for (i = 1; i < argc && argv[i] != NULL; i++) {
-		const char *a = argv[i], *val = NULL;
+	c.timeout = *timeout;
+	c.timeout_state = *st;
+	for (i = 1; i < argc && argv[i] != NULL && strcmp(argv[i], "--") != 0; i++) {
+		const char *val = option_value(t, argc, argv, &i);
 
-		if (strcmp(a, "--") == 0)
-			break;
-		if ((strcmp(a, "-t") == 0 || strcmp(a, "--timeout") == 0) && i + 1 < argc)
-			val = argv[++i];
-		else if (strncmp(a, "-t", 2) == 0 && a[2] != '\0' && a[2] != '-')
-			val = a + 2;
-		else if (strncmp(a, "--timeout=", 10) == 0)
-			val = a + 10;
-		else if (strncmp(a, "--timeout-result=", 17) == 0)
-			(void)mr_state_parse(a + 17, &c.timeout_state);
-		if (val != NULL && val[0] != '\0' && parse_timeout(val, &c) == 0)
-			found = 1;
+		if (val != NULL)
+			(void)parse_timeout(val, &c); /* an invalid one is the parser's to report */
+		else if ((val = option_value(tr, argc, argv, &i)) != NULL)
+			(void)mr_state_parse(val, &c.timeout_state);
 	}
-	if (!found)
-		return -1;
 	*timeout = c.timeout;
 	*st = c.timeout_state;
-	return 0;
 }
 
 /** Apply a common option; MR_PARSE_OK, MR_PARSE_EXIT after --help/--version, or MR_PARSE_ERROR with a reason. */

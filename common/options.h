@@ -134,11 +134,11 @@ mr_parse_status mr_options_parse(const mr_plugin_info *p, int argc, char **argv,
                                  mr_common *common, mr_buf *err);
 
 /**
- * The timeout the command line gives itself, before the options are parsed: the last valid "-t N[:STATE]",
- * "-tN", "--timeout N" or "--timeout=N" before "--", with a "--timeout-result=STATE". Reading the options
- * (an --extra-opts FIFO, a file an option names) is bounded by it. 0, or -1 when there is none.
+ * The timeout the command line gives itself, before the options are parsed: the last valid -t/--timeout (in any
+ * spelling getopt takes) before "--", and --timeout-result, replace *timeout and *st (which hold the defaults).
+ * Reading the options (an --extra-opts FIFO, a file an option names) is bounded by it.
  */
-int mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st);
+void mr_options_early_timeout(int argc, char **argv, double *timeout, mr_state *st);
 
 /**
  * Check and store arg (NULL for flags) by the row's type into the group config cfg (MR_T_CUSTOM rows are the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "options_int.h"
 #include "plugin.h"
 #include "secret.h"
 
@@ -147,22 +148,25 @@ static void build_groups(mr_plugin_ctx *ctx, const mr_plugin *p, void *cfg, mr_o
 	ctx->info.ngroups = n;
 }
 
+/** Arm the last-resort alarm for a run bounded by t seconds: it fires 50 ms before, so its line is out within t. */
+static void arm_hard_timeout(const mr_plugin_ctx *ctx, double t, mr_state st)
+{
+	mr_hard_timeout_arm_shown(t > 0.1 ? t - 0.05 : t, t, st, ctx->info.prefix);
+}
+
 /** Parse the options and arm the hard timeout just before -t; 1 to run, 0 to return UNKNOWN at once. */
 static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
 {
 	mr_buf err;
 	mr_parse_status st;
-	mr_state early_state;
-	double early;
+	mr_state early_state = MR_UNKNOWN;
+	double early = ctx->info.default_timeout > 0 ? ctx->info.default_timeout : MR_FALLBACK_TIMEOUT;
 
 	mr_buf_init(&err, MSG_MAX);
 	/* Reading --extra-opts may wait on a FIFO that nobody writes: bound that by the command line's -t, or by the
 	 * default one (rearmed below once every option is known). */
-	if (mr_options_early_timeout(argc, argv, &early, &early_state) == 0)
-		mr_hard_timeout_arm_shown(early > 0.1 ? early - 0.05 : early, early, early_state, ctx->info.prefix);
-	else if (ctx->info.default_timeout > 0)
-		mr_hard_timeout_arm_shown(ctx->info.default_timeout, ctx->info.default_timeout, MR_UNKNOWN,
-		                          ctx->info.prefix);
+	mr_options_early_timeout(argc, argv, &early, &early_state);
+	arm_hard_timeout(ctx, early, early_state);
 	st = mr_options_parse(&ctx->info, argc, argv, &ctx->common, &err);
 	if (st == MR_PARSE_ERROR)
 		mr_options_print_error(&ctx->info, mr_buf_str(&err));
@@ -171,9 +175,7 @@ static int begin(mr_plugin_ctx *ctx, int argc, char **argv)
 	mr_buf_free(&err);
 	if (st != MR_PARSE_OK)
 		return 0;
-	/* The last-resort alarm fires 50 ms before -t, so that its line is out within -t. */
-	mr_hard_timeout_arm_shown(ctx->common.timeout > 0.1 ? ctx->common.timeout - 0.05 : ctx->common.timeout,
-	                          ctx->common.timeout, ctx->common.timeout_state, ctx->info.prefix);
+	arm_hard_timeout(ctx, ctx->common.timeout, ctx->common.timeout_state);
 	ctx->deadline = mr_soft_deadline(ctx->start, ctx->common.timeout);
 	return 1;
 }

@@ -1191,7 +1191,7 @@ static void test_hard_timeout_rejects_bad_arguments(void **state)
 }
 
 /** The command line's own -t, read before the options are parsed: the last valid one before "--", in each
- *  spelling, with --timeout-result; none when there is no valid one. */
+ *  spelling, with --timeout-result; the defaults stay when there is no valid one. */
 static void test_early_timeout_reads_the_command_line(void **state)
 {
 	char *a1[] = { pooled("p"), pooled("-t"), pooled("7"), pooled("-H"), pooled("x"), NULL };
@@ -1199,18 +1199,22 @@ static void test_early_timeout_reads_the_command_line(void **state)
 	char *a3[] = { pooled("p"), pooled("--timeout"), pooled("4"), pooled("--timeout-result=warning"), NULL };
 	char *a4[] = { pooled("p"), pooled("-t"), pooled("abc"), pooled("--"), pooled("-t"), pooled("5"), NULL };
 	char *a5[] = { pooled("p"), pooled("-t"), NULL };
-	double t = 0;
-	mr_state st = MR_OK;
+	double t;
+	mr_state st;
 
 	(void)state;
-	assert_int_equal(mr_options_early_timeout(5, a1, &t, &st), 0);
+#define EARLY(argv, n) (t = 15, st = MR_UNKNOWN, mr_options_early_timeout(n, argv, &t, &st))
+	EARLY(a1, 5);
 	assert_true(t == 7.0 && st == MR_UNKNOWN);
-	assert_int_equal(mr_options_early_timeout(3, a2, &t, &st), 0);
+	EARLY(a2, 3);
 	assert_true(t == 9.0 && st == MR_CRITICAL);
-	assert_int_equal(mr_options_early_timeout(4, a3, &t, &st), 0);
+	EARLY(a3, 4);
 	assert_true(t == 4.0 && st == MR_WARNING);
-	assert_int_equal(mr_options_early_timeout(6, a4, &t, &st), -1);
-	assert_int_equal(mr_options_early_timeout(2, a5, &t, &st), -1);
+	EARLY(a4, 6); /* no valid -t before "--": the defaults stay */
+	assert_true(t == 15.0 && st == MR_UNKNOWN);
+	EARLY(a5, 2);
+	assert_true(t == 15.0 && st == MR_UNKNOWN);
+#undef EARLY
 }
 
 int main(void)

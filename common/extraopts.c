@@ -311,12 +311,12 @@ int mr_extra_opts_parse(const char *text, size_t len, const char *name, const ch
 	if (mr_ini_parse_buf(text, len, section, MR_INI_INDENT_OK, on_item, &c, &msg) != 0)
 		goto out;
 	if (!c.seen) {
-		mr_buf_printf(err, "%.*s%s: section [%.*s%s] not found", MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX),
+		mr_buf_printf(err, "%.*s%s: section [%.*s%s] not found", MR_QUOTED_NAME(name),
 		              KEY_QUOTE_MAX, section, mr_cut_mark(section, KEY_QUOTE_MAX));
 		goto out;
 	}
 	if (c.keys == 0) {
-		mr_buf_printf(err, "%.*s%s: section [%.*s%s] is empty", MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX),
+		mr_buf_printf(err, "%.*s%s: section [%.*s%s] is empty", MR_QUOTED_NAME(name),
 		              KEY_QUOTE_MAX, section, mr_cut_mark(section, KEY_QUOTE_MAX));
 		goto out;
 	}

@@ -49,11 +49,9 @@ void mr_ini_fail(mr_ini_msg *msg, unsigned line, const char *fmt, ...)
 		return;
 	msg->failed = 1;
 	if (msg->origin != NULL && line > 0)
-		(void)mr_buf_printf(msg->err, "%.*s%s line %u: ", MR_QUOTE_NAME_MAX, msg->origin,
-		                    mr_cut_mark(msg->origin, MR_QUOTE_NAME_MAX), line);
+		(void)mr_buf_printf(msg->err, "%.*s%s line %u: ", MR_QUOTED_NAME(msg->origin), line);
 	else if (msg->origin != NULL)
-		(void)mr_buf_printf(msg->err, "%.*s%s: ", MR_QUOTE_NAME_MAX, msg->origin,
-		                    mr_cut_mark(msg->origin, MR_QUOTE_NAME_MAX));
+		(void)mr_buf_printf(msg->err, "%.*s%s: ", MR_QUOTED_NAME(msg->origin));
 	else if (line > 0)
 		(void)mr_buf_printf(msg->err, "line %u: ", line);
 	va_start(ap, fmt);
@@ -425,8 +423,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 	buf = malloc(cap + 1);
 	if (buf == NULL) {
 		mr_oom_note();
-		(void)mr_buf_printf(err, "%.*s%s: out of memory",
-		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
+		(void)mr_buf_printf(err, "%.*s%s: out of memory", MR_QUOTED_NAME(name));
 		goto out;
 	}
 	/* cap never exceeds max + 1, so got > max means the file is too large */
@@ -442,8 +439,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 			bigger = realloc(buf, ncap + 1);
 			if (bigger == NULL) {
 				mr_oom_note();
-				(void)mr_buf_printf(err, "%.*s%s: out of memory",
-				                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX));
+				(void)mr_buf_printf(err, "%.*s%s: out of memory", MR_QUOTED_NAME(name));
 				goto out;
 			}
 			buf = bigger;
@@ -453,8 +449,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			(void)mr_buf_printf(err, "%.*s%s: cannot read: %s",
-			                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), strerror(errno));
+			(void)mr_buf_printf(err, "%.*s%s: cannot read: %s", MR_QUOTED_NAME(name), strerror(errno));
 			goto out;
 		}
 		if (n == 0)
@@ -462,8 +457,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		got += (size_t)n;
 	}
 	if (got > max) {
-		(void)mr_buf_printf(err, "%.*s%s: larger than %zu bytes",
-		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), max);
+		(void)mr_buf_printf(err, "%.*s%s: larger than %zu bytes", MR_QUOTED_NAME(name), max);
 		goto out;
 	}
 	nul = memchr(buf, '\0', got);
@@ -474,8 +468,7 @@ char *mr_ini_read_fd(int fd, const char *name, size_t max, mr_buf *err)
 		for (p = buf; p < nul; p++)
 			if (*p == '\n')
 				line++;
-		(void)mr_buf_printf(err, "%.*s%s line %u: NUL byte (not a text file?)",
-		                    MR_QUOTE_NAME_MAX, name, mr_cut_mark(name, MR_QUOTE_NAME_MAX), line);
+		(void)mr_buf_printf(err, "%.*s%s line %u: NUL byte (not a text file?)", MR_QUOTED_NAME(name), line);
 		goto out;
 	}
 	buf[got] = '\0';
@@ -499,8 +492,7 @@ char *mr_ini_read_file(const char *path, size_t max, mr_buf *err)
 	/* blocking: a FIFO such as bash's <(...) must be waited for, not refused */
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		(void)mr_buf_printf(err, "%.*s%s: cannot open: %s",
-		                    MR_QUOTE_NAME_MAX, path, mr_cut_mark(path, MR_QUOTE_NAME_MAX), strerror(errno));
+		(void)mr_buf_printf(err, "%.*s%s: cannot open: %s", MR_QUOTED_NAME(path), strerror(errno));
 		return NULL;
 	}
 	text = mr_ini_read_fd(fd, path, max, err);

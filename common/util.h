@@ -50,6 +50,8 @@ void mr_buf_free(mr_buf *b);
 #define MR_QUOTE_NAME_MAX 200
 /** "..." when s is longer than max characters (so a "%.*s" of it is cut), else "". */
 const char *mr_cut_mark(const char *s, size_t max);
+/** The three arguments of "%.*s%s" that quote the name s cut at MR_QUOTE_NAME_MAX characters. */
+#define MR_QUOTED_NAME(s) MR_QUOTE_NAME_MAX, (s), mr_cut_mark((s), MR_QUOTE_NAME_MAX)
 /** snprintf that fails on truncation: 0 on success, -1 if output was cut or on error. */
 int mr_snprintf(char *dst, size_t size, const char *fmt, ...) MR_PRINTF(3, 4);
 

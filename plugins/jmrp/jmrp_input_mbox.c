@@ -65,6 +65,9 @@ static int open_mbox(const char *path)
 /** Bytes read from the file at a time; the deadline is checked after each. */
 #define READ_CHUNK 65536
 
+/** mbox_reader.stop after a read error, whose reason is in err already. */
+#define STOP_READ_ERROR (-2)
+
 /** What the current line is, once its start has been judged. */
 enum { LINE_UNDECIDED, LINE_FROM, LINE_BODY };
 
@@ -80,7 +83,7 @@ typedef struct mbox_reader {
 	size_t nhead;         /**< bytes in head */
 	size_t line_len;      /**< bytes of the current line so far, '\n' included */
 	int kind;             /**< LINE_* of the current line */
-	int stop;             /**< 0 going on, 1 deadline, -1 out of memory */
+	int stop;             /**< 0 going on, 1 deadline, -1 out of memory, STOP_READ_ERROR (its reason given) */
 } mbox_reader;
 
 /** Count n bytes of the current message: its length, and its key hash over the first JMRP_MSG_MAX bytes (a
@@ -225,10 +228,10 @@ static int reader_finish(mbox_reader *r, mr_buf *err)
 		end_line(r);
 	if (r->stop == 0 && r->in_msg && flush_message(r->rc, r->st, &r->mm) != 0)
 		r->stop = -1;
-	if (r->stop < 0)
+	if (r->stop == -1)
 		mr_buf_puts(err, "out of memory while counting");
 	mr_buf_free(&r->mm.buf);
-	return r->stop;
+	return r->stop < 0 ? -1 : r->stop;
 }
 
 /** Split len bytes of mbox text, fed in pieces of chunk bytes (0: at once); see jmrp_input.h. */
@@ -255,7 +258,6 @@ int jmrp_read_mbox_fd(int fd, const char *name, const jmrp_read_config *rc, jmrp
 	mbox_reader r;
 	char *buf = malloc(READ_CHUNK);
 	ssize_t n;
-	int rc_;
 
 	if (buf == NULL) {
 		mr_oom_note();
@@ -268,25 +270,20 @@ int jmrp_read_mbox_fd(int fd, const char *name, const jmrp_read_config *rc, jmrp
 			continue;
 		if (n < 0) {
 			mr_buf_printf(err, "read error in mbox %s: %s", name, strerror(errno));
-			r.stop = -2;
+			r.stop = STOP_READ_ERROR;
+		} else if (n == 0) {
 			break;
-		}
-		if (n == 0)
-			break;
-		feed(&r, buf, (size_t)n);
-		/* a message of gigabytes has no From_ line to stop at: the deadline is checked per chunk too */
-		if (r.stop == 0 && mr_now() >= rc->deadline) {
-			r.stop = 1;
-			r.in_msg = 0;
+		} else {
+			feed(&r, buf, (size_t)n);
+			/* a message of gigabytes has no From_ line to stop at: the deadline is checked per chunk too */
+			if (r.stop == 0 && mr_now() >= rc->deadline) {
+				r.stop = 1;
+				r.in_msg = 0;
+			}
 		}
 	}
 	free(buf);
-	if (r.stop == -2) {
-		mr_buf_free(&r.mm.buf);
-		return -1;
-	}
-	rc_ = reader_finish(&r, err);
-	return rc_;
+	return reader_finish(&r, err);
 }
 
 /** Read an mbox file read-only. */

@@ -33,6 +33,18 @@ static int on_msg(void *user, const jmrp_msg *m)
 	return 0;
 }
 
+/** Start a read into g (initialised here): rc hands every message, whatever its date, to on_msg. */
+static void start_read(got *g, jmrp_read_config *rc, jmrp_read_stats *st)
+{
+	memset(g, 0, sizeof(*g));
+	mr_buf_init(&g->log, 1 << 20);
+	memset(rc, 0, sizeof(*rc));
+	memset(st, 0, sizeof(*st));
+	rc->deadline = mr_now() + 60;
+	rc->cb = on_msg;
+	rc->user = g;
+}
+
 /** Split len bytes of mbox text in pieces of chunk bytes into g (initialised here); the reader's result. */
 static int split(got *g, const char *text, size_t len, size_t chunk)
 {
@@ -41,14 +53,7 @@ static int split(got *g, const char *text, size_t len, size_t chunk)
 	mr_buf err;
 	int r;
 
-	memset(g, 0, sizeof(*g));
-	mr_buf_init(&g->log, 1 << 20);
-	memset(&rc, 0, sizeof(rc));
-	memset(&st, 0, sizeof(st));
-	rc.since = 0;
-	rc.deadline = mr_now() + 60;
-	rc.cb = on_msg;
-	rc.user = g;
+	start_read(g, &rc, &st);
 	mr_buf_init(&err, 256);
 	r = jmrp_read_mbox_buf(text, len, chunk, &rc, &st, &err);
 	assert_true(st.listed >= g->n);
@@ -153,13 +158,7 @@ static size_t read_dir(const char *dir, got *g)
 	jmrp_read_stats st;
 	mr_buf err;
 
-	memset(g, 0, sizeof(*g));
-	mr_buf_init(&g->log, 1 << 16);
-	memset(&rc, 0, sizeof(rc));
-	memset(&st, 0, sizeof(st));
-	rc.deadline = mr_now() + 60;
-	rc.cb = on_msg;
-	rc.user = g;
+	start_read(g, &rc, &st);
 	mr_buf_init(&err, 256);
 	assert_int_equal(jmrp_read_maildir(dir, &rc, &st, &err), 0);
 	mr_buf_free(&err);

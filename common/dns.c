@@ -1161,7 +1161,11 @@ mr_dns *mr_dns_new(const mr_dns_config *cfg, mr_buf *err)
 	d->cfg = *cfg;
 	for (i = 0; i < NSOCKS; i++)
 		d->socks[i].fd = -1;
-	if (d->cfg.nservers == 0) {
+	if (d->cfg.nservers == 0 && d->cfg.nresolv > 0) {
+		/* --resolv-conf was read when the option was checked: not again */
+		memcpy(d->cfg.servers, d->cfg.resolv_servers, d->cfg.nresolv * sizeof d->cfg.servers[0]);
+		d->cfg.nservers = d->cfg.nresolv;
+	} else if (d->cfg.nservers == 0) {
 		const char *path = d->cfg.resolv_conf ? d->cfg.resolv_conf : "/etc/resolv.conf";
 
 		if (mr_dns_read_resolv_conf(&d->cfg, path, &why) < 0 || d->cfg.nservers == 0) {

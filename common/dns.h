@@ -23,8 +23,10 @@ typedef struct mr_dns_server {
 /** Resolver settings, filled by the DNS option group or by hand. */
 typedef struct mr_dns_config {
 	mr_dns_server servers[MR_DNS_MAX_SERVERS]; /**< in failover order */
-	size_t nservers;        /**< 0 = read resolv_conf in mr_dns_new */
+	size_t nservers;        /**< 0 = use resolv_servers, or read resolv_conf in mr_dns_new */
 	const char *resolv_conf;/**< file with nameserver lines, default /etc/resolv.conf */
+	mr_dns_server resolv_servers[MR_DNS_MAX_SERVERS]; /**< resolv_conf's, when --resolv-conf read it already */
+	size_t nresolv;         /**< used in resolv_servers (0: not read yet) */
 	double query_timeout;   /**< seconds per attempt, default 2 */
 	int retries;            /**< further attempts after the first, default 2 */
 	int concurrency;        /**< queries in flight, default 100 */

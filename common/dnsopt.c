@@ -239,12 +239,15 @@ static int dns_option_handle(void *vcfg, int id, const char *arg, mr_buf *err)
 		cfg->nservers++;
 		return 0;
 	case OPT_RESOLV_CONF: {
-		/* Check it now, so that a bad file is a bad argument; it is used only when no -s is given. */
+		/* Read it now, so that a bad file is a bad argument; its servers are kept for mr_dns_new (used only
+		 * when no -s is given), which then does not read the file again. */
 		mr_dns_config probe;
 		mr_dns_config_init(&probe);
 		if (mr_dns_read_resolv_conf(&probe, arg, err) != 0)
 			return -1;
 		cfg->resolv_conf = arg; /* option strings live until exit (options.h) */
+		memcpy(cfg->resolv_servers, probe.servers, probe.nservers * sizeof probe.servers[0]);
+		cfg->nresolv = probe.nservers;
 		return 0;
 	}
 	case OPT_QUERY_TIMEOUT:

@@ -1243,6 +1243,27 @@ static void test_resolv_conf_on_bytes(void **state)
 	mr_buf_free(&big);
 }
 
+/** Servers kept by --resolv-conf when it checked its file are used as they are: mr_dns_new does not read the file
+ *  again (here it no longer exists). */
+static void test_new_uses_resolv_servers_read_at_option_time(void **state)
+{
+	mr_dns_config cfg;
+	mr_dns_stats st;
+	outcome o;
+
+	(void)state;
+	mr_dns_config_init(&cfg);
+	cfg.resolv_conf = "/nonexistent/resolv.conf";
+	assert_int_equal(mr_dns_server_parse("127.0.0.1", &cfg.resolv_servers[0]), 0);
+	cfg.nresolv = 1;
+	cfg.query_timeout = 0.1;
+	cfg.retries = 0;
+	memset(&o, 0, sizeof o);
+	run_one(&cfg, "ready.test", LDNS_RR_TYPE_A, &o, &st);
+	assert_string_equal(o.server, "127.0.0.1:53");
+	assert_int_equal(o.attempts, 1);
+}
+
 /** Defaults of a fresh config. */
 static void test_config_init_sets_defaults(void **state)
 {
@@ -1407,6 +1428,7 @@ int main(void)
 		cmocka_unit_test(test_resolv_conf_reader_takes_nameserver_lines),
 		cmocka_unit_test(test_resolv_conf_reader_bounds_and_errors),
 		cmocka_unit_test(test_resolv_conf_on_bytes),
+		cmocka_unit_test(test_new_uses_resolv_servers_read_at_option_time),
 		cmocka_unit_test(test_option_group_stores_values),
 		cmocka_unit_test(test_option_group_rejects_bad_values),
 	};

@@ -1,5 +1,5 @@
 /* fuzz.h: small helpers shared by the libFuzzer targets in fuzz/: NUL-terminated copies of the input, splitting
- * it at a separator, and a scratch file for readers that only take a path. */
+ * it at a separator, a scripted server's chunks, and a scratch file (the state file is written to a path). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef MR_FUZZ_H
 #define MR_FUZZ_H
